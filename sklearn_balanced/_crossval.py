@@ -1,0 +1,224 @@
+"""Out-of-fold responses: the data every cross-validated cutoff is chosen on.
+
+Shared by the estimators that learn cutoffs. Fits one clone of the estimator per
+split (in parallel through joblib), scores its held-out part, and pools the
+held-out responses in split order.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedShuffleSplit, check_cv
+from sklearn.utils import _safe_indexing
+from sklearn.utils.parallel import Parallel, delayed
+
+from sklearn_balanced._response import positive_response
+from sklearn_balanced._validation import _plain
+
+__all__ = ["OutOfFold", "cross_val_response", "index_params", "make_splits"]
+
+
+@dataclass
+class OutOfFold:
+    """Pooled held-out responses and what produced them.
+
+    Attributes
+    ----------
+    response : ndarray of shape (n_pooled,)
+        Held-out responses of every split, concatenated in split order.
+    is_pos : ndarray of bool, shape (n_pooled,)
+        Whether each pooled sample is positive.
+    weight : ndarray of shape (n_pooled,) or None
+        Sample weights of the pooled samples.
+    test_indices : list of ndarray
+        Each split's held-out row indices into the original data.
+    estimators : list
+        The estimator fitted on each split's training part.
+    """
+
+    response: NDArray[np.floating]
+    is_pos: NDArray[np.bool_]
+    weight: NDArray[np.float64] | None
+    test_indices: list[NDArray[np.intp]]
+    estimators: list[Any]
+
+    def fold_slices(self) -> list[slice]:
+        """Slices of the pooled arrays that belong to each split."""
+        stops = np.cumsum([len(t) for t in self.test_indices])
+        starts = np.concatenate([[0], stops[:-1]])
+        return [slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
+def index_params(params: dict[str, Any], indices: NDArray, n_samples: int) -> dict[str, Any]:
+    """Subset every sample-aligned value of ``params`` (length ``n_samples``)."""
+    out = {}
+    for key, value in params.items():
+        if (
+            value is not None
+            and not isinstance(value, str | bytes)
+            and hasattr(value, "__len__")
+            and hasattr(value, "__getitem__")
+            and len(value) == n_samples
+        ):
+            out[key] = _safe_indexing(value, indices)
+        else:
+            out[key] = value
+    return out
+
+
+def make_splits(
+    cv: Any,
+    X: Any,
+    y: NDArray,
+    *,
+    random_state: Any = None,
+    split_params: dict[str, Any] | None = None,
+) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
+    """Materialise the (train, test) index pairs of ``cv``.
+
+    An int is ``StratifiedKFold(cv)`` without shuffling; a float in (0, 1) is
+    one stratified holdout of that share, seeded by ``random_state``; anything
+    else goes through :func:`sklearn.model_selection.check_cv`.
+    """
+    if isinstance(cv, Real) and not isinstance(cv, Integral | bool):
+        splitter = StratifiedShuffleSplit(n_splits=1, test_size=cv, random_state=random_state)
+    else:
+        splitter = check_cv(cv, y, classifier=True)
+    splits = [
+        (np.asarray(train), np.asarray(test))
+        for train, test in splitter.split(X, y, **(split_params or {}))
+    ]
+    if not splits:
+        raise ValueError(f"cv={cv!r} produced no splits.")
+    return splits
+
+
+def check_fold_classes(
+    splits: Sequence[tuple[NDArray, NDArray]], y: NDArray, classes: NDArray
+) -> None:
+    """Check that the splits can be fitted and scored on both classes.
+
+    A training part with a single class cannot be fitted: ValueError. A
+    held-out part with a single class has no optimum of its own (its entry of
+    ``fold_thresholds_`` will be NaN) but still adds to the pooled scores:
+    UserWarning. Pooled held-out data without both classes: ValueError.
+    """
+    counts = {_plain(c): int((y == c).sum()) for c in classes}
+    minority = min(counts, key=counts.get)
+    advice = (
+        f"The smallest class {minority!r} has {counts[minority]} samples: use "
+        f"fewer folds (cv <= {max(2, counts[minority])}) or a stratified splitter."
+    )
+    pooled = np.concatenate([test for _, test in splits])
+    if np.unique(y[pooled]).shape[0] < 2:
+        raise ValueError(
+            f"The held-out parts of the {len(splits)} split(s) together contain "
+            f"only class(es) {np.unique(y[pooled]).tolist()}; both classes are "
+            f"needed to choose a cutoff. {advice}"
+        )
+    for i, (train, test) in enumerate(splits):
+        for part, idx in (("training", train), ("held-out", test)):
+            present = np.unique(y[idx]) if len(idx) else np.array([])
+            if len(present) >= 2:
+                continue
+            msg = (
+                f"Split {i} of {len(splits)}: its {part} part ({len(idx)} "
+                f"samples) contains only class(es) {present.tolist()}"
+            )
+            if part == "training":
+                raise ValueError(f"{msg}; the estimator cannot be fitted on it. {advice}")
+            warnings.warn(
+                f"{msg}; its own cutoff is undefined (NaN in fold_thresholds_). "
+                f"{advice}",
+                UserWarning,
+                stacklevel=3,
+            )
+
+
+def _fit_and_respond(
+    estimator, X, y, train, test, fit_params, method, pos_label, n_samples, fold, verbose
+):
+    start = time.perf_counter()
+    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+    estimator.fit(X_train, y_train, **index_params(fit_params, train, n_samples))
+    response = positive_response(estimator, _safe_indexing(X, test), method, pos_label)
+    if verbose:
+        print(
+            f"[sklearn-balanced] split {fold}: fitted on {len(train)}, scored "
+            f"{len(test)} in {time.perf_counter() - start:.2f} s",
+            flush=True,
+        )
+    return estimator, response
+
+
+def cross_val_response(
+    estimator: Any,
+    X: Any,
+    y: NDArray,
+    is_pos: NDArray[np.bool_],
+    splits: Sequence[tuple[NDArray, NDArray]],
+    *,
+    method: str,
+    pos_label: Any,
+    fit_params: dict[str, Any],
+    sample_weight: NDArray[np.float64] | None,
+    n_jobs: int | None,
+    verbose: int = 0,
+) -> OutOfFold:
+    """Fit a clone of ``estimator`` on every split and pool the held-out responses.
+
+    Parameters
+    ----------
+    estimator : object
+        Unfitted estimator; cloned for every split.
+    X : array-like
+        Input data, indexed with :func:`sklearn.utils._safe_indexing`.
+    y : ndarray of shape (n_samples,)
+        Labels passed to the estimator.
+    is_pos : ndarray of bool
+        Positive-class mask of ``y``.
+    splits : sequence of (train, test)
+        Index pairs from :func:`make_splits`.
+    method : str
+        Response method.
+    pos_label : object
+        The positive label.
+    fit_params : dict
+        Parameters for ``estimator.fit``; sample-aligned ones are subset.
+    sample_weight : ndarray or None
+        Weights of the counts.
+    n_jobs : int or None
+        Parallel jobs over splits.
+    verbose : int, default=0
+        Print one line per split when positive.
+
+    Returns
+    -------
+    oof : OutOfFold
+    """
+    n_samples = y.shape[0]
+    results = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_and_respond)(
+            clone(estimator), X, y, train, test, fit_params, method, pos_label,
+            n_samples, i, verbose,
+        )
+        for i, (train, test) in enumerate(splits)
+    )  # fmt: skip
+    tests = [test for _, test in splits]
+    pooled = np.concatenate(tests)
+    return OutOfFold(
+        response=np.concatenate([r for _, r in results]),
+        is_pos=is_pos[pooled],
+        weight=None if sample_weight is None else sample_weight[pooled],
+        test_indices=tests,
+        estimators=[e for e, _ in results],
+    )

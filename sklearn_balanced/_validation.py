@@ -1,0 +1,222 @@
+"""Input checks shared by the engine, the estimators and the command line.
+
+Every check raises a :class:`ValueError` that says what was wrong and what was
+received, so that a user can fix the call without reading the source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.utils.multiclass import type_of_target
+
+__all__ = [
+    "check_binary_target",
+    "check_sample_weight",
+    "check_scores",
+    "resolve_pos_label",
+]
+
+
+def _preview(values: NDArray, limit: int = 5) -> str:
+    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:limit])
+    if len(values) > limit:
+        shown += f", ... ({len(values)} in all)"
+    return f"[{shown}]"
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python scalar it holds (readable reprs)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def resolve_pos_label(classes: NDArray, pos_label: Any) -> Any:
+    """Return the positive label: ``pos_label`` itself, or the greater class.
+
+    Parameters
+    ----------
+    classes : ndarray of shape (2,)
+        The sorted class labels.
+    pos_label : object or None
+        The requested positive label. ``None`` means ``classes[1]``, the greater
+        label, as in scikit-learn.
+
+    Returns
+    -------
+    pos_label : object
+        An element of ``classes``.
+    """
+    if pos_label is None:
+        return _plain(classes[1])
+    matches = [_plain(c) for c in classes if c == pos_label]
+    if not matches:
+        raise ValueError(
+            f"pos_label={pos_label!r} is not one of the labels; the labels are "
+            f"{_preview(classes)}."
+        )
+    return matches[0]
+
+
+def check_binary_target(
+    y: ArrayLike, *, pos_label: Any = None, input_name: str = "y"
+) -> tuple[NDArray[np.bool_], NDArray, Any]:
+    """Check that ``y`` holds exactly two classes and encode it.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels: ints, strings or bools.
+    pos_label : object or None, default=None
+        The positive label; ``None`` means the greater label.
+    input_name : str, default="y"
+        Name used in error messages.
+
+    Returns
+    -------
+    is_pos : ndarray of bool, shape (n_samples,)
+        ``True`` where ``y == pos_label``.
+    classes : ndarray of shape (2,)
+        The sorted labels.
+    pos_label : object
+        The resolved positive label.
+    """
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(
+            f"{input_name} must be a 1d array of binary labels; got an array of "
+            f"shape {y.shape}."
+        )
+    if y.shape[0] == 0:
+        raise ValueError(f"{input_name} is empty; at least one sample per class is needed.")
+    try:
+        classes = np.unique(y)
+    except TypeError:
+        raise ValueError(
+            f"{input_name} mixes label types ({_preview(y)}); use one type, e.g. "
+            "all ints or all strings."
+        ) from None
+    if len(classes) == 1:
+        raise ValueError(
+            f"{input_name} must be binary (exactly two classes); it contains only "
+            f"one class {_preview(classes)}. Both classes are needed to choose "
+            "a cutoff."
+        )
+    kind = type_of_target(y, input_name=input_name)
+    if kind == "unknown" or kind.startswith("continuous"):
+        raise ValueError(
+            f"{input_name} must be binary (exactly two classes); got values such "
+            f"as {_preview(classes)} (Unknown label type: {kind}). Pass class "
+            "labels, not a regression target or mixed objects."
+        )
+    if kind != "binary":
+        raise ValueError(
+            f"Only binary classification is supported: {input_name} must have "
+            f"exactly two classes; got a {kind} target with {len(classes)} "
+            f"distinct values {_preview(classes)}."
+        )
+    pos = resolve_pos_label(classes, pos_label)
+    return y == pos, classes, pos
+
+
+def check_scores(
+    y_score: ArrayLike, n_samples: int | None = None, *, input_name: str = "y_score"
+) -> NDArray[np.floating]:
+    """Check that scores are a finite 1d float array of the right length.
+
+    Parameters
+    ----------
+    y_score : array-like of shape (n_samples,)
+        Scores, probabilities or decision values.
+    n_samples : int or None, default=None
+        Expected length.
+    input_name : str, default="y_score"
+        Name used in error messages.
+
+    Returns
+    -------
+    y_score : ndarray of float32 or float64, shape (n_samples,)
+        float32 input is kept as is; anything else becomes float64.
+    """
+    arr = np.asarray(y_score)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr.ravel()
+    if arr.ndim != 1:
+        raise ValueError(f"{input_name} must be 1d; got an array of shape {arr.shape}.")
+    if arr.dtype.kind not in "biuf":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{input_name} must be numeric; got values of dtype {arr.dtype} "
+                f"such as {_preview(arr)}."
+            ) from None
+    if arr.dtype != np.float32:
+        arr = arr.astype(np.float64, copy=False)
+    if n_samples is not None and arr.shape[0] != n_samples:
+        raise ValueError(
+            f"{input_name} has {arr.shape[0]} values but y_true has {n_samples}; "
+            "they must have the same length."
+        )
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = arr[~finite]
+        raise ValueError(
+            f"{input_name} contains {bad.size} non-finite value(s) "
+            f"(NaN or inf), e.g. {_preview(bad, 3)}; a cutoff cannot be chosen "
+            "on them."
+        )
+    return arr
+
+
+def check_sample_weight(
+    sample_weight: ArrayLike | None, n_samples: int
+) -> NDArray[np.float64] | None:
+    """Check sample weights: 1d, right length, finite and non-negative.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+        The weights. ``None`` means unit weights and is returned as is.
+    n_samples : int
+        Expected length.
+
+    Returns
+    -------
+    sample_weight : ndarray of float64 or None
+    """
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight)
+    if w.ndim == 0:
+        w = np.full(n_samples, float(w))
+    if w.ndim != 1:
+        raise ValueError(f"sample_weight must be 1d; got an array of shape {w.shape}.")
+    if w.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has {w.shape[0]} values but there are {n_samples} "
+            "samples; they must have the same length."
+        )
+    try:
+        w = w.astype(np.float64, copy=False)
+    except (TypeError, ValueError):
+        raise ValueError(f"sample_weight must be numeric; got dtype {w.dtype}.") from None
+    if not np.isfinite(w).all():
+        raise ValueError(
+            f"sample_weight contains {int((~np.isfinite(w)).sum())} NaN or inf "
+            "value(s); weights must be finite."
+        )
+    if (w < 0).any():
+        raise ValueError(
+            f"sample_weight must be non-negative; got {int((w < 0).sum())} "
+            f"negative value(s), the smallest {w.min()!r}."
+        )
+    if not w.sum() > 0:
+        raise ValueError(
+            "sample_weight is zero everywhere (all weights are zero); at least "
+            "some samples of each class need a positive weight."
+        )
+    return w

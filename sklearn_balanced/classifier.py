@@ -1,0 +1,486 @@
+"""BalancedThresholdClassifier: a binary classifier whose cutoff is learned by CV."""
+
+from __future__ import annotations
+
+import warnings
+from inspect import signature
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn import get_config
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.model_selection import check_cv
+from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags, indexable
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from sklearn_balanced._crossval import (
+    check_fold_classes,
+    cross_val_response,
+    make_splits,
+)
+from sklearn_balanced._ensemble import FoldEnsemble
+from sklearn_balanced._response import positive_response, resolve_response_method
+from sklearn_balanced._validation import check_binary_target, check_sample_weight
+from sklearn_balanced.engine import (
+    checked_counts,
+    curve_from_counts,
+    result_at,
+    select_cutoff,
+)
+from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
+
+__all__ = ["BalancedThresholdClassifier"]
+
+
+def _estimator_has(attr):
+    """Check the fitted ``estimator_`` if there is one, else ``estimator``."""
+
+    def check(self):
+        if hasattr(self, "estimator_"):
+            return hasattr(self.estimator_, attr)
+        return hasattr(self.estimator, attr)
+
+    return check
+
+
+class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Binary classifier whose decision cutoff is learned by cross-validation.
+
+    The wrapped classifier's scores (``predict_proba`` or ``decision_function``)
+    are collected out of fold; the cutoff is the exact optimum of ``objective``
+    over the pooled out-of-fold scores (every distinct cutoff is evaluated, no
+    grid); the classifier is then refit on all the data. :meth:`predict` returns
+    ``pos_label`` where the score is ``>= threshold_``; ``predict_proba`` and
+    ``decision_function`` are the wrapped classifier's, untouched.
+
+    Read more in the :ref:`User Guide <user_guide>`.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Binary classifier with ``fit`` and ``predict_proba`` or
+        ``decision_function``.
+
+    objective : str, Objective or callable, default="balanced"
+        What the cutoff optimises: ``"balanced"`` (Sn = Sp),
+        ``"youden"``, ``"f1"``, ``"mcc"``, ``"kappa"``, ``"gmean"``,
+        ``"accuracy"``; an :class:`~sklearn_balanced.objectives.Objective` such
+        as ``Cost(fp=1, fn=10)`` or ``SpecificityAtSensitivity(0.9)``; or a
+        function ``f(tp, fp, tn, fn) -> array`` to maximise.
+
+    cv : int, float, cross-validation generator, iterable or "prefit", default=5
+        How the out-of-fold scores are produced:
+
+        - int: ``StratifiedKFold(cv)`` without shuffling;
+        - float in (0, 1): one stratified holdout of that share, seeded by
+          ``random_state``;
+        - a splitter or an iterable of (train, test) index pairs;
+        - ``"prefit"``: ``estimator`` is already fitted; the data passed to
+          :meth:`fit` is only used to choose the cutoff and nothing is refit.
+
+    refit : bool, default=True
+        Refit the estimator on all the data after choosing the cutoff. With
+        ``False``, a single split's model is kept as it is, and with several
+        splits their models are kept and their responses averaged at predict
+        time (K fits instead of K + 1).
+
+    response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
+        Which score to threshold; ``"auto"`` tries ``predict_proba`` first.
+
+    pos_label : int, float, bool or str, default=None
+        The positive class; ``None`` means the greater label.
+
+    n_jobs : int, default=None
+        Number of jobs fitting the splits in parallel (joblib).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the holdout split when ``cv`` is a float.
+
+    store_cv_results : bool, default=False
+        Store every cutoff's counts and metrics in ``cv_results_``.
+
+    verbose : int, default=0
+        Print a line per fitted split when positive.
+
+    Attributes
+    ----------
+    estimator_ : estimator instance
+        The fitted classifier used by :meth:`predict` (a ``FoldEnsemble`` of
+        the split models when ``refit=False`` with several splits).
+
+    threshold_ : float
+        The learned cutoff: positive where the score is ``>= threshold_``.
+
+    best_score_ : float
+        The objective at ``threshold_`` on the pooled out-of-fold scores.
+
+    fold_thresholds_ : ndarray of shape (n_splits,)
+        Each split's own optimal cutoff on its held-out scores, in split order
+        (NaN for a split where the objective is infeasible). With
+        ``cv="prefit"``, the single cutoff of the tuning data.
+
+    objective_ : Objective
+        The resolved objective.
+
+    response_method_ : str
+        The method that produced the scores.
+
+    classes_ : ndarray of shape (2,)
+        The class labels.
+
+    pos_label_ : object
+        The positive label.
+
+    cv_results_ : dict of ndarray
+        Only with ``store_cv_results=True``: per distinct cutoff of the pooled
+        out-of-fold scores (thresholds decreasing), ``threshold``, ``tp``,
+        ``fp``, ``tn``, ``fn``, ``sensitivity``, ``specificity`` and
+        ``objective``. ``pandas.DataFrame(cv_results_)`` takes it as is.
+
+    n_features_in_ : int
+        Number of features seen during fit (when the estimator exposes it).
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` had string column names.
+
+    See Also
+    --------
+    sklearn_balanced.find_threshold : The same search on scores you already have.
+    sklearn.model_selection.TunedThresholdClassifierCV : scikit-learn's
+        grid-based counterpart.
+
+    Notes
+    -----
+    The search is exact: with ``m`` distinct out-of-fold scores there are
+    ``m + 1`` possible prediction sets and all are evaluated from one sort and
+    cumulative sums, in ``O(n log n)``. The reported cutoff is the midpoint
+    between the optimal set's lowest score and the next lower distinct score;
+    ``+inf`` or ``-inf`` when the optimum predicts every sample negative or
+    positive. Ties are broken as described in :mod:`sklearn_balanced.engine`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_balanced import BalancedThresholdClassifier
+    >>> X, y = make_classification(n_samples=1000, weights=[0.9], random_state=0)
+    >>> clf = BalancedThresholdClassifier(LogisticRegression(), objective="balanced")
+    >>> clf.fit(X, y).threshold_
+    0.15...
+    >>> clf.fold_thresholds_.round(2)
+    array([0.14, 0.2 , 0.14, 0.2 , 0.1 ])
+    >>> clf.predict(X[:5])
+    array([0, 0, 0, 1, 0])
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "objective": [StrOptions(set(OBJECTIVES)), Objective, callable],
+        "cv": [
+            "cv_object",
+            StrOptions({"prefit"}),
+            Interval(Real, 0.0, 1.0, closed="neither"),
+        ],
+        "refit": ["boolean"],
+        "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
+        "pos_label": [Real, str, "boolean", None],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "store_cv_results": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        objective="balanced",
+        cv=5,
+        refit=True,
+        response_method="auto",
+        pos_label=None,
+        n_jobs=None,
+        random_state=None,
+        store_cv_results=False,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.objective = objective
+        self.cv = cv
+        self.refit = refit
+        self.response_method = response_method
+        self.pos_label = pos_label
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.store_cv_results = store_cv_results
+        self.verbose = verbose
+
+    def fit(self, X, y, sample_weight=None, **params):
+        """Learn the cutoff by cross-validation, then refit the estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, in whatever form the estimator accepts.
+
+        y : array-like of shape (n_samples,)
+            Binary labels.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the confusion counts. Also passed to the estimator's
+            ``fit`` when it accepts ``sample_weight`` (without metadata
+            routing), or when it requested it (with routing enabled).
+
+        **params : dict
+            With metadata routing enabled, routed to the estimator's ``fit``
+            and the splitter's ``split``. Without it, passing parameters
+            other than ``sample_weight`` is an error.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        self._validate_params()
+        X, y = indexable(X, y)
+        y = column_or_1d(y, warn=True)
+        is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
+        sample_weight = check_sample_weight(sample_weight, y.shape[0])
+        objective = get_objective(self.objective)
+        fit_params, split_params = self._route_params(sample_weight, params)
+        prefit = isinstance(self.cv, str) and self.cv == "prefit"
+        method = resolve_response_method(self.estimator, self.response_method)
+
+        if prefit:
+            check_is_fitted(self.estimator, "classes_")
+            response = positive_response(self.estimator, X, method, pos)
+            pooled = (response, is_pos, sample_weight)
+            fold_parts = [pooled]
+            estimator = self.estimator
+        else:
+            splits = make_splits(
+                self.cv, X, y, random_state=self.random_state, split_params=split_params
+            )
+            check_fold_classes(splits, y, classes)
+            oof = cross_val_response(
+                self.estimator,
+                X,
+                y,
+                is_pos,
+                splits,
+                method=method,
+                pos_label=pos,
+                fit_params=fit_params,
+                sample_weight=sample_weight,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+            )
+            pooled = (oof.response, oof.is_pos, oof.weight)
+            fold_parts = [
+                (oof.response[s], oof.is_pos[s], None if oof.weight is None else oof.weight[s])
+                for s in oof.fold_slices()
+            ]
+            if self.refit:
+                estimator = clone(self.estimator).fit(X, y, **fit_params)
+            elif len(oof.estimators) == 1:
+                estimator = oof.estimators[0]
+            else:
+                estimator = FoldEnsemble(oof.estimators)
+
+        counts = _counts(*pooled)
+        index, scores = select_cutoff(counts, objective)
+        best = result_at(counts, index, scores, objective, pos)
+
+        self.estimator_ = estimator
+        self.classes_ = classes
+        self.pos_label_ = pos
+        self.objective_ = objective
+        self.response_method_ = method
+        self.threshold_ = best.threshold
+        self.best_score_ = best.score
+        self.fold_thresholds_ = _fold_thresholds(fold_parts, objective)
+        if self.store_cv_results:
+            self.cv_results_ = curve_from_counts(counts, pos).as_dict(objective)
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(estimator, name):
+                setattr(self, name, getattr(estimator, name))
+        return self
+
+    def _route_params(self, sample_weight, params):
+        """Split ``params`` into the estimator's fit and the splitter's split params."""
+        if get_config().get("enable_metadata_routing", False):
+            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
+            split = {} if self.cv == "prefit" else dict(routed.splitter.split)
+            return dict(routed.estimator.fit), split
+        if params:
+            raise ValueError(
+                f"fit got unexpected parameters {sorted(params)}. Passing "
+                "parameters to the estimator or the splitter requires metadata "
+                "routing: call sklearn.set_config(enable_metadata_routing=True) and "
+                "request them, e.g. estimator.set_fit_request(<name>=True)."
+            )
+        fit_params = {}
+        if sample_weight is not None:
+            name = _sample_weight_param(self.estimator)
+            if name is not None:
+                fit_params[name] = sample_weight
+            else:
+                warnings.warn(
+                    f"{type(self.estimator).__name__}.fit does not accept "
+                    "sample_weight; the weights are used for the cutoff's "
+                    "confusion counts only.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        return fit_params, {}
+
+    def _response(self, X):
+        check_is_fitted(self, "threshold_")
+        return positive_response(self.estimator_, X, self.response_method_, self.pos_label_)
+
+    def predict(self, X):
+        """Predict ``pos_label_`` where the score is ``>= threshold_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels, of the same type as ``classes_``.
+        """
+        positive = self._response(X) >= self.threshold_
+        pos_index = int(np.flatnonzero(self.classes_ == self.pos_label_)[0])
+        return self.classes_[np.where(positive, pos_index, 1 - pos_index)]
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """The estimator's class probabilities, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+        """
+        check_is_fitted(self, "threshold_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """The estimator's log class probabilities, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, 2)
+        """
+        check_is_fitted(self, "threshold_")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """The estimator's decision function, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self, "threshold_")
+        return self.estimator_.decision_function(X)
+
+    def get_metadata_routing(self):
+        """Get metadata routing of this object.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            ``sample_weight`` is consumed by the cutoff search itself; other
+            metadata goes to the estimator's ``fit`` and the splitter's
+            ``split``.
+        """
+        router = (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                estimator=self.estimator,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+        )
+        if not (isinstance(self.cv, str) and self.cv == "prefit"):
+            splitter = self.cv
+            if isinstance(self.cv, Real) and not isinstance(self.cv, Integral):
+                splitter = None
+            router.add(
+                splitter=make_splitter_for_routing(splitter),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        return router
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        inner = get_tags(self.estimator)
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        return tags
+
+
+def _sample_weight_param(estimator):
+    """The fit parameter that carries sample weights to ``estimator``, or None.
+
+    ``sample_weight`` when ``fit`` takes it; for a :class:`~sklearn.pipeline.Pipeline`,
+    ``<last step>__sample_weight`` when the final step takes it.
+    """
+    if isinstance(estimator, Pipeline):
+        name, last = estimator.steps[-1]
+        inner = None if last in (None, "passthrough") else _sample_weight_param(last)
+        return None if inner is None else f"{name}__{inner}"
+    if "sample_weight" in signature(estimator.fit).parameters:
+        return "sample_weight"
+    return None
+
+
+def make_splitter_for_routing(cv):
+    """The splitter object that routing inspects for ``split`` metadata."""
+    if cv is None or isinstance(cv, Integral):
+        return check_cv(cv, classifier=True)
+    return cv
+
+
+def _counts(response, is_pos, weight):
+    return checked_counts(is_pos, response, weight, name="The out-of-fold score")
+
+
+def _fold_thresholds(parts, objective):
+    out = np.full(len(parts), np.nan)
+    for i, (response, is_pos, weight) in enumerate(parts):
+        try:
+            counts = _counts(response, is_pos, weight)
+            index, _ = select_cutoff(counts, objective)
+        except ValueError:
+            continue  # infeasible or degenerate on this split alone: NaN
+        out[i] = counts.threshold_at(index)
+    return out

@@ -1,0 +1,532 @@
+"""The confusion-count engine: exact cutoffs from one sort.
+
+Everything in the library that needs confusion counts at a cutoff — the
+estimators, :func:`find_threshold`, the plots, the callbacks, the command line —
+gets them from here.
+
+How it works
+------------
+Sort the scores once in decreasing order and group equal scores. With ``m``
+distinct scores ``s_1 > s_2 > ... > s_m`` there are exactly ``m + 1``
+different prediction sets for the rule "positive when ``score >= t``":
+
+- cutoff 0: nothing is positive (``t = +inf``);
+- cutoff ``k`` (``1 <= k < m``): the samples with ``score >= s_k`` are
+  positive, for any ``t`` in ``(s_{k+1}, s_k]``; the engine reports the
+  midpoint ``(s_k + s_{k+1}) / 2`` (rounded so that it stays in that interval);
+- cutoff ``m``: everything is positive (``t = -inf``).
+
+Cumulative sums of the (weighted) positive and negative counts over the groups
+give ``tp`` and ``fp`` at every cutoff, hence ``fn = P - tp`` and
+``tn = N - fp``. The objective is evaluated once on these arrays. Time is
+``O(n log n)`` for the sort and ``O(n)`` for the rest; memory is a few arrays of
+length ``n``. There is no grid and no per-threshold metric call.
+
+Tie rule
+--------
+Scores within a relative ``1e-12`` of the best value are tied (floating-point
+sums of weights can differ in their last bits between mathematically equal
+counts). Among tied cutoffs the objective's :meth:`~Objective.tiebreak` decides
+first, if it has one; among cutoffs still tied the engine takes the middle one
+in cutoff order (the lower median position). The result is always one of the
+optimal cutoffs — unlike taking the median of the tied *threshold values*,
+which can fall between two optimal plateaus on a non-optimal cutoff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from sklearn_balanced._validation import (
+    check_binary_target,
+    check_sample_weight,
+    check_scores,
+)
+from sklearn_balanced.objectives import (
+    Objective,
+    get_objective,
+    npv,
+    precision,
+    sensitivity,
+    specificity,
+)
+
+__all__ = [
+    "ConfusionCounts",
+    "checked_counts",
+    "ThresholdCurve",
+    "ThresholdResult",
+    "confusion_counts",
+    "find_threshold",
+    "select_cutoff",
+    "threshold_curve",
+]
+
+#: Relative tolerance under which two objective values count as tied.
+TIE_RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class ConfusionCounts:
+    """Weighted confusion counts at every distinct cutoff, in decreasing-threshold order.
+
+    Index ``k`` is the prediction set "the ``k`` highest distinct scores are
+    positive": index 0 predicts nothing positive, the last index predicts
+    everything positive.
+
+    Attributes
+    ----------
+    distinct_scores : ndarray of shape (m,)
+        The distinct scores, decreasing.
+    tp, fp : ndarray of shape (m + 1,)
+        Weighted true and false positives at each cutoff (non-decreasing).
+    n_pos, n_neg : float
+        Total weight of the positive and of the negative class.
+    """
+
+    distinct_scores: NDArray[np.floating]
+    tp: NDArray[np.float64]
+    fp: NDArray[np.float64]
+    n_pos: float
+    n_neg: float
+
+    @property
+    def fn(self) -> NDArray[np.float64]:
+        """Weighted false negatives ``n_pos - tp``."""
+        return self.n_pos - self.tp
+
+    @property
+    def tn(self) -> NDArray[np.float64]:
+        """Weighted true negatives ``n_neg - fp``."""
+        return self.n_neg - self.fp
+
+    def __len__(self) -> int:
+        return self.tp.shape[0]
+
+    def threshold_at(self, k: int) -> float:
+        """The cutoff value that realises prediction set ``k``.
+
+        ``+inf`` for ``k = 0``, ``-inf`` for the last ``k``, otherwise the
+        midpoint between the ``k``-th and the next lower distinct score.
+        """
+        m = self.distinct_scores.shape[0]
+        if k <= 0:
+            return float("inf")
+        if k >= m:
+            return float("-inf")
+        return float(_midpoints(self.distinct_scores[k - 1 : k + 1])[0])
+
+    def thresholds(self) -> NDArray[np.float64]:
+        """All ``m + 1`` cutoff values, decreasing (see :meth:`threshold_at`)."""
+        out = np.empty(len(self), dtype=np.float64)
+        out[0] = np.inf
+        out[-1] = -np.inf
+        out[1:-1] = _midpoints(self.distinct_scores)
+        return out
+
+
+def _midpoints(desc: NDArray[np.floating]) -> NDArray[np.float64]:
+    """Midpoints between consecutive decreasing values, kept inside ``(lo, hi]``."""
+    hi = desc[:-1].astype(np.float64)
+    lo = desc[1:].astype(np.float64)
+    mid = hi / 2 + lo / 2  # no overflow for huge values
+    bad = (mid <= lo) | (mid > hi)
+    if bad.any():  # adjacent floats: the midpoint rounds onto an end
+        mid[bad] = hi[bad]
+    return mid
+
+
+def confusion_counts(
+    is_pos: NDArray[np.bool_],
+    y_score: NDArray[np.floating],
+    sample_weight: NDArray[np.float64] | None = None,
+) -> ConfusionCounts:
+    """Weighted confusion counts at every distinct cutoff of ``y_score``.
+
+    This is the low-level entry point: inputs must already be validated (see
+    :func:`threshold_curve` for the checked, public version).
+
+    Parameters
+    ----------
+    is_pos : ndarray of bool, shape (n_samples,)
+        ``True`` for the positive class.
+    y_score : ndarray of float, shape (n_samples,)
+        Finite scores; larger means more positive.
+    sample_weight : ndarray of float64, shape (n_samples,) or None
+        Non-negative weights.
+
+    Returns
+    -------
+    counts : ConfusionCounts
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.engine import confusion_counts
+    >>> c = confusion_counts(np.array([False, True, True]), np.array([0.2, 0.7, 0.7]))
+    >>> c.distinct_scores, c.tp, c.fp
+    (array([0.7, 0.2]), array([0., 2., 2.]), array([0., 0., 1.]))
+    """
+    order = np.argsort(y_score)[::-1]
+    s = y_score[order]
+    pos = is_pos[order]
+    # last index of every group of equal scores (s is decreasing)
+    ends = np.flatnonzero(s[1:] != s[:-1])
+    ends = np.append(ends, s.shape[0] - 1)
+    tp = np.zeros(ends.shape[0] + 1, dtype=np.float64)
+    fp = np.zeros(ends.shape[0] + 1, dtype=np.float64)
+    if sample_weight is None:
+        cum_pos = np.cumsum(pos, dtype=np.float64)
+        tp[1:] = cum_pos[ends]
+        fp[1:] = (ends + 1) - tp[1:]
+    else:
+        w = sample_weight[order]
+        tp[1:] = np.cumsum(np.where(pos, w, 0.0))[ends]
+        fp[1:] = np.cumsum(np.where(pos, 0.0, w))[ends]
+    return ConfusionCounts(
+        distinct_scores=s[ends], tp=tp, fp=fp, n_pos=float(tp[-1]), n_neg=float(fp[-1])
+    )
+
+
+def select_cutoff(counts: ConfusionCounts, objective: Objective) -> tuple[int, NDArray]:
+    """Index of the best cutoff for ``objective``, with the score of every cutoff.
+
+    Applies the tie rule described in the module docstring.
+
+    Parameters
+    ----------
+    counts : ConfusionCounts
+        Counts from :func:`confusion_counts`.
+    objective : Objective
+        What to optimise.
+
+    Returns
+    -------
+    index : int
+        The chosen cutoff's index in ``counts``.
+    scores : ndarray of shape (len(counts),)
+        The objective at every cutoff (NaN where undefined or infeasible).
+
+    Raises
+    ------
+    ValueError
+        When the objective is NaN at every cutoff (e.g. an infeasible
+        constraint); the message names the best achievable value.
+    """
+    tp, fp, tn, fn = counts.tp, counts.fp, counts.tn, counts.fn
+    scores = np.asarray(objective.score(tp, fp, tn, fn), dtype=np.float64)
+    if scores.shape != tp.shape:
+        raise ValueError(
+            f"The objective {objective!r} returned shape {scores.shape}; expected "
+            f"one value per cutoff, shape {tp.shape}."
+        )
+    key = scores if objective.greater_is_better else -scores
+    candidates = _best(key)
+    if candidates.size == 0:
+        raise ValueError(objective.infeasible_message(tp, fp, tn, fn))
+    if candidates.size > 1:
+        second = objective.tiebreak(tp, fp, tn, fn)
+        if second is not None:
+            sub = _best(np.asarray(second, dtype=np.float64)[candidates])
+            if sub.size:
+                candidates = candidates[sub]
+    return int(candidates[(candidates.size - 1) // 2]), scores
+
+
+def _best(key: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Indices whose key is within the tie tolerance of the (non-NaN) maximum."""
+    valid = ~np.isnan(key)
+    if not valid.any():
+        return np.empty(0, dtype=np.intp)
+    best = key[valid].max()
+    if np.isposinf(best):
+        return np.flatnonzero(key == best)
+    return np.flatnonzero(valid & (key >= best - TIE_RTOL * max(1.0, abs(best))))
+
+
+def _prepare(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    sample_weight: ArrayLike | None,
+    pos_label: Any,
+) -> tuple[NDArray[np.bool_], NDArray[np.floating], NDArray[np.float64] | None, Any]:
+    is_pos, _, pos = check_binary_target(y_true, pos_label=pos_label, input_name="y_true")
+    score = check_scores(y_score, is_pos.shape[0])
+    weight = check_sample_weight(sample_weight, is_pos.shape[0])
+    return is_pos, score, weight, pos
+
+
+def checked_counts(
+    is_pos: NDArray[np.bool_],
+    y_score: NDArray[np.floating],
+    sample_weight: NDArray[np.float64] | None = None,
+    *,
+    name: str = "y_score",
+) -> ConfusionCounts:
+    """:func:`confusion_counts` after checking there is something to tune.
+
+    Raises a ValueError when the scores are constant or a class has zero total
+    weight; ``name`` is how the scores are called in the message.
+    """
+    if sample_weight is not None:
+        for label, mask in (("positive", is_pos), ("negative", ~is_pos)):
+            if not sample_weight[mask].sum() > 0:
+                raise ValueError(
+                    f"sample_weight gives the {label} class a total weight of zero; "
+                    "both classes need a positive weight to choose a cutoff."
+                )
+    if y_score.min() == y_score.max():
+        raise ValueError(
+            f"{name} is constant (every value is {y_score[0].item()!r}); there is "
+            "no cutoff to tune. Check that the model learned something that "
+            "separates the classes."
+        )
+    return confusion_counts(is_pos, y_score, sample_weight)
+
+
+@dataclass(frozen=True)
+class ThresholdResult:
+    """The optimal cutoff for an objective and the counts it gives.
+
+    Attributes
+    ----------
+    threshold : float
+        Predict the positive class where ``score >= threshold``.
+    score : float
+        The objective's value at ``threshold``.
+    objective : Objective
+        The objective that was optimised.
+    tp, fp, tn, fn : float
+        Weighted confusion counts at ``threshold``.
+    sensitivity, specificity : float
+        True positive and true negative rates at ``threshold``.
+    pos_label : object
+        The label counted as positive.
+    """
+
+    threshold: float
+    score: float
+    objective: Objective
+    tp: float
+    fp: float
+    tn: float
+    fn: float
+    sensitivity: float
+    specificity: float
+    pos_label: Any = None
+
+    @property
+    def precision(self) -> float:
+        """Positive predictive value at ``threshold`` (NaN if nothing is positive)."""
+        return float(precision(self.tp, self.fp, self.tn, self.fn))
+
+    @property
+    def npv(self) -> float:
+        """Negative predictive value at ``threshold`` (NaN if nothing is negative)."""
+        return float(npv(self.tp, self.fp, self.tn, self.fn))
+
+
+def result_at(
+    counts: ConfusionCounts, index: int, scores: NDArray, objective: Objective, pos_label: Any
+) -> ThresholdResult:
+    """Build the :class:`ThresholdResult` of cutoff ``index``."""
+    tp, fp = float(counts.tp[index]), float(counts.fp[index])
+    tn, fn = counts.n_neg - fp, counts.n_pos - tp
+    return ThresholdResult(
+        threshold=counts.threshold_at(index),
+        score=float(scores[index]),
+        objective=objective,
+        tp=tp,
+        fp=fp,
+        tn=tn,
+        fn=fn,
+        sensitivity=float(sensitivity(tp, fp, tn, fn)),
+        specificity=float(specificity(tp, fp, tn, fn)),
+        pos_label=pos_label,
+    )
+
+
+def find_threshold(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    *,
+    objective: str | Objective | Callable[..., Any] = "balanced",
+    sample_weight: ArrayLike | None = None,
+    pos_label: Any = None,
+) -> ThresholdResult:
+    """Exact optimal cutoff of ``y_score`` for an objective.
+
+    Every distinct prediction set is evaluated (see :mod:`sklearn_balanced.engine`):
+    the result is the true optimum, not the best point of a grid.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels (ints, strings or bools).
+    y_score : array-like of shape (n_samples,)
+        Scores for the positive class: probabilities, decision values or any
+        finite number where larger means more positive.
+    objective : str, Objective or callable, default="balanced"
+        What to optimise: a name from
+        :data:`~sklearn_balanced.objectives.OBJECTIVES`, an
+        :class:`~sklearn_balanced.objectives.Objective` such as
+        ``Cost(fp=1, fn=10)``, or a function ``f(tp, fp, tn, fn) -> array`` to
+        maximise.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights; the counts are sums of weights.
+    pos_label : object, default=None
+        The positive label; ``None`` means the greater label.
+
+    Returns
+    -------
+    result : ThresholdResult
+        ``threshold``, ``score``, ``sensitivity``, ``specificity``, the counts,
+        ``precision`` and ``npv``.
+
+    See Also
+    --------
+    threshold_curve : The counts and metrics at every cutoff.
+    BalancedThresholdClassifier : Learns the cutoff by cross-validation.
+
+    Examples
+    --------
+    >>> from sklearn_balanced import find_threshold
+    >>> y = [0, 0, 0, 0, 1, 1, 1, 0, 1, 1]
+    >>> s = [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.65, 0.8, 0.9]
+    >>> r = find_threshold(y, s, objective="balanced")
+    >>> r.threshold, r.sensitivity, r.specificity
+    (0.375, 1.0, 0.8)
+    >>> find_threshold(y, s, objective="f1").threshold
+    0.375
+    """
+    is_pos, score, weight, pos = _prepare(y_true, y_score, sample_weight, pos_label)
+    obj = get_objective(objective)
+    counts = checked_counts(is_pos, score, weight)
+    index, scores = select_cutoff(counts, obj)
+    return result_at(counts, index, scores, obj, pos)
+
+
+@dataclass(frozen=True)
+class ThresholdCurve:
+    """Counts and metrics at every distinct cutoff, thresholds decreasing.
+
+    Attributes
+    ----------
+    thresholds : ndarray of shape (m + 1,)
+        ``+inf`` first (nothing positive), ``-inf`` last (everything positive),
+        midpoints between consecutive distinct scores in between.
+    tp, fp, tn, fn : ndarray of shape (m + 1,)
+        Weighted confusion counts.
+    pos_label : object
+        The label counted as positive.
+    """
+
+    thresholds: NDArray[np.float64]
+    tp: NDArray[np.float64]
+    fp: NDArray[np.float64]
+    tn: NDArray[np.float64]
+    fn: NDArray[np.float64]
+    pos_label: Any = None
+
+    @property
+    def sensitivity(self) -> NDArray[np.float64]:
+        """True positive rate at each cutoff."""
+        return sensitivity(self.tp, self.fp, self.tn, self.fn)
+
+    @property
+    def specificity(self) -> NDArray[np.float64]:
+        """True negative rate at each cutoff."""
+        return specificity(self.tp, self.fp, self.tn, self.fn)
+
+    @property
+    def precision(self) -> NDArray[np.float64]:
+        """Positive predictive value at each cutoff (NaN where nothing is positive)."""
+        return precision(self.tp, self.fp, self.tn, self.fn)
+
+    def __len__(self) -> int:
+        return self.thresholds.shape[0]
+
+    def score(self, objective: str | Objective | Callable[..., Any]) -> NDArray[np.float64]:
+        """The objective's value at every cutoff."""
+        return get_objective(objective).score(self.tp, self.fp, self.tn, self.fn)
+
+    def as_dict(
+        self, objective: str | Objective | Callable[..., Any] | None = None
+    ) -> dict[str, NDArray]:
+        """Columns ``threshold, tp, fp, tn, fn, sensitivity, specificity`` (and
+        ``objective`` when given), ready for :class:`pandas.DataFrame`."""
+        out = {
+            "threshold": self.thresholds,
+            "tp": self.tp,
+            "fp": self.fp,
+            "tn": self.tn,
+            "fn": self.fn,
+            "sensitivity": self.sensitivity,
+            "specificity": self.specificity,
+        }
+        if objective is not None:
+            out["objective"] = self.score(objective)
+        return out
+
+
+def curve_from_counts(counts: ConfusionCounts, pos_label: Any = None) -> ThresholdCurve:
+    """Wrap :class:`ConfusionCounts` as a :class:`ThresholdCurve`."""
+    return ThresholdCurve(
+        thresholds=counts.thresholds(),
+        tp=counts.tp,
+        fp=counts.fp,
+        tn=counts.tn,
+        fn=counts.fn,
+        pos_label=pos_label,
+    )
+
+
+def threshold_curve(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    *,
+    sample_weight: ArrayLike | None = None,
+    pos_label: Any = None,
+) -> ThresholdCurve:
+    """Confusion counts and rates at every distinct cutoff of ``y_score``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels.
+    y_score : array-like of shape (n_samples,)
+        Scores for the positive class.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights.
+    pos_label : object, default=None
+        The positive label; ``None`` means the greater label.
+
+    Returns
+    -------
+    curve : ThresholdCurve
+        ``thresholds`` (decreasing), ``tp, fp, tn, fn``, ``sensitivity``,
+        ``specificity``, ``precision``; ``curve.score(objective)`` evaluates any
+        objective and ``curve.as_dict()`` gives columns for a DataFrame.
+
+    See Also
+    --------
+    find_threshold : The optimal cutoff.
+
+    Examples
+    --------
+    >>> from sklearn_balanced import threshold_curve
+    >>> c = threshold_curve([0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> c.thresholds
+    array([  inf, 0.6  , 0.375, 0.225,  -inf])
+    >>> c.sensitivity
+    array([0. , 0.5, 1. , 1. , 1. ])
+    >>> c.specificity
+    array([1. , 1. , 1. , 0.5, 0. ])
+    """
+    is_pos, score, weight, pos = _prepare(y_true, y_score, sample_weight, pos_label)
+    return curve_from_counts(checked_counts(is_pos, score, weight), pos)

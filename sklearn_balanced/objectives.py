@@ -1,0 +1,656 @@
+"""Objectives: what a cutoff is chosen for.
+
+An objective turns confusion counts into one value per cutoff. The engine
+(:mod:`sklearn_balanced.engine`) evaluates it once, vectorised, over the counts
+of every distinct cutoff and picks the best one, so an objective is a pure
+function of four arrays ``tp, fp, tn, fn`` (weighted counts, float64).
+
+Conventions
+-----------
+- :meth:`Objective.score` returns the objective's natural value (a cost is a
+  cost, lower is better); :attr:`Objective.greater_is_better` says which way is
+  better.
+- A cutoff at which the objective is undefined or violates a constraint scores
+  NaN; NaN cutoffs are never chosen. When every cutoff is NaN the engine raises
+  a :class:`ValueError` built by :meth:`Objective.infeasible_message`, which
+  names the best achievable value.
+- :meth:`Objective.tiebreak` optionally returns a second value (greater is
+  better) that decides between cutoffs with the same score.
+
+Objectives are immutable dataclasses: they compare equal when their parameters
+are equal, pickle, deep-copy (so :func:`sklearn.base.clone` keeps them), have
+readable reprs, and can be searched over by :class:`~sklearn.model_selection.GridSearchCV`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "OBJECTIVES",
+    "Accuracy",
+    "Balanced",
+    "CallableObjective",
+    "Cost",
+    "F1",
+    "FBeta",
+    "GMean",
+    "Kappa",
+    "MCC",
+    "Objective",
+    "PrecisionAtRecall",
+    "RecallAtPrecision",
+    "SensitivityAtSpecificity",
+    "SpecificityAtSensitivity",
+    "Youden",
+    "get_objective",
+]
+
+Array = NDArray[np.float64]
+
+
+def _div(num: Any, den: Any) -> Array:
+    """``num / den`` with NaN where ``den == 0`` and no warnings."""
+    num = np.asarray(num, dtype=np.float64)
+    den = np.asarray(den, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+
+
+def sensitivity(tp: Any, fp: Any, tn: Any, fn: Any) -> Array:
+    """True positive rate ``tp / (tp + fn)`` (recall)."""
+    return _div(tp, np.add(tp, fn))
+
+
+def specificity(tp: Any, fp: Any, tn: Any, fn: Any) -> Array:
+    """True negative rate ``tn / (tn + fp)``."""
+    return _div(tn, np.add(tn, fp))
+
+
+def precision(tp: Any, fp: Any, tn: Any, fn: Any) -> Array:
+    """Positive predictive value ``tp / (tp + fp)``; NaN when nothing is predicted positive."""
+    return _div(tp, np.add(tp, fp))
+
+
+def npv(tp: Any, fp: Any, tn: Any, fn: Any) -> Array:
+    """Negative predictive value ``tn / (tn + fn)``; NaN when nothing is predicted negative."""
+    return _div(tn, np.add(tn, fn))
+
+
+class Objective:
+    """Base class of all objectives.
+
+    Subclass it (as a frozen dataclass) and implement :meth:`score` to add an
+    objective; or pass any function ``f(tp, fp, tn, fn) -> array`` wherever an
+    objective is accepted.
+    """
+
+    #: Short name used in reports and error messages.
+    name: ClassVar[str] = "objective"
+    #: Whether a larger :meth:`score` is better.
+    greater_is_better: ClassVar[bool] = True
+
+    def score(self, tp: Array, fp: Array, tn: Array, fn: Array) -> Array:
+        """Objective value per cutoff (NaN where undefined or infeasible)."""
+        raise NotImplementedError
+
+    def tiebreak(self, tp: Array, fp: Array, tn: Array, fn: Array) -> Array | None:
+        """Second criterion (greater is better) among equally scored cutoffs."""
+        return None
+
+    def infeasible_message(self, tp: Array, fp: Array, tn: Array, fn: Array) -> str:
+        """Message of the ValueError raised when no cutoff scores a number."""
+        return f"The objective {self!r} is undefined (NaN) at every cutoff."
+
+
+def _check_fraction(owner: str, name: str, value: float, *, closed: bool = True) -> float:
+    ok = isinstance(value, int | float | np.floating | np.integer) and not isinstance(
+        value, bool
+    )
+    if ok:
+        value = float(value)
+        ok = (0.0 <= value <= 1.0) if closed else (0.0 < value < 1.0)
+    if not ok:
+        interval = "[0, 1]" if closed else "(0, 1)"
+        raise ValueError(f"{owner}: {name} must be a number in {interval}; got {value!r}.")
+    return value
+
+
+def _check_real(owner: str, name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(
+        value, int | float | np.floating | np.integer
+    ):
+        raise ValueError(f"{owner}: {name} must be a finite number; got {value!r}.")
+    if not math.isfinite(float(value)):
+        raise ValueError(f"{owner}: {name} must be a finite number; got {value!r}.")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Balanced(Objective):
+    """Balance sensitivity and specificity: minimise ``|Sn - Sp|``.
+
+    The score is the gap ``|Sn - Sp|`` (lower is better, 0 is perfect
+    balance). Among cutoffs with the same gap, the one with the larger
+    ``Sn + Sp`` wins.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import Balanced
+    >>> float(Balanced().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.1
+    """
+
+    name: ClassVar[str] = "balanced"
+    greater_is_better: ClassVar[bool] = False
+
+    def score(self, tp, fp, tn, fn):
+        return np.abs(sensitivity(tp, fp, tn, fn) - specificity(tp, fp, tn, fn))
+
+    def tiebreak(self, tp, fp, tn, fn):
+        return sensitivity(tp, fp, tn, fn) + specificity(tp, fp, tn, fn)
+
+
+@dataclass(frozen=True)
+class Youden(Objective):
+    """Youden's J statistic ``Sn + Sp - 1`` (the balanced-accuracy optimum).
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import Youden
+    >>> float(Youden().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.5
+    """
+
+    name: ClassVar[str] = "youden"
+
+    def score(self, tp, fp, tn, fn):
+        return sensitivity(tp, fp, tn, fn) + specificity(tp, fp, tn, fn) - 1.0
+
+
+@dataclass(frozen=True)
+class FBeta(Objective):
+    """F-beta score ``(1 + b²) tp / ((1 + b²) tp + b² fn + fp)``.
+
+    Parameters
+    ----------
+    beta : float, default=1.0
+        Weight of recall relative to precision; must be positive.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import FBeta
+    >>> FBeta(2)
+    FBeta(beta=2.0)
+    >>> float(FBeta(1).score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.7619...
+    """
+
+    beta: float = 1.0
+    name: ClassVar[str] = "fbeta"
+
+    def __post_init__(self):
+        beta = _check_real("FBeta", "beta", self.beta)
+        if beta <= 0:
+            raise ValueError(f"FBeta: beta must be positive; got {self.beta!r}.")
+        object.__setattr__(self, "beta", beta)
+
+    def score(self, tp, fp, tn, fn):
+        b2 = self.beta**2
+        tp = np.asarray(tp, dtype=np.float64)
+        return _div((1 + b2) * tp, (1 + b2) * tp + b2 * np.asarray(fn) + np.asarray(fp))
+
+
+@dataclass(frozen=True)
+class F1(FBeta):
+    """F1 score ``2 tp / (2 tp + fp + fn)``, the harmonic mean of precision and recall.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import F1
+    >>> float(F1().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.7619...
+    """
+
+    beta: float = 1.0
+    name: ClassVar[str] = "f1"
+
+    def __post_init__(self):
+        if self.beta != 1.0:
+            raise ValueError(f"F1: beta is fixed at 1; use FBeta({self.beta!r}).")
+        super().__post_init__()
+
+
+@dataclass(frozen=True)
+class MCC(Objective):
+    """Matthews correlation coefficient (0 where a margin is empty, as in scikit-learn).
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import MCC
+    >>> float(MCC().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.5025...
+    """
+
+    name: ClassVar[str] = "mcc"
+
+    def score(self, tp, fp, tn, fn):
+        tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
+        den = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+        mcc = _div(tp * tn - fp * fn, den)
+        return np.where(den == 0, 0.0, mcc)
+
+
+@dataclass(frozen=True)
+class Kappa(Objective):
+    """Cohen's kappa: agreement beyond chance between predictions and labels.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import Kappa
+    >>> float(Kappa().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.5
+    """
+
+    name: ClassVar[str] = "kappa"
+
+    def score(self, tp, fp, tn, fn):
+        tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
+        n = tp + fp + tn + fn
+        po = _div(tp + tn, n)
+        pe = _div((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn), n * n)
+        return np.where(pe == 1.0, 0.0, _div(po - pe, 1.0 - pe))
+
+
+@dataclass(frozen=True)
+class GMean(Objective):
+    """Geometric mean of sensitivity and specificity ``sqrt(Sn * Sp)``.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import GMean
+    >>> float(GMean().score(tp=9.0, fp=1.0, tn=4.0, fn=1.0))
+    0.8485...
+    """
+
+    name: ClassVar[str] = "gmean"
+
+    def score(self, tp, fp, tn, fn):
+        return np.sqrt(sensitivity(tp, fp, tn, fn) * specificity(tp, fp, tn, fn))
+
+
+@dataclass(frozen=True)
+class Accuracy(Objective):
+    """Accuracy ``(tp + tn) / n``.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import Accuracy
+    >>> float(Accuracy().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.75
+    """
+
+    name: ClassVar[str] = "accuracy"
+
+    def score(self, tp, fp, tn, fn):
+        tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
+        return _div(tp + tn, tp + fp + tn + fn)
+
+
+@dataclass(frozen=True)
+class Cost(Objective):
+    """Expected misclassification cost per sample (lower is better).
+
+    With counts at a cutoff, the score is
+    ``(fp·c_fp + fn·c_fn + tp·c_tp + tn·c_tn) / n``. With a deployment
+    ``prevalence`` π the classes are re-weighted to that prevalence:
+    ``π (Sn·c_tp + (1 - Sn)·c_fn) + (1 - π) (Sp·c_tn + (1 - Sp)·c_fp)``.
+    For calibrated probabilities (and π equal to the training prevalence) the
+    Bayes cutoff is ``(c_fp - c_tn) / (c_fp - c_tn + c_fn - c_tp)``.
+
+    Parameters
+    ----------
+    fp : float
+        Cost of a false positive.
+    fn : float
+        Cost of a false negative.
+    tp : float, default=0.0
+        Cost of a true positive (negative for a benefit).
+    tn : float, default=0.0
+        Cost of a true negative.
+    prevalence : float or None, default=None
+        Share of positives expected where the model is deployed, in (0, 1).
+        ``None`` uses the data's own class balance.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import Cost
+    >>> Cost(fp=1, fn=50)
+    Cost(fp=1.0, fn=50.0, tp=0.0, tn=0.0, prevalence=None)
+    >>> float(Cost(fp=1, fn=5).score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.65
+    """
+
+    fp: float
+    fn: float
+    tp: float = 0.0
+    tn: float = 0.0
+    prevalence: float | None = None
+    name: ClassVar[str] = "cost"
+    greater_is_better: ClassVar[bool] = False
+
+    def __post_init__(self):
+        for field in ("fp", "fn", "tp", "tn"):
+            object.__setattr__(self, field, _check_real("Cost", field, getattr(self, field)))
+        if self.prevalence is not None:
+            object.__setattr__(
+                self,
+                "prevalence",
+                _check_fraction("Cost", "prevalence", self.prevalence, closed=False),
+            )
+
+    @property
+    def bayes_cutoff(self) -> float:
+        """Cost-optimal cutoff on calibrated probabilities (Elkan, 2001)."""
+        return (self.fp - self.tn) / (self.fp - self.tn + self.fn - self.tp)
+
+    def score(self, tp, fp, tn, fn):
+        if self.prevalence is None:
+            tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
+            total = tp * self.tp + fp * self.fp + tn * self.tn + fn * self.fn
+            return _div(total, tp + fp + tn + fn)
+        sn = sensitivity(tp, fp, tn, fn)
+        sp = specificity(tp, fp, tn, fn)
+        pi = self.prevalence
+        return pi * (sn * self.tp + (1 - sn) * self.fn) + (1 - pi) * (
+            sp * self.tn + (1 - sp) * self.fp
+        )
+
+
+def _best_text(values: Array) -> str:
+    finite = values[~np.isnan(values)]
+    return f"{finite.max():.4g}" if finite.size else "undefined"
+
+
+@dataclass(frozen=True)
+class SpecificityAtSensitivity(Objective):
+    """Maximise specificity subject to ``sensitivity >= min_sensitivity``.
+
+    Among cutoffs with equal specificity the one with the higher sensitivity
+    wins.
+
+    Parameters
+    ----------
+    min_sensitivity : float
+        Sensitivity floor in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.objectives import SpecificityAtSensitivity
+    >>> obj = SpecificityAtSensitivity(0.9)
+    >>> obj.score(np.array([8.0, 9.0]), np.array([3.0, 5.0]), np.array([7.0, 5.0]),
+    ...           np.array([2.0, 1.0]))
+    array([nan, 0.5])
+    """
+
+    min_sensitivity: float
+    name: ClassVar[str] = "specificity_at_sensitivity"
+
+    def __post_init__(self):
+        value = _check_fraction(type(self).__name__, "min_sensitivity", self.min_sensitivity)
+        object.__setattr__(self, "min_sensitivity", value)
+
+    def score(self, tp, fp, tn, fn):
+        sn = sensitivity(tp, fp, tn, fn)
+        return np.where(sn >= self.min_sensitivity, specificity(tp, fp, tn, fn), np.nan)
+
+    def tiebreak(self, tp, fp, tn, fn):
+        return sensitivity(tp, fp, tn, fn)
+
+    def infeasible_message(self, tp, fp, tn, fn):
+        return (
+            f"No cutoff reaches sensitivity >= {self.min_sensitivity}; the best "
+            f"achievable sensitivity is {_best_text(sensitivity(tp, fp, tn, fn))}."
+        )
+
+
+@dataclass(frozen=True)
+class SensitivityAtSpecificity(Objective):
+    """Maximise sensitivity subject to ``specificity >= min_specificity``.
+
+    Among cutoffs with equal sensitivity the one with the higher specificity
+    wins.
+
+    Parameters
+    ----------
+    min_specificity : float
+        Specificity floor in [0, 1].
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import SensitivityAtSpecificity
+    >>> SensitivityAtSpecificity(0.95)
+    SensitivityAtSpecificity(min_specificity=0.95)
+    """
+
+    min_specificity: float
+    name: ClassVar[str] = "sensitivity_at_specificity"
+
+    def __post_init__(self):
+        value = _check_fraction(type(self).__name__, "min_specificity", self.min_specificity)
+        object.__setattr__(self, "min_specificity", value)
+
+    def score(self, tp, fp, tn, fn):
+        sp = specificity(tp, fp, tn, fn)
+        return np.where(sp >= self.min_specificity, sensitivity(tp, fp, tn, fn), np.nan)
+
+    def tiebreak(self, tp, fp, tn, fn):
+        return specificity(tp, fp, tn, fn)
+
+    def infeasible_message(self, tp, fp, tn, fn):
+        return (
+            f"No cutoff reaches specificity >= {self.min_specificity}; the best "
+            f"achievable specificity is {_best_text(specificity(tp, fp, tn, fn))}."
+        )
+
+
+@dataclass(frozen=True)
+class PrecisionAtRecall(Objective):
+    """Maximise precision subject to ``recall >= min_recall``.
+
+    Parameters
+    ----------
+    min_recall : float
+        Recall (sensitivity) floor in [0, 1].
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import PrecisionAtRecall
+    >>> PrecisionAtRecall(0.8)
+    PrecisionAtRecall(min_recall=0.8)
+    """
+
+    min_recall: float
+    name: ClassVar[str] = "precision_at_recall"
+
+    def __post_init__(self):
+        value = _check_fraction(type(self).__name__, "min_recall", self.min_recall)
+        object.__setattr__(self, "min_recall", value)
+
+    def score(self, tp, fp, tn, fn):
+        rec = sensitivity(tp, fp, tn, fn)
+        return np.where(rec >= self.min_recall, precision(tp, fp, tn, fn), np.nan)
+
+    def tiebreak(self, tp, fp, tn, fn):
+        return sensitivity(tp, fp, tn, fn)
+
+    def infeasible_message(self, tp, fp, tn, fn):
+        return (
+            f"No cutoff reaches recall >= {self.min_recall} with a defined "
+            f"precision; the best achievable recall is "
+            f"{_best_text(np.where(np.isnan(precision(tp, fp, tn, fn)), np.nan, sensitivity(tp, fp, tn, fn)))}."
+        )
+
+
+@dataclass(frozen=True)
+class RecallAtPrecision(Objective):
+    """Maximise recall subject to ``precision >= min_precision``.
+
+    Unlike the other constraints this one can be infeasible: when no cutoff
+    reaches the precision floor, fitting raises a ValueError that names the
+    best achievable precision.
+
+    Parameters
+    ----------
+    min_precision : float
+        Precision floor in [0, 1].
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import RecallAtPrecision
+    >>> RecallAtPrecision(0.9)
+    RecallAtPrecision(min_precision=0.9)
+    """
+
+    min_precision: float
+    name: ClassVar[str] = "recall_at_precision"
+
+    def __post_init__(self):
+        value = _check_fraction(type(self).__name__, "min_precision", self.min_precision)
+        object.__setattr__(self, "min_precision", value)
+
+    def score(self, tp, fp, tn, fn):
+        prec = precision(tp, fp, tn, fn)
+        return np.where(prec >= self.min_precision, sensitivity(tp, fp, tn, fn), np.nan)
+
+    def tiebreak(self, tp, fp, tn, fn):
+        return precision(tp, fp, tn, fn)
+
+    def infeasible_message(self, tp, fp, tn, fn):
+        return (
+            f"No cutoff reaches precision >= {self.min_precision}; the best "
+            f"achievable precision is {_best_text(precision(tp, fp, tn, fn))}."
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class CallableObjective(Objective):
+    """Wrap a function ``f(tp, fp, tn, fn) -> array`` as an objective.
+
+    The function receives four float64 arrays of the same shape (the weighted
+    counts at every cutoff) and must return one value per cutoff. NaN values
+    mark cutoffs that may not be chosen.
+
+    Parameters
+    ----------
+    func : callable
+        The objective function, vectorised over cutoffs.
+    greater_is_better : bool, default=True
+        Whether larger values of ``func`` are better.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.objectives import CallableObjective
+    >>> def informedness(tp, fp, tn, fn):
+    ...     return tp / (tp + fn) + tn / (tn + fp) - 1
+    >>> obj = CallableObjective(informedness)
+    >>> obj.score(np.array([8.0]), np.array([3.0]), np.array([7.0]), np.array([2.0]))
+    array([0.5])
+    """
+
+    func: Callable[..., Any]
+    greater_is_better: bool = True  # type: ignore[misc]
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return getattr(self.func, "__name__", type(self.func).__name__)
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, CallableObjective)
+            and self.func is other.func
+            and self.greater_is_better == other.greater_is_better
+        )
+
+    def __hash__(self):
+        return hash((id(self.func), self.greater_is_better))
+
+    def score(self, tp, fp, tn, fn):
+        tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = self.func(tp, fp, tn, fn)
+        try:
+            values = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"The objective function {self.name!r} must return numbers; got "
+                f"{type(values).__name__}."
+            ) from None
+        if values.shape != tp.shape:
+            raise ValueError(
+                f"The objective function {self.name!r} must return one value per "
+                f"cutoff, shape {tp.shape}; got shape {values.shape}. Write it with "
+                "numpy operations on the count arrays."
+            )
+        return values
+
+    def infeasible_message(self, tp, fp, tn, fn):
+        return f"The objective function {self.name!r} returned NaN at every cutoff."
+
+
+#: The objectives that can be named by a string.
+OBJECTIVES: dict[str, Objective] = {
+    "balanced": Balanced(),
+    "youden": Youden(),
+    "f1": F1(),
+    "mcc": MCC(),
+    "kappa": Kappa(),
+    "gmean": GMean(),
+    "accuracy": Accuracy(),
+}
+
+
+def get_objective(objective: str | Objective | Callable[..., Any]) -> Objective:
+    """Resolve a name, an :class:`Objective` or a function to an :class:`Objective`.
+
+    Parameters
+    ----------
+    objective : str, Objective or callable
+        One of :data:`OBJECTIVES`' names, an objective instance, or a function
+        ``f(tp, fp, tn, fn) -> array`` to maximise.
+
+    Returns
+    -------
+    objective : Objective
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import get_objective
+    >>> get_objective("f1")
+    F1(beta=1.0)
+    """
+    if isinstance(objective, Objective):
+        return objective
+    if isinstance(objective, str):
+        try:
+            return OBJECTIVES[objective]
+        except KeyError:
+            raise ValueError(
+                f"Unknown objective {objective!r}; valid names are "
+                f"{sorted(OBJECTIVES)}, or pass an Objective instance or a function "
+                "f(tp, fp, tn, fn)."
+            ) from None
+    if callable(objective):
+        return CallableObjective(objective)
+    raise ValueError(
+        "objective must be a name, an Objective instance or a function "
+        f"f(tp, fp, tn, fn); got {objective!r} of type {type(objective).__name__}."
+    )
