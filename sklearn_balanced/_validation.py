@@ -146,6 +146,10 @@ def check_scores(
         arr = arr.ravel()
     if arr.ndim != 1:
         raise ValueError(f"{input_name} must be 1d; got an array of shape {arr.shape}.")
+    if arr.dtype.kind == "c":
+        raise ValueError(
+            f"{input_name} must be real; got complex values such as {_preview(arr)}."
+        )
     if arr.dtype.kind not in "biuf":
         try:
             arr = arr.astype(np.float64)
@@ -200,6 +204,8 @@ def check_sample_weight(
             f"sample_weight has {w.shape[0]} values but there are {n_samples} "
             "samples; they must have the same length."
         )
+    if w.dtype.kind == "c":
+        raise ValueError(f"sample_weight must be real; got complex dtype {w.dtype}.")
     try:
         w = w.astype(np.float64, copy=False)
     except (TypeError, ValueError):
@@ -212,7 +218,7 @@ def check_sample_weight(
     if (w < 0).any():
         raise ValueError(
             f"sample_weight must be non-negative; got {int((w < 0).sum())} "
-            f"negative value(s), the smallest {w.min()!r}."
+            f"negative value(s), the smallest {float(w.min())!r}."
         )
     if not w.sum() > 0:
         raise ValueError(
