@@ -10,20 +10,26 @@ The public API:
 """
 
 from sklearn_balanced.classifier import BalancedThresholdClassifier
+from sklearn_balanced.diagnostics import BootstrapThreshold, bootstrap_threshold
 from sklearn_balanced.engine import (
     ThresholdCurve,
     ThresholdResult,
     find_threshold,
     threshold_curve,
 )
+from sklearn_balanced.gray_zone import GrayZoneResult, find_gray_zone
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BalancedThresholdClassifier",
+    "BootstrapThreshold",
+    "GrayZoneResult",
     "ThresholdCurve",
     "ThresholdResult",
     "__version__",
+    "bootstrap_threshold",
+    "find_gray_zone",
     "find_threshold",
     "threshold_curve",
 ]

@@ -129,6 +129,16 @@ class ConfusionCounts:
         out[1:-1] = _midpoints(self.distinct_scores)
         return out
 
+    def index_of(self, threshold: ArrayLike) -> NDArray[np.intp]:
+        """Prediction-set index of the rule ``score >= threshold`` (vectorised).
+
+        The number of distinct scores ``>= threshold``: ``counts.tp[i]`` etc.
+        are then the counts at any cutoff value, e.g. a cutoff learned on
+        other data. ``index_of(threshold_at(k)) == k``.
+        """
+        t = np.asarray(threshold, dtype=np.float64)
+        return np.searchsorted(-self.distinct_scores, -t, side="right")
+
 
 def _midpoints(desc: NDArray[np.floating]) -> NDArray[np.float64]:
     """Midpoints between consecutive decreasing values, kept inside ``(lo, hi]``."""

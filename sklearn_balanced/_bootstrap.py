@@ -1,0 +1,245 @@
+"""Uncertainty of a learned cutoff: stratified bootstrap, intervals, fold agreement.
+
+Pure functions on pooled responses (validated arrays). Every optimum and every
+count comes from :mod:`sklearn_balanced.engine`; this module only resamples
+and summarises.
+
+Bootstrap scheme
+----------------
+Each resample draws ``n_pos`` positives from the positives and ``n_neg``
+negatives from the negatives, with replacement (stratified: both classes are
+always present, in their original numbers). A sample drawn ``c`` times enters
+the counts with weight ``c * sample_weight``. The resample's optimum is the
+engine's exact optimum on it; its *out-of-bag* value is the objective, on the
+samples the resample did not draw, at that optimum. The pooled data are sorted
+once; a resample is a subset of the sorted arrays, so it stays sorted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sklearn_balanced.engine import (
+    ConfusionCounts,
+    checked_counts,
+    confusion_counts,
+    select_cutoff,
+)
+from sklearn_balanced.objectives import Objective, sensitivity, specificity
+
+__all__ = [
+    "FOLD_TOLERANCE",
+    "BootstrapRun",
+    "bagged_threshold",
+    "fold_agreement",
+    "percentile_interval",
+    "quantile",
+    "run_bootstrap",
+    "threshold_spread",
+]
+
+#: The folds "disagree" when their cutoffs, applied to the pooled out-of-fold
+#: scores, give sensitivities or specificities spanning more than this.
+FOLD_TOLERANCE = 0.2
+
+
+def quantile(values: NDArray[np.float64], q: Any) -> NDArray[np.float64]:
+    """Linear-interpolation quantiles of ``values`` ignoring NaN, safe with ``±inf``.
+
+    Where the two order statistics around a quantile are both finite, they are
+    interpolated linearly (numpy's default); where one is infinite, the nearer
+    one is returned instead of NaN. All-NaN input gives NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._bootstrap import quantile
+    >>> quantile(np.array([1.0, 2.0, np.inf, np.nan]), [0.0, 0.25, 1.0])
+    array([1. , 1.5, inf])
+    """
+    v = np.sort(values[~np.isnan(values)])
+    q = np.asarray(q, dtype=np.float64)
+    if v.size == 0:
+        return np.full(q.shape, np.nan)
+    pos = q * (v.size - 1)
+    lo = np.floor(pos).astype(np.intp)
+    hi = np.ceil(pos).astype(np.intp)
+    frac = pos - lo
+    a, b = v[lo], v[hi]
+    with np.errstate(invalid="ignore"):
+        lin = a + (b - a) * frac
+    nearest = np.where(frac <= 0.5, a, b)
+    same = a == b
+    return np.where(same, a, np.where(np.isfinite(a) & np.isfinite(b), lin, nearest))
+
+
+def threshold_spread(thresholds: NDArray[np.float64]) -> float:
+    """Interquartile range of the non-NaN cutoffs; NaN when fewer than two.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._bootstrap import threshold_spread
+    >>> threshold_spread(np.array([0.1, 0.2, 0.3, 0.4, 0.5]))
+    0.2
+    >>> threshold_spread(np.array([0.3]))
+    nan
+    """
+    finite = thresholds[~np.isnan(thresholds)]
+    if finite.size < 2:
+        return float("nan")
+    q1, q3 = quantile(finite, [0.25, 0.75])
+    if q1 == q3:
+        return 0.0
+    return float(q3 - q1)
+
+
+def fold_agreement(
+    counts: ConfusionCounts, fold_thresholds: NDArray[np.float64]
+) -> tuple[float, float]:
+    """Spans of sensitivity and specificity the fold cutoffs give on pooled counts.
+
+    Each non-NaN fold cutoff is applied to the pooled out-of-fold counts; the
+    result is ``(max - min)`` of the sensitivities and of the specificities it
+    gives. Both are fractions in ``[0, 1]`` whatever the score's scale, so one
+    tolerance (:data:`FOLD_TOLERANCE`) fits probabilities and decision values.
+    Cutoffs that differ only where no sample lies do not count as disagreement.
+    ``(nan, nan)`` with fewer than two fold cutoffs.
+    """
+    t = fold_thresholds[~np.isnan(fold_thresholds)]
+    if t.size < 2:
+        return float("nan"), float("nan")
+    k = counts.index_of(t)
+    tp, fp = counts.tp[k], counts.fp[k]
+    tn, fn = counts.tn[k], counts.fn[k]
+    sn = sensitivity(tp, fp, tn, fn)
+    sp = specificity(tp, fp, tn, fn)
+    return float(np.ptp(sn)), float(np.ptp(sp))
+
+
+@dataclass(frozen=True)
+class BootstrapRun:
+    """Optima of stratified bootstrap resamples.
+
+    Attributes
+    ----------
+    thresholds : ndarray of shape (n_bootstrap,)
+        Each resample's optimal cutoff (NaN where infeasible or degenerate).
+    oob_scores : ndarray of shape (n_bootstrap,)
+        The objective on each resample's out-of-bag samples at its cutoff
+        (NaN where undefined there).
+    curves : ndarray of shape (n_bootstrap, n_grid) or None
+        The objective of every resample at every grid cutoff, when a grid was
+        given.
+    """
+
+    thresholds: NDArray[np.float64]
+    oob_scores: NDArray[np.float64]
+    curves: NDArray[np.float64] | None = None
+
+
+def _score_at(
+    counts: ConfusionCounts, objective: Objective, thresholds: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    k = counts.index_of(thresholds)
+    values = objective.score(counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
+    return np.asarray(values, dtype=np.float64).reshape(k.shape)
+
+
+def run_bootstrap(
+    is_pos: NDArray[np.bool_],
+    score: NDArray[np.floating],
+    weight: NDArray[np.float64] | None,
+    objective: Objective,
+    n_bootstrap: int,
+    rng: np.random.RandomState,
+    grid: NDArray[np.float64] | None = None,
+) -> BootstrapRun:
+    """Stratified bootstrap of pooled responses (see the module docstring).
+
+    Parameters
+    ----------
+    is_pos : ndarray of bool, shape (n_samples,)
+        Positive class indicator; both classes must be present.
+    score : ndarray of shape (n_samples,)
+        Finite scores.
+    weight : ndarray of shape (n_samples,) or None
+        Sample weights.
+    objective : Objective
+        What each resample's cutoff optimises.
+    n_bootstrap : int
+        Number of resamples.
+    rng : numpy.random.RandomState
+        Source of the resamples.
+    grid : ndarray of float, optional
+        Cutoffs at which to evaluate every resample's objective (for bands).
+
+    Returns
+    -------
+    run : BootstrapRun
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._bootstrap import run_bootstrap
+    >>> from sklearn_balanced.objectives import Youden
+    >>> rng = np.random.RandomState(0)
+    >>> y = rng.rand(200) < 0.3
+    >>> s = rng.normal(size=200) + 2 * y
+    >>> run = run_bootstrap(y, s, None, Youden(), 50, np.random.RandomState(0))
+    >>> run.thresholds.shape, bool(np.isfinite(run.oob_scores).all())
+    ((50,), True)
+    """
+    order = np.argsort(score, kind="stable")[::-1]
+    s, pos = score[order], is_pos[order]
+    w = None if weight is None else weight[order]
+    n = s.shape[0]
+    pos_idx, neg_idx = np.flatnonzero(pos), np.flatnonzero(~pos)
+    thresholds = np.full(n_bootstrap, np.nan)
+    oob = np.full(n_bootstrap, np.nan)
+    curves = None if grid is None else np.full((n_bootstrap, grid.shape[0]), np.nan)
+    for b in range(n_bootstrap):
+        draw = np.concatenate(
+            [
+                pos_idx[rng.randint(0, pos_idx.size, pos_idx.size)],
+                neg_idx[rng.randint(0, neg_idx.size, neg_idx.size)],
+            ]
+        )
+        mult = np.bincount(draw, minlength=n)
+        inbag = mult > 0
+        bw = mult[inbag].astype(np.float64)
+        if w is not None:
+            bw *= w[inbag]
+        try:
+            counts = checked_counts(pos[inbag], s[inbag], bw)
+            index, _ = select_cutoff(counts, objective)
+        except ValueError:
+            continue  # constant or infeasible resample: NaN
+        thresholds[b] = counts.threshold_at(index)
+        if curves is not None:
+            curves[b] = _score_at(counts, objective, grid)
+        out = ~inbag
+        if out.any():
+            oob_counts = confusion_counts(
+                pos[out], s[out], None if w is None else w[out]
+            )
+            oob[b] = _score_at(oob_counts, objective, np.array([thresholds[b]]))[0]
+    return BootstrapRun(thresholds=thresholds, oob_scores=oob, curves=curves)
+
+
+def percentile_interval(
+    thresholds: NDArray[np.float64], confidence_level: float
+) -> tuple[float, float]:
+    """The central ``confidence_level`` percentile interval of the non-NaN values."""
+    alpha = 1.0 - confidence_level
+    lo, hi = quantile(thresholds, [alpha / 2, 1 - alpha / 2])
+    return float(lo), float(hi)
+
+
+def bagged_threshold(thresholds: NDArray[np.float64]) -> float:
+    """The median of the non-NaN bootstrap optima (linear interpolation)."""
+    return float(quantile(thresholds, 0.5))

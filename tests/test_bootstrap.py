@@ -1,0 +1,175 @@
+"""Stratified bootstrap of cutoffs (_bootstrap.py) against explicit resampling."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sklearn_balanced import find_threshold, threshold_curve
+from sklearn_balanced._bootstrap import (
+    bagged_threshold,
+    fold_agreement,
+    percentile_interval,
+    quantile,
+    run_bootstrap,
+    threshold_spread,
+)
+from sklearn_balanced.engine import confusion_counts
+from sklearn_balanced.objectives import RecallAtPrecision, get_objective
+
+
+def _explicit_resamples(is_pos, score, n_bootstrap, seed):
+    """The documented scheme, written out with np.repeat: (in-bag, out-of-bag) rows."""
+    rng = np.random.RandomState(seed)
+    order = np.argsort(score, kind="stable")[::-1]
+    pos_idx = np.flatnonzero(is_pos[order])
+    neg_idx = np.flatnonzero(~is_pos[order])
+    for _ in range(n_bootstrap):
+        draw = np.concatenate(
+            [
+                pos_idx[rng.randint(0, pos_idx.size, pos_idx.size)],
+                neg_idx[rng.randint(0, neg_idx.size, neg_idx.size)],
+            ]
+        )
+        oob = np.setdiff1d(np.arange(score.size), draw)
+        yield order[draw], order[oob]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(6, 40),
+    objective=st.sampled_from(["balanced", "youden", "f1", "mcc", "accuracy"]),
+)
+def test_each_resample_is_the_exact_optimum_of_the_explicit_resample(
+    seed, n, objective
+):
+    rng = np.random.RandomState(seed)
+    is_pos = np.zeros(n, dtype=bool)
+    is_pos[rng.choice(n, rng.randint(1, n), replace=False)] = True
+    score = rng.randint(0, 8, n).astype(float) + is_pos  # many ties
+    if score.min() == score.max():
+        score[0] += 1
+    obj = get_objective(objective)
+    run = run_bootstrap(is_pos, score, None, obj, 5, np.random.RandomState(seed))
+    for b, (inbag, oob) in enumerate(_explicit_resamples(is_pos, score, 5, seed)):
+        if score[inbag].min() == score[inbag].max():
+            assert np.isnan(run.thresholds[b])
+            continue
+        expected = find_threshold(
+            is_pos[inbag], score[inbag], objective=obj, pos_label=True
+        )
+        assert run.thresholds[b] == expected.threshold
+        if oob.size:
+            c = confusion_counts(is_pos[oob], score[oob])
+            k = int(np.sum(np.unique(score[oob]) >= expected.threshold))
+            value = obj.score(c.tp[k], c.fp[k], c.tn[k], c.fn[k])
+            np.testing.assert_equal(run.oob_scores[b], value)
+
+
+def test_weights_multiply_with_the_draw_count():
+    rng = np.random.RandomState(1)
+    is_pos = rng.rand(60) < 0.4
+    score = rng.normal(size=60) + is_pos
+    w = rng.randint(1, 4, 60).astype(float)
+    obj = get_objective("youden")
+    run = run_bootstrap(is_pos, score, w, obj, 4, np.random.RandomState(3))
+    for b, (inbag, _) in enumerate(_explicit_resamples(is_pos, score, 4, 3)):
+        expected = find_threshold(
+            is_pos[inbag],
+            score[inbag],
+            objective=obj,
+            sample_weight=w[inbag],
+            pos_label=True,
+        )
+        assert run.thresholds[b] == expected.threshold
+
+
+def test_every_resample_has_both_classes_even_with_one_positive():
+    is_pos = np.zeros(50, dtype=bool)
+    is_pos[7] = True
+    score = np.linspace(0, 1, 50)
+    run = run_bootstrap(
+        is_pos, score, None, get_objective("youden"), 30, np.random.RandomState(0)
+    )
+    assert np.isfinite(run.thresholds).all()
+
+
+def test_curves_on_a_grid_match_threshold_curve_of_the_resample():
+    rng = np.random.RandomState(2)
+    is_pos = rng.rand(80) < 0.3
+    score = rng.normal(size=80) + 1.5 * is_pos
+    grid = np.linspace(-2, 3, 11)
+    obj = get_objective("balanced")
+    run = run_bootstrap(
+        is_pos, score, None, obj, 3, np.random.RandomState(5), grid=grid
+    )
+    assert run.curves.shape == (3, 11)
+    for b, (inbag, _) in enumerate(_explicit_resamples(is_pos, score, 3, 5)):
+        curve = threshold_curve(is_pos[inbag], score[inbag], pos_label=True)
+        values = curve.score(obj)
+        for j, t in enumerate(grid):
+            pred = score[inbag] >= t
+            # the curve's cutoff realising the same prediction set
+            k = int(np.sum(np.unique(score[inbag]) >= t))
+            assert pred.sum() == curve.tp[k] + curve.fp[k]
+            np.testing.assert_allclose(run.curves[b, j], values[k])
+
+
+def test_infeasible_resamples_are_nan():
+    # precision 1 is reachable only when the top negative (0.95) is not drawn
+    is_pos = np.array([False, True, True, False, False, False])
+    score = np.array([0.95, 0.9, 0.1, 0.8, 0.5, 0.4])
+    obj = RecallAtPrecision(1.0)
+    run = run_bootstrap(is_pos, score, None, obj, 40, np.random.RandomState(0))
+    failed = np.isnan(run.thresholds)
+    assert failed.any() and not failed.all()
+    assert np.isnan(run.oob_scores[failed]).all()
+
+
+def test_seeded_runs_repeat_and_differ_between_seeds():
+    rng = np.random.RandomState(0)
+    is_pos = rng.rand(200) < 0.3
+    score = rng.normal(size=200) + is_pos
+    obj = get_objective("youden")
+    a = run_bootstrap(is_pos, score, None, obj, 20, np.random.RandomState(1))
+    b = run_bootstrap(is_pos, score, None, obj, 20, np.random.RandomState(1))
+    c = run_bootstrap(is_pos, score, None, obj, 20, np.random.RandomState(2))
+    np.testing.assert_array_equal(a.thresholds, b.thresholds)
+    assert not np.array_equal(a.thresholds, c.thresholds)
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=30), st.floats(0, 1))
+def test_quantile_matches_numpy_on_finite_values(values, q):
+    v = np.array(values)
+    np.testing.assert_allclose(quantile(v, q), np.quantile(v, q), rtol=1e-9, atol=1e-6)
+
+
+def test_quantile_with_infinities_and_nan():
+    v = np.array([-np.inf, 0.0, 1.0, np.inf, np.nan])
+    np.testing.assert_array_equal(quantile(v, [0.0, 0.5, 1.0]), [-np.inf, 0.5, np.inf])
+    assert np.isnan(quantile(np.array([np.nan]), 0.5))
+
+
+def test_interval_and_bagged_median():
+    t = np.array([1.0, 2.0, 3.0, 4.0, np.nan, 5.0])
+    assert percentile_interval(t, 0.5) == (2.0, 4.0)
+    assert bagged_threshold(t) == 3.0
+
+
+def test_threshold_spread_is_the_iqr_and_nan_below_two_folds():
+    assert threshold_spread(np.array([0.1, 0.2, 0.3, 0.4, 0.5])) == pytest.approx(0.2)
+    assert threshold_spread(np.array([0.3, 0.3])) == 0.0
+    assert np.isnan(threshold_spread(np.array([0.3, np.nan])))
+
+
+def test_fold_agreement_measures_rates_not_score_units():
+    is_pos = np.array([False] * 5 + [True] * 5)
+    score = np.array([0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 1.0])
+    counts = confusion_counts(is_pos, score)
+    # cutoffs 0.45 and 0.55 fall in the same gap: no disagreement at all
+    assert fold_agreement(counts, np.array([0.45, 0.55])) == (0.0, 0.0)
+    # 0.35 adds one negative, 0.75 drops two positives
+    sn, sp = fold_agreement(counts, np.array([0.35, 0.75, np.nan]))
+    assert (sn, sp) == (pytest.approx(0.4), pytest.approx(0.2))
+    assert all(np.isnan(fold_agreement(counts, np.array([0.5]))))
