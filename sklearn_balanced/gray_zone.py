@@ -1,0 +1,454 @@
+"""Two cutoffs and a gray zone: exact search over every pair of cutoffs.
+
+A *gray zone* rule uses two cutoffs ``lower <= upper`` on a score:
+
+- ``score >= upper``: positive;
+- ``score < lower``: negative;
+- ``lower <= score < upper``: indeterminate — the rule *abstains*.
+
+With ``lower == upper`` it is the ordinary one-cutoff rule.
+
+Definitions
+-----------
+Only the decided cases are counted in the rates: ``TP`` and ``FP`` are the
+(weighted) positives and negatives at or above ``upper``, ``FN`` and ``TN``
+those below ``lower``, and
+
+- sensitivity on decided cases ``Sn = TP / (TP + FN)``;
+- specificity on decided cases ``Sp = TN / (TN + FP)``;
+- abstention rate = weight in the gray zone / total weight.
+
+A pair is *feasible* when both rates are defined (at least one positive and
+one negative are decided), ``Sn >= min_sensitivity``, ``Sp >= min_specificity``
+and, when ``max_abstention`` is given, the abstention rate is
+``<= max_abstention``. The rates are compared exactly as computed, without
+tolerance, as in the constraint objectives of :mod:`sklearn_balanced.objectives`.
+
+Without ``max_abstention`` the chosen pair has the smallest abstention rate
+among feasible pairs. With it, the chosen pair maximises ``objective``:
+``"min_rate"`` (the smaller of ``Sn`` and ``Sp``), ``"sensitivity"`` or
+``"specificity"``.
+
+Search
+------
+The counts come from :func:`~sklearn_balanced.engine.confusion_counts`: with
+``m`` distinct scores, cutoff ``k`` (``0..m``) marks the ``k`` highest distinct
+scores, and ``tp[k]``, ``fp[k]`` are cumulative. A pair is two indices
+``u <= l``: positives are the top ``u`` groups, negatives the groups after
+``l``, so ``TP = tp[u]``, ``FP = fp[u]``, ``FN = P - tp[l]``,
+``TN = N - fp[l]``.
+
+For a fixed lower index ``l``, moving the upper index ``u`` down the scores
+(larger ``u``) only adds to ``TP`` and ``FP``: ``Sn`` never decreases, ``Sp``
+never increases and the abstention rate never increases. Hence every
+constraint holds on an interval ``[lo(l), hi(l)]`` of ``u``, whose ends are
+found by binary search — vectorised over all ``l`` at once, on the rates as
+computed, so the monotone predicates are evaluated exactly as a brute force
+would. The best ``u`` for each ``l`` is then an end of the interval (or, for
+``"min_rate"``, next to the crossing of ``Sn`` and ``Sp``, another binary
+search). Total work ``O(m log m)`` after the engine's sort; no pair grid.
+
+Tie rule
+--------
+Values within a relative ``1e-12`` are tied, as in the engine. Among pairs
+tied on the primary criterion, the smaller abstention rate wins (with
+``max_abstention``), then the larger ``Sn + Sp`` on decided cases, then the
+middle pair in the order of the lower cutoff. For a fixed lower cutoff the
+narrowest gray zone (the lowest feasible upper cutoff) is taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from sklearn_balanced.engine import ConfusionCounts, _best, _prepare, checked_counts
+from sklearn_balanced.objectives import npv, precision, sensitivity, specificity
+
+__all__ = [
+    "GRAY_ZONE_OBJECTIVES",
+    "GrayZoneResult",
+    "find_gray_zone",
+    "gray_zone_from_counts",
+]
+
+#: What ``objective`` may maximise when ``max_abstention`` is given.
+GRAY_ZONE_OBJECTIVES = ("min_rate", "sensitivity", "specificity")
+
+Array = NDArray[np.float64]
+Index = NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class GrayZoneResult:
+    """Two cutoffs, and what they achieve on the decided cases.
+
+    Attributes
+    ----------
+    lower_threshold, upper_threshold : float
+        Negative where ``score < lower_threshold``, positive where
+        ``score >= upper_threshold``, abstain in between (``-inf`` / ``+inf``
+        when no case is called negative / positive).
+    abstention_rate : float
+        Share of the (weighted) cases in the gray zone.
+    sensitivity, specificity : float
+        ``TP / (TP + FN)`` and ``TN / (TN + FP)`` on the decided cases.
+    tp, fp, tn, fn : float
+        Weighted confusion counts of the decided cases.
+    abstained_pos, abstained_neg : float
+        Weight of the positives and of the negatives in the gray zone.
+    pos_label : object
+        The label counted as positive.
+    """
+
+    lower_threshold: float
+    upper_threshold: float
+    abstention_rate: float
+    sensitivity: float
+    specificity: float
+    tp: float
+    fp: float
+    tn: float
+    fn: float
+    abstained_pos: float
+    abstained_neg: float
+    pos_label: Any = None
+
+    @property
+    def precision(self) -> float:
+        """Positive predictive value of the positive calls (NaN if there are none)."""
+        return float(precision(self.tp, self.fp, self.tn, self.fn))
+
+    @property
+    def npv(self) -> float:
+        """Negative predictive value of the negative calls (NaN if there are none)."""
+        return float(npv(self.tp, self.fp, self.tn, self.fn))
+
+
+class _Pairs:
+    """Decided counts and rates of cutoff pairs ``(u, low)``, vectorised."""
+
+    def __init__(self, counts: ConfusionCounts):
+        self.counts = counts
+        self.tp, self.fp = counts.tp, counts.fp
+        self.n_pos, self.n_neg = counts.n_pos, counts.n_neg
+        self.total = counts.n_pos + counts.n_neg
+
+    def decided(self, u: Index, low: Index) -> tuple[Array, Array, Array, Array]:
+        return (
+            self.tp[u],
+            self.fp[u],
+            self.n_neg - self.fp[low],
+            self.n_pos - self.tp[low],
+        )
+
+    def sn(self, u: Index, low: Index) -> Array:
+        return sensitivity(*self.decided(u, low))
+
+    def sp(self, u: Index, low: Index) -> Array:
+        return specificity(*self.decided(u, low))
+
+    def abstention(self, u: Index, low: Index) -> Array:
+        return ((self.tp[low] - self.tp[u]) + (self.fp[low] - self.fp[u])) / self.total
+
+
+def _first_true(
+    pred: Callable[[Index, Index], NDArray[np.bool_]], lo: Index, hi: Index
+) -> Index:
+    """Per row (lower index): the smallest ``u`` in ``[lo, hi]`` with ``pred(u, rows)``.
+
+    ``hi + 1`` where there is none. ``pred`` must be monotone in ``u`` (False,
+    then True) on each interval; one vectorised binary search for all rows.
+    """
+    left = np.asarray(lo, dtype=np.intp).copy()
+    right = np.asarray(hi, dtype=np.intp) + 1
+    while True:
+        rows = np.flatnonzero(left < right)
+        if rows.size == 0:
+            return left
+        mid = (left[rows] + right[rows]) // 2
+        ok = pred(mid, rows)
+        right[rows] = np.where(ok, mid, right[rows])
+        left[rows] = np.where(ok, left[rows], mid + 1)
+
+
+def _check_fraction(name: str, value: Any, *, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+    if not ok or not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1]; got {value!r}.")
+    return float(value)
+
+
+def _search(
+    pairs: _Pairs,
+    min_sensitivity: float,
+    min_specificity: float,
+    max_abstention: float | None,
+    objective: str,
+) -> tuple[int, int] | None:
+    """The chosen ``(u, low)``, or None when no pair is feasible."""
+    m = pairs.tp.shape[0] - 1
+    ls = np.arange(m + 1, dtype=np.intp)
+    zeros = np.zeros_like(ls)
+    tn_low = pairs.n_neg - pairs.fp  # negatives below lower cutoff `low`
+    # Sn >= a (and defined): false then true as u grows.
+    lo = _first_true(lambda u, r: pairs.sn(u, ls[r]) >= min_sensitivity, zeros, ls)
+    # At least one decided negative: needs fp[u] > 0 when no negative is below.
+    first_fp = int(np.searchsorted(pairs.fp, 0.0, side="right"))
+    lo = np.maximum(lo, np.where(tn_low > 0, 0, first_fp))
+    if max_abstention is not None:
+        lo = np.maximum(
+            lo,
+            _first_true(
+                lambda u, r: pairs.abstention(u, ls[r]) <= max_abstention, zeros, ls
+            ),
+        )
+    # Sp >= b: true then false as u grows when a negative is below; with
+    # none below, Sp is 0 (or undefined) and only b == 0 can hold.
+    hi = (
+        _first_true(lambda u, r: ~(pairs.sp(u, ls[r]) >= min_specificity), zeros, ls)
+        - 1
+    )
+    hi = np.where(tn_low > 0, hi, ls if min_specificity <= 0 else -1)
+    rows = np.flatnonzero(lo <= hi)
+    if rows.size == 0:
+        return None
+    lo, hi, low = lo[rows], hi[rows], ls[rows]
+
+    def last_at_least(values, start):
+        # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing)
+        return (
+            _first_true(lambda u, r: ~(pairs.sp(u, low[r]) >= values[r]), start, hi) - 1
+        )
+
+    if max_abstention is None or objective == "sensitivity":
+        u = hi
+    elif objective == "specificity":
+        u = last_at_least(pairs.sp(lo, low), lo)
+    else:  # "min_rate": best of the two sides of the Sn/Sp crossing
+        cross = _first_true(
+            lambda u, r: pairs.sn(u, low[r]) >= pairs.sp(u, low[r]), lo, hi
+        )
+        below = np.maximum(cross - 1, lo)
+        at = np.minimum(cross, hi)
+        value_below = np.where(cross - 1 >= lo, pairs.sn(below, low), -np.inf)
+        value_at = np.where(cross <= hi, pairs.sp(at, low), -np.inf)
+        after = last_at_least(np.where(cross <= hi, value_at, np.inf), at)
+        u = np.where(value_at >= value_below, np.maximum(after, at), below)
+
+    abst = pairs.abstention(u, low)
+    youden = pairs.sn(u, low) + pairs.sp(u, low)
+    if max_abstention is None:
+        keys = [-abst, youden]
+    else:
+        primary = {
+            "min_rate": np.minimum(pairs.sn(u, low), pairs.sp(u, low)),
+            "sensitivity": pairs.sn(u, low),
+            "specificity": pairs.sp(u, low),
+        }[objective]
+        keys = [primary, -abst, youden]
+    candidates = np.arange(low.shape[0])
+    for key in keys:
+        candidates = candidates[_best(np.asarray(key, dtype=np.float64)[candidates])]
+    pick = int(candidates[(candidates.size - 1) // 2])
+    return int(u[pick]), int(low[pick])
+
+
+def _result(pairs: _Pairs, u: int, low: int, pos_label: Any) -> GrayZoneResult:
+    ui, li = np.array([u]), np.array([low])
+    tp, fp, tn, fn = (float(v[0]) for v in pairs.decided(ui, li))
+    return GrayZoneResult(
+        lower_threshold=pairs.counts.threshold_at(low),
+        upper_threshold=pairs.counts.threshold_at(u),
+        abstention_rate=float(pairs.abstention(ui, li)[0]),
+        sensitivity=float(sensitivity(tp, fp, tn, fn)),
+        specificity=float(specificity(tp, fp, tn, fn)),
+        tp=tp,
+        fp=fp,
+        tn=tn,
+        fn=fn,
+        abstained_pos=float(pairs.tp[low] - pairs.tp[u]),
+        abstained_neg=float(pairs.fp[low] - pairs.fp[u]),
+        pos_label=pos_label,
+    )
+
+
+def _infeasible_message(
+    pairs: _Pairs, a: float, b: float, max_abstention: float | None
+) -> str:
+    target = f"sensitivity >= {a} and specificity >= {b} on the decided cases"
+    limit = "" if max_abstention is None else f" with abstention <= {max_abstention}"
+    msg = f"No pair of cutoffs reaches {target}{limit}."
+    if max_abstention is not None:
+        unlimited = _search(pairs, a, b, None, "min_rate")
+        if unlimited is not None:
+            need = _result(pairs, *unlimited, None).abstention_rate
+            return (
+                f"{msg} These targets need an abstention rate of at least {need:.4g}."
+            )
+    best_sn = _search(pairs, 0.0, b, max_abstention, "sensitivity")
+    best_sp = _search(pairs, a, 0.0, max_abstention, "specificity")
+    alpha = 1.0 if max_abstention is None else max_abstention
+    best_both = _search(pairs, 0.0, 0.0, alpha, "min_rate")
+    parts = []
+    if best_sn is not None:
+        r = _result(pairs, *best_sn, None)
+        parts.append(f"sensitivity up to {r.sensitivity:.4g} with specificity >= {b}")
+    if best_sp is not None:
+        r = _result(pairs, *best_sp, None)
+        parts.append(f"specificity up to {r.specificity:.4g} with sensitivity >= {a}")
+    if best_both is not None:
+        r = _result(pairs, *best_both, None)
+        both = min(r.sensitivity, r.specificity)
+        parts.append(
+            f"both rates up to {both:.4g} (abstaining on {r.abstention_rate:.1%})"
+        )
+    if parts:
+        msg += " Achievable on the decided cases: " + "; ".join(parts) + "."
+    return msg + " Lower the targets or improve the scores."
+
+
+def gray_zone_from_counts(
+    counts: ConfusionCounts,
+    *,
+    min_sensitivity: float = 0.95,
+    min_specificity: float = 0.95,
+    max_abstention: float | None = None,
+    objective: str = "min_rate",
+    pos_label: Any = None,
+) -> GrayZoneResult:
+    """The optimal gray zone from precomputed confusion counts.
+
+    The pure core of :func:`find_gray_zone` and
+    :class:`~sklearn_balanced.GrayZoneClassifier`; see
+    :mod:`sklearn_balanced.gray_zone` for the definitions, the search and the
+    tie rule. Arguments as in :func:`find_gray_zone`.
+
+    Returns
+    -------
+    result : GrayZoneResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.engine import confusion_counts
+    >>> from sklearn_balanced.gray_zone import gray_zone_from_counts
+    >>> counts = confusion_counts(np.array([0, 0, 1, 0, 1, 1], dtype=bool),
+    ...                           np.array([1.0, 2, 3, 4, 5, 6]))
+    >>> r = gray_zone_from_counts(counts, min_sensitivity=1, min_specificity=1)
+    >>> r.lower_threshold, r.upper_threshold, r.abstention_rate
+    (2.5, 4.5, 0.333...)
+    """
+    a = _check_fraction("min_sensitivity", min_sensitivity)
+    b = _check_fraction("min_specificity", min_specificity)
+    alpha = _check_fraction("max_abstention", max_abstention, allow_none=True)
+    if objective not in GRAY_ZONE_OBJECTIVES:
+        raise ValueError(
+            f"objective must be one of {list(GRAY_ZONE_OBJECTIVES)} for a gray zone; "
+            f"got {objective!r}."
+        )
+    pairs = _Pairs(counts)
+    found = _search(pairs, a, b, alpha, objective)
+    if found is None:
+        raise ValueError(_infeasible_message(pairs, a, b, alpha))
+    return _result(pairs, *found, pos_label)
+
+
+def find_gray_zone(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    *,
+    min_sensitivity: float = 0.95,
+    min_specificity: float = 0.95,
+    max_abstention: float | None = None,
+    objective: str = "min_rate",
+    sample_weight: ArrayLike | None = None,
+    pos_label: Any = None,
+) -> GrayZoneResult:
+    """Two exact cutoffs with the smallest gray zone that meets Sn/Sp targets.
+
+    Cases scoring ``>= upper_threshold`` are called positive, cases scoring
+    ``< lower_threshold`` negative, and the rule abstains in between. Among all
+    pairs of cutoffs (every pair of distinct cutoffs is considered, no grid),
+    the chosen one has the smallest abstention rate such that the sensitivity
+    and the specificity *on the decided cases* reach the targets. With
+    ``max_abstention``, it instead maximises ``objective`` among the pairs that
+    abstain on at most that share and meet the targets.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels.
+    y_score : array-like of shape (n_samples,)
+        Scores for the positive class; larger means more positive.
+    min_sensitivity : float, default=0.95
+        Required ``TP / (TP + FN)`` on the decided cases, in [0, 1].
+    min_specificity : float, default=0.95
+        Required ``TN / (TN + FP)`` on the decided cases, in [0, 1].
+    max_abstention : float or None, default=None
+        Largest allowed share of cases in the gray zone, in [0, 1]. ``None``:
+        minimise the share instead.
+    objective : {"min_rate", "sensitivity", "specificity"}, default="min_rate"
+        With ``max_abstention``: what to maximise on the decided cases —
+        the smaller of the two rates, the sensitivity or the specificity.
+        Ignored without ``max_abstention``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights; counts and the abstention rate are weighted.
+    pos_label : object, default=None
+        The positive label; ``None`` means the greater label.
+
+    Returns
+    -------
+    result : GrayZoneResult
+        ``lower_threshold``, ``upper_threshold``, ``abstention_rate``, the
+        decided ``sensitivity`` and ``specificity``, the decided counts and
+        the abstained weight of each class.
+
+    Raises
+    ------
+    ValueError
+        When no pair meets the targets; the message says what is achievable.
+
+    See Also
+    --------
+    GrayZoneClassifier : Learns the two cutoffs by cross-validation.
+    find_threshold : The single optimal cutoff.
+
+    Notes
+    -----
+    See :mod:`sklearn_balanced.gray_zone` for the exact definitions, the
+    ``O(m log m)`` search and the tie rule.
+
+    Examples
+    --------
+    >>> from sklearn_balanced import find_gray_zone
+    >>> y = [0, 0, 0, 1, 0, 1, 0, 1, 1, 1]
+    >>> s = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+    >>> r = find_gray_zone(y, s, min_sensitivity=0.9, min_specificity=0.9)
+    >>> r.lower_threshold, r.upper_threshold, r.abstention_rate
+    (0.35, 0.75, 0.4)
+    >>> r.sensitivity, r.specificity
+    (1.0, 1.0)
+    >>> r = find_gray_zone(y, s, min_sensitivity=0, min_specificity=0,
+    ...                    max_abstention=0.4)
+    >>> r.abstention_rate, min(r.sensitivity, r.specificity)
+    (0.4, 1.0)
+    """
+    is_pos, score, weight, pos = _prepare(y_true, y_score, sample_weight, pos_label)
+    counts = checked_counts(is_pos, score, weight)
+    return gray_zone_from_counts(
+        counts,
+        min_sensitivity=min_sensitivity,
+        min_specificity=min_specificity,
+        max_abstention=max_abstention,
+        objective=objective,
+        pos_label=pos,
+    )
