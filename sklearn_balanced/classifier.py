@@ -11,7 +11,7 @@ from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline
-from sklearn.utils import get_tags, indexable
+from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -21,6 +21,12 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from sklearn_balanced._bootstrap import (
+    FOLD_TOLERANCE,
+    fold_agreement,
+    run_bootstrap,
+    threshold_spread,
+)
 from sklearn_balanced._crossval import (
     check_fold_classes,
     cross_val_response,
@@ -29,6 +35,7 @@ from sklearn_balanced._crossval import (
 from sklearn_balanced._ensemble import FoldEnsemble
 from sklearn_balanced._response import positive_response, resolve_response_method
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
+from sklearn_balanced.diagnostics import summarise
 from sklearn_balanced.engine import (
     checked_counts,
     curve_from_counts,
@@ -102,10 +109,30 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         Number of jobs fitting the splits in parallel (joblib).
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the holdout split when ``cv`` is a float.
+        Seeds the holdout split when ``cv`` is a float, and the bootstrap.
+
+    n_bootstrap : int, default=0
+        When positive, the number of stratified bootstrap resamples of the
+        pooled out-of-fold scores (every resample keeps the number of positives
+        and of negatives, so both classes are always present). Each resample's
+        exact optimum gives ``bootstrap_thresholds_``, their percentile interval
+        ``threshold_ci_`` and their median ``bagged_threshold_``. Costs one sort
+        of the pooled scores per resample; no model is refit.
+
+    threshold_method : {"argmax", "bagged"}, default="argmax"
+        ``"argmax"``: ``threshold_`` is the exact optimum of the pooled
+        out-of-fold scores. ``"bagged"``: ``threshold_`` is the median of the
+        ``n_bootstrap`` bootstrap optima, a lower-variance cutoff for small
+        samples; requires ``n_bootstrap > 0``.
+
+    confidence_level : float, default=0.95
+        Level of the percentile interval ``threshold_ci_``, in (0, 1).
 
     store_cv_results : bool, default=False
-        Store every cutoff's counts and metrics in ``cv_results_``.
+        Store every cutoff's counts and metrics in ``cv_results_``, and keep
+        the pooled out-of-fold scores for
+        :meth:`ThresholdDisplay.from_estimator
+        <sklearn_balanced.plotting.ThresholdDisplay.from_estimator>`.
 
     verbose : int, default=0
         Print a line per fitted split when positive.
@@ -126,6 +153,29 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         Each split's own optimal cutoff on its held-out scores, in split order
         (NaN for a split where the objective is infeasible). With
         ``cv="prefit"``, the single cutoff of the tuning data.
+
+    threshold_spread_ : float
+        Interquartile range of ``fold_thresholds_`` in score units (NaN
+        ignored); NaN with fewer than two fold cutoffs (``cv="prefit"`` or a
+        float ``cv``). Fit warns when the folds disagree: see Notes.
+
+    threshold_ci_ : tuple of float
+        Only with ``n_bootstrap > 0``: the central ``confidence_level``
+        percentile interval of ``bootstrap_thresholds_``.
+
+    bootstrap_thresholds_ : ndarray of shape (n_bootstrap,)
+        Only with ``n_bootstrap > 0``: the exact optimum of every bootstrap
+        resample (NaN where infeasible on that resample).
+
+    bootstrap_oob_scores_ : ndarray of shape (n_bootstrap,)
+        Only with ``n_bootstrap > 0``: the objective on each resample's
+        out-of-bag samples at that resample's cutoff, an estimate of how a
+        cutoff learned from this much data does on new scores.
+
+    argmax_threshold_, bagged_threshold_ : float
+        Only with ``n_bootstrap > 0``: the pooled optimum and the median of the
+        bootstrap optima; ``threshold_`` is one of them, by
+        ``threshold_method``.
 
     objective_ : Objective
         The resolved objective.
@@ -166,6 +216,14 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
     ``+inf`` or ``-inf`` when the optimum predicts every sample negative or
     positive. Ties are broken as described in :mod:`sklearn_balanced.engine`.
 
+    The folds *disagree* when their cutoffs, applied to the pooled out-of-fold
+    scores, give sensitivities or specificities spanning more than
+    ``FOLD_TOLERANCE = 0.25`` (25 percentage points); fit then warns
+    (``UserWarning``) with the fold cutoffs. The measure is in rates, not score
+    units: cutoffs that differ only across a gap where few samples lie (common
+    with well-separated classes) are not a disagreement. See
+    :func:`sklearn_balanced.bootstrap_threshold` for the bootstrap itself.
+
     Examples
     --------
     >>> from sklearn.datasets import make_classification
@@ -194,6 +252,9 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         "pos_label": [Real, str, "boolean", None],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
+        "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
+        "threshold_method": [StrOptions({"argmax", "bagged"})],
+        "confidence_level": [Interval(Real, 0.0, 1.0, closed="neither")],
         "store_cv_results": ["boolean"],
         "verbose": ["verbose"],
     }
@@ -209,6 +270,9 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         pos_label=None,
         n_jobs=None,
         random_state=None,
+        n_bootstrap=0,
+        threshold_method="argmax",
+        confidence_level=0.95,
         store_cv_results=False,
         verbose=0,
     ):
@@ -220,6 +284,9 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         self.pos_label = pos_label
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.n_bootstrap = n_bootstrap
+        self.threshold_method = threshold_method
+        self.confidence_level = confidence_level
         self.store_cv_results = store_cv_results
         self.verbose = verbose
 
@@ -250,6 +317,11 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
             The fitted classifier.
         """
         self._validate_params()
+        if self.threshold_method == "bagged" and self.n_bootstrap == 0:
+            raise ValueError(
+                'threshold_method="bagged" takes the median of bootstrap optima and '
+                "needs n_bootstrap > 0; got n_bootstrap=0."
+            )
         X, y = indexable(X, y)
         y = column_or_1d(y, warn=True)
         is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
@@ -285,7 +357,11 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
             )
             pooled = (oof.response, oof.is_pos, oof.weight)
             fold_parts = [
-                (oof.response[s], oof.is_pos[s], None if oof.weight is None else oof.weight[s])
+                (
+                    oof.response[s],
+                    oof.is_pos[s],
+                    None if oof.weight is None else oof.weight[s],
+                )
                 for s in oof.fold_slices()
             ]
             if self.refit:
@@ -307,12 +383,46 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         self.threshold_ = best.threshold
         self.best_score_ = best.score
         self.fold_thresholds_ = _fold_thresholds(fold_parts, objective)
+        self.threshold_spread_ = threshold_spread(self.fold_thresholds_)
+        _warn_if_folds_disagree(counts, self.fold_thresholds_)
+        if self.n_bootstrap > 0:
+            self._bootstrap(pooled, counts, scores, best, objective)
+        if self.store_cv_results:
+            self._oof_data = (*pooled, [len(p[0]) for p in fold_parts])
         if self.store_cv_results:
             self.cv_results_ = curve_from_counts(counts, pos).as_dict(objective)
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(estimator, name):
                 setattr(self, name, getattr(estimator, name))
         return self
+
+    def _bootstrap(self, pooled, counts, scores, best, objective):
+        """Set the bootstrap attributes; with "bagged", move ``threshold_``."""
+        response, is_pos, weight = pooled
+        run = run_bootstrap(
+            is_pos,
+            response,
+            weight,
+            objective,
+            self.n_bootstrap,
+            check_random_state(self.random_state),
+        )
+        result = summarise(
+            threshold=best.threshold,
+            score=best.score,
+            thresholds=run.thresholds,
+            oob_scores=run.oob_scores,
+            confidence_level=float(self.confidence_level),
+            objective=objective,
+        )
+        self.bootstrap_thresholds_ = result.thresholds
+        self.bootstrap_oob_scores_ = result.oob_scores
+        self.threshold_ci_ = result.ci
+        self.argmax_threshold_ = result.threshold
+        self.bagged_threshold_ = result.bagged_threshold
+        if self.threshold_method == "bagged":
+            self.threshold_ = result.bagged_threshold
+            self.best_score_ = float(scores[counts.index_of(self.threshold_)])
 
     def _route_params(self, sample_weight, params):
         """Split ``params`` into the estimator's fit and the splitter's split params."""
@@ -344,7 +454,9 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
 
     def _response(self, X):
         check_is_fitted(self, "threshold_")
-        return positive_response(self.estimator_, X, self.response_method_, self.pos_label_)
+        return positive_response(
+            self.estimator_, X, self.response_method_, self.pos_label_
+        )
 
     def predict(self, X):
         """Predict ``pos_label_`` where the score is ``>= threshold_``.
@@ -472,6 +584,21 @@ def make_splitter_for_routing(cv):
 
 def _counts(response, is_pos, weight):
     return checked_counts(is_pos, response, weight, name="The out-of-fold score")
+
+
+def _warn_if_folds_disagree(counts, fold_thresholds):
+    sn_span, sp_span = fold_agreement(counts, fold_thresholds)
+    if max(sn_span, sp_span) > FOLD_TOLERANCE:  # False for NaN (one fold)
+        warnings.warn(
+            f"The folds disagree on the cutoff: the fold cutoffs "
+            f"{np.round(fold_thresholds, 4).tolist()} give sensitivities spanning "
+            f"{sn_span:.2f} and specificities spanning {sp_span:.2f} on the pooled "
+            f"out-of-fold scores (tolerance {FOLD_TOLERANCE}). The learned cutoff "
+            "is uncertain: consider more data, n_bootstrap > 0 to see its "
+            'interval, or threshold_method="bagged".',
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _fold_thresholds(parts, objective):

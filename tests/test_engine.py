@@ -1,0 +1,340 @@
+"""The confusion-count engine against brute force, and its public functions."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sklearn_balanced import find_threshold, threshold_curve
+from sklearn_balanced.engine import (
+    TIE_RTOL,
+    confusion_counts,
+    select_cutoff,
+)
+from sklearn_balanced.objectives import (
+    OBJECTIVES,
+    Cost,
+    FBeta,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    get_objective,
+)
+
+ALL_OBJECTIVES = [
+    *OBJECTIVES,
+    FBeta(0.5),
+    FBeta(2.0),
+    Cost(fp=1.0, fn=5.0),
+    Cost(fp=2.0, fn=1.0, tp=-0.5, tn=0.1, prevalence=0.2),
+    SpecificityAtSensitivity(0.8),
+    SensitivityAtSpecificity(0.7),
+    PrecisionAtRecall(0.5),
+    RecallAtPrecision(0.6),
+    lambda tp, fp, tn, fn: tp - 2 * fp,
+]
+
+
+def brute_force(is_pos, score, weight, objective):
+    """Every prediction set ``score >= s`` (and the empty one), counted directly."""
+    obj = get_objective(objective)
+    w = np.ones_like(score, dtype=float) if weight is None else weight
+    cuts = np.concatenate([[np.inf], np.unique(score)[::-1]])
+    rows = []
+    for cut in cuts:
+        pred = score >= cut
+        tp = w[pred & is_pos].sum()
+        fp = w[pred & ~is_pos].sum()
+        tn = w[~pred & ~is_pos].sum()
+        fn = w[~pred & is_pos].sum()
+        rows.append((tp, fp, tn, fn))
+    tp, fp, tn, fn = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
+    values = obj.score(tp, fp, tn, fn)
+    key = values if obj.greater_is_better else -values
+    return key, (tp, fp, tn, fn), obj
+
+
+def direct_key(is_pos, score, weight, threshold, obj):
+    w = np.ones_like(score, dtype=float) if weight is None else weight
+    pred = score >= threshold
+    counts = (
+        np.array([w[pred & is_pos].sum()]),
+        np.array([w[pred & ~is_pos].sum()]),
+        np.array([w[~pred & ~is_pos].sum()]),
+        np.array([w[~pred & is_pos].sum()]),
+    )
+    value = obj.score(*counts)[0]
+    return value if obj.greater_is_better else -value
+
+
+@st.composite
+def scored_data(draw, weighted=None):
+    n = draw(st.integers(2, 40))
+    levels = draw(st.integers(1, 12))  # few levels -> heavy ties
+    score = np.array(
+        draw(st.lists(st.integers(0, levels), min_size=n, max_size=n)), float
+    )
+    score = score / max(levels, 1) + draw(st.sampled_from([0.0, -3.0, 1e6]))
+    is_pos = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    is_pos[0], is_pos[1] = True, False
+    if draw(st.booleans()) if weighted is None else weighted:
+        weight = np.array(
+            draw(st.lists(st.integers(0, 5), min_size=n, max_size=n)), dtype=float
+        )
+        weight[0] = weight[1] = 1.0
+    else:
+        weight = None
+    return is_pos, score, weight
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=scored_data(), obj_index=st.integers(0, len(ALL_OBJECTIVES) - 1))
+def test_engine_matches_brute_force(data, obj_index):
+    is_pos, score, weight = data
+    objective = ALL_OBJECTIVES[obj_index]
+    key, _, obj = brute_force(is_pos, score, weight, objective)
+    if np.isnan(key).all():
+        with pytest.raises(ValueError, match="No cutoff reaches|NaN"):
+            select_cutoff(confusion_counts(is_pos, score, weight), obj)
+        return
+    counts = confusion_counts(is_pos, score, weight)
+    index, scores = select_cutoff(counts, obj)
+    best = np.nanmax(key)
+    tol = 1e-9 * max(1.0, abs(best))
+    engine_key = scores[index] if obj.greater_is_better else -scores[index]
+    assert engine_key == pytest.approx(best, abs=tol)
+    # the reported threshold realises an optimal prediction set when applied to the data
+    threshold = counts.threshold_at(index)
+    assert direct_key(is_pos, score, weight, threshold, obj) == pytest.approx(
+        best, abs=tol
+    )
+    # all m + 1 cutoffs are enumerated, in the same order as brute force
+    assert len(counts) == np.unique(score).size + 1
+    np.testing.assert_allclose(
+        scores, obj.score(*brute_force(is_pos, score, weight, obj)[1])
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=scored_data())
+def test_thresholds_separate_adjacent_scores(data):
+    is_pos, score, weight = data
+    counts = confusion_counts(is_pos, score, weight)
+    thresholds = counts.thresholds()
+    distinct = counts.distinct_scores
+    assert thresholds[0] == np.inf and thresholds[-1] == -np.inf
+    # cutoff k lies in (s_{k+1}, s_k]: exactly the k highest distinct scores are positive
+    assert np.all(thresholds[1:-1] <= distinct[:-1])
+    assert np.all(thresholds[1:-1] > distinct[1:])
+    for k, t in enumerate(thresholds):
+        w = np.ones_like(score) if weight is None else weight
+        assert w[(score >= t) & is_pos].sum() == pytest.approx(counts.tp[k])
+        assert w[(score >= t) & ~is_pos].sum() == pytest.approx(counts.fp[k])
+
+
+def test_midpoint_of_adjacent_floats_stays_in_interval():
+    a = 0.3
+    b = np.nextafter(a, 0.0)
+    counts = confusion_counts(np.array([True, False]), np.array([a, b]))
+    t = counts.threshold_at(1)
+    assert b < t <= a
+
+
+def test_midpoint_does_not_overflow():
+    counts = confusion_counts(np.array([True, False]), np.array([1.7e308, -1.7e308]))
+    assert counts.threshold_at(1) == 0.0
+
+
+def test_float32_scores_keep_their_cutoff_exact():
+    score = np.array([0.1, 0.2, 0.3, 0.4], dtype=np.float32)
+    y = [0, 0, 1, 1]
+    r = find_threshold(y, score, objective="youden")
+    assert (score >= r.threshold).tolist() == [False, False, True, True]
+    assert r.sensitivity == 1.0 and r.specificity == 1.0
+
+
+def test_find_threshold_example_values():
+    y = [0, 0, 0, 0, 1, 1, 1, 0, 1, 1]
+    s = [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.65, 0.8, 0.9]
+    r = find_threshold(y, s)
+    pred = np.asarray(s) >= r.threshold
+    yy = np.asarray(y) == 1
+    sn = (pred & yy).sum() / yy.sum()
+    sp = (~pred & ~yy).sum() / (~yy).sum()
+    assert (sn, sp) == (r.sensitivity, r.specificity)
+    assert abs(sn - sp) == r.score == 0.0
+    assert r.tp + r.fn == 5 and r.fp + r.tn == 5
+    assert r.precision == pytest.approx(r.tp / (r.tp + r.fp))
+    assert r.npv == pytest.approx(r.tn / (r.tn + r.fn))
+
+
+def test_tie_rule_picks_middle_of_optimal_plateau():
+    # a plateau: the samples scored 2.0 and 3.0 weigh nothing, so three cutoffs
+    # are equally perfect
+    score = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    is_pos = np.array([False, False, True, False, True, True])
+    weight = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0])  # 2.0 and 3.0 weigh nothing
+    counts = confusion_counts(is_pos, score, weight)
+    index, scores = select_cutoff(counts, get_objective("accuracy"))
+    optimal = np.flatnonzero(scores == scores.max())
+    assert optimal.tolist() == [2, 3, 4]  # cut above 4, 3, 2: all perfect
+    assert index == 3  # the middle one
+
+
+def test_tie_rule_uses_objective_tiebreak_first():
+    # balanced: cutoffs 4 and 5 both have |Sn - Sp| = 1/6; Sn + Sp is 7/6 at 4
+    # and 5/6 at 5, so 4 wins (the middle-of-plateau rule alone would not decide)
+    is_pos = np.array([0, 1, 1, 1, 0, 1, 1, 0, 1], dtype=bool)
+    counts = confusion_counts(is_pos, np.arange(9.0))
+    index, scores = select_cutoff(counts, get_objective("balanced"))
+    tied = np.flatnonzero(np.isclose(scores, scores.min()))
+    assert tied.tolist() == [4, 5]
+    assert index == 4
+
+
+def test_tie_tolerance_is_relative():
+    assert TIE_RTOL < 1e-9
+
+
+def test_threshold_curve_columns_and_orders():
+    y = np.array(["a", "b", "a", "b", "b"])
+    s = np.array([0.1, 0.4, 0.35, 0.8, 0.35])
+    c = threshold_curve(y, s, pos_label="b")
+    assert c.pos_label == "b"
+    assert len(c) == 5  # 4 distinct scores + 1
+    assert np.all(np.diff(c.thresholds) < 0)
+    assert np.all(np.diff(c.tp) >= 0) and np.all(np.diff(c.fp) >= 0)
+    assert (c.tp + c.fn == 3).all() and (c.fp + c.tn == 2).all()
+    d = c.as_dict("f1")
+    assert set(d) == {
+        "threshold",
+        "tp",
+        "fp",
+        "tn",
+        "fn",
+        "sensitivity",
+        "specificity",
+        "objective",
+    }
+    assert all(len(v) == len(c) for v in d.values())
+    np.testing.assert_allclose(c.sensitivity, c.tp / 3)
+    np.testing.assert_allclose(c.score("youden"), c.sensitivity + c.specificity - 1)
+
+
+def test_threshold_curve_to_dataframe():
+    pd = pytest.importorskip("pandas")
+    c = threshold_curve([0, 1, 0, 1], [0.2, 0.3, 0.1, 0.9])
+    df = pd.DataFrame(c.as_dict())
+    assert df.shape == (5, 7)
+
+
+def test_pos_label_swaps_roles():
+    y = np.array([0, 0, 1, 1, 0, 1])
+    s = np.array([0.1, 0.5, 0.4, 0.9, 0.3, 0.6])
+    a = threshold_curve(y, s, pos_label=1)
+    b = threshold_curve(y, s, pos_label=0)
+    # same scores, other positive class: positives of one are negatives of the other
+    np.testing.assert_allclose(a.tp, b.fp)
+    np.testing.assert_allclose(a.sensitivity, 1 - b.specificity)
+
+
+def test_bool_labels_default_to_true():
+    r = find_threshold([False, True, False, True], [0.1, 0.9, 0.2, 0.8])
+    assert r.pos_label is True
+    assert r.sensitivity == r.specificity == 1.0
+
+
+def test_weights_change_the_optimum():
+    y = np.array([0, 0, 1, 1, 0, 1])
+    s = np.array([0.1, 0.5, 0.4, 0.9, 0.3, 0.6])
+    plain = find_threshold(y, s, objective="accuracy")
+    heavy = find_threshold(
+        y, s, objective="accuracy", sample_weight=[1, 1, 10, 1, 1, 1]
+    )
+    assert heavy.threshold < plain.threshold  # the heavy positive at 0.4 pulls it down
+    assert heavy.tp == 12
+
+
+def test_cost_prefers_cheap_errors():
+    rng = np.random.default_rng(0)
+    y = rng.random(500) < 0.2
+    s = rng.random(500) + y * 0.5
+    cheap_fn = find_threshold(y, s, objective=Cost(fp=5, fn=1))
+    cheap_fp = find_threshold(y, s, objective=Cost(fp=1, fn=5))
+    assert cheap_fp.threshold < cheap_fn.threshold
+    assert cheap_fp.sensitivity > cheap_fn.sensitivity
+
+
+@pytest.mark.parametrize(
+    ("y", "s", "kwargs", "match"),
+    [
+        ([0, 1, 2], [0.1, 0.2, 0.3], {}, r"Only binary classification.*multiclass"),
+        ([1, 1, 1], [0.1, 0.2, 0.3], {}, r"only one class \[1\]"),
+        ([0.1, 0.5, 0.7], [0.1, 0.2, 0.3], {}, "Unknown label type: continuous"),
+        ([0, 1], [0.1, 0.2, 0.3], {}, "y_score has 3 values but y_true has 2"),
+        ([0, 1], [0.1, np.nan], {}, r"non-finite value\(s\)"),
+        ([0, 1], [0.1, np.inf], {}, r"non-finite value\(s\)"),
+        ([0, 1], ["a", "b"], {}, "must be numeric"),
+        ([0, 1, 0], [0.3, 0.3, 0.3], {}, "constant"),
+        ([0, 1], [0.1, 0.2], {"pos_label": 2}, r"pos_label=2 is not one of the labels"),
+        ([0, 1], [0.1, 0.2], {"sample_weight": [1, -1]}, "non-negative"),
+        ([0, 1], [0.1, 0.2], {"sample_weight": [1]}, "sample_weight has 1 values"),
+        ([0, 1], [0.1, 0.2], {"sample_weight": [0, 0]}, "zero everywhere"),
+        ([0, 1], [0.1, 0.2], {"sample_weight": [1, np.nan]}, "NaN or inf"),
+        (
+            [0, 1],
+            [0.1, 0.2],
+            {"sample_weight": [1, 0]},
+            "positive class a total weight of zero",
+        ),
+        (
+            [0, 1],
+            [0.1, 0.2],
+            {"objective": "nope"},
+            r"Unknown objective 'nope'.*'balanced'",
+        ),
+        ([[0, 1]], [0.1, 0.2], {}, "must be a 1d array"),
+        ([], [], {}, "is empty"),
+    ],
+)
+def test_find_threshold_errors(y, s, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        find_threshold(y, s, **kwargs)
+
+
+def test_infeasible_constraint_names_best_value():
+    y = [0, 1, 0, 1, 0, 1]
+    s = [0.9, 0.1, 0.8, 0.2, 0.7, 0.3]  # perfectly wrong: precision never reaches 0.9
+    with pytest.raises(
+        ValueError, match=r"precision >= 0.9; the best achievable precision is 0.5"
+    ):
+        find_threshold(y, s, objective=RecallAtPrecision(0.9))
+
+
+def test_callable_returning_wrong_shape():
+    with pytest.raises(
+        ValueError,
+        match=r"must return one value per cutoff, shape \(5,\); got shape \(\)",
+    ):
+        find_threshold(
+            [0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8], objective=lambda tp, fp, tn, fn: 1.0
+        )
+
+
+def test_callable_all_nan():
+    with pytest.raises(ValueError, match="returned NaN at every cutoff"):
+        find_threshold(
+            [0, 1, 0, 1],
+            [0.1, 0.4, 0.35, 0.8],
+            objective=lambda tp, fp, tn, fn: tp * np.nan,
+        )
+
+
+def test_callable_nan_cutoffs_are_skipped():
+    def precision_like(tp, fp, tn, fn):
+        return tp / (tp + fp)  # NaN where nothing is predicted positive
+
+    r = find_threshold([0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8], objective=precision_like)
+    assert r.score == 1.0
+    assert np.isfinite(r.threshold)

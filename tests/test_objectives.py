@@ -1,0 +1,196 @@
+"""Objectives: formulas against scikit-learn, parameter checks, equality, pickling."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    cohen_kappa_score,
+    f1_score,
+    fbeta_score,
+    matthews_corrcoef,
+)
+
+from sklearn_balanced.objectives import (
+    OBJECTIVES,
+    Balanced,
+    CallableObjective,
+    Cost,
+    F1,
+    FBeta,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    get_objective,
+)
+
+
+def _counts(y, p):
+    y, p = np.asarray(y, bool), np.asarray(p, bool)
+    return (
+        np.array([float((y & p).sum())]),
+        np.array([float((~y & p).sum())]),
+        np.array([float((~y & ~p).sum())]),
+        np.array([float((y & ~p).sum())]),
+    )
+
+
+RNG = np.random.default_rng(0)
+CASES = [(RNG.random(60) < 0.3, RNG.random(60) < q) for q in (0.2, 0.5, 0.8)]
+
+
+@pytest.mark.parametrize(("y", "p"), CASES)
+@pytest.mark.parametrize(
+    ("name", "reference"),
+    [
+        ("accuracy", accuracy_score),
+        ("f1", f1_score),
+        ("mcc", matthews_corrcoef),
+        ("kappa", cohen_kappa_score),
+        ("youden", lambda y, p: 2 * balanced_accuracy_score(y, p) - 1),
+    ],
+)
+def test_named_objectives_match_sklearn(name, reference, y, p):
+    value = get_objective(name).score(*_counts(y, p))[0]
+    assert value == pytest.approx(reference(y, p))
+
+
+@pytest.mark.parametrize(("y", "p"), CASES)
+@pytest.mark.parametrize("beta", [0.5, 2.0])
+def test_fbeta_matches_sklearn(beta, y, p):
+    assert FBeta(beta).score(*_counts(y, p))[0] == pytest.approx(
+        fbeta_score(y, p, beta=beta)
+    )
+
+
+def test_gmean_and_balanced():
+    tp, fp, tn, fn = 9.0, 1.0, 4.0, 1.0
+    assert get_objective("gmean").score(tp, fp, tn, fn) == pytest.approx(
+        np.sqrt(0.9 * 0.8)
+    )
+    assert Balanced().score(tp, fp, tn, fn) == pytest.approx(0.1)
+    assert Balanced().tiebreak(tp, fp, tn, fn) == pytest.approx(1.7)
+    assert not Balanced.greater_is_better
+
+
+def test_mcc_is_zero_on_an_empty_margin():
+    assert get_objective("mcc").score(0.0, 0.0, 5.0, 3.0) == 0.0
+
+
+def test_cost_with_and_without_prevalence():
+    c = Cost(fp=1, fn=10)
+    assert c.score(8.0, 3.0, 7.0, 2.0) == pytest.approx((3 + 20) / 20)
+    d = Cost(fp=1, fn=10, prevalence=0.5)
+    # Sn = 0.8, Sp = 0.7 -> 0.5 * 0.2 * 10 + 0.5 * 0.3 * 1
+    assert d.score(8.0, 3.0, 7.0, 2.0) == pytest.approx(1.15)
+    assert Cost(fp=1, fn=3).bayes_cutoff == pytest.approx(0.25)
+    assert not Cost.greater_is_better
+
+
+def test_constraints_mark_infeasible_cutoffs_nan():
+    tp = np.array([0.0, 5.0, 10.0])
+    fp = np.array([0.0, 1.0, 10.0])
+    tn, fn = 10.0 - fp, 10.0 - tp
+    sp = SpecificityAtSensitivity(0.6).score(tp, fp, tn, fn)
+    assert np.isnan(sp[:2]).all() and sp[2] == 0.0
+    sn = SensitivityAtSpecificity(0.9).score(tp, fp, tn, fn)
+    assert sn[:2].tolist() == [0.0, 0.5] and np.isnan(sn[2])
+    pr = PrecisionAtRecall(0.5).score(tp, fp, tn, fn)
+    assert np.isnan(pr[0]) and pr[1] == pytest.approx(5 / 6)
+    rp = RecallAtPrecision(0.8).score(tp, fp, tn, fn)
+    assert np.isnan(rp[0]) and rp[1] == 0.5 and np.isnan(rp[2])
+
+
+@pytest.mark.parametrize(
+    ("factory", "match"),
+    [
+        (lambda: FBeta(0), r"FBeta: beta must be positive; got 0"),
+        (lambda: FBeta("x"), r"FBeta: beta must be a finite number; got 'x'"),
+        (lambda: F1(2.0), r"F1: beta is fixed at 1; use FBeta\(2.0\)"),
+        (lambda: Cost(fp=np.inf, fn=1), r"Cost: fp must be a finite number; got inf"),
+        (
+            lambda: Cost(fp=1, fn=1, prevalence=1.0),
+            r"prevalence must be a number in \(0, 1\)",
+        ),
+        (
+            lambda: SpecificityAtSensitivity(1.5),
+            r"min_sensitivity must be a number in \[0, 1\]; got 1.5",
+        ),
+        (
+            lambda: SensitivityAtSpecificity(-0.1),
+            r"min_specificity must be a number in \[0, 1\]",
+        ),
+        (
+            lambda: PrecisionAtRecall(True),
+            r"min_recall must be a number in \[0, 1\]; got True",
+        ),
+        (
+            lambda: RecallAtPrecision(None),
+            r"min_precision must be a number in \[0, 1\]; got None",
+        ),
+        (
+            lambda: get_objective("nope"),
+            r"Unknown objective 'nope'; valid names are \['accuracy'",
+        ),
+        (
+            lambda: get_objective(3),
+            r"objective must be a name, an Objective instance or a function",
+        ),
+    ],
+)
+def test_parameter_errors(factory, match):
+    with pytest.raises(ValueError, match=match):
+        factory()
+
+
+@pytest.mark.parametrize(
+    "objective",
+    [
+        *OBJECTIVES.values(),
+        FBeta(2),
+        Cost(fp=1, fn=50, prevalence=0.01),
+        SpecificityAtSensitivity(0.9),
+        SensitivityAtSpecificity(0.9),
+        PrecisionAtRecall(0.5),
+        RecallAtPrecision(0.5),
+    ],
+)
+def test_objectives_are_values(objective):
+    assert pickle.loads(pickle.dumps(objective)) == objective
+    assert copy.deepcopy(objective) == objective
+    assert hash(copy.deepcopy(objective)) == hash(objective)
+    assert (
+        eval(
+            repr(objective), vars(__import__("sklearn_balanced.objectives").objectives)
+        )
+        == objective
+    )
+
+
+def test_equality_depends_on_parameters_and_type():
+    assert FBeta(2) == FBeta(2.0)
+    assert FBeta(2) != FBeta(3)
+    assert F1() != FBeta(1)
+    assert Cost(fp=1, fn=2) != Cost(fp=1, fn=3)
+
+
+def test_callable_objective_wraps_functions():
+    def gain(tp, fp, tn, fn):
+        return tp - fp
+
+    obj = get_objective(gain)
+    assert isinstance(obj, CallableObjective)
+    assert obj == CallableObjective(gain)
+    assert obj.name == "gain"
+    assert (
+        obj.score(np.array([3.0]), np.array([1.0]), np.array([0.0]), np.array([0.0]))[0]
+        == 2.0
+    )
+    with pytest.raises(ValueError, match="must return numbers; got dict"):
+        CallableObjective(lambda tp, fp, tn, fn: {"a": 1}).score(
+            tp=np.ones(2), fp=np.ones(2), tn=np.ones(2), fn=np.ones(2)
+        )
