@@ -130,50 +130,52 @@ class GrayZoneResult:
 
 
 class _Pairs:
-    """Decided counts and rates of cutoff pairs ``(u, low)``, vectorised."""
+    """Decided rates of cutoff pairs, vectorised.
+
+    ``u`` is an array of upper indices; the lower index enters through the
+    per-row arrays ``fn`` (positives below it), ``tn`` (negatives below it),
+    ``tp_low`` and ``fp_low`` (cumulative counts at it). Rates are computed
+    exactly as :func:`~sklearn_balanced.objectives.sensitivity` does.
+    """
 
     def __init__(self, counts: ConfusionCounts):
         self.counts = counts
         self.tp, self.fp = counts.tp, counts.fp
-        self.n_pos, self.n_neg = counts.n_pos, counts.n_neg
+        self.fn_low = counts.n_pos - counts.tp
+        self.tn_low = counts.n_neg - counts.fp
         self.total = counts.n_pos + counts.n_neg
 
-    def decided(self, u: Index, low: Index) -> tuple[Array, Array, Array, Array]:
-        return (
-            self.tp[u],
-            self.fp[u],
-            self.n_neg - self.fp[low],
-            self.n_pos - self.tp[low],
-        )
+    def sn(self, u: Index, fn: Array) -> Array:
+        tp = self.tp[u]
+        with np.errstate(invalid="ignore"):
+            return tp / (tp + fn)  # NaN when no positive is decided
 
-    def sn(self, u: Index, low: Index) -> Array:
-        return sensitivity(*self.decided(u, low))
+    def sp(self, u: Index, tn: Array) -> Array:
+        with np.errstate(invalid="ignore"):
+            return tn / (tn + self.fp[u])  # NaN when no negative is decided
 
-    def sp(self, u: Index, low: Index) -> Array:
-        return specificity(*self.decided(u, low))
-
-    def abstention(self, u: Index, low: Index) -> Array:
-        return ((self.tp[low] - self.tp[u]) + (self.fp[low] - self.fp[u])) / self.total
+    def abstention(self, u: Index, tp_low: Array, fp_low: Array) -> Array:
+        return ((tp_low - self.tp[u]) + (fp_low - self.fp[u])) / self.total
 
 
 def _first_true(
-    pred: Callable[[Index, Index], NDArray[np.bool_]], lo: Index, hi: Index
+    pred: Callable[[Index], NDArray[np.bool_]], lo: Index, hi: Index
 ) -> Index:
-    """Per row (lower index): the smallest ``u`` in ``[lo, hi]`` with ``pred(u, rows)``.
+    """Per row: the smallest ``u`` in ``[lo, hi]`` where ``pred(u)`` holds.
 
-    ``hi + 1`` where there is none. ``pred`` must be monotone in ``u`` (False,
-    then True) on each interval; one vectorised binary search for all rows.
+    ``hi + 1`` where there is none. ``pred`` maps one ``u`` per row to one
+    bool per row and must be monotone in ``u`` (False, then True) on each
+    row's interval; one vectorised binary search for all rows at once.
     """
-    left = np.asarray(lo, dtype=np.intp).copy()
+    left = np.array(lo, dtype=np.intp)
     right = np.asarray(hi, dtype=np.intp) + 1
-    while True:
-        rows = np.flatnonzero(left < right)
-        if rows.size == 0:
-            return left
-        mid = (left[rows] + right[rows]) // 2
-        ok = pred(mid, rows)
-        right[rows] = np.where(ok, mid, right[rows])
-        left[rows] = np.where(ok, left[rows], mid + 1)
+    for _ in range(int(np.max(right - left, initial=0)).bit_length()):
+        active = left < right
+        mid = (left + right) // 2
+        ok = pred(np.maximum(np.minimum(mid, hi), 0)) | ~active
+        right = np.where(ok, mid, right)
+        left = np.where(ok, left, mid + 1)
+    return left
 
 
 def _check_fraction(name: str, value: Any, *, allow_none: bool = False) -> float | None:
@@ -196,65 +198,65 @@ def _search(
 ) -> tuple[int, int] | None:
     """The chosen ``(u, low)``, or None when no pair is feasible."""
     m = pairs.tp.shape[0] - 1
-    ls = np.arange(m + 1, dtype=np.intp)
-    zeros = np.zeros_like(ls)
-    tn_low = pairs.n_neg - pairs.fp  # negatives below lower cutoff `low`
-    # Sn >= a (and defined): false then true as u grows.
-    lo = _first_true(lambda u, r: pairs.sn(u, ls[r]) >= min_sensitivity, zeros, ls)
+    low = np.arange(m + 1, dtype=np.intp)
+    zeros = np.zeros_like(low)
+    fn, tn = pairs.fn_low, pairs.tn_low
+    # Sn >= a (and defined): false, then true as u grows.
+    lo = _first_true(lambda u: pairs.sn(u, fn) >= min_sensitivity, zeros, low)
     # At least one decided negative: needs fp[u] > 0 when no negative is below.
     first_fp = int(np.searchsorted(pairs.fp, 0.0, side="right"))
-    lo = np.maximum(lo, np.where(tn_low > 0, 0, first_fp))
+    lo = np.maximum(lo, np.where(tn > 0, 0, first_fp))
+    # only lower cutoffs with a candidate left are searched further
+    keep = np.flatnonzero(lo <= low)
+    lo, low, fn, tn = lo[keep], low[keep], fn[keep], tn[keep]
+    tp_low, fp_low = pairs.tp[keep], pairs.fp[keep]
     if max_abstention is not None:
         lo = np.maximum(
             lo,
             _first_true(
-                lambda u, r: pairs.abstention(u, ls[r]) <= max_abstention, zeros, ls
+                lambda u: pairs.abstention(u, tp_low, fp_low) <= max_abstention,
+                lo,
+                low,
             ),
         )
-    # Sp >= b: true then false as u grows when a negative is below; with
+    # Sp >= b: true, then false as u grows when a negative is below; with
     # none below, Sp is 0 (or undefined) and only b == 0 can hold.
-    hi = (
-        _first_true(lambda u, r: ~(pairs.sp(u, ls[r]) >= min_specificity), zeros, ls)
-        - 1
-    )
-    hi = np.where(tn_low > 0, hi, ls if min_specificity <= 0 else -1)
+    hi = _first_true(lambda u: ~(pairs.sp(u, tn) >= min_specificity), lo, low) - 1
+    hi = np.where(tn > 0, hi, low if min_specificity <= 0 else -1)
     rows = np.flatnonzero(lo <= hi)
     if rows.size == 0:
         return None
-    lo, hi, low = lo[rows], hi[rows], ls[rows]
+    lo, hi, low = lo[rows], hi[rows], low[rows]
+    fn, tn, tp_low, fp_low = fn[rows], tn[rows], tp_low[rows], fp_low[rows]
 
     def last_at_least(values, start):
         # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing)
-        return (
-            _first_true(lambda u, r: ~(pairs.sp(u, low[r]) >= values[r]), start, hi) - 1
-        )
+        return _first_true(lambda u: ~(pairs.sp(u, tn) >= values), start, hi) - 1
 
     if max_abstention is None or objective == "sensitivity":
         u = hi
     elif objective == "specificity":
-        u = last_at_least(pairs.sp(lo, low), lo)
+        u = last_at_least(pairs.sp(lo, tn), lo)
     else:  # "min_rate": best of the two sides of the Sn/Sp crossing
-        cross = _first_true(
-            lambda u, r: pairs.sn(u, low[r]) >= pairs.sp(u, low[r]), lo, hi
-        )
+        cross = _first_true(lambda u: pairs.sn(u, fn) >= pairs.sp(u, tn), lo, hi)
         below = np.maximum(cross - 1, lo)
         at = np.minimum(cross, hi)
-        value_below = np.where(cross - 1 >= lo, pairs.sn(below, low), -np.inf)
-        value_at = np.where(cross <= hi, pairs.sp(at, low), -np.inf)
+        value_below = np.where(cross - 1 >= lo, pairs.sn(below, fn), -np.inf)
+        value_at = np.where(cross <= hi, pairs.sp(at, tn), -np.inf)
         after = last_at_least(np.where(cross <= hi, value_at, np.inf), at)
         u = np.where(value_at >= value_below, np.maximum(after, at), below)
 
-    abst = pairs.abstention(u, low)
-    youden = pairs.sn(u, low) + pairs.sp(u, low)
+    sn, sp = pairs.sn(u, fn), pairs.sp(u, tn)
+    abst = pairs.abstention(u, tp_low, fp_low)
     if max_abstention is None:
-        keys = [-abst, youden]
+        keys = [-abst, sn + sp]
     else:
         primary = {
-            "min_rate": np.minimum(pairs.sn(u, low), pairs.sp(u, low)),
-            "sensitivity": pairs.sn(u, low),
-            "specificity": pairs.sp(u, low),
+            "min_rate": np.minimum(sn, sp),
+            "sensitivity": sn,
+            "specificity": sp,
         }[objective]
-        keys = [primary, -abst, youden]
+        keys = [primary, -abst, sn + sp]
     candidates = np.arange(low.shape[0])
     for key in keys:
         candidates = candidates[_best(np.asarray(key, dtype=np.float64)[candidates])]
@@ -263,12 +265,14 @@ def _search(
 
 
 def _result(pairs: _Pairs, u: int, low: int, pos_label: Any) -> GrayZoneResult:
-    ui, li = np.array([u]), np.array([low])
-    tp, fp, tn, fn = (float(v[0]) for v in pairs.decided(ui, li))
+    tp, fp = float(pairs.tp[u]), float(pairs.fp[u])
+    tn, fn = float(pairs.tn_low[low]), float(pairs.fn_low[low])
     return GrayZoneResult(
         lower_threshold=pairs.counts.threshold_at(low),
         upper_threshold=pairs.counts.threshold_at(u),
-        abstention_rate=float(pairs.abstention(ui, li)[0]),
+        abstention_rate=float(
+            pairs.abstention(np.array([u]), pairs.tp[low], pairs.fp[low])[0]
+        ),
         sensitivity=float(sensitivity(tp, fp, tn, fn)),
         specificity=float(specificity(tp, fp, tn, fn)),
         tp=tp,
