@@ -1,0 +1,966 @@
+"""The ``sklearn-balanced`` command line.
+
+Two commands:
+
+- ``sklearn-balanced cutoff FILE --label COL --score COL`` reads labels and
+  scores you already have from a CSV file (``-`` for standard input) and
+  prints the exact optimal cutoff for an objective, the objective's value and
+  the binary report at that cutoff (``--json`` for machine-readable output).
+- ``sklearn-balanced demo`` runs the library's typical scenario on peptide
+  data shipped with the package: a classifier is trained on part of the data,
+  its cutoff is learned by cross-validation on that part only, and the learned
+  cutoff is compared with 0.5 on an independent test set.
+
+``python -m sklearn_balanced`` is the same program. Every computation goes
+through the library's public functions (:func:`~sklearn_balanced.find_threshold`,
+:mod:`sklearn_balanced.engine`, :mod:`sklearn_balanced.objectives`); this module
+only reads input, builds objectives from options and prints.
+
+Mistakes in the input (a missing file or column, labels that are not binary,
+scores that are not numbers, an empty file, an infeasible constraint) end with
+one line on standard error and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn, TextIO
+
+import numpy as np
+
+__all__ = ["build_parser", "main"]
+
+PROG = "sklearn-balanced"
+
+#: Exit status of a run stopped by a user mistake (as argparse uses).
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A mistake in the command line or the input: one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(
+            EXIT_USAGE,
+            f"{self.prog}: error: {message} (see '{self.prog} --help')\n",
+        )
+
+
+# --------------------------------------------------------------------------
+# Reading the table
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """Named text columns read from a CSV file."""
+
+    source: str
+    header: list[str]
+    rows: list[list[str]]
+    first_line: int  # line number of rows[0] in the file
+
+    def column(self, name: str, option: str) -> list[str]:
+        """The cells of column ``name``; ``option`` names the flag in errors."""
+        if name not in self.header:
+            shown = ", ".join(repr(h) for h in self.header)
+            raise UsageError(
+                f"{option} {name!r}: no such column in {self.source}; its columns "
+                f"are {shown}."
+            )
+        j = self.header.index(name)
+        return [row[j].strip() for row in self.rows]
+
+
+def _open_text(path: str) -> TextIO:
+    if path == "-":
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a CSV file.") from None
+    except PermissionError:
+        raise UsageError(f"{path}: permission denied.") from None
+
+
+def read_table(path: str, delimiter: str | None = None) -> Table:
+    """Read a CSV file (``-`` for stdin) with a header row into a :class:`Table`.
+
+    ``delimiter=None`` guesses it from the header: a tab or a semicolon when
+    the header has one and no comma, else a comma.
+    """
+    source = "standard input" if path == "-" else path
+    handle = _open_text(path)
+    try:
+        text = handle.read()
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{source}: not a UTF-8 text file ({exc.reason}).") from None
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+    if not text.strip():
+        raise UsageError(f"{source} is empty; expected a header row and data rows.")
+    if delimiter is None:
+        head = text.lstrip().split("\n", 1)[0]
+        delimiter = ","
+        if "," not in head:
+            delimiter = "\t" if "\t" in head else ";" if ";" in head else ","
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UsageError(f"{source}: cannot parse the CSV ({exc}).") from None
+    numbered = [
+        (i + 1, row) for i, row in enumerate(lines) if any(c.strip() for c in row)
+    ]
+    _, header = numbered[0]
+    header = [h.strip() for h in header]
+    body = numbered[1:]
+    if not body:
+        raise UsageError(f"{source} has a header row but no data rows.")
+    for line, row in body:
+        if len(row) != len(header):
+            raise UsageError(
+                f"{source}, line {line}: {len(row)} field(s) but the header has "
+                f"{len(header)}; check the delimiter (--delimiter)."
+            )
+    return Table(source, header, [row for _, row in body], body[0][0])
+
+
+def _parse_labels(cells: list[str], table: Table, name: str) -> np.ndarray:
+    """Labels as ints, else floats, else strings; exactly two distinct values."""
+    for i, cell in enumerate(cells):
+        if cell == "":
+            raise UsageError(
+                f"--label {name!r}: the value on data row {i + 1} of {table.source} "
+                "is empty; every row needs a label."
+            )
+    labels: np.ndarray
+    for kind in (int, float):
+        try:
+            labels = np.array([kind(c) for c in cells])
+            break
+        except ValueError:
+            continue
+    else:
+        labels = np.array(cells, dtype=str)
+    classes = np.unique(labels)
+    if classes.shape[0] != 2:
+        shown = ", ".join(repr(c.item()) for c in classes[:6])
+        more = f", ... ({classes.shape[0]} in all)" if classes.shape[0] > 6 else ""
+        raise UsageError(
+            f"--label {name!r} must hold exactly two distinct labels; found "
+            f"{classes.shape[0]}: {shown}{more}."
+        )
+    return labels
+
+
+def _parse_numbers(
+    cells: list[str], table: Table, option: str, name: str
+) -> np.ndarray:
+    out = np.empty(len(cells), dtype=np.float64)
+    for i, cell in enumerate(cells):
+        try:
+            out[i] = float(cell)
+        except ValueError:
+            what = "is empty" if cell == "" else f"is {cell!r}, not a number"
+            raise UsageError(
+                f"{option} {name!r}: the value on data row {i + 1} of "
+                f"{table.source} {what}."
+            ) from None
+    bad = ~np.isfinite(out)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise UsageError(
+            f"{option} {name!r}: {int(bad.sum())} value(s) are NaN or infinite, "
+            f"the first on data row {i + 1} of {table.source}."
+        )
+    return out
+
+
+def _parse_pos_label(value: str | None, labels: np.ndarray) -> Any:
+    """``--pos-label`` converted to the labels' type and checked."""
+    if value is None:
+        return None
+    classes = np.unique(labels)
+    for c in classes:
+        try:
+            same = type(c.item())(value) == c.item()
+        except ValueError:
+            same = False
+        if same:
+            return c.item()
+    shown = ", ".join(repr(c.item()) for c in classes)
+    raise UsageError(f"--pos-label {value!r} is not one of the labels {shown}.")
+
+
+# --------------------------------------------------------------------------
+# Objectives from options
+# --------------------------------------------------------------------------
+
+
+def _objective_from_args(args: argparse.Namespace):
+    from sklearn_balanced.objectives import (
+        Cost,
+        SensitivityAtSpecificity,
+        SpecificityAtSensitivity,
+        get_objective,
+    )
+
+    costs = (args.cost_fp, args.cost_fn)
+    constraint = args.min_sensitivity is not None or args.min_specificity is not None
+    if any(c is not None for c in costs):
+        if None in costs:
+            raise UsageError("--cost-fp and --cost-fn go together; give both.")
+        if args.objective not in (None, "cost"):
+            raise UsageError(
+                f"--objective {args.objective} conflicts with --cost-fp/--cost-fn "
+                "(the costs select the cost objective)."
+            )
+        if constraint:
+            raise UsageError(
+                "--cost-fp/--cost-fn and a --min-* constraint exclude each other."
+            )
+        return Cost(fp=args.cost_fp, fn=args.cost_fn)
+    if args.objective == "cost":
+        raise UsageError("--objective cost needs --cost-fp X --cost-fn Y.")
+    if constraint:
+        if args.objective is not None:
+            raise UsageError(
+                f"--objective {args.objective} conflicts with a --min-* constraint "
+                "(the constraint is the objective)."
+            )
+        if args.min_sensitivity is not None:
+            return SpecificityAtSensitivity(args.min_sensitivity)
+        return SensitivityAtSpecificity(args.min_specificity)
+    return get_objective(args.objective or "balanced")
+
+
+# --------------------------------------------------------------------------
+# Reports
+# --------------------------------------------------------------------------
+
+
+def _objective_label(objective) -> str:
+    """The objective's name when it is a named one, else its repr."""
+    from sklearn_balanced.objectives import OBJECTIVES
+
+    return (
+        objective.name
+        if OBJECTIVES.get(objective.name) == objective
+        else repr(objective)
+    )
+
+
+def _report_from_counts(tp: float, fp: float, tn: float, fn: float) -> dict[str, float]:
+    """The binary report's numbers from confusion counts, via the objectives."""
+    from sklearn_balanced.objectives import (
+        F1,
+        MCC,
+        Accuracy,
+        Youden,
+        npv,
+        precision,
+        sensitivity,
+        specificity,
+    )
+
+    c = tuple(np.float64(v) for v in (tp, fp, tn, fn))
+    return {
+        "n": float(sum(c)),
+        "tp": float(tp),
+        "fp": float(fp),
+        "tn": float(tn),
+        "fn": float(fn),
+        "accuracy": float(Accuracy().score(*c)),
+        "balanced_accuracy": float((Youden().score(*c) + 1.0) / 2.0),
+        "mcc": float(MCC().score(*c)),
+        "sensitivity": float(sensitivity(*c)),
+        "specificity": float(specificity(*c)),
+        "precision": float(precision(*c)),
+        "npv": float(npv(*c)),
+        "f1": float(F1().score(*c)),
+    }
+
+
+def report_at(
+    is_pos: np.ndarray,
+    y_score: np.ndarray,
+    threshold: float,
+    sample_weight: np.ndarray | None = None,
+) -> dict[str, float]:
+    """Confusion counts and rates of the rule ``score >= threshold``.
+
+    The counts come from :func:`sklearn_balanced.engine.confusion_counts`
+    (:meth:`~sklearn_balanced.engine.ConfusionCounts.index_of` finds the
+    prediction set of ``threshold``).
+    """
+    from sklearn_balanced.engine import confusion_counts
+
+    counts = confusion_counts(
+        is_pos, np.asarray(y_score, dtype=np.float64), sample_weight
+    )
+    k = int(np.count_nonzero(counts.distinct_scores >= threshold))
+    return _report_from_counts(counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
+
+
+def _fmt(value: float, digits: int = 4) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "undefined"
+    if isinstance(value, float) and math.isinf(value):
+        return "+inf" if value > 0 else "-inf"
+    return f"{value:.{digits}g}"
+
+
+def _count(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
+
+
+def _confusion_lines(
+    report: dict[str, float], pos: Any, neg: Any, indent: str
+) -> list[str]:
+    cells = [
+        ["", f"predicted {pos}", f"predicted {neg}"],
+        [f"actual {pos}", _count(report["tp"]), _count(report["fn"])],
+        [f"actual {neg}", _count(report["fp"]), _count(report["tn"])],
+    ]
+    widths = [max(len(row[j]) for row in cells) for j in range(3)]
+    return [
+        indent
+        + row[0].ljust(widths[0])
+        + "".join(
+            "  " + cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)
+        )
+        for row in cells
+    ]
+
+
+_RATE_ROWS = (
+    ("accuracy", "accuracy"),
+    ("balanced accuracy", "balanced_accuracy"),
+    ("MCC", "mcc"),
+    ("sensitivity (Sn)", "sensitivity"),
+    ("specificity (Sp)", "specificity"),
+    ("precision (PPV)", "precision"),
+    ("NPV", "npv"),
+    ("F1", "f1"),
+)
+
+
+def _json_value(value: Any) -> Any:
+    """Plain JSON values: NaN -> null, +-inf -> "inf"/"-inf", numpy -> Python."""
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+    return value
+
+
+# --------------------------------------------------------------------------
+# cutoff
+# --------------------------------------------------------------------------
+
+
+def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
+    from sklearn_balanced.objectives import OBJECTIVES
+
+    p = sub.add_parser(
+        "cutoff",
+        help="optimal cutoff of scores you already have (CSV of labels and scores)",
+        description=(
+            "Read labels and scores from a CSV file and print the exact optimal "
+            "cutoff (predict positive where score >= cutoff) for an objective, "
+            "its value, and the binary report at that cutoff."
+        ),
+    )
+    p.add_argument(
+        "file", metavar="FILE", help="CSV file with a header row, or - for stdin"
+    )
+    p.add_argument(
+        "--label", required=True, metavar="COL", help="column of true labels"
+    )
+    p.add_argument(
+        "--score",
+        required=True,
+        metavar="COL",
+        help="column of scores (larger means more positive)",
+    )
+    p.add_argument(
+        "--objective",
+        choices=[*sorted(OBJECTIVES), "cost"],
+        default=None,
+        metavar="NAME",
+        help=(
+            "what to optimise: " + ", ".join(sorted(OBJECTIVES)) + " or cost "
+            "(default: balanced, i.e. Sn = Sp)"
+        ),
+    )
+    p.add_argument(
+        "--cost-fp", type=float, metavar="X", help="cost of a false positive"
+    )
+    p.add_argument(
+        "--cost-fn", type=float, metavar="Y", help="cost of a false negative"
+    )
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--min-sensitivity",
+        type=float,
+        metavar="X",
+        help="maximise specificity subject to sensitivity >= X",
+    )
+    group.add_argument(
+        "--min-specificity",
+        type=float,
+        metavar="X",
+        help="maximise sensitivity subject to specificity >= X",
+    )
+    p.add_argument(
+        "--pos-label",
+        metavar="L",
+        help="the positive label (default: the greater label)",
+    )
+    p.add_argument("--weight", metavar="COL", help="column of sample weights")
+    p.add_argument(
+        "--bootstrap",
+        type=int,
+        metavar="N",
+        help="also print a 95%% bootstrap interval of the cutoff from N resamples",
+    )
+    p.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
+        help="seed of the bootstrap (default: 0)",
+    )
+    p.add_argument(
+        "--plot", metavar="OUT.png", help="save a plot of the objective vs cutoff"
+    )
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help="field delimiter (default: guessed from the header: comma, tab or ;)",
+    )
+    p.set_defaults(handler=run_cutoff)
+    return p
+
+
+@dataclass
+class CutoffInput:
+    """What the ``cutoff`` command read: checked labels, scores and weights."""
+
+    source: str
+    labels: np.ndarray
+    scores: np.ndarray
+    weights: np.ndarray | None
+    pos_label: Any
+
+
+def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
+    if args.bootstrap is not None and args.bootstrap < 1:
+        raise UsageError(
+            f"--bootstrap must be a positive number of resamples; got {args.bootstrap}."
+        )
+    table = read_table(args.file, args.delimiter)
+    labels = _parse_labels(table.column(args.label, "--label"), table, args.label)
+    scores = _parse_numbers(
+        table.column(args.score, "--score"), table, "--score", args.score
+    )
+    weights = None
+    if args.weight is not None:
+        weights = _parse_numbers(
+            table.column(args.weight, "--weight"), table, "--weight", args.weight
+        )
+    return CutoffInput(
+        table.source, labels, scores, weights, _parse_pos_label(args.pos_label, labels)
+    )
+
+
+def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any]:
+    """Compute everything the ``cutoff`` command prints, as a dict."""
+    from sklearn_balanced import find_threshold
+
+    objective = _objective_from_args(args)
+    result = find_threshold(
+        data.labels,
+        data.scores,
+        objective=objective,
+        sample_weight=data.weights,
+        pos_label=data.pos_label,
+    )
+    pos = result.pos_label
+    neg = next(c.item() for c in np.unique(data.labels) if c.item() != pos)
+    is_pos = data.labels == pos
+    payload: dict[str, Any] = {
+        "file": data.source,
+        "n_samples": int(data.labels.shape[0]),
+        "pos_label": pos,
+        "neg_label": neg,
+        "n_pos": int(is_pos.sum()),
+        "n_neg": int((~is_pos).sum()),
+        "weighted": data.weights is not None,
+        "objective": {
+            "name": objective.name,
+            "label": _objective_label(objective),
+            "greater_is_better": objective.greater_is_better,
+        },
+        "threshold": result.threshold,
+        "score": result.score,
+        "report": _report_from_counts(result.tp, result.fp, result.tn, result.fn),
+        "bootstrap": None,
+    }
+    if args.bootstrap:
+        payload["bootstrap"] = _bootstrap(args, data, objective, pos)
+    if args.plot:
+        _plot(args, data, objective, pos)
+        payload["plot"] = args.plot
+    return payload
+
+
+def _bootstrap(args, data: CutoffInput, objective, pos) -> dict[str, Any]:
+    from sklearn_balanced import bootstrap_threshold
+
+    boot = bootstrap_threshold(
+        data.labels,
+        data.scores,
+        objective=objective,
+        n_bootstrap=args.bootstrap,
+        random_state=args.random_state,
+        sample_weight=data.weights,
+        pos_label=pos,
+    )
+    failed = int(np.isnan(boot.thresholds).sum())
+    return {
+        "n_resamples": args.bootstrap,
+        "confidence_level": boot.confidence_level,
+        "low": boot.ci[0],
+        "high": boot.ci[1],
+        "bagged_threshold": boot.bagged_threshold,
+        "n_failed": failed,
+        "oob_score_median": float(np.nanmedian(boot.oob_scores))
+        if np.isfinite(boot.oob_scores).any()
+        else math.nan,
+    }
+
+
+def _plot(args, data: CutoffInput, objective, pos) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from sklearn_balanced.plotting import ThresholdDisplay
+    except ImportError as exc:
+        raise UsageError(
+            f"--plot needs matplotlib and sklearn_balanced.plotting ({exc}); "
+            "install the plot extra: pip install 'sklearn-balanced[plot]'."
+        ) from None
+    display = ThresholdDisplay.from_predictions(
+        data.labels,
+        data.scores,
+        objective=objective,
+        sample_weight=data.weights,
+        pos_label=pos,
+    )
+    try:
+        display.figure_.savefig(args.plot, dpi=120, bbox_inches="tight")
+    except (OSError, ValueError) as exc:
+        raise UsageError(
+            f"--plot {args.plot}: cannot save the figure ({exc})."
+        ) from None
+
+
+def format_cutoff(payload: dict[str, Any]) -> str:
+    """The ``cutoff`` command's text output."""
+    pos, neg = payload["pos_label"], payload["neg_label"]
+    rep = payload["report"]
+    thr = payload["threshold"]
+    if thr == math.inf:
+        rule = f"predict {neg} everywhere (no cutoff does better)"
+    elif thr == -math.inf:
+        rule = f"predict {pos} everywhere (no cutoff does better)"
+    else:
+        rule = f"predict {pos} where score >= {thr:.6g}"
+    weighted = ", weighted" if payload["weighted"] else ""
+    lines = [
+        f"{payload['file']}: {payload['n_samples']} samples{weighted}; positive "
+        f"label {pos!r} ({payload['n_pos']}), negative {neg!r} ({payload['n_neg']})",
+        f"objective   {_describe_objective_payload(payload['objective'])}",
+        f"cutoff      {_fmt(thr, 6)}   ({rule})",
+        f"value       {_fmt(payload['score'])}",
+    ]
+    boot = payload.get("bootstrap")
+    if boot:
+        lines.append(
+            f"{boot['confidence_level']:.0%} CI      {_fmt(boot['low'])} to "
+            f"{_fmt(boot['high'])}   (stratified bootstrap, {boot['n_resamples']} "
+            f"resamples; bagged cutoff {_fmt(boot['bagged_threshold'])})"
+        )
+        lines.append(
+            f"out-of-bag  {_fmt(boot['oob_score_median'])}   (median objective of "
+            "each resample's cutoff on the samples it left out)"
+        )
+    lines += ["", "confusion matrix at the cutoff:"]
+    lines += _confusion_lines(rep, pos, neg, "  ")
+    lines.append("")
+    width = max(len(label) for label, _ in _RATE_ROWS)
+    lines += [f"{label.ljust(width)}  {_fmt(rep[key])}" for label, key in _RATE_ROWS]
+    if payload.get("plot"):
+        lines += ["", f"plot saved to {payload['plot']}"]
+    return "\n".join(lines)
+
+
+def _describe_objective_payload(obj: dict[str, Any]) -> str:
+    better = "higher" if obj["greater_is_better"] else "lower"
+    return f"{obj['label']} ({better} is better)"
+
+
+def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
+    """The ``cutoff`` command."""
+    data = _read_cutoff_input(args)
+    payload = cutoff_payload(args, data)
+    if args.json:
+        out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
+    else:
+        out.write(format_cutoff(payload) + "\n")
+    return 0
+
+
+# --------------------------------------------------------------------------
+# demo
+# --------------------------------------------------------------------------
+
+
+def _add_demo_parser(sub) -> argparse.ArgumentParser:
+    from sklearn_balanced.objectives import OBJECTIVES
+
+    p = sub.add_parser(
+        "demo",
+        help="learn a cutoff on peptide data shipped with the package",
+        description=(
+            "Antimicrobial peptides vs other peptides (modlAMP 4.3.3, "
+            "BSD-3-Clause): train a classifier on amino-acid composition, learn "
+            "its cutoff by cross-validation on the training part only, and "
+            "compare it with the default 0.5 on an independent test set."
+        ),
+    )
+    p.add_argument(
+        "--model",
+        choices=["auto", "mlp", "logreg"],
+        default="auto",
+        help=(
+            "classifier: a small neural network (needs the torch extra), "
+            "logistic regression, or auto = mlp when torch is installed, else "
+            "logreg (default: auto)"
+        ),
+    )
+    p.add_argument(
+        "--objective",
+        choices=sorted(OBJECTIVES),
+        default="balanced",
+        metavar="NAME",
+        help="objective of the cutoff: "
+        + ", ".join(sorted(OBJECTIVES))
+        + " (default: balanced)",
+    )
+    p.add_argument(
+        "--features",
+        choices=["aac", "aac+dpc"],
+        default="aac",
+        help="amino-acid composition, optionally with dipeptide composition "
+        "(default: aac)",
+    )
+    p.add_argument(
+        "--positive-share",
+        type=float,
+        default=0.2,
+        metavar="P",
+        help=(
+            "share of antimicrobial peptides kept in the data, as in a screen "
+            "where actives are rare; 0.5 keeps the full balanced set (default: 0.2)"
+        ),
+    )
+    p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (default: 5)")
+    p.add_argument(
+        "--test-size",
+        type=float,
+        default=0.3,
+        metavar="F",
+        help="test share (default: 0.3)",
+    )
+    p.add_argument(
+        "--random-state", type=int, default=0, metavar="SEED", help="seed (default: 0)"
+    )
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.set_defaults(handler=run_demo)
+    return p
+
+
+def _neural():
+    """``(module, None)``, or ``(None, why)`` when torch/skorch cannot be imported."""
+    try:
+        from sklearn_balanced import neural
+    except ImportError as exc:
+        return None, " ".join(str(exc).split())
+    return neural, None
+
+
+def _make_model(name: str, random_state: int):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if name == "logreg":
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    neural, why = _neural()
+    if neural is None:
+        raise UsageError(
+            "--model mlp needs PyTorch and skorch (pip install "
+            f"'sklearn-balanced[torch]'), or use --model logreg. [{why}]"
+        )
+    net = neural.MLPBinaryClassifier(
+        hidden_layer_sizes=(64,),
+        max_epochs=30,
+        lr=1e-3,
+        random_state=random_state,
+    )
+    return make_pipeline(StandardScaler(), net)
+
+
+def _demo_data(args):
+    from sklearn_balanced.datasets import load_peptides, peptide_features
+
+    if not 0.0 < args.positive_share <= 0.5:
+        raise UsageError(
+            f"--positive-share must be in (0, 0.5]; got {args.positive_share}."
+        )
+    if not 0.0 < args.test_size < 1.0:
+        raise UsageError(f"--test-size must be in (0, 1); got {args.test_size}.")
+    if args.cv < 2:
+        raise UsageError(f"--cv must be at least 2; got {args.cv}.")
+    sequences, y = load_peptides("amp_vs_uniprot")
+    rng = np.random.default_rng(args.random_state)
+    pos = np.flatnonzero(y == 1)
+    neg = np.flatnonzero(y == 0)
+    n_keep = round(float(neg.size * args.positive_share / (1.0 - args.positive_share)))
+    keep = np.sort(
+        np.concatenate([rng.choice(pos, min(n_keep, pos.size), replace=False), neg])
+    )
+    X = peptide_features(sequences[keep], kind=args.features)
+    return X, y[keep]
+
+
+def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
+    """Run the demo scenario; progress goes to ``log``; returns the numbers."""
+    from sklearn.model_selection import train_test_split
+
+    from sklearn_balanced import BalancedThresholdClassifier
+
+    model_name = args.model
+    if model_name == "auto":
+        model_name = "mlp" if _neural()[0] is not None else "logreg"
+    model = _make_model(model_name, args.random_state)
+    X, y = _demo_data(args)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=args.test_size, stratify=y, random_state=args.random_state
+    )
+    print(
+        "sklearn-balanced demo: antimicrobial peptides (1) vs UniProt peptides (0)\n"
+        "  data: modlAMP 4.3.3 AMPvsUniProt (BSD-3-Clause), "
+        f"{y.size} peptides, {int(y.sum())} antimicrobial ({y.mean():.0%})\n"
+        f"  features: {args.features} ({X.shape[1]} columns); model: {model_name}\n"
+        f"  split: {y_train.size} training / {y_test.size} independent test peptides "
+        f"(stratified, seed {args.random_state})\n"
+        f"learning the cutoff for objective {args.objective!r} by {args.cv}-fold "
+        f"cross-validation on the training part ({args.cv} fits + 1 refit) ...",
+        file=log,
+        flush=True,
+    )
+    clf = BalancedThresholdClassifier(
+        model, objective=args.objective, cv=args.cv, verbose=1
+    )
+    start = time.perf_counter()
+    old_stdout = sys.stdout
+    sys.stdout = log  # the classifier's per-split progress lines
+    try:
+        clf.fit(X_train, y_train)
+    finally:
+        sys.stdout = old_stdout
+    fit_seconds = time.perf_counter() - start
+    print(f"  done in {fit_seconds:.1f} s", file=log, flush=True)
+
+    col = int(np.flatnonzero(clf.classes_ == clf.pos_label_)[0])
+    proba = np.asarray(clf.predict_proba(X_test))[:, col]
+    is_pos = y_test == clf.pos_label_
+    return {
+        "model": model_name,
+        "objective": args.objective,
+        "features": args.features,
+        "n_samples": int(y.size),
+        "n_pos": int(y.sum()),
+        "n_train": int(y_train.size),
+        "n_test": int(y_test.size),
+        "fit_seconds": fit_seconds,
+        "learned_cutoff": clf.threshold_,
+        "cv_objective": clf.best_score_,
+        "fold_cutoffs": [float(t) for t in clf.fold_thresholds_],
+        "test": {
+            "cutoff_0.5": report_at(is_pos, proba, 0.5),
+            "learned": report_at(is_pos, proba, clf.threshold_),
+        },
+    }
+
+
+def format_demo(payload: dict[str, Any]) -> str:
+    """The ``demo`` command's text output (after the progress lines)."""
+    folds = np.array(payload["fold_cutoffs"])
+    learned = payload["learned_cutoff"]
+    rep_05 = payload["test"]["cutoff_0.5"]
+    rep_cv = payload["test"]["learned"]
+    lines = [
+        "",
+        "fold cutoffs:   "
+        + "  ".join(_fmt(t, 3) for t in folds)
+        + f"   (spread {_fmt(float(np.nanmax(folds) - np.nanmin(folds)), 2)})",
+        f"learned cutoff: {_fmt(learned, 4)}   (pooled out-of-fold "
+        f"{payload['objective']}: {_fmt(payload['cv_objective'], 3)})",
+        "",
+        f"independent test set ({payload['n_test']} peptides, "
+        f"{int(rep_05['tp'] + rep_05['fn'])} antimicrobial; "
+        "never used to choose the cutoff):",
+    ]
+    head_05, head_cv = "cutoff 0.5", f"learned {_fmt(learned, 3)}"
+    lines.append(f"  {'':<17}{head_05:>12}{head_cv:>16}")
+    for label, key in (
+        ("sensitivity (Sn)", "sensitivity"),
+        ("specificity (Sp)", "specificity"),
+        ("|Sn - Sp|", None),
+        ("MCC", "mcc"),
+        ("balanced acc.", "balanced_accuracy"),
+        ("accuracy", "accuracy"),
+    ):
+        if key is None:
+            a = abs(rep_05["sensitivity"] - rep_05["specificity"])
+            b = abs(rep_cv["sensitivity"] - rep_cv["specificity"])
+        else:
+            a, b = rep_05[key], rep_cv[key]
+        lines.append(f"  {label:<17}{a:>12.3f}{b:>16.3f}")
+    for name, key in (("TP", "tp"), ("FN", "fn"), ("FP", "fp"), ("TN", "tn")):
+        lines.append(f"  {name:<17}{_count(rep_05[key]):>12}{_count(rep_cv[key]):>16}")
+    return "\n".join(lines)
+
+
+def run_demo(args: argparse.Namespace, out: TextIO) -> int:
+    """The ``demo`` command."""
+    log = sys.stderr if args.json else out
+    payload = demo_payload(args, log)
+    if args.json:
+        out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
+    else:
+        out.write(format_demo(payload) + "\n")
+    return 0
+
+
+# --------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``sklearn-balanced`` program.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        With the sub-commands ``cutoff`` and ``demo``.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.cli import build_parser
+    >>> args = build_parser().parse_args(["cutoff", "scores.csv", "--label", "y",
+    ...                                   "--score", "p", "--objective", "f1"])
+    >>> args.command, args.file, args.objective
+    ('cutoff', 'scores.csv', 'f1')
+    """
+    from sklearn_balanced import __version__
+
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Exact, cross-validated decision cutoffs for binary classifiers. "
+            "Run '%(prog)s COMMAND --help' for a command's options."
+        ),
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    _add_cutoff_parser(sub)
+    _add_demo_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``sklearn-balanced`` program.
+
+    Parameters
+    ----------
+    argv : sequence of str, default=None
+        The arguments, without the program name; ``None`` reads ``sys.argv``.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 after a usage or input error (reported in one line on
+        standard error).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from sklearn_balanced.cli import main
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "scores.csv"
+    >>> _ = path.write_text("y,p\\n0,0.1\\n0,0.4\\n1,0.35\\n1,0.8\\n0,0.2\\n1,0.6\\n")
+    >>> main(["cutoff", str(path), "--label", "y", "--score", "p"])
+    ...: 6 samples; positive label 1 (3), negative 0 (3)
+    objective   balanced (lower is better)
+    cutoff      0.375   (predict 1 where score >= 0.375)
+    value       0.3333
+    ...
+    0
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args, sys.stdout)
+    except UsageError as exc:
+        message = str(exc)
+    except (
+        ValueError
+    ) as exc:  # the library's input checks: what was wrong, what was received
+        message = " ".join(str(exc).split())
+    except BrokenPipeError:  # e.g. piped into head
+        sys.stderr.close()
+        return 0
+    sys.stderr.write(f"{PROG} {args.command}: error: {message}\n")
+    return EXIT_USAGE

@@ -1,0 +1,382 @@
+"""The ``sklearn-balanced`` command line.
+
+The main paths run as a subprocess, as a user would run them; the many error
+cases call :func:`sklearn_balanced.cli.main` in-process (same code, same
+streams, without paying a Python start-up for each case).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sklearn_balanced import find_threshold
+from sklearn_balanced.cli import main
+from sklearn_balanced.objectives import Cost, SpecificityAtSensitivity
+
+
+def run_cli(*args, stdin=None, cwd=None, env=None, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "sklearn_balanced", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
+
+
+class Completed:
+    """What an in-process :func:`main` call returned and printed."""
+
+    def __init__(self, argv, capsys, monkeypatch, stdin=None):
+        if stdin is not None:
+            import io
+
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        try:
+            self.returncode = main([str(a) for a in argv])
+        except SystemExit as exc:  # argparse's own errors, --help, --version
+            self.returncode = exc.code
+        captured = capsys.readouterr()
+        self.stdout, self.stderr = captured.out, captured.err
+
+
+def assert_usage_error(proc, *fragments):
+    """Exit status 2, one line on stderr containing every fragment, no traceback."""
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert proc.stdout == ""
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Call the program in-process: ``cli("cutoff", ...)`` -> Completed."""
+
+    def call(*argv, stdin=None):
+        return Completed(argv, capsys, monkeypatch, stdin=stdin)
+
+    return call
+
+
+@pytest.fixture(scope="module")
+def scored():
+    rng = np.random.default_rng(0)
+    n = 400
+    y = (rng.random(n) < 0.2).astype(int)
+    score = np.round(1 / (1 + np.exp(-(rng.normal(size=n) + 2 * y - 1.5))), 4)
+    weight = np.where(y == 1, 2.0, 1.0)
+    return y, score, weight
+
+
+@pytest.fixture
+def csv_file(tmp_path, scored):
+    y, score, weight = scored
+    path = tmp_path / "scores.csv"
+    lines = ["label,score,weight"] + [
+        f"{a},{b},{c}" for a, b, c in zip(y, score, weight, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def cutoff_json(cli):
+    def call(path, *extra):
+        proc = cli(
+            "cutoff", path, "--label", "label", "--score", "score", "--json", *extra
+        )
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+    return call
+
+
+# --------------------------------------------------------------------------- cutoff
+
+
+def test_cutoff_text_output(csv_file, scored):
+    y, score, _ = scored
+    expected = find_threshold(y, score, objective="balanced")
+    proc = run_cli("cutoff", csv_file, "--label", "label", "--score", "score")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert f"{len(y)} samples" in out
+    assert "objective   balanced (lower is better)" in out
+    assert f"cutoff      {expected.threshold:.6g}" in out
+    for word in ("accuracy", "MCC", "sensitivity (Sn)", "specificity (Sp)"):
+        assert word in out
+    assert "predicted 1" in out and "actual 0" in out
+    assert proc.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("extra", "objective"),
+    [
+        ((), "balanced"),
+        (("--objective", "f1"), "f1"),
+        (("--objective", "mcc"), "mcc"),
+        (("--cost-fp", "1", "--cost-fn", "20"), Cost(fp=1, fn=20)),
+        (("--objective", "cost", "--cost-fp", "2", "--cost-fn", "5"), Cost(fp=2, fn=5)),
+        (("--min-sensitivity", "0.9"), SpecificityAtSensitivity(0.9)),
+    ],
+)
+def test_cutoff_json_matches_find_threshold(
+    cutoff_json, csv_file, scored, extra, objective
+):
+    y, score, _ = scored
+    expected = find_threshold(y, score, objective=objective)
+    out = cutoff_json(csv_file, *extra)
+    assert out["threshold"] == pytest.approx(expected.threshold)
+    assert out["score"] == pytest.approx(expected.score)
+    rep = out["report"]
+    assert (rep["tp"], rep["fp"], rep["tn"], rep["fn"]) == (
+        expected.tp,
+        expected.fp,
+        expected.tn,
+        expected.fn,
+    )
+    assert rep["sensitivity"] == pytest.approx(expected.sensitivity)
+    assert rep["specificity"] == pytest.approx(expected.specificity)
+    # the report agrees with scikit-learn at the chosen cutoff
+    from sklearn.metrics import accuracy_score, matthews_corrcoef
+
+    pred = (score >= out["threshold"]).astype(int)
+    assert rep["accuracy"] == pytest.approx(accuracy_score(y, pred))
+    assert rep["mcc"] == pytest.approx(matthews_corrcoef(y, pred))
+    assert out["n_samples"] == len(y) and out["pos_label"] == 1
+
+
+def test_cutoff_min_specificity_and_weights(cutoff_json, csv_file, scored):
+    y, score, weight = scored
+    from sklearn_balanced.objectives import SensitivityAtSpecificity
+
+    expected = find_threshold(
+        y, score, objective=SensitivityAtSpecificity(0.95), sample_weight=weight
+    )
+    out = cutoff_json(csv_file, "--min-specificity", "0.95", "--weight", "weight")
+    assert out["threshold"] == pytest.approx(expected.threshold)
+    assert out["weighted"] is True
+    assert out["report"]["n"] == pytest.approx(weight.sum())
+    assert out["report"]["specificity"] >= 0.95
+
+
+def test_cutoff_reads_stdin_tabs_and_string_labels(scored):
+    y, score, _ = scored
+    names = np.where(y == 1, "amp", "other")
+    text = "kind\tp\n" + "".join(
+        f"{a}\t{b}\n" for a, b in zip(names, score, strict=True)
+    )
+    proc = run_cli(
+        *("cutoff", "-", "--label", "kind", "--score", "p", "--pos-label", "amp"),
+        "--json",
+        stdin=text,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    expected = find_threshold(names, score, pos_label="amp")
+    assert out["file"] == "standard input"
+    assert out["pos_label"] == "amp" and out["neg_label"] == "other"
+    assert out["threshold"] == pytest.approx(expected.threshold)
+
+
+def test_cutoff_pos_label_picks_the_other_class(cutoff_json, csv_file, scored):
+    y, score, _ = scored
+    out = cutoff_json(csv_file, "--pos-label", "0")
+    expected = find_threshold(y, score, pos_label=0)
+    assert out["pos_label"] == 0
+    assert out["threshold"] == pytest.approx(expected.threshold)
+
+
+def test_cutoff_numeric_labels_are_not_sorted_as_text(cli, tmp_path):
+    # "10" < "2" as text; the labels are numbers, so 10 is the positive class
+    path = tmp_path / "d.csv"
+    path.write_text("y,s\n2,0.1\n2,0.3\n10,0.2\n10,0.9\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--json")
+    assert json.loads(proc.stdout)["pos_label"] == 10
+
+
+def test_cutoff_json_infinite_threshold_is_a_string(cli, tmp_path):
+    # every positive scores below every negative: the best balanced cutoff
+    # still exists; a perfectly separated set gives a finite cutoff, and
+    # "accuracy" with 90 % negatives and useless scores predicts nothing positive
+    path = tmp_path / "d.csv"
+    rows = ["y,s"] + [f"0,{v}" for v in (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1)]
+    rows.append("1,0.05")
+    path.write_text("\n".join(rows) + "\n")
+    proc = cli(
+        "cutoff",
+        path,
+        "--label",
+        "y",
+        "--score",
+        "s",
+        "--objective",
+        "accuracy",
+        "--json",
+    )
+    out = json.loads(proc.stdout)
+    assert out["threshold"] == "inf"
+    assert out["report"]["precision"] is None  # nothing predicted positive
+    text = cli(
+        "cutoff", path, "--label", "y", "--score", "s", "--objective", "accuracy"
+    )
+    assert "predict 0 everywhere" in text.stdout
+
+
+def test_version():
+    proc = run_cli("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("sklearn-balanced ")
+
+
+def test_help_lists_commands(cli):
+    proc = cli("--help")
+    assert proc.returncode == 0
+    assert "cutoff" in proc.stdout and "demo" in proc.stdout
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_error_missing_file(tmp_path):
+    proc = run_cli("cutoff", tmp_path / "nope.csv", "--label", "y", "--score", "s")
+    assert_usage_error(proc, "nope.csv: no such file")
+
+
+def test_error_directory(cli, tmp_path):
+    proc = cli("cutoff", tmp_path, "--label", "y", "--score", "s")
+    assert_usage_error(proc, "is a directory")
+
+
+def test_error_missing_column(csv_file):
+    proc = run_cli("cutoff", csv_file, "--label", "label", "--score", "prob")
+    assert_usage_error(
+        proc, "--score 'prob': no such column", "'label', 'score', 'weight'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        ("", ("is empty",)),
+        ("\n  \n", ("is empty",)),
+        ("y,s\n", ("no data rows",)),
+        ("y,s\n0,0.1\n1,0.2\n2,0.3\n", ("exactly two distinct labels", "found 3")),
+        ("y,s\n1,0.1\n1,0.2\n", ("exactly two distinct labels", "found 1")),
+        ("y,s\n0,0.1\n1,abc\n", ("--score 's'", "data row 2", "'abc', not a number")),
+        ("y,s\n0,0.1\n1,\n", ("--score 's'", "data row 2", "is empty")),
+        ("y,s\n0,0.1\n,0.3\n1,0.2\n", ("--label 'y'", "data row 2", "empty")),
+        ("y,s\n0,0.1\n1,nan\n", ("--score 's'", "NaN or infinite")),
+        ("y,s\n0,0.1\n1,0.2,7\n", ("line 3", "3 field(s)", "header has 2")),
+        ("y,s\n0,0.5\n1,0.5\n", ("constant",)),
+    ],
+)
+def test_error_bad_content(cli, tmp_path, content, fragments):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    proc = cli("cutoff", path, "--label", "y", "--score", "s")
+    assert_usage_error(proc, *fragments)
+
+
+def test_error_bad_content_on_stdin():
+    proc = run_cli("cutoff", "-", "--label", "y", "--score", "s", stdin="")
+    assert_usage_error(proc, "standard input is empty")
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragments"),
+    [
+        (("--cost-fp", "1"), ("--cost-fp and --cost-fn go together",)),
+        (
+            ("--objective", "f1", "--cost-fp", "1", "--cost-fn", "2"),
+            ("conflicts with",),
+        ),
+        (("--objective", "cost"), ("--objective cost needs",)),
+        (("--objective", "f1", "--min-sensitivity", "0.9"), ("conflicts with",)),
+        (
+            ("--min-sensitivity", "0.9", "--cost-fp", "1", "--cost-fn", "2"),
+            ("exclude",),
+        ),
+        (("--min-sensitivity", "1.5"), ("min_sensitivity must be a number in [0, 1]",)),
+        (("--cost-fp", "inf", "--cost-fn", "1"), ("fp must be a finite number",)),
+        (("--pos-label", "7"), ("--pos-label '7' is not one of the labels 0, 1",)),
+        (("--objective", "nonsense"), ("invalid choice: 'nonsense'",)),
+        (
+            ("--min-sensitivity", "0.9", "--min-specificity", "0.9"),
+            ("not allowed with",),
+        ),
+        (("--bootstrap", "0"), ("--bootstrap must be a positive number",)),
+        (("--weight", "label2"), ("--weight 'label2': no such column",)),
+        (("--min-sensitivity", "abc"), ("invalid float value: 'abc'",)),
+    ],
+)
+def test_error_bad_options(cli, csv_file, extra, fragments):
+    proc = cli("cutoff", csv_file, "--label", "label", "--score", "score", *extra)
+    assert_usage_error(proc, *fragments)
+
+
+def test_error_negative_weight(cli, tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text("y,s,w\n0,0.1,1\n1,0.2,-1\n0,0.3,1\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--weight", "w")
+    assert_usage_error(proc, "sample_weight must be non-negative")
+
+
+def test_error_no_command(cli):
+    proc = cli()
+    assert_usage_error(proc, "required")
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def test_demo_logreg():
+    proc = run_cli("demo", "--model", "logreg")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "modlAMP" in out and "BSD-3-Clause" in out
+    assert "split 4" in out  # per-split progress lines
+    assert "fold cutoffs:" in out and "learned cutoff:" in out
+    assert "cutoff 0.5" in out and "MCC" in out and "TP" in out
+
+
+def test_demo_logreg_json_is_consistent(cli):
+    proc = cli("demo", "--model", "logreg", "--objective", "youden", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert "split 0" in proc.stderr  # progress goes to stderr with --json
+    assert out["model"] == "logreg" and out["objective"] == "youden"
+    assert len(out["fold_cutoffs"]) == 5
+    folds = np.array(out["fold_cutoffs"])
+    assert folds.min() <= out["learned_cutoff"] <= folds.max() or np.ptp(folds) < 0.2
+    for rep in out["test"].values():
+        assert rep["tp"] + rep["fn"] + rep["fp"] + rep["tn"] == out["n_test"]
+    assert out["n_train"] + out["n_test"] == out["n_samples"]
+    assert out["n_pos"] / out["n_samples"] == pytest.approx(0.2, abs=0.01)
+
+
+def test_demo_bad_option(cli):
+    assert_usage_error(cli("demo", "--positive-share", "0.9"), "--positive-share")
+    assert_usage_error(cli("demo", "--model", "svm"), "invalid choice")
+
+
+def test_demo_mlp_without_torch_says_so(tmp_path):
+    # a 'torch' that cannot be imported stands in for a machine without the extra
+    fake = tmp_path / "torch"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ImportError('No module named torch')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    proc = run_cli("demo", "--model", "mlp", env=env)
+    assert_usage_error(proc, "--model mlp needs PyTorch", "--model logreg")
+    auto = run_cli("demo", "--positive-share", "0.1", env=env)
+    assert auto.returncode == 0, auto.stderr
+    assert "model: logreg" in auto.stdout
