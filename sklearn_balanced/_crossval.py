@@ -24,7 +24,14 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn_balanced._response import positive_response
 from sklearn_balanced._validation import _plain
 
-__all__ = ["OutOfFold", "cross_val_response", "index_params", "make_splits"]
+__all__ = [
+    "OutOfFold",
+    "check_fold_classes",
+    "cross_val_response",
+    "index_params",
+    "make_splits",
+    "make_splitter",
+]
 
 
 @dataclass
@@ -58,7 +65,9 @@ class OutOfFold:
         return [slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
 
 
-def index_params(params: dict[str, Any], indices: NDArray, n_samples: int) -> dict[str, Any]:
+def index_params(
+    params: dict[str, Any], indices: NDArray, n_samples: int
+) -> dict[str, Any]:
     """Subset every sample-aligned value of ``params`` (length ``n_samples``)."""
     out = {}
     for key, value in params.items():
@@ -75,6 +84,23 @@ def index_params(params: dict[str, Any], indices: NDArray, n_samples: int) -> di
     return out
 
 
+def make_splitter(
+    cv: Any, y: NDArray | None = None, *, random_state: Any = None
+) -> Any:
+    """The splitter object behind ``cv``.
+
+    An int is ``StratifiedKFold(cv)`` without shuffling (given a binary ``y``);
+    a float in (0, 1) is one stratified holdout of that share, seeded by
+    ``random_state``; anything else goes through
+    :func:`sklearn.model_selection.check_cv`.
+    """
+    if isinstance(cv, Real) and not isinstance(cv, Integral | bool):
+        return StratifiedShuffleSplit(
+            n_splits=1, test_size=cv, random_state=random_state
+        )
+    return check_cv(cv, y, classifier=True)
+
+
 def make_splits(
     cv: Any,
     X: Any,
@@ -83,16 +109,8 @@ def make_splits(
     random_state: Any = None,
     split_params: dict[str, Any] | None = None,
 ) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
-    """Materialise the (train, test) index pairs of ``cv``.
-
-    An int is ``StratifiedKFold(cv)`` without shuffling; a float in (0, 1) is
-    one stratified holdout of that share, seeded by ``random_state``; anything
-    else goes through :func:`sklearn.model_selection.check_cv`.
-    """
-    if isinstance(cv, Real) and not isinstance(cv, Integral | bool):
-        splitter = StratifiedShuffleSplit(n_splits=1, test_size=cv, random_state=random_state)
-    else:
-        splitter = check_cv(cv, y, classifier=True)
+    """Materialise the (train, test) index pairs of ``cv`` (see :func:`make_splitter`)."""
+    splitter = make_splitter(cv, y, random_state=random_state)
     splits = [
         (np.asarray(train), np.asarray(test))
         for train, test in splitter.split(X, y, **(split_params or {}))
@@ -135,7 +153,9 @@ def check_fold_classes(
                 f"samples) contains only class(es) {present.tolist()}"
             )
             if part == "training":
-                raise ValueError(f"{msg}; the estimator cannot be fitted on it. {advice}")
+                raise ValueError(
+                    f"{msg}; the estimator cannot be fitted on it. {advice}"
+                )
             warnings.warn(
                 f"{msg}; its own cutoff is undefined (NaN in fold_thresholds_). "
                 f"{advice}",
@@ -145,7 +165,17 @@ def check_fold_classes(
 
 
 def _fit_and_respond(
-    estimator, X, y, train, test, fit_params, method, pos_label, n_samples, fold, verbose
+    estimator,
+    X,
+    y,
+    train,
+    test,
+    fit_params,
+    method,
+    pos_label,
+    n_samples,
+    fold,
+    verbose,
 ):
     start = time.perf_counter()
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)

@@ -21,7 +21,9 @@ __all__ = [
 
 
 def _preview(values: NDArray, limit: int = 5) -> str:
-    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:limit])
+    shown = ", ".join(
+        repr(v.item() if hasattr(v, "item") else v) for v in values[:limit]
+    )
     if len(values) > limit:
         shown += f", ... ({len(values)} in all)"
     return f"[{shown}]"
@@ -91,7 +93,9 @@ def check_binary_target(
             f"shape {y.shape}."
         )
     if y.shape[0] == 0:
-        raise ValueError(f"{input_name} is empty; at least one sample per class is needed.")
+        raise ValueError(
+            f"{input_name} is empty; at least one sample per class is needed."
+        )
     try:
         classes = np.unique(y)
     except TypeError:
@@ -209,7 +213,9 @@ def check_sample_weight(
     try:
         w = w.astype(np.float64, copy=False)
     except (TypeError, ValueError):
-        raise ValueError(f"sample_weight must be numeric; got dtype {w.dtype}.") from None
+        raise ValueError(
+            f"sample_weight must be numeric; got dtype {w.dtype}."
+        ) from None
     if not np.isfinite(w).all():
         raise ValueError(
             f"sample_weight contains {int((~np.isfinite(w)).sum())} NaN or inf "

@@ -9,7 +9,6 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -31,6 +30,7 @@ from sklearn_balanced._crossval import (
     check_fold_classes,
     cross_val_response,
     make_splits,
+    make_splitter,
 )
 from sklearn_balanced._ensemble import FoldEnsemble
 from sklearn_balanced._response import positive_response, resolve_response_method
@@ -542,11 +542,8 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
             )
         )
         if not (isinstance(self.cv, str) and self.cv == "prefit"):
-            splitter = self.cv
-            if isinstance(self.cv, Real) and not isinstance(self.cv, Integral):
-                splitter = None
             router.add(
-                splitter=make_splitter_for_routing(splitter),
+                splitter=make_splitter(self.cv, random_state=self.random_state),
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         return router
@@ -573,13 +570,6 @@ def _sample_weight_param(estimator):
     if "sample_weight" in signature(estimator.fit).parameters:
         return "sample_weight"
     return None
-
-
-def make_splitter_for_routing(cv):
-    """The splitter object that routing inspects for ``split`` metadata."""
-    if cv is None or isinstance(cv, Integral):
-        return check_cv(cv, classifier=True)
-    return cv
 
 
 def _counts(response, is_pos, weight):

@@ -265,7 +265,9 @@ def _prepare(
     sample_weight: ArrayLike | None,
     pos_label: Any,
 ) -> tuple[NDArray[np.bool_], NDArray[np.floating], NDArray[np.float64] | None, Any]:
-    is_pos, _, pos = check_binary_target(y_true, pos_label=pos_label, input_name="y_true")
+    is_pos, _, pos = check_binary_target(
+        y_true, pos_label=pos_label, input_name="y_true"
+    )
     score = check_scores(y_score, is_pos.shape[0])
     weight = check_sample_weight(sample_weight, is_pos.shape[0])
     return is_pos, score, weight, pos
@@ -342,7 +344,11 @@ class ThresholdResult:
 
 
 def result_at(
-    counts: ConfusionCounts, index: int, scores: NDArray, objective: Objective, pos_label: Any
+    counts: ConfusionCounts,
+    index: int,
+    scores: NDArray,
+    objective: Objective,
+    pos_label: Any,
 ) -> ThresholdResult:
     """Build the :class:`ThresholdResult` of cutoff ``index``."""
     tp, fp = float(counts.tp[index]), float(counts.fp[index])
@@ -461,7 +467,9 @@ class ThresholdCurve:
     def __len__(self) -> int:
         return self.thresholds.shape[0]
 
-    def score(self, objective: str | Objective | Callable[..., Any]) -> NDArray[np.float64]:
+    def score(
+        self, objective: str | Objective | Callable[..., Any]
+    ) -> NDArray[np.float64]:
         """The objective's value at every cutoff."""
         return get_objective(objective).score(self.tp, self.fp, self.tn, self.fn)
 

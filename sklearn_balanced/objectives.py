@@ -109,7 +109,9 @@ class Objective:
         return f"The objective {self!r} is undefined (NaN) at every cutoff."
 
 
-def _check_fraction(owner: str, name: str, value: float, *, closed: bool = True) -> float:
+def _check_fraction(
+    owner: str, name: str, value: float, *, closed: bool = True
+) -> float:
     ok = isinstance(value, int | float | np.floating | np.integer) and not isinstance(
         value, bool
     )
@@ -118,7 +120,9 @@ def _check_fraction(owner: str, name: str, value: float, *, closed: bool = True)
         ok = (0.0 <= value <= 1.0) if closed else (0.0 < value < 1.0)
     if not ok:
         interval = "[0, 1]" if closed else "(0, 1)"
-        raise ValueError(f"{owner}: {name} must be a number in {interval}; got {value!r}.")
+        raise ValueError(
+            f"{owner}: {name} must be a number in {interval}; got {value!r}."
+        )
     return value
 
 
@@ -347,7 +351,9 @@ class Cost(Objective):
 
     def __post_init__(self):
         for field in ("fp", "fn", "tp", "tn"):
-            object.__setattr__(self, field, _check_real("Cost", field, getattr(self, field)))
+            object.__setattr__(
+                self, field, _check_real("Cost", field, getattr(self, field))
+            )
         if self.prevalence is not None:
             object.__setattr__(
                 self,
@@ -404,7 +410,9 @@ class SpecificityAtSensitivity(Objective):
     name: ClassVar[str] = "specificity_at_sensitivity"
 
     def __post_init__(self):
-        value = _check_fraction(type(self).__name__, "min_sensitivity", self.min_sensitivity)
+        value = _check_fraction(
+            type(self).__name__, "min_sensitivity", self.min_sensitivity
+        )
         object.__setattr__(self, "min_sensitivity", value)
 
     def score(self, tp, fp, tn, fn):
@@ -444,7 +452,9 @@ class SensitivityAtSpecificity(Objective):
     name: ClassVar[str] = "sensitivity_at_specificity"
 
     def __post_init__(self):
-        value = _check_fraction(type(self).__name__, "min_specificity", self.min_specificity)
+        value = _check_fraction(
+            type(self).__name__, "min_specificity", self.min_specificity
+        )
         object.__setattr__(self, "min_specificity", value)
 
     def score(self, tp, fp, tn, fn):
@@ -523,7 +533,9 @@ class RecallAtPrecision(Objective):
     name: ClassVar[str] = "recall_at_precision"
 
     def __post_init__(self):
-        value = _check_fraction(type(self).__name__, "min_precision", self.min_precision)
+        value = _check_fraction(
+            type(self).__name__, "min_precision", self.min_precision
+        )
         object.__setattr__(self, "min_precision", value)
 
     def score(self, tp, fp, tn, fn):

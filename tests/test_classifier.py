@@ -462,7 +462,9 @@ def test_error_not_binary(data):
 
 def test_error_fold_without_both_classes():
     X = np.random.default_rng(0).normal(size=(20, 2))
-    y = np.array([1] * 4 + [0] * 16)  # unshuffled KFold: split 0 holds out every positive
+    y = np.array(
+        [1] * 4 + [0] * 16
+    )  # unshuffled KFold: split 0 holds out every positive
     with pytest.raises(
         ValueError,
         match=r"Split 0 of 5: its training part \(16 samples\) contains only "

@@ -95,7 +95,7 @@ def test_engine_matches_brute_force(data, obj_index):
     objective = ALL_OBJECTIVES[obj_index]
     key, _, obj = brute_force(is_pos, score, weight, objective)
     if np.isnan(key).all():
-        with pytest.raises(ValueError, match="No cutoff reaches|NaN"):
+        with pytest.raises(ValueError, match=r"No cutoff reaches|NaN"):
             select_cutoff(confusion_counts(is_pos, score, weight), obj)
         return
     counts = confusion_counts(is_pos, score, weight)

@@ -15,11 +15,11 @@ from sklearn.metrics import (
 )
 
 from sklearn_balanced.objectives import (
+    F1,
     OBJECTIVES,
     Balanced,
     CallableObjective,
     Cost,
-    F1,
     FBeta,
     PrecisionAtRecall,
     RecallAtPrecision,
