@@ -416,7 +416,7 @@ def find_threshold(
     >>> s = [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.65, 0.8, 0.9]
     >>> r = find_threshold(y, s, objective="balanced")
     >>> r.threshold, r.sensitivity, r.specificity
-    (0.375, 1.0, 0.8)
+    (0.45, 0.8, 0.8)
     >>> find_threshold(y, s, objective="f1").threshold
     0.375
     """
