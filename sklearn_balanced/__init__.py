@@ -18,12 +18,14 @@ from sklearn_balanced.engine import (
     threshold_curve,
 )
 from sklearn_balanced.gray_zone import GrayZoneResult, find_gray_zone
+from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BalancedThresholdClassifier",
     "BootstrapThreshold",
+    "GrayZoneClassifier",
     "GrayZoneResult",
     "ThresholdCurve",
     "ThresholdResult",

@@ -1,0 +1,483 @@
+"""GrayZoneClassifier: two cutoffs learned by CV, abstaining between them."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import get_tags, indexable
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from sklearn_balanced._crossval import (
+    check_fold_classes,
+    cross_val_response,
+    make_splits,
+)
+from sklearn_balanced._ensemble import FoldEnsemble
+from sklearn_balanced._response import positive_response, resolve_response_method
+from sklearn_balanced._validation import (
+    _plain,
+    check_binary_target,
+    check_sample_weight,
+)
+from sklearn_balanced.classifier import BalancedThresholdClassifier, _estimator_has
+from sklearn_balanced.engine import checked_counts
+from sklearn_balanced.gray_zone import GRAY_ZONE_OBJECTIVES, gray_zone_from_counts
+
+__all__ = ["GrayZoneClassifier"]
+
+#: ``abstain_label="auto"`` for string classes.
+ABSTAIN_STRING = "abstain"
+
+
+class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Binary classifier with a gray zone: two cutoffs learned by cross-validation.
+
+    Cases scoring ``>= upper_threshold_`` are predicted positive, cases scoring
+    ``< lower_threshold_`` negative, and the classifier *abstains* in between
+    (:meth:`predict` returns ``abstain_label_``). The two cutoffs are chosen
+    exactly, over every pair of distinct cutoffs of the pooled out-of-fold
+    scores, so that the sensitivity and the specificity *on the decided cases*
+    reach ``min_sensitivity`` and ``min_specificity`` with the smallest
+    abstention rate (or, with ``max_abstention``, so that ``objective`` is
+    best within that rate). The estimator is then refit on all the data.
+    ``predict_proba`` and ``decision_function`` are the wrapped classifier's,
+    untouched.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Binary classifier with ``fit`` and ``predict_proba`` or
+        ``decision_function``.
+
+    min_sensitivity : float, default=0.95
+        Required ``TP / (TP + FN)`` on the decided out-of-fold cases.
+
+    min_specificity : float, default=0.95
+        Required ``TN / (TN + FP)`` on the decided out-of-fold cases.
+
+    max_abstention : float or None, default=None
+        Largest allowed out-of-fold share of abstentions. ``None``: the
+        smallest share that meets the targets.
+
+    objective : {"min_rate", "sensitivity", "specificity"}, default="min_rate"
+        With ``max_abstention``: what to maximise on the decided cases, the
+        smaller of the two rates, the sensitivity or the specificity. Ignored
+        without ``max_abstention``.
+
+    cv : int, float, cross-validation generator, iterable or "prefit", default=5
+        As in :class:`BalancedThresholdClassifier`: an int is
+        ``StratifiedKFold(cv)``, a float one stratified holdout, ``"prefit"``
+        uses the fitted ``estimator`` as is and the data of :meth:`fit` only
+        to choose the cutoffs.
+
+    refit : bool, default=True
+        Refit the estimator on all the data after choosing the cutoffs; with
+        ``False`` the split models are kept (averaged when there are several).
+
+    response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
+        Which score to threshold; ``"auto"`` tries ``predict_proba`` first.
+
+    pos_label : int, float, bool or str, default=None
+        The positive class; ``None`` means the greater label.
+
+    abstain_label : int, float, str or "auto", default="auto"
+        What :meth:`predict` returns in the gray zone; it must not be a class.
+        ``"auto"``: ``"abstain"`` for string classes, otherwise ``-1`` (or one
+        less than the smallest class when ``-1`` is a class).
+
+    n_jobs : int, default=None
+        Number of jobs fitting the splits in parallel (joblib).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the holdout split when ``cv`` is a float.
+
+    verbose : int, default=0
+        Print a line per fitted split when positive.
+
+    Attributes
+    ----------
+    estimator_ : estimator instance
+        The fitted classifier used by :meth:`predict`.
+
+    lower_threshold_, upper_threshold_ : float
+        Negative where the score is ``< lower_threshold_``, positive where it
+        is ``>= upper_threshold_``, abstain in between.
+
+    sensitivity_, specificity_ : float
+        Sensitivity and specificity on the decided out-of-fold cases.
+
+    abstention_rate_ : float
+        Out-of-fold share of the (weighted) cases in the gray zone.
+
+    gray_zone_ : GrayZoneResult
+        Everything about the out-of-fold solution: the decided counts, the
+        abstained weight of each class, ``precision`` and ``npv``.
+
+    classes_ : ndarray of shape (2,)
+        The class labels (without the abstain label).
+
+    pos_label_ : object
+        The positive label.
+
+    abstain_label_ : object
+        The resolved abstain label.
+
+    response_method_ : str
+        The method that produced the scores.
+
+    n_features_in_ : int
+        Number of features seen during fit (when the estimator exposes it).
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` had string column names.
+
+    See Also
+    --------
+    sklearn_balanced.find_gray_zone : The same search on scores you already have.
+    BalancedThresholdClassifier : One learned cutoff, no abstention.
+
+    Notes
+    -----
+    The search is exact and takes ``O(m log m)`` time for ``m`` distinct
+    out-of-fold scores; definitions and the tie rule are in
+    :mod:`sklearn_balanced.gray_zone`.
+
+    ``classes_`` holds the two classes only: the abstain label is an extra
+    output of :meth:`predict`, like an "unknown" answer, not a third class the
+    model was trained on. :meth:`score` (accuracy) counts abstentions as
+    errors; use :meth:`decided_mask` to score the decided cases alone.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_balanced import GrayZoneClassifier
+    >>> X, y = make_classification(n_samples=1000, class_sep=0.8, random_state=0)
+    >>> clf = GrayZoneClassifier(LogisticRegression(), min_sensitivity=0.95,
+    ...                          min_specificity=0.95).fit(X, y)
+    >>> clf.lower_threshold_, clf.upper_threshold_
+    (0.207..., 0.795...)
+    >>> clf.abstention_rate_, clf.sensitivity_, clf.specificity_
+    (0.163, 0.950..., 0.951...)
+    >>> clf.predict(X[:6])
+    array([ 0, -1, -1,  1,  0,  1])
+    >>> clf.decided_mask(X[:6])
+    array([ True, False, False,  True,  True,  True])
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "min_sensitivity": [Interval(Real, 0, 1, closed="both")],
+        "min_specificity": [Interval(Real, 0, 1, closed="both")],
+        "max_abstention": [Interval(Real, 0, 1, closed="both"), None],
+        "objective": [StrOptions(set(GRAY_ZONE_OBJECTIVES))],
+        "cv": [
+            "cv_object",
+            StrOptions({"prefit"}),
+            Interval(Real, 0.0, 1.0, closed="neither"),
+        ],
+        "refit": ["boolean"],
+        "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
+        "pos_label": [Real, str, "boolean", None],
+        "abstain_label": [Real, str, "boolean"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        min_sensitivity=0.95,
+        min_specificity=0.95,
+        max_abstention=None,
+        objective="min_rate",
+        cv=5,
+        refit=True,
+        response_method="auto",
+        pos_label=None,
+        abstain_label="auto",
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.min_sensitivity = min_sensitivity
+        self.min_specificity = min_specificity
+        self.max_abstention = max_abstention
+        self.objective = objective
+        self.cv = cv
+        self.refit = refit
+        self.response_method = response_method
+        self.pos_label = pos_label
+        self.abstain_label = abstain_label
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def fit(self, X, y, sample_weight=None, **params):
+        """Learn the two cutoffs by cross-validation, then refit the estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, in whatever form the estimator accepts.
+
+        y : array-like of shape (n_samples,)
+            Binary labels.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the counts and of the abstention rate; also passed to
+            the estimator's ``fit`` as in :class:`BalancedThresholdClassifier`.
+
+        **params : dict
+            With metadata routing enabled, routed to the estimator's ``fit``
+            and the splitter's ``split``.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        self._validate_params()
+        X, y = indexable(X, y)
+        y = column_or_1d(y, warn=True)
+        is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
+        abstain = _resolve_abstain_label(self.abstain_label, classes)
+        sample_weight = check_sample_weight(sample_weight, y.shape[0])
+        # the same routing as BalancedThresholdClassifier (it reads only
+        # estimator, cv and random_state)
+        fit_params, split_params = BalancedThresholdClassifier._route_params(
+            self, sample_weight, params
+        )
+        method = resolve_response_method(self.estimator, self.response_method)
+
+        if isinstance(self.cv, str) and self.cv == "prefit":
+            check_is_fitted(self.estimator, "classes_")
+            pooled = (
+                positive_response(self.estimator, X, method, pos),
+                is_pos,
+                sample_weight,
+            )
+            estimator = self.estimator
+        else:
+            splits = make_splits(
+                self.cv, X, y, random_state=self.random_state, split_params=split_params
+            )
+            check_fold_classes(splits, y, classes)
+            oof = cross_val_response(
+                self.estimator,
+                X,
+                y,
+                is_pos,
+                splits,
+                method=method,
+                pos_label=pos,
+                fit_params=fit_params,
+                sample_weight=sample_weight,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+            )
+            pooled = (oof.response, oof.is_pos, oof.weight)
+            if self.refit:
+                estimator = clone(self.estimator).fit(X, y, **fit_params)
+            elif len(oof.estimators) == 1:
+                estimator = oof.estimators[0]
+            else:
+                estimator = FoldEnsemble(oof.estimators)
+
+        response, pooled_pos, weight = pooled
+        counts = checked_counts(
+            pooled_pos, response, weight, name="The out-of-fold score"
+        )
+        try:
+            result = gray_zone_from_counts(
+                counts,
+                min_sensitivity=self.min_sensitivity,
+                min_specificity=self.min_specificity,
+                max_abstention=self.max_abstention,
+                objective=self.objective,
+                pos_label=pos,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"On the pooled out-of-fold scores of {response.shape[0]} samples: {exc}"
+            ) from None
+
+        self.estimator_ = estimator
+        self.classes_ = classes
+        self.pos_label_ = pos
+        self.abstain_label_ = abstain
+        self.response_method_ = method
+        self.gray_zone_ = result
+        self.lower_threshold_ = result.lower_threshold
+        self.upper_threshold_ = result.upper_threshold
+        self.sensitivity_ = result.sensitivity
+        self.specificity_ = result.specificity
+        self.abstention_rate_ = result.abstention_rate
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(estimator, name):
+                setattr(self, name, getattr(estimator, name))
+        return self
+
+    def _response(self, X):
+        check_is_fitted(self, "upper_threshold_")
+        return positive_response(
+            self.estimator_, X, self.response_method_, self.pos_label_
+        )
+
+    def decided_mask(self, X):
+        """Where the classifier makes a call (outside the gray zone).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        mask : ndarray of bool, shape (n_samples,)
+            ``True`` where the score is ``>= upper_threshold_`` or
+            ``< lower_threshold_``.
+        """
+        response = self._response(X)
+        return (response >= self.upper_threshold_) | (response < self.lower_threshold_)
+
+    def predict(self, X):
+        """Predict a class outside the gray zone and ``abstain_label_`` inside it.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            ``pos_label_`` where the score is ``>= upper_threshold_``, the other
+            class where it is ``< lower_threshold_``, ``abstain_label_`` in
+            between. The dtype is that of ``classes_`` when it can hold the
+            abstain label (promoted if needed), ``object`` otherwise.
+        """
+        response = self._response(X)
+        pos_index = int(np.flatnonzero(self.classes_ == self.pos_label_)[0])
+        labels = _output_labels(
+            self.classes_[1 - pos_index], self.classes_[pos_index], self.abstain_label_
+        )
+        code = np.where(
+            response >= self.upper_threshold_,
+            1,
+            np.where(response < self.lower_threshold_, 0, 2),
+        )
+        return labels[code]
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """The estimator's class probabilities, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+        """
+        check_is_fitted(self, "upper_threshold_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """The estimator's log class probabilities, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, 2)
+        """
+        check_is_fitted(self, "upper_threshold_")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """The estimator's decision function, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self, "upper_threshold_")
+        return self.estimator_.decision_function(X)
+
+    def get_metadata_routing(self):
+        """Get metadata routing of this object.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            As for :class:`BalancedThresholdClassifier`: ``sample_weight`` is
+            consumed by the search; other metadata goes to the estimator's
+            ``fit`` and the splitter's ``split``.
+        """
+        return BalancedThresholdClassifier.get_metadata_routing(self)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        inner = get_tags(self.estimator)
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        return tags
+
+
+def _resolve_abstain_label(abstain_label, classes):
+    """The abstain label: checked against the classes, or chosen for ``"auto"``."""
+    plain = [_plain(c) for c in classes]
+    if isinstance(abstain_label, str) and abstain_label == "auto":
+        if all(isinstance(c, str) for c in plain):
+            abstain_label = ABSTAIN_STRING
+        elif all(isinstance(c, Real) for c in plain):
+            abstain_label = (
+                min(-1, int(np.floor(min(plain))) - 1) if -1 in plain else -1
+            )
+        else:
+            raise ValueError(
+                f"abstain_label='auto' cannot choose a label for the classes {plain}; "
+                "pass abstain_label explicitly."
+            )
+    if any(abstain_label == c for c in plain):
+        raise ValueError(
+            f"abstain_label={abstain_label!r} is one of the classes {plain}; it must "
+            "differ from both classes. Pass another abstain_label."
+        )
+    return abstain_label
+
+
+def _output_labels(negative, positive, abstain):
+    """``[negative, positive, abstain]`` as one array of a dtype that holds all three."""
+    classes = np.array([negative, positive])
+    try:
+        dtype = np.result_type(classes.dtype, np.asarray(abstain).dtype)
+    except TypeError:
+        dtype = np.dtype(object)
+    if dtype.kind in "US" and classes.dtype.kind not in "US":
+        dtype = np.dtype(object)  # never turn numbers into strings
+    out = np.empty(3, dtype=dtype)
+    out[:2] = classes
+    out[2] = abstain
+    return out
