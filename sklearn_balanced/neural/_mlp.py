@@ -202,7 +202,7 @@ class MLPBinaryClassifier(NeuralNetBinaryClassifier):
     >>> from sklearn_balanced.neural import MLPBinaryClassifier
     >>> X, y = make_classification(n_samples=200, random_state=0)
     >>> labels = ["benign", "malignant"]
-    >>> clf = MLPBinaryClassifier((16,), max_epochs=5, random_state=0)
+    >>> clf = MLPBinaryClassifier((16,), lr=0.01, max_epochs=10, random_state=0)
     >>> y_named = [labels[i] for i in y]
     >>> clf.fit(X, y_named).classes_.tolist()
     ['benign', 'malignant']
