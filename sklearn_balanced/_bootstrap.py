@@ -44,7 +44,7 @@ __all__ = [
 
 #: The folds "disagree" when their cutoffs, applied to the pooled out-of-fold
 #: scores, give sensitivities or specificities spanning more than this.
-FOLD_TOLERANCE = 0.2
+FOLD_TOLERANCE = 0.25
 
 
 def quantile(values: NDArray[np.float64], q: Any) -> NDArray[np.float64]:

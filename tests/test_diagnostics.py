@@ -86,3 +86,133 @@ def test_infeasible_everywhere_raises():
         y, s, objective=SpecificityAtSensitivity(1.0), n_bootstrap=5
     )
     assert not np.isnan(r.thresholds).any()
+
+
+# --- the estimator's diagnostics -------------------------------------------------
+
+import warnings  # noqa: E402
+
+from sklearn.datasets import load_breast_cancer, make_classification  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from sklearn_balanced import BalancedThresholdClassifier  # noqa: E402
+from sklearn_balanced.objectives import Cost  # noqa: E402
+
+
+def _lr():
+    return make_pipeline(StandardScaler(), LogisticRegression())
+
+
+def test_estimator_bootstrap_is_bootstrap_threshold_on_the_pooled_oof_scores():
+    X, y = make_classification(n_samples=300, weights=[0.8], random_state=0)
+    clf = BalancedThresholdClassifier(
+        _lr(), objective="youden", n_bootstrap=40, random_state=3
+    ).fit(X, y)
+    oof = cross_val_predict(_lr(), X, y, cv=StratifiedKFold(5), method="predict_proba")
+    ref = bootstrap_threshold(
+        y, oof[:, 1], objective="youden", n_bootstrap=40, random_state=3
+    )
+    np.testing.assert_array_equal(clf.bootstrap_thresholds_, ref.thresholds)
+    np.testing.assert_array_equal(clf.bootstrap_oob_scores_, ref.oob_scores)
+    assert clf.threshold_ci_ == ref.ci
+    assert clf.threshold_ == clf.argmax_threshold_ == ref.threshold
+    assert clf.bagged_threshold_ == ref.bagged_threshold
+
+
+def test_bagged_method_moves_the_cutoff_to_the_median_and_rescores_it():
+    X, y = make_classification(n_samples=200, weights=[0.7], flip_y=0.1, random_state=0)
+    kw = {"objective": "balanced", "n_bootstrap": 50, "random_state": 0}
+    argmax = BalancedThresholdClassifier(_lr(), **kw).fit(X, y)
+    bagged = BalancedThresholdClassifier(_lr(), threshold_method="bagged", **kw).fit(
+        X, y
+    )
+    assert bagged.threshold_ == np.median(bagged.bootstrap_thresholds_)
+    assert bagged.argmax_threshold_ == argmax.threshold_
+    assert bagged.threshold_ != argmax.threshold_
+    oof = cross_val_predict(_lr(), X, y, cv=StratifiedKFold(5), method="predict_proba")
+    pred = oof[:, 1] >= bagged.threshold_
+    sn, sp = pred[y == 1].mean(), 1 - pred[y == 0].mean()
+    assert bagged.best_score_ == pytest.approx(abs(sn - sp))
+    np.testing.assert_array_equal(
+        bagged.predict(X),
+        (bagged.predict_proba(X)[:, 1] >= bagged.threshold_).astype(int),
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"refit": False}, {"cv": 0.3}, {"objective": Cost(fp=1, fn=5)}]
+)
+def test_bootstrap_with_refit_false_holdout_and_cost(kwargs):
+    X, y = make_classification(n_samples=200, random_state=0)
+    clf = BalancedThresholdClassifier(
+        _lr(), n_bootstrap=20, threshold_method="bagged", random_state=0, **kwargs
+    ).fit(X, y)
+    assert clf.bootstrap_thresholds_.shape == (20,)
+    assert clf.threshold_ci_[0] <= clf.threshold_ <= clf.threshold_ci_[1]
+
+
+def test_bootstrap_with_prefit_and_no_spread_for_one_cutoff():
+    X, y = make_classification(n_samples=200, random_state=0)
+    fitted = _lr().fit(X, y)
+    clf = BalancedThresholdClassifier(
+        fitted, cv="prefit", n_bootstrap=20, random_state=0
+    ).fit(X, y)
+    assert np.isnan(clf.threshold_spread_)
+    assert clf.threshold_ci_[0] <= clf.threshold_ <= clf.threshold_ci_[1]
+    assert not hasattr(
+        BalancedThresholdClassifier(fitted, cv="prefit").fit(X, y), "threshold_ci_"
+    )
+
+
+def test_threshold_spread_is_the_iqr_of_the_fold_cutoffs():
+    X, y = make_classification(n_samples=300, random_state=0)
+    clf = BalancedThresholdClassifier(_lr()).fit(X, y)
+    q1, q3 = np.quantile(clf.fold_thresholds_, [0.25, 0.75])
+    assert clf.threshold_spread_ == pytest.approx(q3 - q1)
+
+
+def test_bagged_without_bootstrap_is_an_error():
+    X, y = make_classification(n_samples=50, random_state=0)
+    clf = BalancedThresholdClassifier(_lr(), threshold_method="bagged")
+    with pytest.raises(
+        ValueError, match=r'"bagged" .* needs n_bootstrap > 0; got n_bootstrap=0'
+    ):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("n_bootstrap", -1), ("confidence_level", 1.0), ("threshold_method", "x")],
+)
+def test_bad_estimator_parameters(param, value):
+    X, y = make_classification(n_samples=50, random_state=0)
+    clf = BalancedThresholdClassifier(_lr(), **{param: value})
+    with pytest.raises(ValueError, match=f"The '{param}' parameter"):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize("objective", ["balanced", "youden", "f1"])
+def test_no_disagreement_warning_on_well_behaved_data(objective):
+    X, y = load_breast_cancer(return_X_y=True)
+    X2, y2 = make_classification(n_samples=1000, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BalancedThresholdClassifier(_lr(), objective=objective).fit(X, y)
+        BalancedThresholdClassifier(_lr(), objective=objective).fit(X2, y2)
+
+
+def test_disagreement_warning_names_the_fold_cutoffs():
+    X, y = make_classification(
+        n_samples=60, weights=[0.8], n_informative=2, flip_y=0.3, random_state=2
+    )
+    clf = BalancedThresholdClassifier(_lr(), objective="youden")
+    with pytest.warns(
+        UserWarning, match=r"folds disagree .* fold cutoffs \[0\.0"
+    ) as rec:
+        clf.fit(X, y)
+    message = str(rec[0].message)
+    for t in clf.fold_thresholds_:
+        assert str(round(float(t), 4)) in message
