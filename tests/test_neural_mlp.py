@@ -1,0 +1,204 @@
+"""Tests for sklearn_balanced.neural.MLPBinaryClassifier (CPU, small, few epochs)."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.model_selection import GridSearchCV, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_balanced import BalancedThresholdClassifier
+from sklearn_balanced.neural import EpochSensitivitySpecificity, MLPBinaryClassifier
+
+
+def _data(n=160, weights=(0.7,), seed=0):
+    X, y = make_classification(
+        n_samples=n, n_features=6, n_informative=4, weights=list(weights),
+        random_state=seed,
+    )  # fmt: skip
+    return X, y
+
+
+def _mlp(**kw):
+    params = {
+        "hidden_layer_sizes": (8,),
+        "max_epochs": 3,
+        "lr": 0.01,
+        "random_state": 0,
+    }
+    params.update(kw)
+    return MLPBinaryClassifier(**params)
+
+
+@pytest.mark.parametrize(
+    ("labels", "positive"),
+    [
+        (np.array([0, 1]), 1),
+        (np.array([False, True]), True),
+        (np.array(["active", "inactive"]), "inactive"),
+        (np.array([-1.5, 2.0]), 2.0),
+    ],
+)
+def test_labels_and_float64(labels, positive):
+    X, y = _data()
+    y_lab = labels[y]
+    clf = _mlp().fit(X, y_lab)  # float64 X, any label type
+    assert clf.classes_.tolist() == labels.tolist()
+    assert clf.classes_[1] == positive
+    pred = clf.predict(X)
+    assert set(pred.tolist()) <= set(labels.tolist())
+    proba = clf.predict_proba(X)
+    assert proba.dtype == np.float64 and proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+
+
+def test_float32_int_and_dataframe_inputs_agree():
+    X, y = _data()
+    p64 = _mlp().fit(X, y).predict_proba(X)
+    p32 = _mlp().fit(X.astype(np.float32), y).predict_proba(X.astype(np.float32))
+    df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    clf_df = _mlp().fit(df, pd.Series(y))
+    np.testing.assert_array_equal(p64, p32)
+    np.testing.assert_array_equal(p64, clf_df.predict_proba(df))
+    assert clf_df.feature_names_in_.tolist() == list(df.columns)
+    assert clf_df.n_features_in_ == 6
+    Xi = np.round(X * 10).astype(np.int64)
+    assert _mlp().fit(Xi, y).predict_proba(Xi).shape == (len(X), 2)
+
+
+def test_random_state_reproducible_and_global_rng_untouched():
+    X, y = _data()
+    state = torch.random.get_rng_state()
+    fitted = _mlp(random_state=3, dropout=0.2).fit(X, y)
+    assert torch.equal(state, torch.random.get_rng_state())  # fit forks the RNG
+    a = fitted.predict_proba(X)
+    b = _mlp(random_state=3, dropout=0.2).fit(X, y).predict_proba(X)
+    c = _mlp(random_state=4, dropout=0.2).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    # a RandomState instance is accepted too
+    rs = _mlp(random_state=np.random.RandomState(0)).fit(X, y)
+    assert rs.predict_proba(X).shape == (len(X), 2)
+
+
+def test_predict_uses_greater_or_equal():
+    X, y = _data()
+    clf = _mlp().fit(X, y)
+    p = clf.predict_proba(X)[:, 1]
+    i = int(np.argsort(p)[len(p) // 2])
+    clf.set_params(threshold=float(p[i]))
+    assert clf.cutoff_ == p[i]
+    pred = clf.predict(X)
+    assert pred[i] == 1
+    np.testing.assert_array_equal(pred, (p >= p[i]).astype(int))
+
+
+def test_as_balanced_threshold_estimator_in_pipeline():
+    X, y = _data(weights=(0.85,))
+    labels = np.array(["no", "yes"])
+    model = BalancedThresholdClassifier(
+        make_pipeline(StandardScaler(), _mlp()), cv=3
+    ).fit(X, labels[y])
+    assert 0 < model.threshold_ < 1
+    assert model.classes_.tolist() == ["no", "yes"]
+    assert set(model.predict(X).tolist()) <= {"no", "yes"}
+
+
+def test_grid_search_over_mlp_and_objective():
+    X, y = _data(n=120)
+    grid = GridSearchCV(
+        BalancedThresholdClassifier(_mlp(max_epochs=2), cv=2),
+        {
+            "estimator__hidden_layer_sizes": [(4,), (8, 4)],
+            "estimator__lr": [0.01],
+            "objective": ["balanced", "f1"],
+        },
+        cv=2,
+        scoring="balanced_accuracy",
+    ).fit(X, y)
+    assert len(grid.cv_results_["params"]) == 4
+    assert grid.best_estimator_.estimator_.module_.layers[0].out_features in (4, 8)
+
+
+def test_cross_val_predict_proba():
+    X, y = _data()
+    proba = cross_val_predict(
+        _mlp(), X, np.array(["a", "b"])[y], cv=2, method="predict_proba"
+    )
+    assert proba.shape == (len(X), 2)
+    assert np.isfinite(proba).all()
+
+
+def test_clone_pickle_and_set_params():
+    X, y = _data()
+    cb = EpochSensitivitySpecificity()
+    clf = _mlp(callbacks=[cb], optimizer__weight_decay=1e-4)
+    params = clf.get_params(deep=False)
+    assert params["hidden_layer_sizes"] == (8,) and params["random_state"] == 0
+    twin = clone(clf)
+    assert twin.get_params(deep=False)["optimizer__weight_decay"] == 1e-4
+    twin.set_params(
+        hidden_layer_sizes=(5, 3), callbacks__EpochSensitivitySpecificity__cutoff=0.5
+    )
+    twin.fit(X, y)
+    assert twin.module_.layers[0].out_features == 5
+    assert twin.history[-1, "valid_cutoff"] == 0.5
+    restored = pickle.loads(pickle.dumps(twin))
+    np.testing.assert_array_equal(restored.predict_proba(X), twin.predict_proba(X))
+    assert restored.classes_.tolist() == [0, 1]
+    assert not hasattr(clone(twin), "module_")
+
+
+def test_n_jobs_2_matches_n_jobs_1():
+    X, y = _data()
+    one = BalancedThresholdClassifier(_mlp(), cv=2, n_jobs=1).fit(X, y)
+    two = BalancedThresholdClassifier(_mlp(), cv=2, n_jobs=2).fit(X, y)
+    assert one.threshold_ == two.threshold_
+    np.testing.assert_array_equal(one.predict_proba(X), two.predict_proba(X))
+
+
+def test_partial_fit_keeps_labels():
+    X, y = _data()
+    lab = np.array(["neg", "pos"])[y]
+    clf = _mlp(max_epochs=1)
+    clf.partial_fit(X, lab)
+    clf.partial_fit(X, lab)
+    assert len(clf.history) == 2
+    with pytest.raises(ValueError, match=r"y contains label\(s\) \['other'\] not seen"):
+        clf.partial_fit(X, np.where(y == 1, "other", "neg"))
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        (
+            {"hidden_layer_sizes": (8, 0)},
+            r"hidden_layer_sizes must be a non-empty tuple",
+        ),
+        ({"hidden_layer_sizes": ()}, r"hidden_layer_sizes must be a non-empty tuple"),
+        ({"activation": "swish"}, r"The 'activation' parameter .* Got 'swish'"),
+        ({"dropout": 1.0}, r"The 'dropout' parameter .* Got 1.0"),
+    ],
+)
+def test_invalid_params(params, match):
+    X, y = _data()
+    with pytest.raises(ValueError, match=match):
+        _mlp(**params).fit(X, y)
+
+
+def test_input_errors():
+    X, y = _data()
+    with pytest.raises(ValueError, match=r"needs exactly 2 classes in y, got 3"):
+        _mlp().fit(X, y + (np.arange(len(y)) % 3 == 0))
+    clf = _mlp().fit(X, y)
+    with pytest.raises(ValueError, match=r"X has 5 features, but .* fitted with 6"):
+        clf.predict(X[:, :5])
+    with pytest.raises(ValueError, match=r"builds its network from the data"):
+        _mlp().initialize()
+    with pytest.raises(AttributeError, match=r"not fitted yet"):
+        _mlp().classes_  # noqa: B018
