@@ -1,0 +1,144 @@
+"""metrics.py against scikit-learn's metrics."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn import metrics as skm
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+
+from sklearn_balanced import BalancedThresholdClassifier
+from sklearn_balanced.metrics import (
+    BinaryReport,
+    binary_report,
+    make_objective_scorer,
+    objective_score,
+    sensitivity_score,
+    specificity_score,
+)
+from sklearn_balanced.objectives import Cost
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(1, 5)), min_size=2),
+    st.booleans(),
+)
+def test_report_matches_scikit_learn(rows, weighted):
+    y = np.array([r[0] for r in rows], dtype=int)
+    p = np.array([r[1] for r in rows], dtype=int)
+    w = np.array([r[2] for r in rows], dtype=float) if weighted else None
+    if np.unique(np.r_[y, p]).size < 2:
+        return
+    r = binary_report(y, p, sample_weight=w)
+    kw = {"sample_weight": w}
+    cm = skm.confusion_matrix(y, p, labels=[0, 1], **kw)
+    np.testing.assert_allclose(r["confusion_matrix"], cm)
+    assert r["accuracy"] == pytest.approx(skm.accuracy_score(y, p, **kw))
+    for key, fn in [
+        ("sensitivity", skm.recall_score),
+        ("precision", skm.precision_score),
+    ]:
+        expected = fn(y, p, zero_division=np.nan, **kw)
+        np.testing.assert_allclose(r[key], expected)
+    np.testing.assert_allclose(
+        r["specificity"],
+        skm.recall_score(y, p, pos_label=0, zero_division=np.nan, **kw),
+    )
+    np.testing.assert_allclose(
+        r["npv"], skm.precision_score(y, p, pos_label=0, zero_division=np.nan, **kw)
+    )
+    if (y == 1).any() and (y == 0).any():
+        assert r["balanced_accuracy"] == pytest.approx(
+            skm.balanced_accuracy_score(y, p, **kw)
+        )
+    if not np.isnan(r["mcc"]):
+        assert r["mcc"] == pytest.approx(skm.matthews_corrcoef(y, p, **kw), abs=1e-12)
+    if not np.isnan(r["f1"]):
+        assert r["f1"] == pytest.approx(skm.f1_score(y, p, **kw))
+    assert sum(r["support"].values()) == pytest.approx(len(y) if w is None else w.sum())
+
+
+def test_report_is_a_dict_with_attributes_and_a_readable_block():
+    y = ["no", "no", "yes", "yes", "yes"]
+    p = ["no", "yes", "yes", "yes", "no"]
+    r = binary_report(y, p, pos_label="yes")
+    assert isinstance(r, BinaryReport) and isinstance(r, dict)
+    assert r.labels == ("no", "yes") and r.pos_label == "yes"
+    assert r.support == {"no": 2.0, "yes": 3.0}
+    np.testing.assert_array_equal(r.confusion_matrix, [[1, 1], [1, 2]])
+    text = str(r)
+    assert text.splitlines()[1].split() == ["true", "no", "1", "1", "2"]
+    assert text.splitlines()[2].split() == ["true", "yes", "(positive)", "1", "2", "3"]
+    assert "sensitivity   0.667    specificity         0.500" in text
+    with pytest.raises(AttributeError):
+        r.nothing  # noqa: B018
+    # pos_label flips the roles
+    flipped = binary_report(y, p, pos_label="no")
+    assert flipped.sensitivity == r.specificity and flipped.npv == r.precision
+
+
+def test_undefined_rates_are_nan_not_zero():
+    r = binary_report([0, 0, 1, 1], [0, 0, 0, 0])
+    assert np.isnan(r.precision)
+    assert r.f1 == 0.0 and r.mcc == 0.0  # the objectives' (and scikit-learn's) limits
+    assert r.sensitivity == 0.0 and r.specificity == 1.0
+    assert "nan" in str(r)
+
+
+def test_sensitivity_and_specificity_scores():
+    y = [0, 0, 0, 1, 1]
+    p = [0, 1, 0, 1, 0]
+    assert sensitivity_score(y, p) == 0.5
+    assert specificity_score(y, p) == pytest.approx(2 / 3)
+    assert sensitivity_score(y, p, pos_label=0) == pytest.approx(2 / 3)
+    assert sensitivity_score(y, p, sample_weight=[1, 1, 1, 3, 1]) == 0.75
+
+
+def test_objective_score_and_cost():
+    y = [0, 0, 1, 1]
+    p = [0, 1, 1, 0]
+    assert objective_score(y, p, objective="youden") == 0.0
+    # Cost is an average cost per sample
+    assert objective_score(y, p, objective=Cost(fp=1, fn=4)) == pytest.approx(
+        Cost(fp=1, fn=4).score(
+            np.array(1.0), np.array(1.0), np.array(1.0), np.array(1.0)
+        )
+    )
+
+
+def test_scorer_scores_predictions_and_negates_lower_is_better():
+    X, y = make_classification(n_samples=200, random_state=0)
+    clf = BalancedThresholdClassifier(LogisticRegression(), objective="mcc").fit(X, y)
+    scorer = make_objective_scorer("mcc")
+    assert scorer(clf, X, y) == pytest.approx(skm.matthews_corrcoef(y, clf.predict(X)))
+    balanced = make_objective_scorer("balanced")(clf, X, y)
+    r = binary_report(y, clf.predict(X))
+    assert balanced == pytest.approx(-abs(r.sensitivity - r.specificity))
+    scores = cross_val_score(LogisticRegression(), X, y, scoring=scorer, cv=3)
+    assert scores.shape == (3,) and np.all(scores > 0.5)
+
+
+def test_scorer_pos_label_with_string_labels():
+    X, y = make_classification(n_samples=200, weights=[0.7], random_state=1)
+    labels = np.where(y == 1, "a", "b")  # positive class "a" is the smaller label
+    clf = LogisticRegression().fit(X, labels)
+    s = make_objective_scorer("f1", pos_label="a")(clf, X, labels)
+    assert s == pytest.approx(skm.f1_score(labels, clf.predict(X), pos_label="a"))
+
+
+@pytest.mark.parametrize(
+    ("y", "p", "kwargs", "match"),
+    [
+        ([0, 1, 1], [0, 1], {}, r"same shape; got \(3,\) and \(2,\)"),
+        ([0, 1, 2], [0, 1, 1], {}, "exactly two classes"),
+        ([0, 0], [0, 0], {}, "only one class"),
+        ([0, 1], [0, 1], {"pos_label": 5}, "pos_label=5 is not one of the labels"),
+        ([0, 1], [0, 1], {"sample_weight": [1, -1]}, "negative"),
+    ],
+)
+def test_errors(y, p, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        binary_report(y, p, **kwargs)
