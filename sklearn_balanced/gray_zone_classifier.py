@@ -471,12 +471,11 @@ def _resolve_abstain_label(abstain_label, classes):
 def _output_labels(negative, positive, abstain):
     """``[negative, positive, abstain]`` as one array of a dtype that holds all three."""
     classes = np.array([negative, positive])
-    try:
-        dtype = np.result_type(classes.dtype, np.asarray(abstain).dtype)
-    except TypeError:
-        dtype = np.dtype(object)
-    if dtype.kind in "US" and classes.dtype.kind not in "US":
-        dtype = np.dtype(object)  # never turn numbers into strings
+    extra = np.asarray(abstain).dtype
+    if (classes.dtype.kind in "US") != (extra.kind in "US"):
+        dtype = np.dtype(object)  # never turn numbers into strings or back
+    else:
+        dtype = np.result_type(classes.dtype, extra)
     out = np.empty(3, dtype=dtype)
     out[:2] = classes
     out[2] = abstain
