@@ -1,0 +1,685 @@
+"""Plots of a cutoff: objective/Sn/Sp versus cutoff, ROC with the operating point,
+and the two classes' score distributions.
+
+scikit-learn's Display conventions: ``Display.from_estimator(...)`` and
+``Display.from_predictions(...)`` compute and draw; ``display.plot(ax=...)``
+draws again; every display keeps ``ax_``, ``figure_`` and its artists.
+matplotlib is an optional dependency (``pip install "sklearn-balanced[plot]"``),
+imported only when something is drawn. All counts come from
+:mod:`sklearn_balanced.engine`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from sklearn_balanced._bootstrap import percentile_interval, run_bootstrap
+from sklearn_balanced._response import positive_response
+from sklearn_balanced._validation import (
+    check_binary_target,
+    check_sample_weight,
+    check_scores,
+)
+from sklearn_balanced.diagnostics import check_bootstrap_params
+from sklearn_balanced.engine import checked_counts, select_cutoff
+from sklearn_balanced.objectives import get_objective, sensitivity, specificity
+
+__all__ = ["RocDisplay", "ScoreDistributionDisplay", "ThresholdDisplay"]
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "Plotting needs matplotlib, which is not installed. Install it with "
+            '`pip install "sklearn-balanced[plot]"` (or `pip install matplotlib`).'
+        ) from exc
+    return plt
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = _pyplot().subplots()
+    return ax, ax.figure
+
+
+def _checked(y_true, y_score, sample_weight, pos_label):
+    is_pos, _, pos = check_binary_target(
+        y_true, pos_label=pos_label, input_name="y_true"
+    )
+    score = check_scores(y_score, is_pos.shape[0])
+    weight = check_sample_weight(sample_weight, is_pos.shape[0])
+    return is_pos, score, weight, pos
+
+
+def _estimator_data(estimator, X, y, sample_weight):
+    """Scores, classes, weights and fold sizes of a fitted BalancedThresholdClassifier.
+
+    With ``X`` and ``y``: the estimator's scores on them (no folds). Without:
+    the pooled out-of-fold scores kept by ``store_cv_results=True``.
+    """
+    check_is_fitted(estimator, "threshold_")
+    if X is None and y is None:
+        data = getattr(estimator, "_oof_data", None)
+        if data is None:
+            raise ValueError(
+                "Plotting the out-of-fold scores needs the estimator fitted with "
+                "store_cv_results=True; or pass X and y to plot its scores on them."
+            )
+        response, is_pos, weight, fold_sizes = data
+        return response, is_pos, weight, fold_sizes
+    if X is None or y is None:
+        raise ValueError(
+            "Pass both X and y, or neither (to plot the out-of-fold scores)."
+        )
+    is_pos, _, _ = check_binary_target(y, pos_label=estimator.pos_label_)
+    response = positive_response(
+        estimator.estimator_, X, estimator.response_method_, estimator.pos_label_
+    )
+    return response, is_pos, check_sample_weight(sample_weight, is_pos.shape[0]), None
+
+
+def _curve(is_pos, score, weight, objective):
+    """Finite cutoffs (increasing) with the objective, Sn and Sp there."""
+    counts = checked_counts(is_pos, score, weight)
+    c = (counts.tp, counts.fp, counts.tn, counts.fn)
+    t = counts.thresholds()[1:-1][::-1]
+    values = np.asarray(objective.score(*c), dtype=np.float64)[1:-1][::-1]
+    return counts, t, values, sensitivity(*c)[1:-1][::-1], specificity(*c)[1:-1][::-1]
+
+
+class ThresholdDisplay:
+    """The objective, sensitivity and specificity versus the cutoff.
+
+    Every distinct prediction set is one point, drawn at the cutoff the engine
+    reports for it (the midpoint between consecutive distinct scores), and the
+    points are joined by lines.
+
+    Shows the chosen cutoff (vertical line), its interval (shaded span) when
+    known, each fold's objective curve (thin lines) when the out-of-fold
+    scores of a :class:`~sklearn_balanced.BalancedThresholdClassifier` are
+    plotted, and a pointwise bootstrap band of the objective when
+    ``n_bootstrap > 0``. Create it with :meth:`from_estimator` or
+    :meth:`from_predictions`.
+
+    Parameters
+    ----------
+    thresholds : ndarray of shape (m,)
+        Finite cutoffs, increasing.
+    objective_values, sensitivity, specificity : ndarray of shape (m,)
+        The objective, Sn and Sp at each cutoff (positive where ``score >=``
+        the cutoff).
+    threshold : float
+        The chosen cutoff.
+    objective_name : str
+        Label of the objective curve.
+    threshold_ci : tuple of float, default=None
+        Interval of the cutoff.
+    fold_curves : list of (ndarray, ndarray), default=None
+        Each fold's cutoffs and objective values.
+    band : tuple of three ndarray, default=None
+        ``(thresholds, low, high)`` of the bootstrap band.
+
+    Attributes
+    ----------
+    line_, sensitivity_line_, specificity_line_ : matplotlib Line2D
+        The three curves.
+    threshold_line_ : matplotlib Line2D
+        The vertical line at ``threshold``.
+    ci_span_ : matplotlib Polygon or None
+        The shaded interval.
+    fold_lines_ : list of Line2D
+        The per-fold objective curves (empty without folds).
+    band_ : matplotlib PolyCollection or None
+        The bootstrap band.
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn_balanced.plotting import ThresholdDisplay
+    >>> y = [0, 0, 0, 0, 1, 1, 1, 0, 1, 1]
+    >>> s = [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.65, 0.8, 0.9]
+    >>> d = ThresholdDisplay.from_predictions(y, s, objective="youden")
+    >>> d.threshold, d.threshold_line_.get_xdata()[0]
+    (0.375, 0.375)
+    """
+
+    def __init__(
+        self,
+        *,
+        thresholds,
+        objective_values,
+        sensitivity,
+        specificity,
+        threshold,
+        objective_name,
+        threshold_ci=None,
+        fold_curves=None,
+        band=None,
+    ):
+        self.thresholds = thresholds
+        self.objective_values = objective_values
+        self.sensitivity = sensitivity
+        self.specificity = specificity
+        self.threshold = threshold
+        self.objective_name = objective_name
+        self.threshold_ci = threshold_ci
+        self.fold_curves = fold_curves
+        self.band = band
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new figure when None); return the display.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : ThresholdDisplay
+        """
+        ax, fig = _axes(ax)
+        self.band_ = None
+        if self.band is not None:
+            grid, lo, hi = self.band
+            self.band_ = ax.fill_between(
+                grid, lo, hi, color="C0", alpha=0.2, label="bootstrap band"
+            )
+        self.fold_lines_ = []
+        for i, (t, v) in enumerate(self.fold_curves or []):
+            (line,) = ax.plot(
+                t,
+                v,
+                color="C0",
+                alpha=0.35,
+                lw=0.8,
+                label="folds" if i == 0 else None,
+            )
+            self.fold_lines_.append(line)
+        kw = {"marker": "." if len(self.thresholds) <= 50 else None}
+        (self.line_,) = ax.plot(
+            self.thresholds,
+            self.objective_values,
+            color="C0",
+            lw=2,
+            label=self.objective_name,
+            **kw,
+        )
+        (self.sensitivity_line_,) = ax.plot(
+            self.thresholds, self.sensitivity, color="C1", label="sensitivity", **kw
+        )
+        (self.specificity_line_,) = ax.plot(
+            self.thresholds, self.specificity, color="C2", label="specificity", **kw
+        )
+        self.ci_span_ = None
+        if self.threshold_ci is not None:
+            lo, hi = self.threshold_ci
+            self.ci_span_ = ax.axvspan(
+                lo, hi, color="0.5", alpha=0.2, label="cutoff interval"
+            )
+        self.threshold_line_ = ax.axvline(
+            self.threshold, color="k", ls="--", label=f"cutoff {self.threshold:.4g}"
+        )
+        ax.set_xlabel("cutoff (positive where score >= cutoff)")
+        ax.set_ylabel("value")
+        ax.legend(loc="best", fontsize="small")
+        self.ax_, self.figure_ = ax, fig
+        return self
+
+    @classmethod
+    def from_predictions(
+        cls,
+        y_true,
+        y_score,
+        *,
+        objective="balanced",
+        threshold=None,
+        n_bootstrap=0,
+        confidence_level=0.95,
+        random_state=None,
+        sample_weight=None,
+        pos_label=None,
+        ax=None,
+    ):
+        """Plot the curves of scores you already have.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+            Binary labels.
+        y_score : array-like of shape (n_samples,)
+            Scores for the positive class.
+        objective : str, Objective or callable, default="balanced"
+            The objective to draw (and optimise when ``threshold`` is None).
+        threshold : float, default=None
+            The cutoff to mark; None marks the exact optimum.
+        n_bootstrap : int, default=0
+            When positive, draw a pointwise bootstrap band of the objective and
+            mark the percentile interval of the bootstrap optima.
+        confidence_level : float, default=0.95
+            Level of the band and the interval.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the bootstrap.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        pos_label : object, default=None
+            The positive label; None means the greater label.
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : ThresholdDisplay
+        """
+        is_pos, score, weight, _ = _checked(y_true, y_score, sample_weight, pos_label)
+        obj = get_objective(objective)
+        counts, t, values, sn, sp = _curve(is_pos, score, weight, obj)
+        if threshold is None:
+            index, _ = select_cutoff(counts, obj)
+            threshold = counts.threshold_at(index)
+        ci = band = None
+        if n_bootstrap:
+            check_bootstrap_params(n_bootstrap, confidence_level)
+            rng = check_random_state(random_state)
+            ci, band = _bootstrap_band(
+                is_pos, score, weight, obj, n_bootstrap, rng, t, confidence_level
+            )
+        return cls(
+            thresholds=t,
+            objective_values=values,
+            sensitivity=sn,
+            specificity=sp,
+            threshold=float(threshold),
+            objective_name=obj.name,
+            threshold_ci=ci,
+            band=band,
+        ).plot(ax=ax)
+
+    @classmethod
+    def from_estimator(cls, estimator, X=None, y=None, *, sample_weight=None, ax=None):
+        """Plot a fitted :class:`~sklearn_balanced.BalancedThresholdClassifier`.
+
+        Without ``X`` and ``y``, the pooled out-of-fold scores it was tuned on
+        (fit it with ``store_cv_results=True``), with every fold's curve and,
+        when it was fitted with ``n_bootstrap > 0``, the bootstrap band (the
+        same resamples when ``random_state`` is an int). With ``X`` and ``y``,
+        its scores on them (e.g. a test set).
+
+        Parameters
+        ----------
+        estimator : BalancedThresholdClassifier
+            Fitted.
+        X : array-like, default=None
+            Data to score.
+        y : array-like, default=None
+            Its labels.
+        sample_weight : array-like, default=None
+            Weights of ``X``'s samples.
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : ThresholdDisplay
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from sklearn.datasets import make_classification
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from sklearn_balanced import BalancedThresholdClassifier
+        >>> from sklearn_balanced.plotting import ThresholdDisplay
+        >>> X, y = make_classification(n_samples=500, random_state=0)
+        >>> clf = BalancedThresholdClassifier(
+        ...     LogisticRegression(), n_bootstrap=50, random_state=0, store_cv_results=True
+        ... ).fit(X, y)
+        >>> d = ThresholdDisplay.from_estimator(clf)
+        >>> len(d.fold_lines_), d.threshold == clf.threshold_
+        (5, True)
+        """
+        response, is_pos, weight, fold_sizes = _estimator_data(
+            estimator, X, y, sample_weight
+        )
+        obj = estimator.objective_
+        _, t, values, sn, sp = _curve(is_pos, response, weight, obj)
+        folds = band = None
+        if fold_sizes is not None:
+            folds = []
+            for part in np.split(
+                np.arange(response.shape[0]), np.cumsum(fold_sizes)[:-1]
+            ):
+                w = None if weight is None else weight[part]
+                try:
+                    _, ft, fv, _, _ = _curve(is_pos[part], response[part], w, obj)
+                except ValueError:
+                    continue  # constant scores in a fold: nothing to draw
+                folds.append((ft, fv))
+            if estimator.n_bootstrap > 0:
+                rng = check_random_state(estimator.random_state)
+                _, band = _bootstrap_band(
+                    is_pos,
+                    response,
+                    weight,
+                    obj,
+                    estimator.n_bootstrap,
+                    rng,
+                    t,
+                    estimator.confidence_level,
+                )
+        return cls(
+            thresholds=t,
+            objective_values=values,
+            sensitivity=sn,
+            specificity=sp,
+            threshold=float(estimator.threshold_),
+            objective_name=obj.name,
+            threshold_ci=getattr(estimator, "threshold_ci_", None),
+            fold_curves=folds,
+            band=band,
+        ).plot(ax=ax)
+
+
+def _bootstrap_band(is_pos, score, weight, objective, n_bootstrap, rng, grid, level):
+    run = run_bootstrap(
+        is_pos, score, weight, objective, int(n_bootstrap), rng, grid=grid
+    )
+    alpha = 1.0 - level
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN grid columns
+        lo, hi = np.nanquantile(run.curves, [alpha / 2, 1 - alpha / 2], axis=0)
+    return percentile_interval(run.thresholds, level), (grid, lo, hi)
+
+
+class RocDisplay:
+    """ROC curve with the operating point of the chosen cutoff.
+
+    Parameters
+    ----------
+    fpr, tpr : ndarray
+        False and true positive rates at every distinct cutoff, from
+        (0, 0) to (1, 1).
+    threshold : float
+        The chosen cutoff.
+    point : tuple of float
+        ``(fpr, tpr)`` at ``threshold``.
+
+    Attributes
+    ----------
+    line_ : matplotlib Line2D
+        The ROC curve.
+    point_ : matplotlib Line2D
+        The marker at the operating point.
+    chance_line_ : matplotlib Line2D
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn_balanced.plotting import RocDisplay
+    >>> d = RocDisplay.from_predictions([0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8], threshold=0.375)
+    >>> d.point_.get_xydata().tolist()
+    [[0.0, 1.0]]
+    """
+
+    def __init__(self, *, fpr, tpr, threshold, point):
+        self.fpr = fpr
+        self.tpr = tpr
+        self.threshold = threshold
+        self.point = point
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new figure when None); return the display.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : RocDisplay
+        """
+        ax, fig = _axes(ax)
+        (self.chance_line_,) = ax.plot([0, 1], [0, 1], color="0.6", ls=":", lw=1)
+        (self.line_,) = ax.plot(self.fpr, self.tpr, color="C0", label="ROC")
+        (self.point_,) = ax.plot(
+            [self.point[0]],
+            [self.point[1]],
+            "o",
+            color="k",
+            label=f"cutoff {self.threshold:.4g}: Sn {self.point[1]:.3f}, "
+            f"Sp {1 - self.point[0]:.3f}",
+        )
+        ax.set_xlabel("1 - specificity (false positive rate)")
+        ax.set_ylabel("sensitivity (true positive rate)")
+        ax.set_aspect("equal")
+        ax.legend(loc="lower right", fontsize="small")
+        self.ax_, self.figure_ = ax, fig
+        return self
+
+    @classmethod
+    def _from_data(cls, is_pos, score, weight, threshold, ax):
+        counts = checked_counts(is_pos, score, weight)
+        c = (counts.tp, counts.fp, counts.tn, counts.fn)
+        tpr, fpr = sensitivity(*c), 1 - specificity(*c)
+        k = int(counts.index_of(threshold))
+        return cls(
+            fpr=fpr,
+            tpr=tpr,
+            threshold=float(threshold),
+            point=(float(fpr[k]), float(tpr[k])),
+        ).plot(ax=ax)
+
+    @classmethod
+    def from_predictions(
+        cls, y_true, y_score, *, threshold, sample_weight=None, pos_label=None, ax=None
+    ):
+        """ROC of scores you already have, marking ``threshold``.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+        y_score : array-like of shape (n_samples,)
+        threshold : float
+            The cutoff to mark (positive where ``score >= threshold``).
+        sample_weight : array-like of shape (n_samples,), default=None
+        pos_label : object, default=None
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : RocDisplay
+        """
+        is_pos, score, weight, _ = _checked(y_true, y_score, sample_weight, pos_label)
+        return cls._from_data(is_pos, score, weight, threshold, ax)
+
+    @classmethod
+    def from_estimator(cls, estimator, X=None, y=None, *, sample_weight=None, ax=None):
+        """ROC of a fitted BalancedThresholdClassifier at its ``threshold_``.
+
+        Without ``X`` and ``y``: its pooled out-of-fold scores
+        (``store_cv_results=True``); with them: its scores on them.
+
+        Parameters
+        ----------
+        estimator : BalancedThresholdClassifier
+        X, y : array-like, default=None
+        sample_weight : array-like, default=None
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : RocDisplay
+        """
+        response, is_pos, weight, _ = _estimator_data(estimator, X, y, sample_weight)
+        return cls._from_data(is_pos, response, weight, estimator.threshold_, ax)
+
+
+class ScoreDistributionDisplay:
+    """Histograms of the two classes' scores with the cutoff.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples,)
+    is_pos : ndarray of bool, shape (n_samples,)
+    threshold : float
+    labels : tuple of str
+        Legend labels of the negative and the positive class.
+    sample_weight : ndarray or None
+    bins : int or sequence, default=30
+
+    Attributes
+    ----------
+    negative_hist_, positive_hist_ : tuple
+        What ``Axes.hist`` returned for each class ``(counts, edges, patches)``.
+    threshold_line_ : matplotlib Line2D
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn_balanced.plotting import ScoreDistributionDisplay
+    >>> d = ScoreDistributionDisplay.from_predictions(
+    ...     [0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8], threshold=0.375, bins=2
+    ... )
+    >>> float(d.positive_hist_[0].sum()), d.threshold_line_.get_xdata()[0]
+    (2.0, 0.375)
+    """
+
+    def __init__(
+        self, *, scores, is_pos, threshold, labels, sample_weight=None, bins=30
+    ):
+        self.scores = scores
+        self.is_pos = is_pos
+        self.threshold = threshold
+        self.labels = labels
+        self.sample_weight = sample_weight
+        self.bins = bins
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new figure when None); return the display.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : ScoreDistributionDisplay
+        """
+        ax, fig = _axes(ax)
+        edges = np.histogram_bin_edges(self.scores, bins=self.bins)
+        w = self.sample_weight
+        hists = []
+        for mask, label, color in (
+            (~self.is_pos, self.labels[0], "C0"),
+            (self.is_pos, self.labels[1], "C3"),
+        ):
+            hists.append(
+                ax.hist(
+                    self.scores[mask],
+                    bins=edges,
+                    weights=None if w is None else w[mask],
+                    alpha=0.5,
+                    color=color,
+                    label=label,
+                )
+            )
+        self.negative_hist_, self.positive_hist_ = hists
+        self.threshold_line_ = ax.axvline(
+            self.threshold, color="k", ls="--", label=f"cutoff {self.threshold:.4g}"
+        )
+        ax.set_xlabel("score")
+        ax.set_ylabel("count" if w is None else "weight")
+        ax.legend(loc="best", fontsize="small")
+        self.ax_, self.figure_ = ax, fig
+        return self
+
+    @classmethod
+    def from_predictions(
+        cls,
+        y_true,
+        y_score,
+        *,
+        threshold,
+        sample_weight=None,
+        pos_label=None,
+        bins=30,
+        ax=None,
+    ):
+        """Histograms of scores you already have, with ``threshold``.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+        y_score : array-like of shape (n_samples,)
+        threshold : float
+        sample_weight : array-like of shape (n_samples,), default=None
+        pos_label : object, default=None
+        bins : int or sequence, default=30
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : ScoreDistributionDisplay
+        """
+        is_pos, score, weight, pos = _checked(y_true, y_score, sample_weight, pos_label)
+        neg = _other_label(y_true, pos)
+        return cls(
+            scores=score,
+            is_pos=is_pos,
+            threshold=float(threshold),
+            labels=(f"{neg} (negative)", f"{pos} (positive)"),
+            sample_weight=weight,
+            bins=bins,
+        ).plot(ax=ax)
+
+    @classmethod
+    def from_estimator(
+        cls, estimator, X=None, y=None, *, sample_weight=None, bins=30, ax=None
+    ):
+        """Histograms of a fitted BalancedThresholdClassifier's scores.
+
+        Without ``X`` and ``y``: its pooled out-of-fold scores
+        (``store_cv_results=True``); with them: its scores on them.
+
+        Parameters
+        ----------
+        estimator : BalancedThresholdClassifier
+        X, y : array-like, default=None
+        sample_weight : array-like, default=None
+        bins : int or sequence, default=30
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : ScoreDistributionDisplay
+        """
+        response, is_pos, weight, _ = _estimator_data(estimator, X, y, sample_weight)
+        pos = estimator.pos_label_
+        neg = _other_label(estimator.classes_, pos)
+        return cls(
+            scores=response,
+            is_pos=is_pos,
+            threshold=float(estimator.threshold_),
+            labels=(f"{neg} (negative)", f"{pos} (positive)"),
+            sample_weight=weight,
+            bins=bins,
+        ).plot(ax=ax)
+
+
+def _other_label(labels: Any, pos: Any) -> Any:
+    classes = np.unique(np.asarray(labels))
+    other = classes[classes != pos]
+    return other[0].item() if isinstance(other[0], np.generic) else other[0]

@@ -1,0 +1,203 @@
+"""Displays: the drawn data, not just that drawing works (Agg backend)."""
+
+import numpy as np
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from sklearn_balanced import (  # noqa: E402
+    BalancedThresholdClassifier,
+    bootstrap_threshold,
+    find_threshold,
+    threshold_curve,
+)
+from sklearn_balanced.plotting import (  # noqa: E402
+    RocDisplay,
+    ScoreDistributionDisplay,
+    ThresholdDisplay,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _span_x(span):
+    """(left, right) of an axvspan: a Rectangle (matplotlib >= 3.9) or a Polygon."""
+    if hasattr(span, "get_width"):
+        return span.get_x(), span.get_x() + span.get_width()
+    x = np.asarray(span.get_xy())[:, 0]
+    return x.min(), x.max()
+
+
+def _data(n=300, seed=0):
+    rng = np.random.RandomState(seed)
+    y = (rng.rand(n) < 0.3).astype(int)
+    return y, np.round(rng.normal(size=n) + 1.5 * y, 2)
+
+
+def _fitted(**kw):
+    X, y = make_classification(n_samples=400, random_state=0)
+    clf = BalancedThresholdClassifier(
+        LogisticRegression(), store_cv_results=True, random_state=0, **kw
+    )
+    return clf.fit(X, y), X, y
+
+
+def test_threshold_display_from_predictions_draws_the_engine_curves():
+    y, s = _data()
+    d = ThresholdDisplay.from_predictions(y, s, objective="youden")
+    curve = threshold_curve(y, s)
+    t = curve.thresholds[1:-1][::-1]
+    np.testing.assert_array_equal(d.line_.get_xdata(), t)
+    np.testing.assert_allclose(d.line_.get_ydata(), curve.score("youden")[1:-1][::-1])
+    np.testing.assert_allclose(
+        d.sensitivity_line_.get_ydata(), curve.sensitivity[1:-1][::-1]
+    )
+    np.testing.assert_allclose(
+        d.specificity_line_.get_ydata(), curve.specificity[1:-1][::-1]
+    )
+    best = find_threshold(y, s, objective="youden").threshold
+    assert d.threshold == best
+    np.testing.assert_array_equal(d.threshold_line_.get_xdata(), [best, best])
+    assert d.ci_span_ is None and d.band_ is None and d.fold_lines_ == []
+    assert d.ax_.figure is d.figure_
+    labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    assert labels[:3] == ["youden", "sensitivity", "specificity"]
+
+
+def test_threshold_display_bootstrap_interval_and_band():
+    y, s = _data()
+    d = ThresholdDisplay.from_predictions(
+        y, s, objective="youden", n_bootstrap=30, random_state=0, confidence_level=0.9
+    )
+    ref = bootstrap_threshold(
+        y, s, objective="youden", n_bootstrap=30, random_state=0, confidence_level=0.9
+    )
+    assert d.threshold_ci == ref.ci
+    assert _span_x(d.ci_span_) == pytest.approx(ref.ci)
+    grid, lo, hi = d.band
+    np.testing.assert_array_equal(grid, d.thresholds)
+    ok = ~np.isnan(lo)
+    assert np.all(lo[ok] <= hi[ok])
+    # the full-data objective mostly lies inside its own bootstrap band
+    inside = (d.objective_values >= lo - 1e-12) & (d.objective_values <= hi + 1e-12)
+    assert inside[ok].mean() > 0.8
+
+
+def test_threshold_display_marks_a_given_cutoff_and_uses_a_given_ax():
+    y, s = _data()
+    fig, ax = plt.subplots()
+    d = ThresholdDisplay.from_predictions(y, s, threshold=0.25, ax=ax)
+    assert d.ax_ is ax and d.figure_ is fig
+    assert d.threshold_line_.get_xdata()[0] == 0.25
+    again = d.plot(ax=ax)
+    assert again is d
+
+
+def test_threshold_display_from_estimator_oof_folds_and_band():
+    clf, _, _ = _fitted(n_bootstrap=20)
+    d = ThresholdDisplay.from_estimator(clf)
+    assert d.threshold == clf.threshold_
+    np.testing.assert_array_equal(d.threshold_line_.get_xdata()[0], clf.threshold_)
+    assert len(d.fold_lines_) == 5
+    assert d.threshold_ci == clf.threshold_ci_
+    assert d.band_ is not None
+    # the pooled curve is cv_results_ without the infinite ends, increasing
+    np.testing.assert_array_equal(
+        d.line_.get_xdata(), clf.cv_results_["threshold"][1:-1][::-1]
+    )
+    np.testing.assert_allclose(
+        d.line_.get_ydata(), clf.cv_results_["objective"][1:-1][::-1]
+    )
+    # each fold's curve ends at that fold's own optimum: its best value is the
+    # objective at fold_thresholds_
+    for line, t in zip(d.fold_lines_, clf.fold_thresholds_, strict=True):
+        x, v = line.get_xdata(), line.get_ydata()
+        assert (x == t).sum() == 1
+        assert v[x == t] == pytest.approx(np.nanmin(v))  # "balanced": lower is better
+
+
+def test_from_estimator_on_test_data_and_without_stored_scores():
+    clf, X, y = _fitted()
+    d = ThresholdDisplay.from_estimator(clf, X[:200], y[:200])
+    assert d.fold_lines_ == [] and d.threshold == clf.threshold_
+    scores = clf.predict_proba(X[:200])[:, 1]
+    np.testing.assert_array_equal(
+        d.line_.get_xdata(), threshold_curve(y[:200], scores).thresholds[1:-1][::-1]
+    )
+    plain = BalancedThresholdClassifier(LogisticRegression()).fit(X, y)
+    with pytest.raises(ValueError, match="store_cv_results=True"):
+        ThresholdDisplay.from_estimator(plain)
+    with pytest.raises(ValueError, match="Pass both X and y, or neither"):
+        RocDisplay.from_estimator(clf, X)
+
+
+def test_roc_display_point_is_the_rates_at_the_cutoff():
+    y, s = _data()
+    r = find_threshold(y, s, objective="balanced")
+    d = RocDisplay.from_predictions(y, s, threshold=r.threshold)
+    curve = threshold_curve(y, s)
+    np.testing.assert_allclose(d.line_.get_xdata(), 1 - curve.specificity)
+    np.testing.assert_allclose(d.line_.get_ydata(), curve.sensitivity)
+    np.testing.assert_allclose(
+        d.point_.get_xydata(), [[1 - r.specificity, r.sensitivity]]
+    )
+    assert d.line_.get_xdata()[0] == 0 and d.line_.get_xdata()[-1] == 1
+
+
+def test_roc_display_from_estimator_matches_predict():
+    clf, X, y = _fitted()
+    d = RocDisplay.from_estimator(clf, X, y)
+    pred = clf.predict(X)
+    fpr, tpr = d.point_.get_xydata()[0]
+    assert tpr == pytest.approx(np.mean(pred[y == 1] == 1))
+    assert fpr == pytest.approx(np.mean(pred[y == 0] == 1))
+    oof = RocDisplay.from_estimator(clf)
+    assert oof.threshold == clf.threshold_
+
+
+def test_score_distribution_display_histograms_and_cutoff():
+    y, s = _data()
+    w = np.linspace(1, 2, y.size)
+    d = ScoreDistributionDisplay.from_predictions(
+        y, s, threshold=0.5, sample_weight=w, bins=10
+    )
+    neg_counts, edges, _ = d.negative_hist_
+    pos_counts, edges2, _ = d.positive_hist_
+    np.testing.assert_array_equal(edges, edges2)
+    assert neg_counts.sum() == pytest.approx(w[y == 0].sum())
+    assert pos_counts.sum() == pytest.approx(w[y == 1].sum())
+    np.testing.assert_allclose(
+        pos_counts, np.histogram(s[y == 1], edges, weights=w[y == 1])[0]
+    )
+    assert d.threshold_line_.get_xdata()[0] == 0.5
+    labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    assert labels[:2] == ["0 (negative)", "1 (positive)"]
+
+
+def test_score_distribution_from_estimator_uses_labels():
+    X, y = make_classification(n_samples=200, random_state=0)
+    labels = np.where(y == 1, "sick", "well")
+    clf = BalancedThresholdClassifier(
+        LogisticRegression(), pos_label="sick", store_cv_results=True
+    ).fit(X, labels)
+    d = ScoreDistributionDisplay.from_estimator(clf)
+    assert d.labels == ("well (negative)", "sick (positive)")
+    assert d.positive_hist_[0].sum() == (labels == "sick").sum()
+    assert d.threshold_line_.get_xdata()[0] == clf.threshold_
+
+
+def test_importing_the_package_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, sklearn_balanced; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False"
