@@ -151,6 +151,30 @@ def _midpoints(desc: NDArray[np.floating]) -> NDArray[np.float64]:
     return mid
 
 
+def _sort_decreasing(
+    is_pos: NDArray[np.bool_], y_score: NDArray[np.floating]
+) -> tuple[NDArray[np.floating], NDArray[np.bool_]]:
+    """``y_score`` sorted decreasing, and ``is_pos`` in the same order.
+
+    Each class's scores are sorted with ``np.sort`` (a SIMD sort on x86, much
+    faster than ``argsort``) and the two sorted runs are merged by a stable
+    ``argsort`` (timsort, linear on two runs); the merge indices tell the
+    class directly, so no gather of the labels is needed. About twice as fast
+    as ``argsort`` of the whole array followed by two gathers at 1e6-1e7
+    scores. Equal scores stay adjacent, which is all the counts need.
+    """
+    is_pos = np.asarray(is_pos, dtype=bool)
+    pos_scores = y_score[is_pos]
+    pos_scores.sort()
+    neg_scores = y_score[~is_pos]
+    neg_scores.sort()
+    n_pos = pos_scores.shape[0]
+    both = np.concatenate((pos_scores, neg_scores))
+    del pos_scores, neg_scores
+    order = np.argsort(both, kind="stable")
+    return both[order][::-1], (order < n_pos)[::-1]
+
+
 def confusion_counts(
     is_pos: NDArray[np.bool_],
     y_score: NDArray[np.floating],
@@ -182,18 +206,22 @@ def confusion_counts(
     >>> c.distinct_scores, c.tp, c.fp
     (array([0.7, 0.2]), array([0., 2., 2.]), array([0., 0., 1.]))
     """
-    order = np.argsort(y_score)[::-1]
-    s = y_score[order]
-    pos = is_pos[order]
+    if sample_weight is None:
+        s, pos = _sort_decreasing(is_pos, y_score)
+    else:
+        order = np.argsort(y_score)[::-1]
+        s, pos = y_score[order], is_pos[order]
     # last index of every group of equal scores (s is decreasing)
-    ends = np.flatnonzero(s[1:] != s[:-1])
-    ends = np.append(ends, s.shape[0] - 1)
+    last = np.empty(s.shape[0], dtype=bool)
+    np.not_equal(s[1:], s[:-1], out=last[:-1])
+    last[-1] = True
+    ends = np.flatnonzero(last)
+    del last
     tp = np.zeros(ends.shape[0] + 1, dtype=np.float64)
     fp = np.zeros(ends.shape[0] + 1, dtype=np.float64)
     if sample_weight is None:
-        cum_pos = np.cumsum(pos, dtype=np.float64)
-        tp[1:] = cum_pos[ends]
-        fp[1:] = (ends + 1) - tp[1:]
+        np.take(np.cumsum(pos, dtype=np.float64), ends, out=tp[1:])
+        np.subtract(ends + 1, tp[1:], out=fp[1:])
     else:
         w = sample_weight[order]
         tp[1:] = np.cumsum(np.where(pos, w, 0.0))[ends]
