@@ -380,3 +380,16 @@ def test_demo_mlp_without_torch_says_so(tmp_path):
     auto = run_cli("demo", "--positive-share", "0.1", env=env)
     assert auto.returncode == 0, auto.stderr
     assert "model: logreg" in auto.stdout
+
+
+def test_demo_mlp_short_run():
+    pytest.importorskip("skorch")
+    proc = run_cli("demo", "--model", "mlp", "--cv", "2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["model"] == "mlp" and len(out["fold_cutoffs"]) == 2
+    learned = out["test"]["learned"]
+    # the learned cutoff balances Sn and Sp on the independent test set better than 0.5
+    at_05 = out["test"]["cutoff_0.5"]
+    gap = abs(learned["sensitivity"] - learned["specificity"])
+    assert gap < abs(at_05["sensitivity"] - at_05["specificity"])
