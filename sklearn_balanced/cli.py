@@ -579,6 +579,8 @@ def _plot(args, data: CutoffInput, objective, pos) -> None:
         data.labels,
         data.scores,
         objective=objective,
+        n_bootstrap=args.bootstrap or 0,
+        random_state=args.random_state,
         sample_weight=data.weights,
         pos_label=pos,
     )

@@ -232,6 +232,34 @@ def test_cutoff_json_infinite_threshold_is_a_string(cli, tmp_path):
     assert "predict 0 everywhere" in text.stdout
 
 
+def test_cutoff_bootstrap_matches_bootstrap_threshold(cutoff_json, csv_file, scored):
+    from sklearn_balanced import bootstrap_threshold
+
+    y, score, _ = scored
+    out = cutoff_json(csv_file, "--bootstrap", "50", "--random-state", "3")
+    boot = bootstrap_threshold(y, score, n_bootstrap=50, random_state=3)
+    assert out["bootstrap"]["low"] == pytest.approx(boot.ci[0])
+    assert out["bootstrap"]["high"] == pytest.approx(boot.ci[1])
+    assert out["bootstrap"]["bagged_threshold"] == pytest.approx(boot.bagged_threshold)
+    assert out["bootstrap"]["n_resamples"] == 50
+
+
+def test_cutoff_plot_writes_a_png(cli, csv_file, tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "curve.png"
+    proc = cli(
+        "cutoff", csv_file, "--label", "label", "--score", "score", "--plot", target
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"plot saved to {target}" in proc.stdout
+    bad = cli(
+        "cutoff", csv_file, "--label", "label", "--score", "score",
+        "--plot", tmp_path / "missing" / "x.png",
+    )  # fmt: skip
+    assert_usage_error(bad, "--plot", "cannot save the figure")
+
+
 def test_version():
     proc = run_cli("--version")
     assert proc.returncode == 0
