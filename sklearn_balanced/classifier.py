@@ -237,6 +237,14 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
     array([0.02, 0.13, 0.08, 0.1 , 0.13])
     >>> clf.predict(X[:5])
     array([0, 1, 1, 0, 0])
+
+    How far to trust the cutoff: a stratified bootstrap of the out-of-fold
+    scores gives its interval and a bagged (median) cutoff.
+
+    >>> clf.set_params(n_bootstrap=100, random_state=0).fit(X, y)
+    BalancedThresholdClassifier(...)
+    >>> [round(v, 3) for v in clf.threshold_ci_], round(clf.bagged_threshold_, 3)
+    ([0.041, 0.126], 0.072)
     """
 
     _parameter_constraints: dict = {
