@@ -61,6 +61,15 @@ def resolve_pos_label(classes: NDArray, pos_label: Any) -> Any:
     return matches[0]
 
 
+def _unique_labels(y: NDArray) -> NDArray:
+    """``np.unique(y)``, without sorting ``y`` when it holds two ints or bools."""
+    if y.dtype.kind in "biu":
+        lo, hi = y.min(), y.max()
+        if lo == hi or ((y == lo) | (y == hi)).all():
+            return np.unique(np.array([lo, hi], dtype=y.dtype))
+    return np.unique(y)
+
+
 def check_binary_target(
     y: ArrayLike, *, pos_label: Any = None, input_name: str = "y"
 ) -> tuple[NDArray[np.bool_], NDArray, Any]:
@@ -97,7 +106,7 @@ def check_binary_target(
             f"{input_name} is empty; at least one sample per class is needed."
         )
     try:
-        classes = np.unique(y)
+        classes = _unique_labels(y)
     except TypeError:
         raise ValueError(
             f"{input_name} mixes label types ({_preview(y)}); use one type, e.g. "
@@ -109,7 +118,10 @@ def check_binary_target(
             f"one class {_preview(classes)}. Both classes are needed to choose "
             "a cutoff."
         )
-    kind = type_of_target(y, input_name=input_name)
+    if y.dtype.kind in "biu" and len(classes) == 2:
+        kind = "binary"  # what type_of_target says, without its second pass
+    else:
+        kind = type_of_target(y, input_name=input_name)
     if kind == "unknown" or kind.startswith("continuous"):
         raise ValueError(
             f"{input_name} must be binary (exactly two classes); got values such "
