@@ -317,3 +317,52 @@ def test_estimator_fuzz(block):
             pred == fitted.pos_label_, response >= fitted.threshold_
         )
     assert outcomes["ok"] > 2 and outcomes["refused"] > 2
+
+
+CELLS = ["0", "1", "0.25", "-3e2", "1e400", "nan", "inf", "", " ", "a", "b", "é", '"q,x"',
+         "0x10", "1_0", "True", "None"]  # fmt: skip
+
+
+def test_cli_cutoff_fuzz(tmp_path, capsys):
+    # random CSV files: exit status 0, or 2 with one line on stderr; no traceback
+    from sklearn_balanced.cli import main
+
+    rng = np.random.default_rng(3000)
+    outcomes = {0: 0, 2: 0}
+    for i in range(60):
+        rows = int(rng.integers(0, 12))
+        good = rng.random() < 0.5
+        header = _pick(
+            rng, ["y,s", "y,s,w", "s,y,w"] if good else ["y;s", "y", "", "y,s"]
+        )
+        lines = [header]
+        for _ in range(rows):
+            if good or rng.random() < 0.5:  # a well-formed row
+                cells = [str(rng.integers(0, 2)), f"{rng.random():.2f}", "1"]
+                if header.startswith("s"):
+                    cells[:2] = cells[1::-1]
+            else:
+                cells = [_pick(rng, CELLS) for _ in range(int(rng.integers(1, 4)))]
+            lines.append(",".join(cells[: max(1, header.count(",") + 1)]))
+        path = tmp_path / f"case{i}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        argv = ["cutoff", str(path), "--label", "y", "--score", "s", "--json"]
+        if "w" in header and rng.random() < 0.5:
+            argv += ["--weight", "w"]
+        case = f"case {i}: {lines!r} {argv[6:]}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                status = main(argv)
+            except SystemExit as exc:  # argparse
+                status = exc.code
+            except Exception as err:  # pragma: no cover - the failure being tested for
+                pytest.fail(f"{case}: {type(err).__name__}: {err}")
+        out, err = capsys.readouterr()
+        assert status in (0, 2), case
+        outcomes[status] += 1
+        if status == 2:
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1, case
+        else:
+            assert out.strip().startswith("{"), case
+    assert outcomes[0] > 3 and outcomes[2] > 3
