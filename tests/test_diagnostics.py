@@ -122,6 +122,7 @@ def test_estimator_bootstrap_is_bootstrap_threshold_on_the_pooled_oof_scores():
     assert clf.bagged_threshold_ == ref.bagged_threshold
 
 
+@pytest.mark.filterwarnings("ignore:The folds disagree:UserWarning")
 def test_bagged_method_moves_the_cutoff_to_the_median_and_rescores_it():
     X, y = make_classification(n_samples=200, weights=[0.7], flip_y=0.1, random_state=0)
     kw = {"objective": "balanced", "n_bootstrap": 50, "random_state": 0}
