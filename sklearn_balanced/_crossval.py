@@ -164,6 +164,12 @@ def check_fold_classes(
             )
 
 
+def _last(estimator):
+    """The final step of a Pipeline, else the estimator itself."""
+    steps = getattr(estimator, "steps", None)
+    return steps[-1][1] if steps else estimator
+
+
 def _fit_and_respond(
     estimator,
     X,
@@ -179,7 +185,18 @@ def _fit_and_respond(
 ):
     start = time.perf_counter()
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-    estimator.fit(X_train, y_train, **index_params(fit_params, train, n_samples))
+    try:
+        estimator.fit(X_train, y_train, **index_params(fit_params, train, n_samples))
+    except RuntimeError as exc:  # torch dtype errors of plain skorch nets
+        if any(
+            c.__module__.startswith("skorch.") for c in type(_last(estimator)).__mro__
+        ):
+            from sklearn_balanced.neural._hints import skorch_fit_error
+
+            hint = skorch_fit_error(estimator, exc)
+            if hint is not None:
+                raise hint from exc
+        raise
     response = positive_response(estimator, _safe_indexing(X, test), method, pos_label)
     if verbose:
         print(

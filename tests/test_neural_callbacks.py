@@ -234,3 +234,21 @@ def test_plain_skorch_nets_in_balanced_threshold_classifier():
     )
     model = BalancedThresholdClassifier(multi, cv=2).fit(X32, y)
     assert model.predict(X32).dtype.kind == "i"
+
+
+@pytest.mark.parametrize(
+    ("X_dtype", "y_dtype", "match"),
+    [
+        (
+            np.float64,
+            np.float32,
+            r"got X of a dtype other than float32 .*MLPBinaryClassifier",
+        ),
+        (np.float32, np.int64, r"needs y as float32 0/1 .*y.astype\(np.float32\)"),
+    ],
+)
+def test_plain_skorch_dtype_errors_are_explained(X_dtype, y_dtype, match):
+    X, y = _data(n=60)
+    net = NeuralNetBinaryClassifier(torch.nn.Linear(6, 1), max_epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=match):
+        BalancedThresholdClassifier(net, cv=2).fit(X.astype(X_dtype), y.astype(y_dtype))
