@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from inspect import signature
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn import get_config
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.pipeline import Pipeline
-from sklearn.utils import check_random_state, get_tags, indexable
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.utils import check_random_state, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
-    process_routing,
-)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
@@ -26,14 +18,13 @@ from sklearn_balanced._bootstrap import (
     run_bootstrap,
     threshold_spread,
 )
-from sklearn_balanced._crossval import (
-    check_fold_classes,
-    cross_val_response,
-    make_splits,
-    make_splitter,
+from sklearn_balanced._fitting import (
+    estimator_has,
+    fit_scores,
+    metadata_router,
+    threshold_tags,
 )
-from sklearn_balanced._ensemble import FoldEnsemble
-from sklearn_balanced._response import positive_response, resolve_response_method
+from sklearn_balanced._response import positive_response
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
 from sklearn_balanced.diagnostics import summarise
 from sklearn_balanced.engine import (
@@ -45,17 +36,6 @@ from sklearn_balanced.engine import (
 from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
 
 __all__ = ["BalancedThresholdClassifier"]
-
-
-def _estimator_has(attr):
-    """Check the fitted ``estimator_`` if there is one, else ``estimator``."""
-
-    def check(self):
-        if hasattr(self, "estimator_"):
-            return hasattr(self.estimator_, attr)
-        return hasattr(self.estimator, attr)
-
-    return check
 
 
 class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -335,73 +315,30 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
         objective = get_objective(self.objective)
-        fit_params, split_params = self._route_params(sample_weight, params)
-        prefit = isinstance(self.cv, str) and self.cv == "prefit"
-        method = resolve_response_method(self.estimator, self.response_method)
-
-        if prefit:
-            check_is_fitted(self.estimator, "classes_")
-            response = positive_response(self.estimator, X, method, pos)
-            pooled = (response, is_pos, sample_weight)
-            fold_parts = [pooled]
-            estimator = self.estimator
-        else:
-            splits = make_splits(
-                self.cv, X, y, random_state=self.random_state, split_params=split_params
-            )
-            check_fold_classes(splits, y, classes)
-            oof = cross_val_response(
-                self.estimator,
-                X,
-                y,
-                is_pos,
-                splits,
-                method=method,
-                pos_label=pos,
-                fit_params=fit_params,
-                sample_weight=sample_weight,
-                n_jobs=self.n_jobs,
-                verbose=self.verbose,
-            )
-            pooled = (oof.response, oof.is_pos, oof.weight)
-            fold_parts = [
-                (
-                    oof.response[s],
-                    oof.is_pos[s],
-                    None if oof.weight is None else oof.weight[s],
-                )
-                for s in oof.fold_slices()
-            ]
-            if self.refit:
-                estimator = clone(self.estimator).fit(X, y, **fit_params)
-            elif len(oof.estimators) == 1:
-                estimator = oof.estimators[0]
-            else:
-                estimator = FoldEnsemble(oof.estimators)
-
+        fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
+        pooled = (fit.response, fit.is_pos, fit.weight)
         counts = _counts(*pooled)
         index, scores = select_cutoff(counts, objective)
         best = result_at(counts, index, scores, objective, pos)
 
-        self.estimator_ = estimator
+        self.estimator_ = fit.estimator
         self.classes_ = classes
         self.pos_label_ = pos
         self.objective_ = objective
-        self.response_method_ = method
+        self.response_method_ = fit.method
         self.threshold_ = best.threshold
         self.best_score_ = best.score
-        self.fold_thresholds_ = _fold_thresholds(fold_parts, objective)
+        self.fold_thresholds_ = _fold_thresholds(list(fit.folds()), objective)
         self.threshold_spread_ = threshold_spread(self.fold_thresholds_)
         _warn_if_folds_disagree(counts, self.fold_thresholds_)
         if self.n_bootstrap > 0:
             self._bootstrap(pooled, counts, scores, best, objective)
         if self.store_cv_results:
-            self._oof_data = (*pooled, [len(p[0]) for p in fold_parts])
-        if self.store_cv_results:
+            self._oof_data = (*pooled, [s.stop - s.start for s in fit.fold_slices])
             self.cv_results_ = curve_from_counts(counts, pos).as_dict(objective)
         for name in ("n_features_in_", "feature_names_in_"):
-            if hasattr(estimator, name):
-                setattr(self, name, getattr(estimator, name))
+            if hasattr(fit.estimator, name):
+                setattr(self, name, getattr(fit.estimator, name))
         return self
 
     def _bootstrap(self, pooled, counts, scores, best, objective):
@@ -432,34 +369,6 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
             self.threshold_ = result.bagged_threshold
             self.best_score_ = float(scores[counts.index_of(self.threshold_)])
 
-    def _route_params(self, sample_weight, params):
-        """Split ``params`` into the estimator's fit and the splitter's split params."""
-        if get_config().get("enable_metadata_routing", False):
-            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
-            split = {} if self.cv == "prefit" else dict(routed.splitter.split)
-            return dict(routed.estimator.fit), split
-        if params:
-            raise ValueError(
-                f"fit got unexpected parameters {sorted(params)}. Passing "
-                "parameters to the estimator or the splitter requires metadata "
-                "routing: call sklearn.set_config(enable_metadata_routing=True) and "
-                "request them, e.g. estimator.set_fit_request(<name>=True)."
-            )
-        fit_params = {}
-        if sample_weight is not None:
-            name = _sample_weight_param(self.estimator)
-            if name is not None:
-                fit_params[name] = sample_weight
-            else:
-                warnings.warn(
-                    f"{type(self.estimator).__name__}.fit does not accept "
-                    "sample_weight; the weights are used for the cutoff's "
-                    "confusion counts only.",
-                    UserWarning,
-                    stacklevel=3,
-                )
-        return fit_params, {}
-
     def _response(self, X):
         check_is_fitted(self, "threshold_")
         return positive_response(
@@ -483,7 +392,7 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         pos_index = int(np.flatnonzero(self.classes_ == self.pos_label_)[0])
         return self.classes_[np.where(positive, pos_index, 1 - pos_index)]
 
-    @available_if(_estimator_has("predict_proba"))
+    @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X):
         """The estimator's class probabilities, unchanged.
 
@@ -499,7 +408,7 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         check_is_fitted(self, "threshold_")
         return self.estimator_.predict_proba(X)
 
-    @available_if(_estimator_has("predict_log_proba"))
+    @available_if(estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
         """The estimator's log class probabilities, unchanged.
 
@@ -515,7 +424,7 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         check_is_fitted(self, "threshold_")
         return self.estimator_.predict_log_proba(X)
 
-    @available_if(_estimator_has("decision_function"))
+    @available_if(estimator_has("decision_function"))
     def decision_function(self, X):
         """The estimator's decision function, unchanged.
 
@@ -541,43 +450,10 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
             metadata goes to the estimator's ``fit`` and the splitter's
             ``split``.
         """
-        router = (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-        )
-        if not (isinstance(self.cv, str) and self.cv == "prefit"):
-            router.add(
-                splitter=make_splitter(self.cv, random_state=self.random_state),
-                method_mapping=MethodMapping().add(caller="fit", callee="split"),
-            )
-        return router
+        return metadata_router(self)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        return tags
-
-
-def _sample_weight_param(estimator):
-    """The fit parameter that carries sample weights to ``estimator``, or None.
-
-    ``sample_weight`` when ``fit`` takes it; for a :class:`~sklearn.pipeline.Pipeline`,
-    ``<last step>__sample_weight`` when the final step takes it.
-    """
-    if isinstance(estimator, Pipeline):
-        name, last = estimator.steps[-1]
-        inner = None if last in (None, "passthrough") else _sample_weight_param(last)
-        return None if inner is None else f"{name}__{inner}"
-    if "sample_weight" in signature(estimator.fit).parameters:
-        return "sample_weight"
-    return None
+        return threshold_tags(super().__sklearn_tags__(), self.estimator)
 
 
 def _counts(response, is_pos, weight):

@@ -58,13 +58,15 @@ from sklearn_balanced.objectives import (
 
 __all__ = [
     "ConfusionCounts",
-    "checked_counts",
     "ThresholdCurve",
     "ThresholdResult",
+    "best_indices",
+    "checked_counts",
     "confusion_counts",
     "find_threshold",
     "select_cutoff",
     "threshold_curve",
+    "validate_inputs",
 ]
 
 #: Relative tolerance under which two objective values count as tied.
@@ -264,20 +266,24 @@ def select_cutoff(counts: ConfusionCounts, objective: Objective) -> tuple[int, N
             f"one value per cutoff, shape {tp.shape}."
         )
     key = scores if objective.greater_is_better else -scores
-    candidates = _best(key)
+    candidates = best_indices(key)
     if candidates.size == 0:
         raise ValueError(objective.infeasible_message(tp, fp, tn, fn))
     if candidates.size > 1:
         second = objective.tiebreak(tp, fp, tn, fn)
         if second is not None:
-            sub = _best(np.asarray(second, dtype=np.float64)[candidates])
+            sub = best_indices(np.asarray(second, dtype=np.float64)[candidates])
             if sub.size:
                 candidates = candidates[sub]
     return int(candidates[(candidates.size - 1) // 2]), scores
 
 
-def _best(key: NDArray[np.float64]) -> NDArray[np.intp]:
-    """Indices whose key is within the tie tolerance of the (non-NaN) maximum."""
+def best_indices(key: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Indices whose key is within the tie tolerance of the (non-NaN) maximum.
+
+    The tie rule's first step (see the module docstring), shared by every search
+    built on the engine. Empty when every key is NaN.
+    """
     valid = ~np.isnan(key)
     if not valid.any():
         return np.empty(0, dtype=np.intp)
@@ -287,12 +293,13 @@ def _best(key: NDArray[np.float64]) -> NDArray[np.intp]:
     return np.flatnonzero(valid & (key >= best - TIE_RTOL * max(1.0, abs(best))))
 
 
-def _prepare(
+def validate_inputs(
     y_true: ArrayLike,
     y_score: ArrayLike,
     sample_weight: ArrayLike | None,
     pos_label: Any,
 ) -> tuple[NDArray[np.bool_], NDArray[np.floating], NDArray[np.float64] | None, Any]:
+    """Check the public functions' inputs: ``(is_pos, score, weight, pos_label)``."""
     is_pos, _, pos = check_binary_target(
         y_true, pos_label=pos_label, input_name="y_true"
     )
@@ -448,7 +455,9 @@ def find_threshold(
     >>> find_threshold(y, s, objective="f1").threshold
     0.375
     """
-    is_pos, score, weight, pos = _prepare(y_true, y_score, sample_weight, pos_label)
+    is_pos, score, weight, pos = validate_inputs(
+        y_true, y_score, sample_weight, pos_label
+    )
     obj = get_objective(objective)
     counts = checked_counts(is_pos, score, weight)
     index, scores = select_cutoff(counts, obj)
@@ -574,5 +583,7 @@ def threshold_curve(
     >>> c.specificity
     array([1. , 1. , 1. , 0.5, 0. ])
     """
-    is_pos, score, weight, pos = _prepare(y_true, y_score, sample_weight, pos_label)
+    is_pos, score, weight, pos = validate_inputs(
+        y_true, y_score, sample_weight, pos_label
+    )
     return curve_from_counts(checked_counts(is_pos, score, weight), pos)

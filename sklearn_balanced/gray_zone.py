@@ -66,7 +66,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sklearn_balanced.engine import ConfusionCounts, _best, _prepare, checked_counts
+from sklearn_balanced.engine import (
+    ConfusionCounts,
+    best_indices,
+    checked_counts,
+    validate_inputs,
+)
 from sklearn_balanced.objectives import npv, precision, sensitivity, specificity
 
 __all__ = [
@@ -259,7 +264,9 @@ def _search(
         keys = [primary, -abst, sn + sp]
     candidates = np.arange(low.shape[0])
     for key in keys:
-        candidates = candidates[_best(np.asarray(key, dtype=np.float64)[candidates])]
+        candidates = candidates[
+            best_indices(np.asarray(key, dtype=np.float64)[candidates])
+        ]
     pick = int(candidates[(candidates.size - 1) // 2])
     return int(u[pick]), int(low[pick])
 
@@ -446,7 +453,9 @@ def find_gray_zone(
     >>> r.abstention_rate, min(r.sensitivity, r.specificity)
     (0.4, 1.0)
     """
-    is_pos, score, weight, pos = _prepare(y_true, y_score, sample_weight, pos_label)
+    is_pos, score, weight, pos = validate_inputs(
+        y_true, y_score, sample_weight, pos_label
+    )
     counts = checked_counts(is_pos, score, weight)
     return gray_zone_from_counts(
         counts,

@@ -5,25 +5,24 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.utils import get_tags, indexable
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.utils import indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from sklearn_balanced._crossval import (
-    check_fold_classes,
-    cross_val_response,
-    make_splits,
+from sklearn_balanced._fitting import (
+    estimator_has,
+    fit_scores,
+    metadata_router,
+    threshold_tags,
 )
-from sklearn_balanced._ensemble import FoldEnsemble
-from sklearn_balanced._response import positive_response, resolve_response_method
+from sklearn_balanced._response import positive_response
 from sklearn_balanced._validation import (
     _plain,
     check_binary_target,
     check_sample_weight,
 )
-from sklearn_balanced.classifier import BalancedThresholdClassifier, _estimator_has
 from sklearn_balanced.engine import checked_counts
 from sklearn_balanced.gray_zone import GRAY_ZONE_OBJECTIVES, gray_zone_from_counts
 
@@ -250,48 +249,8 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
         abstain = _resolve_abstain_label(self.abstain_label, classes)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
-        # the same routing as BalancedThresholdClassifier (it reads only
-        # estimator, cv and random_state)
-        fit_params, split_params = BalancedThresholdClassifier._route_params(
-            self, sample_weight, params
-        )
-        method = resolve_response_method(self.estimator, self.response_method)
-
-        if isinstance(self.cv, str) and self.cv == "prefit":
-            check_is_fitted(self.estimator, "classes_")
-            pooled = (
-                positive_response(self.estimator, X, method, pos),
-                is_pos,
-                sample_weight,
-            )
-            estimator = self.estimator
-        else:
-            splits = make_splits(
-                self.cv, X, y, random_state=self.random_state, split_params=split_params
-            )
-            check_fold_classes(splits, y, classes)
-            oof = cross_val_response(
-                self.estimator,
-                X,
-                y,
-                is_pos,
-                splits,
-                method=method,
-                pos_label=pos,
-                fit_params=fit_params,
-                sample_weight=sample_weight,
-                n_jobs=self.n_jobs,
-                verbose=self.verbose,
-            )
-            pooled = (oof.response, oof.is_pos, oof.weight)
-            if self.refit:
-                estimator = clone(self.estimator).fit(X, y, **fit_params)
-            elif len(oof.estimators) == 1:
-                estimator = oof.estimators[0]
-            else:
-                estimator = FoldEnsemble(oof.estimators)
-
-        response, pooled_pos, weight = pooled
+        fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
+        response, pooled_pos, weight = fit.response, fit.is_pos, fit.weight
         counts = checked_counts(
             pooled_pos, response, weight, name="The out-of-fold score"
         )
@@ -309,11 +268,11 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 f"On the pooled out-of-fold scores of {response.shape[0]} samples: {exc}"
             ) from None
 
-        self.estimator_ = estimator
+        self.estimator_ = fit.estimator
         self.classes_ = classes
         self.pos_label_ = pos
         self.abstain_label_ = abstain
-        self.response_method_ = method
+        self.response_method_ = fit.method
         self.gray_zone_ = result
         self.lower_threshold_ = result.lower_threshold
         self.upper_threshold_ = result.upper_threshold
@@ -321,8 +280,8 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self.specificity_ = result.specificity
         self.abstention_rate_ = result.abstention_rate
         for name in ("n_features_in_", "feature_names_in_"):
-            if hasattr(estimator, name):
-                setattr(self, name, getattr(estimator, name))
+            if hasattr(fit.estimator, name):
+                setattr(self, name, getattr(fit.estimator, name))
         return self
 
     def _response(self, X):
@@ -376,7 +335,7 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         )
         return labels[code]
 
-    @available_if(_estimator_has("predict_proba"))
+    @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X):
         """The estimator's class probabilities, unchanged.
 
@@ -392,7 +351,7 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self, "upper_threshold_")
         return self.estimator_.predict_proba(X)
 
-    @available_if(_estimator_has("predict_log_proba"))
+    @available_if(estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
         """The estimator's log class probabilities, unchanged.
 
@@ -408,7 +367,7 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self, "upper_threshold_")
         return self.estimator_.predict_log_proba(X)
 
-    @available_if(_estimator_has("decision_function"))
+    @available_if(estimator_has("decision_function"))
     def decision_function(self, X):
         """The estimator's decision function, unchanged.
 
@@ -434,15 +393,10 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             consumed by the search; other metadata goes to the estimator's
             ``fit`` and the splitter's ``split``.
         """
-        return BalancedThresholdClassifier.get_metadata_routing(self)
+        return metadata_router(self)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        return tags
+        return threshold_tags(super().__sklearn_tags__(), self.estimator)
 
 
 def _resolve_abstain_label(abstain_label, classes):

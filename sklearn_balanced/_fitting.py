@@ -1,0 +1,234 @@
+"""The fit path shared by the estimators that learn cutoffs.
+
+:class:`~sklearn_balanced.BalancedThresholdClassifier` and
+:class:`~sklearn_balanced.GrayZoneClassifier` differ only in what they search
+for on the pooled out-of-fold scores. Everything before that — routing
+metadata, producing the scores (out of fold, or from a prefit model), and the
+model kept for ``predict`` — lives here, read from the owner's common
+parameters ``estimator, cv, refit, response_method, n_jobs, random_state,
+verbose``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from inspect import signature
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn import get_config
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from sklearn_balanced._crossval import (
+    check_fold_classes,
+    cross_val_response,
+    make_splits,
+    make_splitter,
+)
+from sklearn_balanced._ensemble import FoldEnsemble
+from sklearn_balanced._response import positive_response, resolve_response_method
+
+__all__ = [
+    "ScoredFit",
+    "estimator_has",
+    "fit_scores",
+    "metadata_router",
+    "route_fit_params",
+    "sample_weight_param",
+    "threshold_tags",
+]
+
+
+def estimator_has(attr: str):
+    """``available_if`` check: the fitted ``estimator_`` if any, else ``estimator``."""
+
+    def check(self):
+        if hasattr(self, "estimator_"):
+            return hasattr(self.estimator_, attr)
+        return hasattr(self.estimator, attr)
+
+    return check
+
+
+def _is_prefit(cv: Any) -> bool:
+    return isinstance(cv, str) and cv == "prefit"
+
+
+@dataclass(frozen=True)
+class ScoredFit:
+    """The scores a cutoff is chosen on, and the model that will predict.
+
+    Attributes
+    ----------
+    estimator : object
+        The model for ``predict``: refit on all data, the single split model,
+        a :class:`FoldEnsemble` of the split models, or the prefit model.
+    method : str
+        The response method used.
+    response, is_pos, weight : ndarray
+        Pooled out-of-fold scores (or the tuning scores of a prefit model),
+        their positive-class mask and weights (None when unweighted).
+    fold_slices : list of slice
+        Each split's part of the pooled arrays (one slice for prefit).
+    """
+
+    estimator: Any
+    method: str
+    response: NDArray[np.floating]
+    is_pos: NDArray[np.bool_]
+    weight: NDArray[np.float64] | None
+    fold_slices: list[slice]
+
+    def folds(self):
+        """``(response, is_pos, weight)`` of each split, in split order."""
+        for s in self.fold_slices:
+            w = None if self.weight is None else self.weight[s]
+            yield self.response[s], self.is_pos[s], w
+
+
+def sample_weight_param(estimator: Any) -> str | None:
+    """The fit parameter that carries sample weights to ``estimator``, or None.
+
+    ``sample_weight`` when ``fit`` takes it; for a
+    :class:`~sklearn.pipeline.Pipeline`, ``<last step>__sample_weight`` when the
+    final step takes it.
+    """
+    if isinstance(estimator, Pipeline):
+        name, last = estimator.steps[-1]
+        inner = None if last in (None, "passthrough") else sample_weight_param(last)
+        return None if inner is None else f"{name}__{inner}"
+    if "sample_weight" in signature(estimator.fit).parameters:
+        return "sample_weight"
+    return None
+
+
+def route_fit_params(
+    owner: Any, sample_weight: NDArray | None, params: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``fit``'s metadata into the estimator's fit and the splitter's split params.
+
+    With metadata routing enabled, scikit-learn's routing decides. Without it,
+    ``sample_weight`` goes to the estimator's fit when it accepts it (as in
+    :class:`~sklearn.calibration.CalibratedClassifierCV`; with a warning when it
+    does not), and any other parameter is an error.
+    """
+    if get_config().get("enable_metadata_routing", False):
+        routed = process_routing(owner, "fit", sample_weight=sample_weight, **params)
+        split = {} if _is_prefit(owner.cv) else dict(routed.splitter.split)
+        return dict(routed.estimator.fit), split
+    if params:
+        raise ValueError(
+            f"fit got unexpected parameters {sorted(params)}. Passing "
+            "parameters to the estimator or the splitter requires metadata "
+            "routing: call sklearn.set_config(enable_metadata_routing=True) and "
+            "request them, e.g. estimator.set_fit_request(<name>=True)."
+        )
+    fit_params = {}
+    if sample_weight is not None:
+        name = sample_weight_param(owner.estimator)
+        if name is not None:
+            fit_params[name] = sample_weight
+        else:
+            warnings.warn(
+                f"{type(owner.estimator).__name__}.fit does not accept "
+                "sample_weight; the weights are used for the cutoff's "
+                "confusion counts only.",
+                UserWarning,
+                stacklevel=4,
+            )
+    return fit_params, {}
+
+
+def metadata_router(owner: Any) -> MetadataRouter:
+    """Routing of an owner: ``sample_weight`` consumed by the search itself,
+    other metadata to the estimator's ``fit`` and the splitter's ``split``."""
+    router = (
+        MetadataRouter(owner=owner)
+        .add_self_request(owner)
+        .add(
+            estimator=owner.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+    )
+    if not _is_prefit(owner.cv):
+        router.add(
+            splitter=make_splitter(owner.cv, random_state=owner.random_state),
+            method_mapping=MethodMapping().add(caller="fit", callee="split"),
+        )
+    return router
+
+
+def threshold_tags(tags: Any, estimator: Any) -> Any:
+    """Binary-only tags, with the input tags of the wrapped estimator."""
+    tags.classifier_tags.multi_class = False
+    inner = get_tags(estimator)
+    tags.input_tags.sparse = inner.input_tags.sparse
+    tags.input_tags.allow_nan = inner.input_tags.allow_nan
+    return tags
+
+
+def fit_scores(
+    owner: Any,
+    X: Any,
+    y: NDArray,
+    is_pos: NDArray[np.bool_],
+    classes: NDArray,
+    pos_label: Any,
+    sample_weight: NDArray[np.float64] | None,
+    params: dict[str, Any],
+) -> ScoredFit:
+    """Produce the scores to tune on and the model to predict with.
+
+    ``cv="prefit"``: score ``X`` with the fitted ``owner.estimator``; nothing is
+    fitted. Otherwise: fit a clone per split and pool the held-out scores, then
+    refit on all data (``refit=True``) or keep the split model(s).
+    """
+    fit_params, split_params = route_fit_params(owner, sample_weight, params)
+    method = resolve_response_method(owner.estimator, owner.response_method)
+    if _is_prefit(owner.cv):
+        check_is_fitted(owner.estimator, "classes_")
+        response = positive_response(owner.estimator, X, method, pos_label)
+        return ScoredFit(
+            owner.estimator,
+            method,
+            response,
+            is_pos,
+            sample_weight,
+            [slice(0, response.shape[0])],
+        )
+    splits = make_splits(
+        owner.cv, X, y, random_state=owner.random_state, split_params=split_params
+    )
+    check_fold_classes(splits, y, classes)
+    oof = cross_val_response(
+        owner.estimator,
+        X,
+        y,
+        is_pos,
+        splits,
+        method=method,
+        pos_label=pos_label,
+        fit_params=fit_params,
+        sample_weight=sample_weight,
+        n_jobs=owner.n_jobs,
+        verbose=owner.verbose,
+    )
+    if owner.refit:
+        estimator = clone(owner.estimator).fit(X, y, **fit_params)
+    elif len(oof.estimators) == 1:
+        estimator = oof.estimators[0]
+    else:
+        estimator = FoldEnsemble(oof.estimators)
+    return ScoredFit(
+        estimator, method, oof.response, oof.is_pos, oof.weight, oof.fold_slices()
+    )
