@@ -1,0 +1,90 @@
+"""Section 1: whole fit, ours vs TunedThresholdClassifierCV vs the plain fits.
+
+Contenders, alternated within each repeat (medians reported):
+
+- ``ours``: ``BalancedThresholdClassifier(LogisticRegression(), cv=5)``;
+- ``ttcv``: ``TunedThresholdClassifierCV(LogisticRegression(), cv=5,
+  scoring="balanced_accuracy")``;
+- ``plain``: the 6 fits either of them cannot avoid (5 training folds of
+  ``StratifiedKFold(5)`` + the refit on all data), with no scoring or search.
+
+Data: ``make_classification(n, n_features=20, weights=[0.9])`` (10 % positives).
+Targets: ours <= 0.5 x TTCV at n >= 1e5; ours <= 1.05 x plain at every n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from _common import Check, Section, alternate, fmt_n, fmt_time, median, table
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+
+from sklearn_balanced import BalancedThresholdClassifier
+
+FULL = {10_000: 7, 100_000: 5, 1_000_000: 3}  # n -> repeats
+QUICK = {10_000: 3, 30_000: 3}
+
+
+def _plain_fits(X: np.ndarray, y: np.ndarray) -> None:
+    base = LogisticRegression()
+    for train, _ in StratifiedKFold(5).split(X, y):
+        clone(base).fit(X[train], y[train])
+    clone(base).fit(X, y)
+
+
+def run(quick: bool, log: Callable[[str], None]) -> Section:
+    sec = Section("1. Whole fit (LogisticRegression, cv=5)")
+    rows = []
+    plan = QUICK if quick else FULL
+    for n, repeats in plan.items():
+        X, y = make_classification(
+            n_samples=n, n_features=20, weights=[0.9], random_state=0
+        )
+        ours_est = BalancedThresholdClassifier(LogisticRegression(), cv=5)
+        ttcv_est = TunedThresholdClassifierCV(
+            LogisticRegression(), cv=5, scoring="balanced_accuracy"
+        )
+        log(f"  n={fmt_n(n)} ({repeats} repeats)")
+        times = alternate(
+            {
+                "ours": lambda e=ours_est, X=X, y=y: clone(e).fit(X, y),
+                "ttcv": lambda e=ttcv_est, X=X, y=y: clone(e).fit(X, y),
+                "plain": lambda X=X, y=y: _plain_fits(X, y),
+            },
+            repeats,
+            log,
+        )
+        ours, ttcv, plain = (median(times[k]) for k in ("ours", "ttcv", "plain"))
+        rows.append(
+            [
+                fmt_n(n),
+                repeats,
+                fmt_time(ours),
+                fmt_time(ttcv),
+                fmt_time(plain),
+                f"{ours / ttcv:.3f}",
+                f"{ours / plain:.3f}",
+                f"{ttcv / plain:.2f}",
+            ]
+        )
+        if n >= 100_000:
+            sec.checks.append(Check(f"fit ours/TTCV at n={fmt_n(n)}", ours / ttcv, 0.5))
+        sec.checks.append(Check(f"fit ours/plain at n={fmt_n(n)}", ours / plain, 1.05))
+    sec.markdown += table(
+        [
+            "n",
+            "repeats",
+            "ours",
+            "TTCV",
+            "6 plain fits",
+            "ours / TTCV",
+            "ours / plain",
+            "TTCV / plain",
+        ],
+        rows,
+    )
+    return sec

@@ -1,0 +1,136 @@
+"""Benchmarks of sklearn-balanced against scikit-learn's TunedThresholdClassifierCV.
+
+Run from the repository root::
+
+    python benchmarks/run.py                      # full run (< 15 min on 2 cores)
+    python benchmarks/run.py --quick              # smoke run (about a minute)
+    python benchmarks/run.py --out docs/performance-results.md
+    python benchmarks/run.py --sections 2,3       # a subset
+
+Prints every table and every target (met / MISSED) and exits with status 1
+when a target is missed. ``--out`` writes the tables, the machine, the
+versions and the date as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_cutpoint
+import bench_fit
+import bench_quality
+import bench_refit
+import bench_search
+import numpy as np
+import scipy
+import sklearn
+from _common import quiet_warnings
+
+import sklearn_balanced
+
+SECTIONS = {
+    "1": bench_fit,
+    "2": bench_search,
+    "3": bench_quality,
+    "4": bench_cutpoint,
+    "5": bench_refit,
+}
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _load() -> str:
+    try:
+        return "/".join(f"{v:.1f}" for v in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def machine() -> list[str]:
+    """Markdown lines describing the machine, the versions and the date."""
+    cores = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
+    return [
+        f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- Machine: {_cpu_name()}, {cores} cores available, {platform.system()} "
+        f"{platform.release()}",
+        f"- Python {platform.python_version()}, numpy {np.__version__}, scipy "
+        f"{scipy.__version__}, scikit-learn {sklearn.__version__}, sklearn-balanced "
+        f"{sklearn_balanced.__version__}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, smoke run")
+    parser.add_argument("--out", type=Path, help="write the Markdown report here")
+    parser.add_argument(
+        "--sections", default="1,2,3,4,5", help="comma-separated sections to run"
+    )
+    args = parser.parse_args(argv)
+    quiet_warnings()
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    start = time.perf_counter()
+    load_before = _load()
+    sections = []
+    for key in args.sections.split(","):
+        module = SECTIONS[key.strip()]
+        t0 = time.perf_counter()
+        log(f"== section {key.strip()}: {module.__name__}")
+        sec = module.run(args.quick, log)
+        log(f"   ({time.perf_counter() - t0:.0f} s)")
+        sections.append(sec)
+    total = time.perf_counter() - start
+    checks = [c for s in sections for c in s.checks]
+    missed = [c for c in checks if not c.passed]
+
+    lines = [
+        f"Benchmark run ({'quick' if args.quick else 'full'}): "
+        f"`python benchmarks/run.py{' --quick' if args.quick else ''}`, "
+        f"{total / 60:.1f} min in all.",
+        "",
+        *machine(),
+        f"- Load average (1/5/15 min) before: {load_before}, after: {_load()}",
+        "",
+    ]
+    for sec in sections:
+        lines += [f"### {sec.title}", "", *sec.markdown, ""]
+    lines += ["### Targets", ""]
+    lines += [f"- {c.line()}" for c in checks]
+    lines += [
+        "",
+        f"**{len(checks) - len(missed)} of {len(checks)} targets met.**",
+    ]
+    report = "\n".join(lines) + "\n"
+    print("\n" + report)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(report, encoding="utf-8")
+        log(f"wrote {args.out}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
