@@ -28,10 +28,12 @@ from sklearn_balanced._response import positive_response
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
 from sklearn_balanced.diagnostics import summarise
 from sklearn_balanced.engine import (
+    at_or_above,
     checked_counts,
     curve_from_counts,
     result_at,
     select_cutoff,
+    warn_if_reversed,
 )
 from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
 
@@ -318,6 +320,7 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
         pooled = (fit.response, fit.is_pos, fit.weight)
         counts = _counts(*pooled)
+        warn_if_reversed(counts, pos, "The out-of-fold score")
         index, scores = select_cutoff(counts, objective)
         best = result_at(counts, index, scores, objective, pos)
 
@@ -388,7 +391,7 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         y_pred : ndarray of shape (n_samples,)
             Predicted labels, of the same type as ``classes_``.
         """
-        positive = self._response(X) >= self.threshold_
+        positive = at_or_above(self._response(X), self.threshold_)
         pos_index = int(np.flatnonzero(self.classes_ == self.pos_label_)[0])
         return self.classes_[np.where(positive, pos_index, 1 - pos_index)]
 

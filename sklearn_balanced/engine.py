@@ -35,6 +35,7 @@ which can fall between two optimal plateaus on a non-optimal cutoff.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +61,7 @@ __all__ = [
     "ConfusionCounts",
     "ThresholdCurve",
     "ThresholdResult",
+    "at_or_above",
     "best_indices",
     "checked_counts",
     "confusion_counts",
@@ -67,6 +69,7 @@ __all__ = [
     "select_cutoff",
     "threshold_curve",
     "validate_inputs",
+    "warn_if_reversed",
 ]
 
 #: Relative tolerance under which two objective values count as tied.
@@ -123,6 +126,15 @@ class ConfusionCounts:
             return float("-inf")
         return float(_midpoints(self.distinct_scores[k - 1 : k + 1])[0])
 
+    def auc(self) -> float:
+        """Area under the ROC curve of these counts (ties as half, weighted).
+
+        Below 0.5 the scores rank the positive class *below* the negative one.
+        """
+        tpr = self.tp / self.n_pos
+        fpr = self.fp / self.n_neg
+        return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2)
+
     def thresholds(self) -> NDArray[np.float64]:
         """All ``m + 1`` cutoff values, decreasing (see :meth:`threshold_at`)."""
         out = np.empty(len(self), dtype=np.float64)
@@ -140,6 +152,37 @@ class ConfusionCounts:
         """
         t = np.asarray(threshold, dtype=np.float64)
         return np.searchsorted(-self.distinct_scores, -t, side="right")
+
+
+def at_or_above(y_score: ArrayLike, threshold: float) -> NDArray[np.bool_]:
+    """The rule ``y_score >= threshold``, compared in float64.
+
+    Every prediction in the library goes through this function. Under NumPy 2
+    a float32 array compared with a Python float is compared in float32, which
+    can round a midpoint cutoff onto the neighbouring score and move a sample
+    across it; the float64 comparison keeps the prediction set the engine chose.
+
+    Parameters
+    ----------
+    y_score : array-like
+        Scores (float32 or float64).
+    threshold : float
+        The cutoff.
+
+    Returns
+    -------
+    positive : ndarray of bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.engine import at_or_above
+    >>> s = np.array([0.1, np.nextafter(np.float32(0.1), 0)], dtype=np.float32)
+    >>> t = float(s[0]) / 2 + float(s[1]) / 2  # the midpoint between them
+    >>> at_or_above(s, t)
+    array([ True, False])
+    """
+    return np.greater_equal(y_score, np.float64(threshold))
 
 
 def _midpoints(desc: NDArray[np.floating]) -> NDArray[np.float64]:
@@ -211,6 +254,13 @@ def confusion_counts(
     if sample_weight is None:
         s, pos = _sort_decreasing(is_pos, y_score)
     else:
+        if not sample_weight.all():  # a zero weight counts as an absent sample
+            keep = sample_weight > 0
+            y_score, is_pos, sample_weight = (
+                y_score[keep],
+                is_pos[keep],
+                sample_weight[keep],
+            )
         order = np.argsort(y_score)[::-1]
         s, pos = y_score[order], is_pos[order]
     # last index of every group of equal scores (s is decreasing)
@@ -231,6 +281,25 @@ def confusion_counts(
     return ConfusionCounts(
         distinct_scores=s[ends], tp=tp, fp=fp, n_pos=float(tp[-1]), n_neg=float(fp[-1])
     )
+
+
+def warn_if_reversed(counts: ConfusionCounts, pos_label: Any, name: str) -> None:
+    """Warn when the scores rank ``pos_label`` below the other class (AUC < 0.5).
+
+    Every objective can still be optimised on reversed scores (``"balanced"``
+    then finds its Sn = Sp point below the diagonal), so the result would look
+    legitimate; this is almost always scores of the other class, or a
+    ``pos_label`` that does not match them.
+    """
+    auc = counts.auc()
+    if auc < 0.5:
+        warnings.warn(
+            f"{name} ranks pos_label={pos_label!r} below the other class (ROC AUC "
+            f"{auc:.3f} < 0.5): larger scores must mean more {pos_label!r}. Are these "
+            "the scores of the other class, or is pos_label the wrong label?",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def select_cutoff(counts: ConfusionCounts, objective: Objective) -> tuple[int, NDArray]:
@@ -460,6 +529,7 @@ def find_threshold(
     )
     obj = get_objective(objective)
     counts = checked_counts(is_pos, score, weight)
+    warn_if_reversed(counts, pos, "y_score")
     index, scores = select_cutoff(counts, obj)
     return result_at(counts, index, scores, obj, pos)
 
@@ -586,4 +656,6 @@ def threshold_curve(
     is_pos, score, weight, pos = validate_inputs(
         y_true, y_score, sample_weight, pos_label
     )
-    return curve_from_counts(checked_counts(is_pos, score, weight), pos)
+    counts = checked_counts(is_pos, score, weight)
+    warn_if_reversed(counts, pos, "y_score")
+    return curve_from_counts(counts, pos)

@@ -23,7 +23,7 @@ from sklearn_balanced._validation import (
     check_binary_target,
     check_sample_weight,
 )
-from sklearn_balanced.engine import checked_counts
+from sklearn_balanced.engine import at_or_above, checked_counts
 from sklearn_balanced.gray_zone import GRAY_ZONE_OBJECTIVES, gray_zone_from_counts
 
 __all__ = ["GrayZoneClassifier"]
@@ -305,7 +305,9 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             ``< lower_threshold_``.
         """
         response = self._response(X)
-        return (response >= self.upper_threshold_) | (response < self.lower_threshold_)
+        return at_or_above(response, self.upper_threshold_) | ~at_or_above(
+            response, self.lower_threshold_
+        )
 
     def predict(self, X):
         """Predict a class outside the gray zone and ``abstain_label_`` inside it.
@@ -329,9 +331,9 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             self.classes_[1 - pos_index], self.classes_[pos_index], self.abstain_label_
         )
         code = np.where(
-            response >= self.upper_threshold_,
+            at_or_above(response, self.upper_threshold_),
             1,
-            np.where(response < self.lower_threshold_, 0, 2),
+            np.where(at_or_above(response, self.lower_threshold_), 2, 0),
         )
         return labels[code]
 

@@ -559,3 +559,26 @@ def test_not_fitted(data):
     X, _ = data
     with pytest.raises(sklearn.exceptions.NotFittedError):
         BalancedThresholdClassifier(LogisticRegression()).predict(X)
+
+
+def test_float32_scores_predict_the_prediction_set_that_was_chosen():
+    # NumPy 2 compares float32 arrays with a Python float in float32; the midpoint
+    # between two adjacent float32 scores would round onto the lower one and
+    # predict it positive. predict must compare in float64.
+    a = np.float32(0.1)
+    b = np.nextafter(a, np.float32(0))
+
+    class Float32(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            return self
+
+        def predict_proba(self, X):
+            p = np.asarray(X, dtype=np.float32)[:, 0]
+            return np.column_stack([1 - p, p]).astype(np.float32)
+
+    X = np.array([[0.01], [b], [a], [0.5]], dtype=np.float32)
+    y = np.array([0, 0, 1, 1])
+    clf = BalancedThresholdClassifier(Float32().fit(X, y), cv="prefit").fit(X, y)
+    assert np.float32(clf.threshold_) == b  # the cutoff itself rounds onto b ...
+    assert clf.predict(X).tolist() == [0, 0, 1, 1]  # ... yet b stays negative

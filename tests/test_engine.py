@@ -40,7 +40,8 @@ def brute_force(is_pos, score, weight, objective):
     """Every prediction set ``score >= s`` (and the empty one), counted directly."""
     obj = get_objective(objective)
     w = np.ones_like(score, dtype=float) if weight is None else weight
-    cuts = np.concatenate([[np.inf], np.unique(score)[::-1]])
+    # a zero weight counts as an absent sample: its score is no cutoff of its own
+    cuts = np.concatenate([[np.inf], np.unique(score[w > 0])[::-1]])
     rows = []
     for cut in cuts:
         pred = score >= cut
@@ -110,7 +111,8 @@ def test_engine_matches_brute_force(data, obj_index):
         best, abs=tol
     )
     # all m + 1 cutoffs are enumerated, in the same order as brute force
-    assert len(counts) == np.unique(score).size + 1
+    present = score if weight is None else score[weight > 0]
+    assert len(counts) == np.unique(present).size + 1
     np.testing.assert_allclose(
         scores, obj.score(*brute_force(is_pos, score, weight, obj)[1])
     )
@@ -170,16 +172,14 @@ def test_find_threshold_example_values():
 
 
 def test_tie_rule_picks_middle_of_optimal_plateau():
-    # a plateau: the samples scored 2.0 and 3.0 weigh nothing, so three cutoffs
-    # are equally perfect
-    score = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
-    is_pos = np.array([False, False, True, False, True, True])
-    weight = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0])  # 2.0 and 3.0 weigh nothing
-    counts = confusion_counts(is_pos, score, weight)
+    # descending: + + - + - + - -  -> accuracy 6/8 at cutoffs 2, 4 and 6
+    score = np.arange(8.0)
+    is_pos = np.array([False, False, True, False, True, False, True, True])
+    counts = confusion_counts(is_pos, score)
     index, scores = select_cutoff(counts, get_objective("accuracy"))
     optimal = np.flatnonzero(scores == scores.max())
-    assert optimal.tolist() == [2, 3, 4]  # cut above 4, 3, 2: all perfect
-    assert index == 3  # the middle one
+    assert optimal.tolist() == [2, 4, 6]
+    assert index == 4  # the middle one: an optimal cutoff, not a mean of values
 
 
 def test_tie_rule_uses_objective_tiebreak_first():
@@ -338,3 +338,46 @@ def test_callable_nan_cutoffs_are_skipped():
     r = find_threshold([0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8], objective=precision_like)
     assert r.score == 1.0
     assert np.isfinite(r.threshold)
+
+
+def test_zero_weight_equals_removing_the_sample():
+    rng = np.random.default_rng(3)
+    score = rng.random(40).round(1)
+    is_pos = rng.random(40) < 0.4
+    is_pos[:2] = [True, False]
+    weight = rng.integers(0, 3, 40).astype(float)
+    weight[:2] = 1.0
+    keep = weight > 0
+    a = confusion_counts(is_pos, score, weight)
+    b = confusion_counts(is_pos[keep], score[keep], weight[keep])
+    np.testing.assert_array_equal(a.distinct_scores, b.distinct_scores)
+    np.testing.assert_array_equal(a.thresholds(), b.thresholds())
+    np.testing.assert_allclose(a.tp, b.tp)
+
+
+def test_auc_matches_sklearn():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    y = rng.random(300) < 0.3
+    s = (rng.random(300) + y * 0.3).round(2)
+    w = rng.random(300)
+    counts = confusion_counts(y, s, w)
+    assert counts.auc() == pytest.approx(roc_auc_score(y, s, sample_weight=w))
+
+
+def test_reversed_scores_warn():
+    y = [0, 1, 0, 1, 0, 1]
+    s = [0.9, 0.1, 0.8, 0.2, 0.7, 0.4]
+    with pytest.warns(
+        UserWarning,
+        match=r"ranks pos_label=1 below the other class \(ROC AUC 0.000 < 0.5\)",
+    ):
+        find_threshold(y, s)
+    with pytest.warns(UserWarning, match="ranks pos_label=1 below"):
+        threshold_curve(y, s)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        find_threshold(y, s, pos_label=0)  # the right orientation: silent
