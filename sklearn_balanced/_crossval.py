@@ -130,27 +130,37 @@ def check_fold_classes(
     ``fold_thresholds_`` will be NaN) but still adds to the pooled scores:
     UserWarning. Pooled held-out data without both classes: ValueError.
     """
-    counts = {_plain(c): int((y == c).sum()) for c in classes}
+    second = y == classes[1]  # two classes: a mask beats np.unique per part
+    counts = {
+        _plain(classes[0]): int((~second).sum()),
+        _plain(classes[1]): int(second.sum()),
+    }
     minority = min(counts, key=counts.get)
     advice = (
         f"The smallest class {minority!r} has {counts[minority]} samples: use "
         f"fewer folds (cv <= {max(2, counts[minority])}) or a stratified splitter."
     )
-    pooled = np.concatenate([test for _, test in splits])
-    if np.unique(y[pooled]).shape[0] < 2:
+
+    def present(idx: NDArray) -> list:
+        n_second = int(second[idx].sum())
+        keep = [len(idx) - n_second > 0, n_second > 0]
+        return [_plain(c) for c, k in zip(classes, keep, strict=True) if k]
+
+    pooled = present(np.concatenate([test for _, test in splits]))
+    if len(pooled) < 2:
         raise ValueError(
             f"The held-out parts of the {len(splits)} split(s) together contain "
-            f"only class(es) {np.unique(y[pooled]).tolist()}; both classes are "
+            f"only class(es) {pooled}; both classes are "
             f"needed to choose a cutoff. {advice}"
         )
     for i, (train, test) in enumerate(splits):
         for part, idx in (("training", train), ("held-out", test)):
-            present = np.unique(y[idx]) if len(idx) else np.array([])
-            if len(present) >= 2:
+            found = present(idx)
+            if len(found) >= 2:
                 continue
             msg = (
                 f"Split {i} of {len(splits)}: its {part} part ({len(idx)} "
-                f"samples) contains only class(es) {present.tolist()}"
+                f"samples) contains only class(es) {found}"
             )
             if part == "training":
                 raise ValueError(
