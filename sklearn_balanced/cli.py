@@ -30,6 +30,7 @@ import json
 import math
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
@@ -265,56 +266,50 @@ def _objective_label(objective) -> str:
     )
 
 
-def _report_from_counts(tp: float, fp: float, tn: float, fn: float) -> dict[str, float]:
-    """The binary report's numbers from confusion counts, via the objectives."""
-    from sklearn_balanced.objectives import (
-        F1,
-        MCC,
-        Accuracy,
-        Youden,
-        npv,
-        precision,
-        sensitivity,
-        specificity,
-    )
-
-    c = tuple(np.float64(v) for v in (tp, fp, tn, fn))
-    return {
-        "n": float(sum(c)),
-        "tp": float(tp),
-        "fp": float(fp),
-        "tn": float(tn),
-        "fn": float(fn),
-        "accuracy": float(Accuracy().score(*c)),
-        "balanced_accuracy": float((Youden().score(*c) + 1.0) / 2.0),
-        "mcc": float(MCC().score(*c)),
-        "sensitivity": float(sensitivity(*c)),
-        "specificity": float(specificity(*c)),
-        "precision": float(precision(*c)),
-        "npv": float(npv(*c)),
-        "f1": float(F1().score(*c)),
-    }
+#: The metrics of :func:`sklearn_balanced.metrics.binary_report` in the output.
+REPORT_METRICS = (
+    "accuracy",
+    "balanced_accuracy",
+    "mcc",
+    "sensitivity",
+    "specificity",
+    "precision",
+    "npv",
+    "f1",
+)
 
 
 def report_at(
-    is_pos: np.ndarray,
+    y_true: np.ndarray,
     y_score: np.ndarray,
     threshold: float,
+    pos_label: Any,
     sample_weight: np.ndarray | None = None,
-) -> dict[str, float]:
-    """Confusion counts and rates of the rule ``score >= threshold``.
+):
+    """The binary report of the rule "``pos_label`` where ``score >= threshold``".
 
-    The counts come from :func:`sklearn_balanced.engine.confusion_counts`
-    (:meth:`~sklearn_balanced.engine.ConfusionCounts.index_of` finds the
-    prediction set of ``threshold``).
+    Returns ``(flat, report)``: a flat dict of the counts ``tp, fp, tn, fn``,
+    their total ``n`` and the metrics (for JSON and tables), and the
+    :class:`~sklearn_balanced.metrics.BinaryReport` itself (for printing).
     """
-    from sklearn_balanced.engine import confusion_counts
+    from sklearn_balanced.metrics import binary_report
 
-    counts = confusion_counts(
-        is_pos, np.asarray(y_score, dtype=np.float64), sample_weight
+    labels = np.unique(y_true)
+    neg = labels[0] if labels[1] == pos_label else labels[1]
+    y_pred = np.where(np.asarray(y_score) >= threshold, pos_label, neg)
+    report = binary_report(
+        y_true, y_pred, pos_label=pos_label, sample_weight=sample_weight
     )
-    k = int(np.count_nonzero(counts.distinct_scores >= threshold))
-    return _report_from_counts(counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
+    cm = report["confusion_matrix"]
+    flat = {
+        "n": float(cm.sum()),
+        "tp": float(cm[1, 1]),
+        "fp": float(cm[0, 1]),
+        "tn": float(cm[0, 0]),
+        "fn": float(cm[1, 0]),
+    }
+    flat.update({key: float(report[key]) for key in REPORT_METRICS})
+    return flat, report
 
 
 def _fmt(value: float, digits: int = 4) -> str:
@@ -327,37 +322,6 @@ def _fmt(value: float, digits: int = 4) -> str:
 
 def _count(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
-
-
-def _confusion_lines(
-    report: dict[str, float], pos: Any, neg: Any, indent: str
-) -> list[str]:
-    cells = [
-        ["", f"predicted {pos}", f"predicted {neg}"],
-        [f"actual {pos}", _count(report["tp"]), _count(report["fn"])],
-        [f"actual {neg}", _count(report["fp"]), _count(report["tn"])],
-    ]
-    widths = [max(len(row[j]) for row in cells) for j in range(3)]
-    return [
-        indent
-        + row[0].ljust(widths[0])
-        + "".join(
-            "  " + cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)
-        )
-        for row in cells
-    ]
-
-
-_RATE_ROWS = (
-    ("accuracy", "accuracy"),
-    ("balanced accuracy", "balanced_accuracy"),
-    ("MCC", "mcc"),
-    ("sensitivity (Sn)", "sensitivity"),
-    ("specificity (Sp)", "specificity"),
-    ("precision (PPV)", "precision"),
-    ("NPV", "npv"),
-    ("F1", "f1"),
-)
 
 
 def _json_value(value: Any) -> Any:
@@ -527,9 +491,13 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
         },
         "threshold": result.threshold,
         "score": result.score,
-        "report": _report_from_counts(result.tp, result.fp, result.tn, result.fn),
+        "report": None,
         "bootstrap": None,
     }
+    payload["report"], report = report_at(
+        data.labels, data.scores, result.threshold, pos, data.weights
+    )
+    payload["report_text"] = str(report)
     if args.bootstrap:
         payload["bootstrap"] = _bootstrap(args, data, objective, pos)
     if args.plot:
@@ -595,7 +563,6 @@ def _plot(args, data: CutoffInput, objective, pos) -> None:
 def format_cutoff(payload: dict[str, Any]) -> str:
     """The ``cutoff`` command's text output."""
     pos, neg = payload["pos_label"], payload["neg_label"]
-    rep = payload["report"]
     thr = payload["threshold"]
     if thr == math.inf:
         rule = f"predict {neg} everywhere (no cutoff does better)"
@@ -605,8 +572,9 @@ def format_cutoff(payload: dict[str, Any]) -> str:
         rule = f"predict {pos} where score >= {thr:.6g}"
     weighted = ", weighted" if payload["weighted"] else ""
     lines = [
-        f"{payload['file']}: {payload['n_samples']} samples{weighted}; positive "
-        f"label {pos!r} ({payload['n_pos']}), negative {neg!r} ({payload['n_neg']})",
+        f"samples     {payload['n_samples']}{weighted} from {payload['file']}: "
+        f"positive label {pos!r} ({payload['n_pos']}), negative {neg!r} "
+        f"({payload['n_neg']})",
         f"objective   {_describe_objective_payload(payload['objective'])}",
         f"cutoff      {_fmt(thr, 6)}   ({rule})",
         f"value       {_fmt(payload['score'])}",
@@ -622,11 +590,7 @@ def format_cutoff(payload: dict[str, Any]) -> str:
             f"out-of-bag  {_fmt(boot['oob_score_median'])}   (median objective of "
             "each resample's cutoff on the samples it left out)"
         )
-    lines += ["", "confusion matrix at the cutoff:"]
-    lines += _confusion_lines(rep, pos, neg, "  ")
-    lines.append("")
-    width = max(len(label) for label, _ in _RATE_ROWS)
-    lines += [f"{label.ljust(width)}  {_fmt(rep[key])}" for label, key in _RATE_ROWS]
+    lines += ["", "at the cutoff:", payload["report_text"]]
     if payload.get("plot"):
         lines += ["", f"plot saved to {payload['plot']}"]
     return "\n".join(lines)
@@ -642,6 +606,7 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     data = _read_cutoff_input(args)
     payload = cutoff_payload(args, data)
     if args.json:
+        payload = {k: v for k, v in payload.items() if k != "report_text"}
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
     else:
         out.write(format_cutoff(payload) + "\n")
@@ -825,7 +790,6 @@ def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
 
     col = int(np.flatnonzero(clf.classes_ == clf.pos_label_)[0])
     proba = np.asarray(clf.predict_proba(X_test))[:, col]
-    is_pos = y_test == clf.pos_label_
     return {
         "model": model_name,
         "objective": args.objective,
@@ -839,8 +803,8 @@ def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
         "cv_objective": clf.best_score_,
         "fold_cutoffs": [float(t) for t in clf.fold_thresholds_],
         "test": {
-            "cutoff_0.5": report_at(is_pos, proba, 0.5),
-            "learned": report_at(is_pos, proba, clf.threshold_),
+            "cutoff_0.5": report_at(y_test, proba, 0.5, clf.pos_label_)[0],
+            "learned": report_at(y_test, proba, clf.threshold_, clf.pos_label_)[0],
         },
     }
 
@@ -956,17 +920,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "scores.csv"
     >>> _ = path.write_text("y,p\\n0,0.1\\n0,0.4\\n1,0.35\\n1,0.8\\n0,0.2\\n1,0.6\\n")
     >>> main(["cutoff", str(path), "--label", "y", "--score", "p"])
-    ...: 6 samples; positive label 1 (3), negative 0 (3)
+    samples     6 from ...scores.csv: positive label 1 (3), negative 0 (3)
     objective   balanced (lower is better)
     cutoff      0.375   (predict 1 where score >= 0.375)
-    value       0.3333
+    value       0
     ...
+    F1            0.667    balanced accuracy   0.667
     0
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args, sys.stdout)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            status = args.handler(args, sys.stdout)
+        for warning in caught:  # one line each, like the errors
+            text = " ".join(str(warning.message).split())
+            sys.stderr.write(f"{PROG} {args.command}: warning: {text}\n")
+        return status
     except UsageError as exc:
         message = str(exc)
     except (

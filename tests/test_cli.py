@@ -109,12 +109,12 @@ def test_cutoff_text_output(csv_file, scored):
     proc = run_cli("cutoff", csv_file, "--label", "label", "--score", "score")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert f"{len(y)} samples" in out
+    assert f"samples     {len(y)} from" in out
     assert "objective   balanced (lower is better)" in out
     assert f"cutoff      {expected.threshold:.6g}" in out
-    for word in ("accuracy", "MCC", "sensitivity (Sn)", "specificity (Sp)"):
+    for word in ("accuracy", "MCC", "sensitivity", "specificity", "NPV"):
         assert word in out
-    assert "predicted 1" in out and "actual 0" in out
+    assert "pred 1" in out and "true 0" in out
     assert proc.stderr == ""
 
 
@@ -188,12 +188,22 @@ def test_cutoff_reads_stdin_tabs_and_string_labels(scored):
     assert out["threshold"] == pytest.approx(expected.threshold)
 
 
-def test_cutoff_pos_label_picks_the_other_class(cutoff_json, csv_file, scored):
+def test_cutoff_pos_label_picks_the_other_class(cli, csv_file, scored):
     y, score, _ = scored
-    out = cutoff_json(csv_file, "--pos-label", "0")
-    expected = find_threshold(y, score, pos_label=0)
+    proc = cli(
+        *("cutoff", csv_file, "--label", "label", "--score", "score"),
+        *("--pos-label", "0", "--json"),
+    )
+    assert proc.returncode == 0
+    out = json.loads(proc.stdout)
+    with pytest.warns(UserWarning, match="ranks pos_label=0 below"):
+        expected = find_threshold(y, score, pos_label=0)
     assert out["pos_label"] == 0
     assert out["threshold"] == pytest.approx(expected.threshold)
+    # the library's warning (these scores rank class 1 high) is one line on stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("sklearn-balanced cutoff: warning: y_score ranks")
 
 
 def test_cutoff_numeric_labels_are_not_sorted_as_text(cli, tmp_path):
