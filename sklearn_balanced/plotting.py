@@ -23,10 +23,9 @@ from sklearn_balanced._response import positive_response
 from sklearn_balanced._validation import (
     check_binary_target,
     check_sample_weight,
-    check_scores,
 )
 from sklearn_balanced.diagnostics import check_bootstrap_params
-from sklearn_balanced.engine import checked_counts, select_cutoff
+from sklearn_balanced.engine import checked_counts, select_cutoff, validate_inputs
 from sklearn_balanced.objectives import get_objective, sensitivity, specificity
 
 __all__ = ["RocDisplay", "ScoreDistributionDisplay", "ThresholdDisplay"]
@@ -50,12 +49,7 @@ def _axes(ax):
 
 
 def _checked(y_true, y_score, sample_weight, pos_label):
-    is_pos, _, pos = check_binary_target(
-        y_true, pos_label=pos_label, input_name="y_true"
-    )
-    score = check_scores(y_score, is_pos.shape[0])
-    weight = check_sample_weight(sample_weight, is_pos.shape[0])
-    return is_pos, score, weight, pos
+    return validate_inputs(y_true, y_score, sample_weight, pos_label)
 
 
 def _estimator_data(estimator, X, y, sample_weight):
@@ -64,7 +58,7 @@ def _estimator_data(estimator, X, y, sample_weight):
     With ``X`` and ``y``: the estimator's scores on them (no folds). Without:
     the pooled out-of-fold scores kept by ``store_cv_results=True``.
     """
-    check_is_fitted(estimator, "threshold_")
+    check_is_fitted(estimator, "pos_label_")
     if X is None and y is None:
         data = getattr(estimator, "_oof_data", None)
         if data is None:
@@ -536,12 +530,21 @@ class ScoreDistributionDisplay:
         Legend labels of the negative and the positive class.
     sample_weight : ndarray or None
     bins : int or sequence, default=30
+    lower_threshold : float or None, default=None
+        With a gray zone (:class:`~sklearn_balanced.GrayZoneClassifier`): the
+        lower cutoff; ``threshold`` is then the upper one and the span between
+        them (where the classifier abstains) is shaded.
 
     Attributes
     ----------
     negative_hist_, positive_hist_ : tuple
         What ``Axes.hist`` returned for each class ``(counts, edges, patches)``.
     threshold_line_ : matplotlib Line2D
+        The cutoff (the upper cutoff with a gray zone); None when infinite.
+    lower_line_ : matplotlib Line2D or None
+        The lower cutoff of a gray zone, when finite.
+    gray_zone_ : matplotlib Polygon or None
+        The shaded gray zone, when it is not empty.
     ax_ : matplotlib Axes
     figure_ : matplotlib Figure
 
@@ -558,7 +561,15 @@ class ScoreDistributionDisplay:
     """
 
     def __init__(
-        self, *, scores, is_pos, threshold, labels, sample_weight=None, bins=30
+        self,
+        *,
+        scores,
+        is_pos,
+        threshold,
+        labels,
+        sample_weight=None,
+        bins=30,
+        lower_threshold=None,
     ):
         self.scores = scores
         self.is_pos = is_pos
@@ -566,6 +577,7 @@ class ScoreDistributionDisplay:
         self.labels = labels
         self.sample_weight = sample_weight
         self.bins = bins
+        self.lower_threshold = lower_threshold
 
     def plot(self, ax=None):
         """Draw on ``ax`` (a new figure when None); return the display.
@@ -597,9 +609,24 @@ class ScoreDistributionDisplay:
                 )
             )
         self.negative_hist_, self.positive_hist_ = hists
-        self.threshold_line_ = ax.axvline(
-            self.threshold, color="k", ls="--", label=f"cutoff {self.threshold:.4g}"
-        )
+        upper, lower = self.threshold, self.lower_threshold
+        name = "cutoff" if lower is None else "upper cutoff"
+        self.threshold_line_ = self.lower_line_ = self.gray_zone_ = None
+        if np.isfinite(upper):
+            self.threshold_line_ = ax.axvline(
+                upper, color="k", ls="--", label=f"{name} {upper:.4g}"
+            )
+        if lower is not None:
+            if np.isfinite(lower):
+                self.lower_line_ = ax.axvline(
+                    lower, color="k", ls=":", label=f"lower cutoff {lower:.4g}"
+                )
+            if lower < upper:
+                lo, hi = ax.get_xlim()
+                self.gray_zone_ = ax.axvspan(
+                    max(lower, lo), min(upper, hi), color="0.6", alpha=0.3,
+                    label="gray zone (abstain)",
+                )  # fmt: skip
         ax.set_xlabel("score")
         ax.set_ylabel("count" if w is None else "weight")
         ax.legend(loc="best", fontsize="small")
@@ -616,6 +643,7 @@ class ScoreDistributionDisplay:
         sample_weight=None,
         pos_label=None,
         bins=30,
+        lower_threshold=None,
         ax=None,
     ):
         """Histograms of scores you already have, with ``threshold``.
@@ -625,9 +653,13 @@ class ScoreDistributionDisplay:
         y_true : array-like of shape (n_samples,)
         y_score : array-like of shape (n_samples,)
         threshold : float
+            The cutoff; the upper cutoff when ``lower_threshold`` is given.
         sample_weight : array-like of shape (n_samples,), default=None
         pos_label : object, default=None
         bins : int or sequence, default=30
+        lower_threshold : float, default=None
+            The lower cutoff of a gray zone (e.g. from
+            :func:`~sklearn_balanced.find_gray_zone`).
         ax : matplotlib Axes, default=None
 
         Returns
@@ -643,6 +675,7 @@ class ScoreDistributionDisplay:
             labels=(f"{neg} (negative)", f"{pos} (positive)"),
             sample_weight=weight,
             bins=bins,
+            lower_threshold=None if lower_threshold is None else float(lower_threshold),
         ).plot(ax=ax)
 
     @classmethod
@@ -652,11 +685,13 @@ class ScoreDistributionDisplay:
         """Histograms of a fitted BalancedThresholdClassifier's scores.
 
         Without ``X`` and ``y``: its pooled out-of-fold scores
-        (``store_cv_results=True``); with them: its scores on them.
+        (``store_cv_results=True``); with them: its scores on them. A fitted
+        :class:`~sklearn_balanced.GrayZoneClassifier` (``X`` and ``y``
+        required) shows both cutoffs and the gray zone between them.
 
         Parameters
         ----------
-        estimator : BalancedThresholdClassifier
+        estimator : BalancedThresholdClassifier or GrayZoneClassifier
         X, y : array-like, default=None
         sample_weight : array-like, default=None
         bins : int or sequence, default=30
@@ -669,13 +704,17 @@ class ScoreDistributionDisplay:
         response, is_pos, weight, _ = _estimator_data(estimator, X, y, sample_weight)
         pos = estimator.pos_label_
         neg = _other_label(estimator.classes_, pos)
+        gray = hasattr(estimator, "upper_threshold_")
         return cls(
             scores=response,
             is_pos=is_pos,
-            threshold=float(estimator.threshold_),
+            threshold=float(
+                estimator.upper_threshold_ if gray else estimator.threshold_
+            ),
             labels=(f"{neg} (negative)", f"{pos} (positive)"),
             sample_weight=weight,
             bins=bins,
+            lower_threshold=float(estimator.lower_threshold_) if gray else None,
         ).plot(ax=ax)
 
 

@@ -194,6 +194,47 @@ def test_score_distribution_from_estimator_uses_labels():
     assert d.threshold_line_.get_xdata()[0] == clf.threshold_
 
 
+def test_score_distribution_gray_zone_from_predictions():
+    from sklearn_balanced import find_gray_zone
+
+    y, s = _data()
+    zone = find_gray_zone(y, s, min_sensitivity=0.9, min_specificity=0.9)
+    assert zone.lower_threshold < zone.upper_threshold  # a real gray zone
+    d = ScoreDistributionDisplay.from_predictions(
+        y, s, threshold=zone.upper_threshold, lower_threshold=zone.lower_threshold
+    )
+    assert d.threshold_line_.get_xdata()[0] == zone.upper_threshold
+    assert d.lower_line_.get_xdata()[0] == zone.lower_threshold
+    assert _span_x(d.gray_zone_) == pytest.approx(
+        (zone.lower_threshold, zone.upper_threshold)
+    )
+    labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    assert "gray zone (abstain)" in labels
+
+
+def test_score_distribution_gray_zone_from_estimator():
+    from sklearn_balanced import GrayZoneClassifier
+
+    X, y = make_classification(n_samples=400, flip_y=0.1, random_state=0)
+    clf = GrayZoneClassifier(
+        LogisticRegression(), min_sensitivity=0.9, min_specificity=0.9
+    ).fit(X, y)
+    d = ScoreDistributionDisplay.from_estimator(clf, X, y)
+    assert d.lower_threshold == clf.lower_threshold_
+    assert d.threshold == clf.upper_threshold_
+    assert d.positive_hist_[0].sum() == (y == 1).sum()
+    assert clf.abstention_rate_ > 0.1  # noisy labels: a wide gray zone
+    assert _span_x(d.gray_zone_) == pytest.approx(
+        (clf.lower_threshold_, clf.upper_threshold_)
+    )
+
+
+def test_score_distribution_without_gray_zone_draws_no_span():
+    y, s = _data()
+    d = ScoreDistributionDisplay.from_predictions(y, s, threshold=0.5)
+    assert d.gray_zone_ is None and d.lower_line_ is None
+
+
 def test_importing_the_package_does_not_import_matplotlib():
     import subprocess
     import sys
