@@ -1,7 +1,7 @@
 """
-=================================================================
+==================================================================
 A two-hidden-layer MLP on peptides: Sn/Sp at 0.5 vs learned cutoff
-=================================================================
+==================================================================
 
 Antimicrobial peptides (AMPs) are rare among random peptides. We train a
 two-hidden-layer MLP (:class:`~sklearn_balanced.neural.MLPBinaryClassifier`) on
