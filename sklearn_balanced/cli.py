@@ -238,6 +238,11 @@ def _objective_from_args(args: argparse.Namespace):
         return Cost(fp=args.cost_fp, fn=args.cost_fn)
     if args.objective == "cost":
         raise UsageError("--objective cost needs --cost-fp X --cost-fn Y.")
+    if args.min_sensitivity is not None and args.min_specificity is not None:
+        raise UsageError(
+            "--min-sensitivity and --min-specificity together need --gray-zone; "
+            "a single cutoff takes one constraint."
+        )
     if constraint:
         if args.objective is not None:
             raise UsageError(
@@ -292,11 +297,12 @@ def report_at(
     their total ``n`` and the metrics (for JSON and tables), and the
     :class:`~sklearn_balanced.metrics.BinaryReport` itself (for printing).
     """
+    from sklearn_balanced.engine import at_or_above
     from sklearn_balanced.metrics import binary_report
 
     labels = np.unique(y_true)
     neg = labels[0] if labels[1] == pos_label else labels[1]
-    y_pred = np.where(np.asarray(y_score) >= threshold, pos_label, neg)
+    y_pred = np.where(at_or_above(y_score, threshold), pos_label, neg)
     report = binary_report(
         y_true, y_pred, pos_label=pos_label, sample_weight=sample_weight
     )
@@ -385,18 +391,32 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     p.add_argument(
         "--cost-fn", type=float, metavar="Y", help="cost of a false negative"
     )
-    group = p.add_mutually_exclusive_group()
-    group.add_argument(
+    p.add_argument(
         "--min-sensitivity",
         type=float,
         metavar="X",
-        help="maximise specificity subject to sensitivity >= X",
+        help="maximise specificity subject to sensitivity >= X (with --gray-zone: "
+        "the sensitivity target on decided cases, default 0.95)",
     )
-    group.add_argument(
+    p.add_argument(
         "--min-specificity",
         type=float,
         metavar="X",
-        help="maximise sensitivity subject to specificity >= X",
+        help="maximise sensitivity subject to specificity >= X (with --gray-zone: "
+        "the specificity target on decided cases, default 0.95)",
+    )
+    p.add_argument(
+        "--gray-zone",
+        action="store_true",
+        help="two cutoffs instead of one: the smallest gray zone (abstain between "
+        "them) whose decided cases meet --min-sensitivity and --min-specificity",
+    )
+    p.add_argument(
+        "--max-abstention",
+        type=float,
+        metavar="R",
+        help="with --gray-zone: abstain on at most this share of cases and "
+        "maximise min(Sn, Sp) on the decided ones",
     )
     p.add_argument(
         "--pos-label",
@@ -465,6 +485,10 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
     """Compute everything the ``cutoff`` command prints, as a dict."""
     from sklearn_balanced import find_threshold
 
+    if args.gray_zone:
+        return gray_zone_payload(args, data)
+    if args.max_abstention is not None:
+        raise UsageError("--max-abstention goes with --gray-zone.")
     objective = _objective_from_args(args)
     result = find_threshold(
         data.labels,
@@ -474,16 +498,8 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
         pos_label=data.pos_label,
     )
     pos = result.pos_label
-    neg = next(c.item() for c in np.unique(data.labels) if c.item() != pos)
-    is_pos = data.labels == pos
     payload: dict[str, Any] = {
-        "file": data.source,
-        "n_samples": int(data.labels.shape[0]),
-        "pos_label": pos,
-        "neg_label": neg,
-        "n_pos": int(is_pos.sum()),
-        "n_neg": int((~is_pos).sum()),
-        "weighted": data.weights is not None,
+        **_labels_payload(data, pos),
         "objective": {
             "name": objective.name,
             "label": _objective_label(objective),
@@ -504,6 +520,167 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
         _plot(args, data, objective, pos)
         payload["plot"] = args.plot
     return payload
+
+
+def _labels_payload(data: CutoffInput, pos: Any) -> dict[str, Any]:
+    neg = next(c.item() for c in np.unique(data.labels) if c.item() != pos)
+    is_pos = data.labels == pos
+    return {
+        "file": data.source,
+        "n_samples": int(data.labels.shape[0]),
+        "pos_label": pos,
+        "neg_label": neg,
+        "n_pos": int(is_pos.sum()),
+        "n_neg": int((~is_pos).sum()),
+        "weighted": data.weights is not None,
+    }
+
+
+def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any]:
+    """``cutoff --gray-zone``: two cutoffs from :func:`find_gray_zone` and the
+    report on the decided cases."""
+    from sklearn_balanced import find_gray_zone
+    from sklearn_balanced.engine import at_or_above
+    from sklearn_balanced.metrics import binary_report
+
+    conflicting = [
+        name
+        for name, value in (
+            ("--objective", args.objective),
+            ("--cost-fp", args.cost_fp),
+            ("--cost-fn", args.cost_fn),
+            ("--bootstrap", args.bootstrap),
+        )
+        if value is not None
+    ]
+    if conflicting:
+        raise UsageError(
+            f"--gray-zone does not take {', '.join(conflicting)}: it meets the "
+            "--min-sensitivity/--min-specificity targets with the smallest gray zone."
+        )
+    targets = {
+        "min_sensitivity": 0.95
+        if args.min_sensitivity is None
+        else args.min_sensitivity,
+        "min_specificity": 0.95
+        if args.min_specificity is None
+        else args.min_specificity,
+    }
+    zone = find_gray_zone(
+        data.labels,
+        data.scores,
+        **targets,
+        max_abstention=args.max_abstention,
+        sample_weight=data.weights,
+        pos_label=data.pos_label,
+    )
+    pos = zone.pos_label
+    payload = _labels_payload(data, pos)
+    payload["gray_zone"] = {
+        **targets,
+        "max_abstention": args.max_abstention,
+        "lower_threshold": zone.lower_threshold,
+        "upper_threshold": zone.upper_threshold,
+        "abstention_rate": zone.abstention_rate,
+        "sensitivity": zone.sensitivity,
+        "specificity": zone.specificity,
+        "tp": zone.tp,
+        "fp": zone.fp,
+        "tn": zone.tn,
+        "fn": zone.fn,
+        "abstained_pos": zone.abstained_pos,
+        "abstained_neg": zone.abstained_neg,
+    }
+    decided = at_or_above(data.scores, zone.upper_threshold) | ~at_or_above(
+        data.scores, zone.lower_threshold
+    )
+    if decided.any() and np.unique(data.labels[decided]).shape[0] == 2:
+        y_pred = np.where(
+            at_or_above(data.scores[decided], zone.upper_threshold),
+            pos,
+            payload["neg_label"],
+        )
+        report = binary_report(
+            data.labels[decided],
+            y_pred,
+            pos_label=pos,
+            sample_weight=None if data.weights is None else data.weights[decided],
+        )
+        payload["report_text"] = str(report)
+    else:
+        payload["report_text"] = "(the decided cases hold a single class)"
+    if args.plot:
+        _plot_gray_zone(args, data, zone)
+        payload["plot"] = args.plot
+    return payload
+
+
+def format_gray_zone(payload: dict[str, Any]) -> str:
+    """The text output of ``cutoff --gray-zone``."""
+    pos, neg = payload["pos_label"], payload["neg_label"]
+    g = payload["gray_zone"]
+    weighted = ", weighted" if payload["weighted"] else ""
+    lines = [
+        f"samples     {payload['n_samples']}{weighted} from {payload['file']}: "
+        f"positive label {pos!r} ({payload['n_pos']}), negative {neg!r} "
+        f"({payload['n_neg']})",
+        f"targets     sensitivity >= {g['min_sensitivity']:g} and specificity >= "
+        f"{g['min_specificity']:g} on decided cases"
+        + (
+            ""
+            if g["max_abstention"] is None
+            else f", abstention <= {g['max_abstention']:g}"
+        ),
+        f"upper       {_fmt(g['upper_threshold'], 6)}   (predict {pos} where "
+        "score >= upper)",
+        f"lower       {_fmt(g['lower_threshold'], 6)}   (predict {neg} where "
+        "score < lower)",
+        f"abstain     {g['abstention_rate']:.1%} of cases in between "
+        f"({_count(g['abstained_pos'])} positive, {_count(g['abstained_neg'])} "
+        "negative)",
+        f"decided     sensitivity {_fmt(g['sensitivity'])}, specificity "
+        f"{_fmt(g['specificity'])}",
+        "",
+        "on the decided cases:",
+        payload["report_text"],
+    ]
+    if payload.get("plot"):
+        lines += ["", f"plot saved to {payload['plot']}"]
+    return "\n".join(lines)
+
+
+def _plot_gray_zone(args, data: CutoffInput, zone) -> None:
+    ScoreDistributionDisplay = _plotting().ScoreDistributionDisplay
+    display = ScoreDistributionDisplay.from_predictions(
+        data.labels,
+        data.scores,
+        threshold=zone.upper_threshold,
+        lower_threshold=zone.lower_threshold,
+        sample_weight=data.weights,
+        pos_label=zone.pos_label,
+    )
+    _save(display, args.plot)
+
+
+def _plotting():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from sklearn_balanced import plotting
+    except ImportError as exc:
+        raise UsageError(
+            f"--plot needs matplotlib and sklearn_balanced.plotting ({exc}); "
+            "install the plot extra: pip install 'sklearn-balanced[plot]'."
+        ) from None
+    return plotting
+
+
+def _save(display, path: str) -> None:
+    try:
+        display.figure_.savefig(path, dpi=120, bbox_inches="tight")
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--plot {path}: cannot save the figure ({exc}).") from None
 
 
 def _bootstrap(args, data: CutoffInput, objective, pos) -> dict[str, Any]:
@@ -533,17 +710,7 @@ def _bootstrap(args, data: CutoffInput, objective, pos) -> dict[str, Any]:
 
 
 def _plot(args, data: CutoffInput, objective, pos) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from sklearn_balanced.plotting import ThresholdDisplay
-    except ImportError as exc:
-        raise UsageError(
-            f"--plot needs matplotlib and sklearn_balanced.plotting ({exc}); "
-            "install the plot extra: pip install 'sklearn-balanced[plot]'."
-        ) from None
-    display = ThresholdDisplay.from_predictions(
+    display = _plotting().ThresholdDisplay.from_predictions(
         data.labels,
         data.scores,
         objective=objective,
@@ -552,12 +719,7 @@ def _plot(args, data: CutoffInput, objective, pos) -> None:
         sample_weight=data.weights,
         pos_label=pos,
     )
-    try:
-        display.figure_.savefig(args.plot, dpi=120, bbox_inches="tight")
-    except (OSError, ValueError) as exc:
-        raise UsageError(
-            f"--plot {args.plot}: cannot save the figure ({exc})."
-        ) from None
+    _save(display, args.plot)
 
 
 def format_cutoff(payload: dict[str, Any]) -> str:
@@ -608,6 +770,8 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         payload = {k: v for k, v in payload.items() if k != "report_text"}
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
+    elif args.gray_zone:
+        out.write(format_gray_zone(payload) + "\n")
     else:
         out.write(format_cutoff(payload) + "\n")
     return 0

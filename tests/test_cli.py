@@ -270,6 +270,53 @@ def test_cutoff_plot_writes_a_png(cli, csv_file, tmp_path):
     assert_usage_error(bad, "--plot", "cannot save the figure")
 
 
+def test_cutoff_gray_zone_matches_find_gray_zone(cli, cutoff_json, csv_file, scored):
+    from sklearn_balanced import find_gray_zone
+
+    y, score, _ = scored
+    expected = find_gray_zone(y, score, min_sensitivity=0.9, min_specificity=0.85)
+    out = cutoff_json(
+        csv_file, "--gray-zone", "--min-sensitivity", "0.9", "--min-specificity", "0.85"
+    )
+    g = out["gray_zone"]
+    assert g["lower_threshold"] == pytest.approx(expected.lower_threshold)
+    assert g["upper_threshold"] == pytest.approx(expected.upper_threshold)
+    assert g["abstention_rate"] == pytest.approx(expected.abstention_rate)
+    assert g["abstention_rate"] > 0  # these scores need a gray zone for the targets
+    assert (g["tp"], g["fp"], g["tn"], g["fn"]) == (
+        expected.tp,
+        expected.fp,
+        expected.tn,
+        expected.fn,
+    )
+    assert g["sensitivity"] >= 0.9 and g["specificity"] >= 0.85
+    text = cli(
+        "cutoff", csv_file, "--label", "label", "--score", "score", "--gray-zone",
+        "--min-sensitivity", "0.9", "--min-specificity", "0.85",
+    ).stdout  # fmt: skip
+    assert f"abstain     {expected.abstention_rate:.1%} of cases in between" in text
+    assert f"upper       {expected.upper_threshold:.6g}" in text
+    # the report is on the decided cases only: its supports are theirs
+    assert "on the decided cases:" in text
+    rows = {
+        line.split()[1]: line.split()
+        for line in text.splitlines()
+        if line.startswith("true ")
+    }
+    assert int(rows["0"][-1]) == expected.tn + expected.fp
+    assert int(rows["1"][-1]) == expected.tp + expected.fn
+
+
+def test_cutoff_gray_zone_plot(cli, csv_file, tmp_path):
+    out = tmp_path / "zone.png"
+    proc = cli(
+        "cutoff", csv_file, "--label", "label", "--score", "score", "--gray-zone",
+        "--min-sensitivity", "0.9", "--min-specificity", "0.85", "--plot", out,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_version():
     proc = run_cli("--version")
     assert proc.returncode == 0
@@ -350,7 +397,25 @@ def test_error_bad_content_on_stdin():
         (("--objective", "nonsense"), ("invalid choice: 'nonsense'",)),
         (
             ("--min-sensitivity", "0.9", "--min-specificity", "0.9"),
-            ("not allowed with",),
+            ("together need --gray-zone",),
+        ),
+        (("--max-abstention", "0.1"), ("--max-abstention goes with --gray-zone",)),
+        (
+            ("--gray-zone", "--objective", "f1"),
+            ("--gray-zone does not take --objective",),
+        ),
+        (("--gray-zone", "--bootstrap", "10"), ("does not take --bootstrap",)),
+        (
+            (
+                "--gray-zone",
+                "--min-sensitivity",
+                "1",
+                "--min-specificity",
+                "1",
+                "--max-abstention",
+                "0",
+            ),
+            ("No pair of cutoffs reaches", "need an abstention rate of at least"),
         ),
         (("--bootstrap", "0"), ("--bootstrap must be a positive number",)),
         (("--weight", "label2"), ("--weight 'label2': no such column",)),
