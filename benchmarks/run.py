@@ -4,12 +4,13 @@ Run from the repository root::
 
     python benchmarks/run.py                      # full run (< 15 min on 2 cores)
     python benchmarks/run.py --quick              # smoke run (about a minute)
-    python benchmarks/run.py --out docs/performance-results.md
+    python benchmarks/run.py --out docs/performance.md   # update the docs page
     python benchmarks/run.py --sections 2,3       # a subset
 
 Prints every table and every target (met / MISSED) and exits with status 1
 when a target is missed. ``--out`` writes the tables, the machine, the
-versions and the date as Markdown.
+versions and the date as Markdown (between the ``benchmark-results`` markers
+when the file has them, so ``docs/performance.md`` keeps its text).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numpy as np
 import scipy
 import sklearn
 from _common import quiet_warnings
+from threadpoolctl import threadpool_limits
 
 import sklearn_balanced
 
@@ -79,12 +81,39 @@ def machine() -> list[str]:
     ]
 
 
+START, END = "<!-- benchmark-results:start -->", "<!-- benchmark-results:end -->"
+
+
+def write_report(path: Path, report: str) -> None:
+    """Write ``report`` to ``path``, between the result markers if it has them.
+
+    A page such as ``docs/performance.md`` keeps its explanations and gets its
+    results block replaced; any other path receives the report alone.
+    """
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        tail = rest.split(END, 1)[1]
+        text = f"{head}{START}\n{report}{END}{tail}"
+    else:
+        text = report
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, smoke run")
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     parser.add_argument(
         "--sections", default="1,2,3,4,5", help="comma-separated sections to run"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS/OpenMP threads of the timed code (default 1: stable timings "
+        "on a shared machine; 0 leaves the libraries' defaults)",
     )
     args = parser.parse_args(argv)
     quiet_warnings()
@@ -95,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     load_before = _load()
     sections = []
+    limits = threadpool_limits(args.threads) if args.threads > 0 else None
     for key in args.sections.split(","):
         module = SECTIONS[key.strip()]
         t0 = time.perf_counter()
@@ -102,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         sec = module.run(args.quick, log)
         log(f"   ({time.perf_counter() - t0:.0f} s)")
         sections.append(sec)
+    if limits is not None:
+        limits.restore_original_limits()
     total = time.perf_counter() - start
     checks = [c for s in sections for c in s.checks]
     missed = [c for c in checks if not c.passed]
@@ -113,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *machine(),
         f"- Load average (1/5/15 min) before: {load_before}, after: {_load()}",
+        "- BLAS/OpenMP threads: "
+        + (str(args.threads) if args.threads > 0 else "library defaults"),
         "",
     ]
     for sec in sections:
@@ -126,8 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines) + "\n"
     print("\n" + report)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report, encoding="utf-8")
+        write_report(args.out, report)
         log(f"wrote {args.out}")
     return 1 if missed else 0
 
