@@ -27,6 +27,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced._crossval import (
@@ -39,6 +40,7 @@ from sklearn_balanced._ensemble import FoldEnsemble
 from sklearn_balanced._response import positive_response, resolve_response_method
 
 __all__ = [
+    "DelegatingMixin",
     "ScoredFit",
     "estimator_has",
     "fit_scores",
@@ -58,6 +60,86 @@ def estimator_has(attr: str):
         return hasattr(self.estimator, attr)
 
     return check
+
+
+class DelegatingMixin:
+    """The wrapped estimator's scores, untouched, and the shared plumbing.
+
+    Mixed into the estimators that learn cutoffs (left of scikit-learn's
+    mixins): ``predict_proba``, ``predict_log_proba`` and ``decision_function``
+    delegate to ``estimator_`` and exist only when it has them; routing and
+    tags are those of :func:`metadata_router` and :func:`threshold_tags`.
+    """
+
+    def _positive_response(self, X):
+        """The positive-class score of ``estimator_`` used for predictions."""
+        check_is_fitted(self, "estimator_")
+        return positive_response(
+            self.estimator_, X, self.response_method_, self.pos_label_
+        )
+
+    @available_if(estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """The estimator's class probabilities, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """The estimator's log class probabilities, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, 2)
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(estimator_has("decision_function"))
+    def decision_function(self, X):
+        """The estimator's decision function, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.decision_function(X)
+
+    def get_metadata_routing(self):
+        """Get metadata routing of this object.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            ``sample_weight`` is consumed by the cutoff search itself; other
+            metadata goes to the estimator's ``fit`` and the splitter's
+            ``split``.
+        """
+        return metadata_router(self)
+
+    def __sklearn_tags__(self):
+        return threshold_tags(super().__sklearn_tags__(), self.estimator)
 
 
 def _is_prefit(cv: Any) -> bool:

@@ -9,8 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.utils import check_random_state, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import column_or_1d
 
 from sklearn_balanced._bootstrap import (
     FOLD_TOLERANCE,
@@ -19,12 +18,9 @@ from sklearn_balanced._bootstrap import (
     threshold_spread,
 )
 from sklearn_balanced._fitting import (
-    estimator_has,
+    DelegatingMixin,
     fit_scores,
-    metadata_router,
-    threshold_tags,
 )
-from sklearn_balanced._response import positive_response
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
 from sklearn_balanced.diagnostics import summarise
 from sklearn_balanced.engine import (
@@ -40,7 +36,9 @@ from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
 __all__ = ["BalancedThresholdClassifier"]
 
 
-class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class BalancedThresholdClassifier(
+    DelegatingMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Binary classifier whose decision cutoff is learned by cross-validation.
 
     The wrapped classifier's scores (``predict_proba`` or ``decision_function``)
@@ -372,12 +370,6 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
             self.threshold_ = result.bagged_threshold
             self.best_score_ = float(scores[counts.index_of(self.threshold_)])
 
-    def _response(self, X):
-        check_is_fitted(self, "threshold_")
-        return positive_response(
-            self.estimator_, X, self.response_method_, self.pos_label_
-        )
-
     def predict(self, X):
         """Predict ``pos_label_`` where the score is ``>= threshold_``.
 
@@ -391,72 +383,9 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         y_pred : ndarray of shape (n_samples,)
             Predicted labels, of the same type as ``classes_``.
         """
-        positive = at_or_above(self._response(X), self.threshold_)
+        positive = at_or_above(self._positive_response(X), self.threshold_)
         pos_index = int(np.flatnonzero(self.classes_ == self.pos_label_)[0])
         return self.classes_[np.where(positive, pos_index, 1 - pos_index)]
-
-    @available_if(estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """The estimator's class probabilities, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, 2)
-        """
-        check_is_fitted(self, "threshold_")
-        return self.estimator_.predict_proba(X)
-
-    @available_if(estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """The estimator's log class probabilities, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, 2)
-        """
-        check_is_fitted(self, "threshold_")
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(estimator_has("decision_function"))
-    def decision_function(self, X):
-        """The estimator's decision function, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self, "threshold_")
-        return self.estimator_.decision_function(X)
-
-    def get_metadata_routing(self):
-        """Get metadata routing of this object.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            ``sample_weight`` is consumed by the cutoff search itself; other
-            metadata goes to the estimator's ``fit`` and the splitter's
-            ``split``.
-        """
-        return metadata_router(self)
-
-    def __sklearn_tags__(self):
-        return threshold_tags(super().__sklearn_tags__(), self.estimator)
 
 
 def _counts(response, is_pos, weight):

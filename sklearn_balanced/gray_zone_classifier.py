@@ -8,16 +8,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.utils import indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import column_or_1d
 
 from sklearn_balanced._fitting import (
-    estimator_has,
+    DelegatingMixin,
     fit_scores,
-    metadata_router,
-    threshold_tags,
 )
-from sklearn_balanced._response import positive_response
 from sklearn_balanced._validation import (
     _plain,
     check_binary_target,
@@ -32,7 +28,9 @@ __all__ = ["GrayZoneClassifier"]
 ABSTAIN_STRING = "abstain"
 
 
-class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class GrayZoneClassifier(
+    DelegatingMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Binary classifier with a gray zone: two cutoffs learned by cross-validation.
 
     Cases scoring ``>= upper_threshold_`` are predicted positive, cases scoring
@@ -284,12 +282,6 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 setattr(self, name, getattr(fit.estimator, name))
         return self
 
-    def _response(self, X):
-        check_is_fitted(self, "upper_threshold_")
-        return positive_response(
-            self.estimator_, X, self.response_method_, self.pos_label_
-        )
-
     def decided_mask(self, X):
         """Where the classifier makes a call (outside the gray zone).
 
@@ -304,7 +296,7 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             ``True`` where the score is ``>= upper_threshold_`` or
             ``< lower_threshold_``.
         """
-        response = self._response(X)
+        response = self._positive_response(X)
         return at_or_above(response, self.upper_threshold_) | ~at_or_above(
             response, self.lower_threshold_
         )
@@ -325,7 +317,7 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             between. The dtype is that of ``classes_`` when it can hold the
             abstain label (promoted if needed), ``object`` otherwise.
         """
-        response = self._response(X)
+        response = self._positive_response(X)
         pos_index = int(np.flatnonzero(self.classes_ == self.pos_label_)[0])
         labels = _output_labels(
             self.classes_[1 - pos_index], self.classes_[pos_index], self.abstain_label_
@@ -336,69 +328,6 @@ class GrayZoneClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             np.where(at_or_above(response, self.lower_threshold_), 2, 0),
         )
         return labels[code]
-
-    @available_if(estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """The estimator's class probabilities, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, 2)
-        """
-        check_is_fitted(self, "upper_threshold_")
-        return self.estimator_.predict_proba(X)
-
-    @available_if(estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """The estimator's log class probabilities, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, 2)
-        """
-        check_is_fitted(self, "upper_threshold_")
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(estimator_has("decision_function"))
-    def decision_function(self, X):
-        """The estimator's decision function, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self, "upper_threshold_")
-        return self.estimator_.decision_function(X)
-
-    def get_metadata_routing(self):
-        """Get metadata routing of this object.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            As for :class:`BalancedThresholdClassifier`: ``sample_weight`` is
-            consumed by the search; other metadata goes to the estimator's
-            ``fit`` and the splitter's ``split``.
-        """
-        return metadata_router(self)
-
-    def __sklearn_tags__(self):
-        return threshold_tags(super().__sklearn_tags__(), self.estimator)
 
 
 def _resolve_abstain_label(abstain_label, classes):
