@@ -3,10 +3,15 @@
 The public API:
 
 - :class:`BalancedThresholdClassifier` wraps a classifier and learns its cutoff
-  by cross-validation for an objective.
-- :func:`find_threshold` and :func:`threshold_curve` work on scores you
-  already have.
-- :mod:`sklearn_balanced.objectives` holds the objectives.
+  by cross-validation for an objective; :class:`GrayZoneClassifier` learns two
+  cutoffs and abstains between them.
+- :func:`find_threshold`, :func:`threshold_curve`, :func:`bootstrap_threshold`
+  and :func:`find_gray_zone` work on scores you already have.
+- :mod:`sklearn_balanced.objectives` holds the objectives,
+  :mod:`sklearn_balanced.metrics` the reports and scorers,
+  :mod:`sklearn_balanced.plotting` the displays (matplotlib),
+  :mod:`sklearn_balanced.neural` the skorch/PyTorch tools (torch, skorch),
+  :mod:`sklearn_balanced.datasets` the shipped peptide data.
 """
 
 from sklearn_balanced.classifier import BalancedThresholdClassifier
