@@ -22,12 +22,7 @@ from sklearn_balanced._bootstrap import (
     percentile_interval,
     run_bootstrap,
 )
-from sklearn_balanced._validation import (
-    check_binary_target,
-    check_sample_weight,
-    check_scores,
-)
-from sklearn_balanced.engine import checked_counts, select_cutoff
+from sklearn_balanced.engine import checked_counts, select_cutoff, validate_inputs
 from sklearn_balanced.objectives import Objective, get_objective
 
 __all__ = ["FOLD_TOLERANCE", "BootstrapThreshold", "bootstrap_threshold"]
@@ -45,6 +40,10 @@ class BootstrapThreshold:
         The objective at ``threshold`` on all the data.
     bagged_threshold : float
         The median of the bootstrap optima (NaN ignored).
+    bagged_mean_threshold : float
+        The mean of the finite bootstrap optima: smoother than the median, the
+        lower-error bagged cutoff on continuous scores (see
+        :func:`sklearn_balanced._bootstrap.bagged_threshold`).
     ci : tuple of float
         The central ``confidence_level`` percentile interval of the bootstrap
         optima.
@@ -64,6 +63,7 @@ class BootstrapThreshold:
     threshold: float
     score: float
     bagged_threshold: float
+    bagged_mean_threshold: float
     ci: tuple[float, float]
     confidence_level: float
     thresholds: NDArray[np.float64]
@@ -103,8 +103,8 @@ def bootstrap_threshold(
     positives from the positives and as many negatives from the negatives as
     the data has (a *stratified* bootstrap: both classes are in every
     resample), and takes the exact optimum on it. The interval is the central
-    ``confidence_level`` share of these optima; the bagged cutoff is their
-    median, a lower-variance estimate for small samples.
+    ``confidence_level`` share of these optima; the bagged cutoffs are their
+    median and their mean, lower-variance estimates for small samples.
 
     Parameters
     ----------
@@ -128,7 +128,8 @@ def bootstrap_threshold(
     Returns
     -------
     result : BootstrapThreshold
-        ``threshold`` (argmax on all data), ``bagged_threshold``, ``ci``,
+        ``threshold`` (argmax on all data), ``bagged_threshold`` (median),
+        ``bagged_mean_threshold``, ``ci``,
         ``thresholds`` (every resample's optimum) and ``oob_scores``.
 
     See Also
@@ -152,9 +153,9 @@ def bootstrap_threshold(
     [0.4, 1.24]
     """
     check_bootstrap_params(n_bootstrap, confidence_level)
-    is_pos, _, _ = check_binary_target(y_true, pos_label=pos_label, input_name="y_true")
-    score = check_scores(y_score, is_pos.shape[0])
-    weight = check_sample_weight(sample_weight, is_pos.shape[0])
+    is_pos, score, weight, _ = validate_inputs(
+        y_true, y_score, sample_weight, pos_label
+    )
     obj = get_objective(objective)
     counts = checked_counts(is_pos, score, weight)
     index, scores = select_cutoff(counts, obj)
@@ -190,7 +191,8 @@ def summarise(
     return BootstrapThreshold(
         threshold=threshold,
         score=score,
-        bagged_threshold=bagged_threshold(thresholds),
+        bagged_threshold=bagged_threshold(thresholds, "median"),
+        bagged_mean_threshold=bagged_threshold(thresholds, "mean"),
         ci=percentile_interval(thresholds, confidence_level),
         confidence_level=confidence_level,
         thresholds=thresholds,

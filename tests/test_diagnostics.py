@@ -120,6 +120,7 @@ def test_estimator_bootstrap_is_bootstrap_threshold_on_the_pooled_oof_scores():
     assert clf.threshold_ci_ == ref.ci
     assert clf.threshold_ == clf.argmax_threshold_ == ref.threshold
     assert clf.bagged_threshold_ == ref.bagged_threshold
+    assert clf.bagged_mean_threshold_ == ref.bagged_mean_threshold
 
 
 @pytest.mark.filterwarnings("ignore:The folds disagree:UserWarning")
@@ -179,9 +180,37 @@ def test_bagged_without_bootstrap_is_an_error():
     X, y = make_classification(n_samples=50, random_state=0)
     clf = BalancedThresholdClassifier(_lr(), threshold_method="bagged")
     with pytest.raises(
-        ValueError, match=r'"bagged" .* needs n_bootstrap > 0; got n_bootstrap=0'
+        ValueError, match=r"'bagged' .* needs n_bootstrap > 0; got n_bootstrap=0"
     ):
         clf.fit(X, y)
+    with pytest.raises(ValueError, match=r"threshold_method='bagged_mean' takes"):
+        clf.set_params(threshold_method="bagged_mean").fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore:The folds disagree:UserWarning")
+def test_bagged_mean_method_is_the_mean_of_the_finite_optima():
+    X, y = make_classification(n_samples=200, weights=[0.7], flip_y=0.1, random_state=0)
+    kw = {"objective": "balanced", "n_bootstrap": 50, "random_state": 0}
+    clf = BalancedThresholdClassifier(_lr(), threshold_method="bagged_mean", **kw)
+    clf.fit(X, y)
+    finite = clf.bootstrap_thresholds_[np.isfinite(clf.bootstrap_thresholds_)]
+    assert clf.threshold_ == pytest.approx(finite.mean())
+    assert clf.bagged_mean_threshold_ == clf.threshold_
+    assert clf.bagged_threshold_ == np.median(clf.bootstrap_thresholds_)
+    assert clf.threshold_ci_[0] <= clf.threshold_ <= clf.threshold_ci_[1]
+
+
+def test_bagged_mean_leaves_out_infinite_optima():
+    from sklearn_balanced._bootstrap import bagged_threshold
+
+    t = np.array([0.2, 0.4, np.inf, np.nan, -np.inf, 0.6])
+    assert bagged_threshold(t, "mean") == pytest.approx(0.4)
+    assert bagged_threshold(t, "median") == 0.4  # -inf and inf count as extremes
+    assert np.isnan(bagged_threshold(np.array([np.inf, np.nan]), "mean"))
+    with pytest.raises(
+        ValueError, match="statistic must be 'median' or 'mean'; got 'mode'"
+    ):
+        bagged_threshold(t, "mode")
 
 
 @pytest.mark.parametrize(
