@@ -202,3 +202,32 @@ def test_input_errors():
         _mlp().initialize()
     with pytest.raises(AttributeError, match=r"not fitted yet"):
         _mlp().classes_  # noqa: B018
+
+
+def test_without_torch_the_package_imports_and_neural_says_how_to_install(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    # a 'torch' that cannot be imported stands in for a machine without the extra
+    fake = tmp_path / "torch"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ImportError('No module named torch')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    code = (
+        "import sklearn_balanced, sys\n"
+        "assert 'torch' not in sys.modules or sys.modules['torch'] is None\n"
+        "try:\n"
+        "    import sklearn_balanced.neural\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert 'pip install "sklearn-balanced[torch]"' in proc.stdout
