@@ -48,10 +48,6 @@ def _axes(ax):
     return ax, ax.figure
 
 
-def _checked(y_true, y_score, sample_weight, pos_label):
-    return validate_inputs(y_true, y_score, sample_weight, pos_label)
-
-
 def _estimator_data(estimator, X, y, sample_weight):
     """Scores, classes, weights and fold sizes of a fitted BalancedThresholdClassifier.
 
@@ -273,7 +269,9 @@ class ThresholdDisplay:
         -------
         display : ThresholdDisplay
         """
-        is_pos, score, weight, _ = _checked(y_true, y_score, sample_weight, pos_label)
+        is_pos, score, weight, _ = validate_inputs(
+            y_true, y_score, sample_weight, pos_label
+        )
         obj = get_objective(objective)
         counts, t, values, sn, sp = _curve(is_pos, score, weight, obj)
         if threshold is None:
@@ -493,7 +491,9 @@ class RocDisplay:
         -------
         display : RocDisplay
         """
-        is_pos, score, weight, _ = _checked(y_true, y_score, sample_weight, pos_label)
+        is_pos, score, weight, _ = validate_inputs(
+            y_true, y_score, sample_weight, pos_label
+        )
         return cls._from_data(is_pos, score, weight, threshold, ax)
 
     @classmethod
@@ -666,7 +666,9 @@ class ScoreDistributionDisplay:
         -------
         display : ScoreDistributionDisplay
         """
-        is_pos, score, weight, pos = _checked(y_true, y_score, sample_weight, pos_label)
+        is_pos, score, weight, pos = validate_inputs(
+            y_true, y_score, sample_weight, pos_label
+        )
         neg = _other_label(y_true, pos)
         return cls(
             scores=score,

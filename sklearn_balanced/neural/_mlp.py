@@ -20,6 +20,8 @@ from skorch import NeuralNetBinaryClassifier
 from skorch.dataset import ValidSplit
 from torch import nn
 
+from sklearn_balanced.engine import at_or_above
+
 __all__ = ["MLPBinaryClassifier", "MLPModule", "sigmoid_proba"]
 
 _ACTIVATIONS = {
@@ -459,7 +461,7 @@ class MLPBinaryClassifier(NeuralNetBinaryClassifier):
         y_pred : ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        positive = self.predict_proba(X)[:, 1] >= self.cutoff_
+        positive = at_or_above(self.predict_proba(X)[:, 1], self.cutoff_)
         return self.classes_[positive.astype(np.intp)]
 
     def __sklearn_tags__(self):
