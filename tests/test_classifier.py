@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import sklearn
+from _oracle import brute_force
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -59,22 +60,6 @@ def _oof(X, y, estimator, cv, method="predict_proba"):
     return np.concatenate(pooled_y), np.concatenate(pooled_s)
 
 
-def _brute_force_best(y, s, objective):
-    obj = get_objective(objective)
-    best = -np.inf
-    for cut in np.concatenate([[np.inf], np.unique(s)]):
-        p = s >= cut
-        counts = [
-            np.array([float(v)])
-            for v in ((p & y).sum(), (p & ~y).sum(), (~p & ~y).sum(), (~p & y).sum())
-        ]
-        value = obj.score(*counts)[0]
-        value = value if obj.greater_is_better else -value
-        if not np.isnan(value):
-            best = max(best, value)
-    return best
-
-
 @settings(max_examples=15, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
@@ -90,7 +75,8 @@ def test_estimator_is_exact_on_pooled_out_of_fold_scores(seed, objective):
         LogisticRegression(), objective=objective, cv=3
     ).fit(X, y)
     yy, s = _oof(X, y, LogisticRegression(), StratifiedKFold(3))
-    best = _brute_force_best(yy == 1, s, objective)
+    key, _, _ = brute_force(yy == 1, s, None, objective)
+    best = np.nanmax(key)
     obj = get_objective(objective)
     reported = clf.best_score_ if obj.greater_is_better else -clf.best_score_
     assert reported == pytest.approx(best, abs=1e-12)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _oracle import brute_force
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,26 +35,6 @@ ALL_OBJECTIVES = [
     RecallAtPrecision(0.6),
     lambda tp, fp, tn, fn: tp - 2 * fp,
 ]
-
-
-def brute_force(is_pos, score, weight, objective):
-    """Every prediction set ``score >= s`` (and the empty one), counted directly."""
-    obj = get_objective(objective)
-    w = np.ones_like(score, dtype=float) if weight is None else weight
-    # a zero weight counts as an absent sample: its score is no cutoff of its own
-    cuts = np.concatenate([[np.inf], np.unique(score[w > 0])[::-1]])
-    rows = []
-    for cut in cuts:
-        pred = score >= cut
-        tp = w[pred & is_pos].sum()
-        fp = w[pred & ~is_pos].sum()
-        tn = w[~pred & ~is_pos].sum()
-        fn = w[~pred & is_pos].sum()
-        rows.append((tp, fp, tn, fn))
-    tp, fp, tn, fn = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
-    values = obj.score(tp, fp, tn, fn)
-    key = values if obj.greater_is_better else -values
-    return key, (tp, fp, tn, fn), obj
 
 
 def direct_key(is_pos, score, weight, threshold, obj):

@@ -10,6 +10,7 @@ rank invariance.
 
 import numpy as np
 import pytest
+from _oracle import brute_force
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import make_classification
@@ -84,32 +85,11 @@ def scored(draw, weighted=True):
     return np.where(is_pos, "pos", "neg"), score, weight
 
 
-def _brute(y, score, weight, objective):
-    """The objective at every prediction set ``score >= c``, counted one by one."""
-    obj = get_objective(objective)
-    w = np.ones(score.shape) if weight is None else weight
-    pos = y == "pos"
-    rows = []
-    for cut in np.concatenate([[np.inf], np.unique(score)[::-1]]):
-        pred = score >= cut
-        rows.append(
-            [
-                w[pred & pos].sum(),
-                w[pred & ~pos].sum(),
-                w[~pred & ~pos].sum(),
-                w[~pred & pos].sum(),
-            ]
-        )
-    counts = np.array(rows).T
-    values = obj.score(*counts)
-    return values if obj.greater_is_better else -values, obj
-
-
 @SETTINGS
 @given(data=scored(), which=st.integers(0, len(OBJECTIVE_LIST) - 1))
 def test_public_optimum_equals_brute_force(data, which):
     y, score, weight = data
-    key, obj = _brute(y, score, weight, OBJECTIVE_LIST[which])
+    key, _, obj = brute_force(y == "pos", score, weight, OBJECTIVE_LIST[which])
     if np.isnan(key).all():
         with pytest.raises(ValueError, match=r"No cutoff reaches|NaN|undefined"):
             find_threshold(
