@@ -36,6 +36,7 @@ __all__ = [
     "BootstrapRun",
     "bagged_threshold",
     "fold_agreement",
+    "mean_is_defined",
     "percentile_interval",
     "quantile",
     "run_bootstrap",
@@ -240,6 +241,37 @@ def percentile_interval(
     return float(lo), float(hi)
 
 
+def mean_is_defined(thresholds: NDArray[np.float64]) -> bool:
+    """Whether the mean of the non-NaN bootstrap optima is a cutoff.
+
+    True when they are all finite, or all the same infinity (all ``+inf``:
+    predict negative everywhere; all ``-inf``: positive everywhere). False when
+    finite and infinite optima mix, or ``+inf`` and ``-inf`` do, or none is a
+    number: there the mean is infinite, NaN or meaningless, and
+    :func:`bagged_threshold` takes the median instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._bootstrap import mean_is_defined
+    >>> mean_is_defined(np.array([0.2, 0.4, np.nan])), mean_is_defined(np.array([np.inf, 0.4]))
+    (True, False)
+    """
+    t = thresholds[~np.isnan(thresholds)]
+    if t.size == 0:
+        return False
+    return bool(np.isfinite(t).all() or (t == t[0]).all())
+
+
+def _finite_mean(values: NDArray[np.float64]) -> float:
+    """Mean of finite values, without overflow for values near the float64 limit."""
+    mean = float(values.mean())
+    if not np.isfinite(mean):  # the sum overflowed: scale into [-1, 1] first
+        scale = float(np.abs(values).max())
+        mean = scale * float((values / scale).mean())
+    return mean
+
+
 def bagged_threshold(
     thresholds: NDArray[np.float64], statistic: str = "median"
 ) -> float:
@@ -249,15 +281,33 @@ def bagged_threshold(
     whose optimum is ``+inf`` or ``-inf`` (predict one class everywhere)
     counts as an extreme value, not as a number. But it is one of the data's
     own midpoints or between two of them, so it cannot smooth below the
-    spacing of the scores. ``"mean"`` averages the finite optima (infinite ones
-    are left out; NaN if none is finite), which smooths further and has the
-    lower error on continuous scores (benchmarks: 0.65x the RMSE of the
-    empirical optimum at n = 100 versus 0.84x for the median, as cutpointr's
-    ``maximize_boot_metric``, whose default is the mean).
+    spacing of the scores. ``"mean"`` averages the optima (NaN ignored), which
+    smooths further and has the lower error on continuous scores (benchmarks:
+    0.65x the RMSE of the empirical optimum at n = 100 versus 0.84x for the
+    median, as cutpointr's ``maximize_boot_metric``, whose default is the
+    mean).
+
+    The mean of infinite optima: all ``+inf`` gives ``+inf`` and all ``-inf``
+    gives ``-inf`` (every resample predicts one class). When they mix with
+    finite optima or with each other (see :func:`mean_is_defined`), the mean is
+    infinite or undefined, and the median is returned instead; leaving the
+    infinite optima out would let a minority of resamples decide against all
+    the others. The result is never NaN unless every optimum is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._bootstrap import bagged_threshold
+    >>> bagged_threshold(np.array([0.2, 0.4, 0.9]), "mean")
+    0.5
+    >>> bagged_threshold(np.array([-np.inf, -np.inf, np.nan]), "mean")
+    -inf
+    >>> bagged_threshold(np.array([0.2, 0.4, np.inf]), "mean")  # the median
+    0.4
     """
-    if statistic == "median":
-        return float(quantile(thresholds, 0.5))
-    if statistic != "mean":
+    if statistic not in ("median", "mean"):
         raise ValueError(f"statistic must be 'median' or 'mean'; got {statistic!r}.")
-    finite = thresholds[np.isfinite(thresholds)]
-    return float(finite.mean()) if finite.size else float("nan")
+    if statistic == "mean" and mean_is_defined(thresholds):
+        t = thresholds[~np.isnan(thresholds)]
+        return float(t[0]) if np.isinf(t[0]) else _finite_mean(t)
+    return float(quantile(thresholds, 0.5))

@@ -34,7 +34,6 @@ from sklearn_balanced._crossval import (
     check_fold_classes,
     cross_val_response,
     make_splits,
-    make_splitter,
 )
 from sklearn_balanced._ensemble import FoldEnsemble
 from sklearn_balanced._response import positive_response, resolve_response_method
@@ -42,9 +41,11 @@ from sklearn_balanced._response import positive_response, resolve_response_metho
 __all__ = [
     "DelegatingMixin",
     "ScoredFit",
+    "check_cutoffs",
     "estimator_has",
     "fit_scores",
     "metadata_router",
+    "reset_fitted_state",
     "route_fit_params",
     "sample_weight_param",
     "threshold_tags",
@@ -243,11 +244,63 @@ def metadata_router(owner: Any) -> MetadataRouter:
         )
     )
     if not _is_prefit(owner.cv):
+        # ``cv`` unchanged, as scikit-learn's TunedThresholdClassifierCV: turning
+        # it into a splitter here would consume a generator of splits before
+        # ``fit`` (an int or a float has no routing of its own either way).
         router.add(
-            splitter=make_splitter(owner.cv, random_state=owner.random_state),
+            splitter=owner.cv,
             method_mapping=MethodMapping().add(caller="fit", callee="split"),
         )
     return router
+
+
+def reset_fitted_state(owner: Any) -> None:
+    """Start a fit from a clean slate: delete everything an earlier fit set.
+
+    Every instance attribute whose name ends in ``_`` (and does not start with
+    ``__``) is fitted state by scikit-learn's convention — public (``threshold_``,
+    ``cv_results_``, ``feature_names_in_``) or private (``_oof_data_``) — and is
+    deleted, so that no attribute of an earlier fit with other parameters or
+    data survives a refit. Parameters never end in ``_``.
+    """
+    params = owner.get_params(deep=False)
+    for name in list(vars(owner)):
+        if name.endswith("_") and not name.startswith("__") and name not in params:
+            delattr(owner, name)
+
+
+def check_cutoffs(
+    owner: Any, cutoffs: tuple[str, ...], scores: tuple[str, ...] = ()
+) -> None:
+    """The end-of-fit invariant of the estimators that learn cutoffs.
+
+    Every cutoff attribute must be a number or ``±inf``, never NaN (``score >=
+    nan`` is false everywhere: NaN would predict one class silently), and every
+    score attribute named in ``scores`` (the objective at a cutoff that was
+    chosen for it) must not be NaN. A violation is a bug of this library, not of
+    the data: RuntimeError.
+    """
+    name = type(owner).__name__
+    for attr in cutoffs:
+        value = getattr(owner, attr)
+        if not isinstance(value, float | int | np.floating | np.integer) or np.isnan(
+            value
+        ):
+            raise RuntimeError(
+                f"Bug in sklearn_balanced: {name}.fit produced {attr}={value!r}; a "
+                "cutoff must be a number or +/-inf, never NaN (every score would "
+                "compare False against it). Please report this with the data and "
+                "parameters that produced it."
+            )
+    for attr in scores:
+        value = getattr(owner, attr)
+        if value is None or np.isnan(value):
+            raise RuntimeError(
+                f"Bug in sklearn_balanced: {name}.fit produced {attr}={value!r} at a "
+                "cutoff chosen for its objective; the objective must be defined "
+                "there. Please report this with the data and parameters that "
+                "produced it."
+            )
 
 
 def threshold_tags(tags: Any, estimator: Any) -> Any:

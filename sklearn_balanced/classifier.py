@@ -6,20 +6,28 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+)
 from sklearn.utils import check_random_state, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from sklearn_balanced._bootstrap import (
     FOLD_TOLERANCE,
     fold_agreement,
+    mean_is_defined,
     run_bootstrap,
     threshold_spread,
 )
 from sklearn_balanced._fitting import (
     DelegatingMixin,
+    check_cutoffs,
     fit_scores,
+    reset_fitted_state,
 )
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
 from sklearn_balanced.diagnostics import summarise
@@ -104,9 +112,13 @@ class BalancedThresholdClassifier(
         out-of-fold scores. ``"bagged"``: ``threshold_`` is the median of the
         ``n_bootstrap`` bootstrap optima, a lower-variance cutoff for small
         samples, robust to resamples whose optimum is infinite.
-        ``"bagged_mean"``: their mean (finite optima only), smoother still and
-        the lowest-error choice on continuous scores in the benchmarks. Both
-        need ``n_bootstrap > 0``.
+        ``"bagged_mean"``: their mean, smoother still and the lowest-error
+        choice on continuous scores in the benchmarks; when some optima are
+        infinite (``+inf``: predict negative everywhere) and the others are not
+        all the same, the mean is not a cutoff and the median is used, with a
+        warning. Both need ``n_bootstrap > 0``. A bagged cutoff need not meet a
+        constraint (e.g. ``SpecificityAtSensitivity``) on the pooled scores;
+        fit then warns and ``best_score_`` is NaN.
 
     confidence_level : float, default=0.95
         Level of the percentile interval ``threshold_ci_``, in (0, 1).
@@ -128,6 +140,11 @@ class BalancedThresholdClassifier(
 
     threshold_ : float
         The learned cutoff: positive where the score is ``>= threshold_``.
+        A number or ``±inf``, never NaN.
+
+    best_threshold_ : float
+        Alias of ``threshold_``, the name scikit-learn's
+        :class:`~sklearn.model_selection.TunedThresholdClassifierCV` uses.
 
     best_score_ : float
         The objective at ``threshold_`` on the pooled out-of-fold scores.
@@ -281,6 +298,7 @@ class BalancedThresholdClassifier(
         self.store_cv_results = store_cv_results
         self.verbose = verbose
 
+    @_fit_context(prefer_skip_nested_validation=False)  # validates the params
     def fit(self, X, y, sample_weight=None, **params):
         """Learn the cutoff by cross-validation, then refit the estimator.
 
@@ -307,7 +325,7 @@ class BalancedThresholdClassifier(
         self : object
             The fitted classifier.
         """
-        self._validate_params()
+        reset_fitted_state(self)
         if self.threshold_method != "argmax" and self.n_bootstrap == 0:
             raise ValueError(
                 f"threshold_method={self.threshold_method!r} takes the median or mean "
@@ -335,27 +353,42 @@ class BalancedThresholdClassifier(
         self.fold_thresholds_ = _fold_thresholds(list(fit.folds()), objective)
         self.threshold_spread_ = threshold_spread(self.fold_thresholds_)
         _warn_if_folds_disagree(counts, self.fold_thresholds_)
+        rng_state = None
         if self.n_bootstrap > 0:
-            self._bootstrap(pooled, counts, scores, best, objective)
+            rng_state = self._bootstrap(pooled, counts, scores, best, objective)
         if self.store_cv_results:
-            self._oof_data = (*pooled, [s.stop - s.start for s in fit.fold_slices])
+            # What the plots need to redraw this fit, whatever the parameters
+            # are by then: the pooled scores and the bootstrap as it was run.
+            self._oof_data_ = {
+                "response": fit.response,
+                "is_pos": fit.is_pos,
+                "weight": fit.weight,
+                "fold_sizes": [s.stop - s.start for s in fit.fold_slices],
+                "n_bootstrap": int(self.n_bootstrap),
+                "confidence_level": float(self.confidence_level),
+                "rng_state": rng_state,
+            }
             self.cv_results_ = curve_from_counts(counts, pos).as_dict(objective)
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(fit.estimator, name):
                 setattr(self, name, getattr(fit.estimator, name))
+        check_cutoffs(
+            self,
+            ("threshold_",),
+            ("best_score_",) if self.threshold_method == "argmax" else (),
+        )
         return self
 
     def _bootstrap(self, pooled, counts, scores, best, objective):
-        """Set the bootstrap attributes; with a bagged method, move ``threshold_``."""
+        """Set the bootstrap attributes; with a bagged method, move ``threshold_``.
+
+        Returns the random generator's state before the resampling, which
+        replays the same resamples.
+        """
         response, is_pos, weight = pooled
-        run = run_bootstrap(
-            is_pos,
-            response,
-            weight,
-            objective,
-            self.n_bootstrap,
-            check_random_state(self.random_state),
-        )
+        rng = check_random_state(self.random_state)
+        rng_state = rng.get_state()
+        run = run_bootstrap(is_pos, response, weight, objective, self.n_bootstrap, rng)
         result = summarise(
             threshold=best.threshold,
             score=best.score,
@@ -370,6 +403,19 @@ class BalancedThresholdClassifier(
         self.argmax_threshold_ = result.threshold
         self.bagged_threshold_ = result.bagged_threshold
         self.bagged_mean_threshold_ = result.bagged_mean_threshold
+        if self.threshold_method == "bagged_mean" and not mean_is_defined(
+            result.thresholds
+        ):
+            optima = result.thresholds[~np.isnan(result.thresholds)]
+            warnings.warn(
+                f"threshold_method='bagged_mean': {int(np.isinf(optima).sum())} of "
+                f"the {optima.size} bootstrap optima are +/-inf (predict one class "
+                "everywhere) and the others are not all the same, so their mean is "
+                "not a cutoff; threshold_ is their median instead (the 'bagged' "
+                "rule), as documented for bagged_mean_threshold_.",
+                UserWarning,
+                stacklevel=4,  # _bootstrap, fit, _fit_context, the caller
+            )
         if self.threshold_method != "argmax":
             self.threshold_ = (
                 result.bagged_threshold
@@ -377,6 +423,30 @@ class BalancedThresholdClassifier(
                 else result.bagged_mean_threshold
             )
             self.best_score_ = float(scores[counts.index_of(self.threshold_)])
+            if np.isnan(self.best_score_):
+                warnings.warn(
+                    f"threshold_method={self.threshold_method!r}: the bagged cutoff "
+                    f"{self.threshold_!r} is not allowed by {objective!r} on the "
+                    "pooled out-of-fold scores (the objective is undefined there, "
+                    "e.g. a constraint it imposes is not met), so best_score_ is "
+                    "NaN. Each bootstrap optimum meets the objective on its own "
+                    "resample, their median or mean need not; use "
+                    "threshold_method='argmax' for a cutoff that meets it on these "
+                    "scores.",
+                    UserWarning,
+                    stacklevel=4,  # _bootstrap, fit, _fit_context, the caller
+                )
+        return rng_state
+
+    @property
+    def best_threshold_(self):
+        """Alias of ``threshold_``, the name of scikit-learn's TunedThresholdClassifierCV.
+
+        Raises :class:`~sklearn.exceptions.NotFittedError` (an
+        ``AttributeError``) before ``fit``, so ``hasattr`` is False then.
+        """
+        check_is_fitted(self, "threshold_")
+        return self.threshold_
 
     def predict(self, X):
         """Predict ``pos_label_`` where the score is ``>= threshold_``.

@@ -41,8 +41,11 @@ class BootstrapThreshold:
     bagged_threshold : float
         The median of the bootstrap optima (NaN ignored).
     bagged_mean_threshold : float
-        The mean of the finite bootstrap optima: smoother than the median, the
-        lower-error bagged cutoff on continuous scores (see
+        The mean of the bootstrap optima (NaN ignored): smoother than the
+        median, the lower-error bagged cutoff on continuous scores. Never NaN:
+        all ``+inf`` (or all ``-inf``) optima give ``+inf`` (``-inf``); where
+        infinite optima mix with finite ones or with each other, the mean is
+        not a cutoff and this is the median, ``bagged_threshold`` (see
         :func:`sklearn_balanced._bootstrap.bagged_threshold`).
     ci : tuple of float
         The central ``confidence_level`` percentile interval of the bootstrap

@@ -5,14 +5,21 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+)
 from sklearn.utils import indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
 from sklearn_balanced._fitting import (
     DelegatingMixin,
+    check_cutoffs,
     fit_scores,
+    reset_fitted_state,
 )
 from sklearn_balanced._validation import (
     _plain,
@@ -217,6 +224,7 @@ class GrayZoneClassifier(
         self.random_state = random_state
         self.verbose = verbose
 
+    @_fit_context(prefer_skip_nested_validation=False)  # validates the params
     def fit(self, X, y, sample_weight=None, **params):
         """Learn the two cutoffs by cross-validation, then refit the estimator.
 
@@ -241,7 +249,7 @@ class GrayZoneClassifier(
         self : object
             The fitted classifier.
         """
-        self._validate_params()
+        reset_fitted_state(self)
         X, y = indexable(X, y)
         y = column_or_1d(y, warn=True)
         is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
@@ -280,6 +288,7 @@ class GrayZoneClassifier(
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(fit.estimator, name):
                 setattr(self, name, getattr(fit.estimator, name))
+        check_cutoffs(self, ("lower_threshold_", "upper_threshold_"))
         return self
 
     def decided_mask(self, X):

@@ -56,14 +56,8 @@ def _estimator_data(estimator, X, y, sample_weight):
     """
     check_is_fitted(estimator, "pos_label_")
     if X is None and y is None:
-        data = getattr(estimator, "_oof_data", None)
-        if data is None:
-            raise ValueError(
-                "Plotting the out-of-fold scores needs the estimator fitted with "
-                "store_cv_results=True; or pass X and y to plot its scores on them."
-            )
-        response, is_pos, weight, fold_sizes = data
-        return response, is_pos, weight, fold_sizes
+        data = _stored_scores(estimator)
+        return data["response"], data["is_pos"], data["weight"], data["fold_sizes"]
     if X is None or y is None:
         raise ValueError(
             "Pass both X and y, or neither (to plot the out-of-fold scores)."
@@ -73,6 +67,18 @@ def _estimator_data(estimator, X, y, sample_weight):
         estimator.estimator_, X, estimator.response_method_, estimator.pos_label_
     )
     return response, is_pos, check_sample_weight(sample_weight, is_pos.shape[0]), None
+
+
+def _stored_scores(estimator):
+    """What ``fit`` kept with ``store_cv_results=True`` (see ``_oof_data_``)."""
+    data = getattr(estimator, "_oof_data_", None)
+    if data is None:
+        raise ValueError(
+            "Plotting the out-of-fold scores needs the estimator fitted with "
+            "store_cv_results=True (its last fit was not); or pass X and y to plot "
+            "its scores on them."
+        )
+    return data
 
 
 def _curve(is_pos, score, weight, objective):
@@ -301,9 +307,10 @@ class ThresholdDisplay:
 
         Without ``X`` and ``y``, the pooled out-of-fold scores it was tuned on
         (fit it with ``store_cv_results=True``), with every fold's curve and,
-        when it was fitted with ``n_bootstrap > 0``, the bootstrap band (the
-        same resamples when ``random_state`` is an int). With ``X`` and ``y``,
-        its scores on them (e.g. a test set).
+        when it was fitted with ``n_bootstrap > 0``, the bootstrap band: the
+        fit's resamples (replayed, whatever ``random_state`` was) at the fit's
+        ``confidence_level``; parameters changed since the fit are not read.
+        With ``X`` and ``y``, its scores on them (e.g. a test set).
 
         Parameters
         ----------
@@ -354,17 +361,22 @@ class ThresholdDisplay:
                 except ValueError:
                     continue  # constant scores in a fold: nothing to draw
                 folds.append((ft, fv))
-            if estimator.n_bootstrap > 0:
-                rng = check_random_state(estimator.random_state)
+            # The bootstrap of the fit, not of the current parameters: its
+            # number of resamples, its level and, replayed from the generator's
+            # state at the time, its resamples.
+            fitted = _stored_scores(estimator)
+            if fitted["n_bootstrap"] > 0:
+                rng = np.random.RandomState()
+                rng.set_state(fitted["rng_state"])
                 _, band = _bootstrap_band(
                     is_pos,
                     response,
                     weight,
                     obj,
-                    estimator.n_bootstrap,
+                    fitted["n_bootstrap"],
                     rng,
                     t,
-                    estimator.confidence_level,
+                    fitted["confidence_level"],
                 )
         return cls(
             thresholds=t,

@@ -200,13 +200,28 @@ def test_bagged_mean_method_is_the_mean_of_the_finite_optima():
     assert clf.threshold_ci_[0] <= clf.threshold_ <= clf.threshold_ci_[1]
 
 
-def test_bagged_mean_leaves_out_infinite_optima():
-    from sklearn_balanced._bootstrap import bagged_threshold
+def test_bagged_mean_of_infinite_optima_is_never_nan():
+    # issue 11 item 1: the mean of the finite optima only was NaN when every
+    # optimum was infinite, and a NaN cutoff predicts one class silently.
+    from sklearn_balanced._bootstrap import bagged_threshold, mean_is_defined
 
-    t = np.array([0.2, 0.4, np.inf, np.nan, -np.inf, 0.6])
-    assert bagged_threshold(t, "mean") == pytest.approx(0.4)
-    assert bagged_threshold(t, "median") == 0.4  # -inf and inf count as extremes
-    assert np.isnan(bagged_threshold(np.array([np.inf, np.nan]), "mean"))
+    inf = np.inf
+    assert bagged_threshold(np.array([inf, inf, np.nan]), "mean") == inf
+    assert bagged_threshold(np.array([-inf, np.nan, -inf]), "mean") == -inf
+    # Finite and infinite optima mixed: the mean is infinite or undefined, so
+    # the median rule decides (not the finite minority alone).
+    t = np.array([0.2, inf, inf, np.nan, inf, 0.6])
+    assert not mean_is_defined(t)
+    assert bagged_threshold(t, "mean") == bagged_threshold(t, "median") == inf
+    t = np.array([0.2, 0.4, inf, np.nan, -inf, 0.6])
+    assert bagged_threshold(t, "mean") == bagged_threshold(t, "median") == 0.4
+    assert bagged_threshold(np.array([-inf, inf]), "mean") in (-inf, inf)
+    assert mean_is_defined(np.array([0.2, 0.4, np.nan]))
+    assert bagged_threshold(np.array([0.2, 0.4, np.nan]), "mean") == pytest.approx(0.3)
+    # Finite optima whose sum overflows float64 still have a finite mean.
+    big = np.array([1.5e308, 1.7e308])
+    assert bagged_threshold(big, "mean") == pytest.approx(1.6e308)
+    assert np.isnan(bagged_threshold(np.array([np.nan]), "mean"))
     with pytest.raises(
         ValueError, match="statistic must be 'median' or 'mean'; got 'mode'"
     ):

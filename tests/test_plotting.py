@@ -1,5 +1,7 @@
 """Displays: the drawn data, not just that drawing works (Agg backend)."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -122,6 +124,49 @@ def test_threshold_display_from_estimator_oof_folds_and_band():
         x, v = line.get_xdata(), line.get_ydata()
         assert (x == t).sum() == 1
         assert v[x == t] == pytest.approx(np.nanmin(v))  # "balanced": lower is better
+
+
+def _band_of(clf, rng, n_bootstrap, level):
+    """The band of the fit's pooled scores with this generator and settings."""
+    from sklearn_balanced._bootstrap import run_bootstrap
+
+    data = clf._oof_data_
+    t = clf.cv_results_["threshold"][1:-1][::-1]
+    run = run_bootstrap(
+        data["is_pos"],
+        data["response"],
+        data["weight"],
+        clf.objective_,
+        n_bootstrap,
+        rng,
+        grid=t,
+    )
+    np.testing.assert_array_equal(run.thresholds, clf.bootstrap_thresholds_)
+    alpha = 1 - level
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # as plotting: NaN columns
+        return t, *np.nanquantile(run.curves, [alpha / 2, 1 - alpha / 2], axis=0)
+
+
+@pytest.mark.parametrize("seed", [0, "instance"])
+def test_threshold_display_band_is_the_fits_not_the_current_params(seed):
+    # issue 11 item 15: the band was recomputed from the parameters at plot
+    # time; changing them after fit changed (or removed) the plotted band.
+    random_state = np.random.RandomState(3) if seed == "instance" else seed
+    X, y = make_classification(n_samples=400, random_state=0)
+    clf = BalancedThresholdClassifier(
+        LogisticRegression(),
+        store_cv_results=True,
+        n_bootstrap=50,
+        random_state=random_state,
+    ).fit(X, y)
+    ci = clf.threshold_ci_
+    clf.set_params(n_bootstrap=0, confidence_level=0.5, random_state=123)
+    d = ThresholdDisplay.from_estimator(clf)
+    assert d.band is not None and d.threshold_ci == ci
+    rng = np.random.RandomState(3 if seed == "instance" else 0)
+    for got, want in zip(d.band, _band_of(clf, rng, 50, 0.95), strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_from_estimator_on_test_data_and_without_stored_scores():
