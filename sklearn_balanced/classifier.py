@@ -67,8 +67,11 @@ class BalancedThresholdClassifier(
     objective : str, Objective or callable, default="balanced"
         What the cutoff optimises: ``"balanced"`` (Sn = Sp),
         ``"youden"``, ``"f1"``, ``"mcc"``, ``"kappa"``, ``"gmean"``,
-        ``"accuracy"``; an :class:`~sklearn_balanced.objectives.Objective` such
-        as ``Cost(fp=1, fn=10)`` or ``SpecificityAtSensitivity(0.9)``; or a
+        ``"accuracy"``, or scikit-learn's scoring names that mean exactly one
+        of them: ``"balanced_accuracy"`` (Youden's cutoff, scored
+        ``(Sn + Sp) / 2``) and ``"matthews_corrcoef"`` (``"mcc"``); an
+        :class:`~sklearn_balanced.objectives.Objective` such as
+        ``Cost(fp=1, fn=10)`` or ``SpecificityAtSensitivity(0.9)``; or a
         function ``f(tp, fp, tn, fn) -> array`` to maximise.
 
     cv : int, float, cross-validation generator, iterable or "prefit", default=5

@@ -36,6 +36,7 @@ __all__ = [
     "OBJECTIVES",
     "Accuracy",
     "Balanced",
+    "BalancedAccuracy",
     "CallableObjective",
     "Cost",
     "F1",
@@ -176,6 +177,33 @@ class Youden(Objective):
 
     def score(self, tp, fp, tn, fn):
         return sensitivity(tp, fp, tn, fn) + specificity(tp, fp, tn, fn) - 1.0
+
+
+@dataclass(frozen=True)
+class BalancedAccuracy(Objective):
+    """Balanced accuracy ``(Sn + Sp) / 2``: Youden's cutoff, in accuracy units.
+
+    scikit-learn's ``balanced_accuracy_score`` (and the default ``scoring`` of
+    :class:`~sklearn.model_selection.TunedThresholdClassifierCV`). It equals
+    ``(J + 1) / 2`` for Youden's J, so it chooses the same cutoff as
+    :class:`Youden` — among cutoffs tied within the engine's tolerance, the one
+    with the larger J, which keeps the choice Youden's exactly — and reports
+    the value in balanced-accuracy units.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import BalancedAccuracy
+    >>> float(BalancedAccuracy().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    0.75
+    """
+
+    name: ClassVar[str] = "balanced_accuracy"
+
+    def score(self, tp, fp, tn, fn):
+        return (sensitivity(tp, fp, tn, fn) + specificity(tp, fp, tn, fn)) / 2.0
+
+    def tiebreak(self, tp, fp, tn, fn):
+        return Youden().score(tp, fp, tn, fn)
 
 
 @dataclass(frozen=True)
@@ -627,6 +655,11 @@ OBJECTIVES: dict[str, Objective] = {
     "kappa": Kappa(),
     "gmean": GMean(),
     "accuracy": Accuracy(),
+    # scikit-learn's scoring names with exactly the meaning of one of the
+    # above, for TunedThresholdClassifierCV users ("f1" and "accuracy" are
+    # already the same names).
+    "balanced_accuracy": BalancedAccuracy(),
+    "matthews_corrcoef": MCC(),
 }
 
 
