@@ -17,7 +17,8 @@ on each, three estimates of the cutoff:
   (``threshold_method="bagged"``): the *median* of the exact optima of 100
   stratified bootstrap resamples;
 - bagged mean: ``.bagged_mean_threshold`` of the same run
-  (``threshold_method="bagged_mean"``): the *mean* of the finite optima, as
+  (``threshold_method="bagged_mean"``): the *mean* of the optima (their
+  median if some are infinite and the rest not all the same), as
   cutpointr's ``maximize_boot_metric`` (``summary_func = mean``).
 
 Reported: bias and RMSE against ``d / 2``. Target: bagged RMSE <= 0.8 x
