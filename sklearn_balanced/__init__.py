@@ -12,7 +12,8 @@ The public API:
   :mod:`sklearn_balanced.metrics` the reports and scorers,
   :mod:`sklearn_balanced.plotting` the displays (matplotlib),
   :mod:`sklearn_balanced.neural` the skorch/PyTorch tools (torch, skorch),
-  :mod:`sklearn_balanced.datasets` the shipped peptide data.
+  :mod:`sklearn_balanced.datasets` the shipped peptide data,
+  :mod:`sklearn_balanced.persistence` safe saving with skops (skops).
 """
 
 from sklearn_balanced._ensemble import FoldEnsemble
