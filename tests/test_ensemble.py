@@ -242,3 +242,14 @@ def test_members_must_share_feature_names():
         FoldEnsemble.from_fitted([a, b])
     ens = FoldEnsemble.from_fitted([a, a])
     np.testing.assert_array_equal(ens.feature_names_in_, ["u", "v"])
+
+
+# the array-API check skips itself unless SCIPY_ARRAY_API is set
+@pytest.mark.filterwarnings("ignore:Skipping check:sklearn.exceptions.SkipTestWarning")
+def test_fold_ensemble_passes_check_estimator():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    ensemble = FoldEnsemble([LogisticRegression(), LogisticRegression(C=0.1)])
+    results = check_estimator(ensemble, on_fail=None)
+    failed = [r["check_name"] for r in results if r["status"] == "failed"]
+    assert failed == []
