@@ -37,7 +37,7 @@ _PICKLE_CARRIERS = ("skorch.", "torch.", "sklearn_balanced.neural.")
 def _skops_io():
     try:
         import skops.io
-    except ImportError:  # pragma: no cover - depends on the environment
+    except ImportError:
         raise ImportError(
             "Saving and loading models safely needs skops: "
             'pip install "sklearn-balanced[persist]" (or pip install skops).'

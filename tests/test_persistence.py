@@ -179,7 +179,10 @@ def test_mlp_round_trip(tmp_path):
 
 # --- safe persistence with skops ----------------------------------------------
 
-skops_io = pytest.importorskip("skops.io", reason="skops: the [persist] extra")
+
+@pytest.fixture
+def skops_io():
+    return pytest.importorskip("skops.io", reason="skops: the [persist] extra")
 
 
 class ShiftedLogisticRegression(LogisticRegression):
@@ -255,7 +258,7 @@ def _own_names(obj):
 
 @pytest.mark.filterwarnings("ignore:The folds disagree:UserWarning")
 @pytest.mark.parametrize("config", sorted(SKOPS_CONFIGS))
-def test_skops_round_trip_keeps_the_fitted_state(data, tmp_path, config):
+def test_skops_round_trip_keeps_the_fitted_state(data, tmp_path, config, skops_io):
     from sklearn_balanced.persistence import dump, load, trusted_types
 
     X, y = data
@@ -276,7 +279,7 @@ def test_skops_round_trip_keeps_the_fitted_state(data, tmp_path, config):
 
 
 @pytest.mark.parametrize("refit", [True, False])
-def test_skops_round_trip_gray_zone(data, tmp_path, refit):
+def test_skops_round_trip_gray_zone(data, tmp_path, refit, skops_io):
     from sklearn_balanced import GrayZoneClassifier
     from sklearn_balanced.persistence import dump, load, trusted_types
 
@@ -297,7 +300,7 @@ def test_skops_round_trip_gray_zone(data, tmp_path, refit):
     assert restored.gray_zone_ == clf.gray_zone_
 
 
-def test_skops_round_trip_objectives_and_ensemble(data):
+def test_skops_round_trip_objectives_and_ensemble(data, skops_io):
     from sklearn_balanced import FoldEnsemble
     from sklearn_balanced import objectives as o
     from sklearn_balanced.persistence import dump, load, trusted_types
@@ -331,7 +334,7 @@ def test_skops_round_trip_objectives_and_ensemble(data):
     np.testing.assert_array_equal(restored.predict_proba(X), ensemble.predict_proba(X))
 
 
-def test_skops_refuses_a_type_nobody_listed(data, tmp_path):
+def test_skops_refuses_a_type_nobody_listed(data, tmp_path, skops_io):
     from skops.io.exceptions import UntrustedTypesFoundException
 
     from sklearn_balanced.persistence import load, trusted_types
@@ -350,7 +353,7 @@ def test_skops_refuses_a_type_nobody_listed(data, tmp_path):
     assert load(path, trusted=[name]).threshold_ == clf.threshold_
 
 
-def test_a_function_objective_must_be_trusted_by_name(data, tmp_path):
+def test_a_function_objective_must_be_trusted_by_name(data, tmp_path, skops_io):
     from skops.io.exceptions import UntrustedTypesFoundException
 
     from sklearn_balanced.persistence import dump, load
@@ -367,7 +370,7 @@ def test_a_function_objective_must_be_trusted_by_name(data, tmp_path):
     assert restored.objective_.func is net_benefit
 
 
-def test_skops_refuses_a_lambda_objective_at_dump_time(data, tmp_path):
+def test_skops_refuses_a_lambda_objective_at_dump_time(data, tmp_path, skops_io):
     from sklearn_balanced.persistence import dump
 
     X, y = data
@@ -384,7 +387,7 @@ def test_skops_refuses_a_lambda_objective_at_dump_time(data, tmp_path):
         skops_io.load(tmp_path / "raw.skops", trusted=names)
 
 
-def test_skops_refuses_torch_models(tmp_path):
+def test_skops_refuses_torch_models(tmp_path, skops_io):
     pytest.importorskip("torch")
     pytest.importorskip("skorch")
     from sklearn_balanced.neural import MLPBinaryClassifier
@@ -417,3 +420,26 @@ def test_trusted_types_names_the_library_types():
     for name in names:  # every name is a real class of the library
         module, _, attr = name.rpartition(".")
         assert isinstance(getattr(importlib.import_module(module), attr), type)
+
+
+def test_skops_is_imported_only_when_used(monkeypatch):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sklearn_balanced, sklearn_balanced.persistence as p\n"
+        "p.trusted_types()\n"
+        "print('skops' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+    # without skops: a clear ImportError naming the extra
+    from sklearn_balanced.objectives import Cost
+    from sklearn_balanced.persistence import dump, load
+
+    monkeypatch.setitem(sys.modules, "skops", None)
+    monkeypatch.setitem(sys.modules, "skops.io", None)
+    with pytest.raises(ImportError, match=r'pip install "sklearn-balanced\[persist\]"'):
+        dump(Cost(fp=1, fn=2), io.BytesIO())
+    with pytest.raises(ImportError, match="needs skops"):
+        load(b"")
