@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
@@ -156,6 +156,7 @@ class FoldEnsemble(ClassifierMixin, BaseEstimator):
         ensemble._set_members(list(estimators))
         return ensemble
 
+    @_fit_context(prefer_skip_nested_validation=False)  # members validate their own
     def fit(self, X, y, **fit_params):
         """Fit a clone of every member on all of ``X, y``.
 
@@ -172,7 +173,6 @@ class FoldEnsemble(ClassifierMixin, BaseEstimator):
         -------
         self : FoldEnsemble
         """
-        self._validate_params()
         if not self.estimators:
             raise ValueError("FoldEnsemble needs at least one estimator; got [].")
         self._set_members([clone(e).fit(X, y, **fit_params) for e in self.estimators])

@@ -223,6 +223,10 @@ def test_members_must_agree():
         FoldEnsemble.from_fitted([a, c])
     with pytest.raises(ValueError, match=r"at least one estimator; got \[\]"):
         FoldEnsemble.from_fitted([])
+    with pytest.raises(ValueError, match=r"at least one estimator; got \[\]"):
+        FoldEnsemble([]).fit(X, y)
+    with pytest.raises(ValueError, match="'estimators' parameter of FoldEnsemble"):
+        FoldEnsemble(a).fit(X, y)
     with pytest.raises(NotFittedError):
         FoldEnsemble.from_fitted([a, LogisticRegression()])
     with pytest.raises(ValueError, match="has no classes_"):
