@@ -4,16 +4,19 @@ The public API:
 
 - :class:`BalancedThresholdClassifier` wraps a classifier and learns its cutoff
   by cross-validation for an objective; :class:`GrayZoneClassifier` learns two
-  cutoffs and abstains between them.
+  cutoffs and abstains between them; :class:`FoldEnsemble` averages the split
+  models kept by ``refit=False``.
 - :func:`find_threshold`, :func:`threshold_curve`, :func:`bootstrap_threshold`
   and :func:`find_gray_zone` work on scores you already have.
 - :mod:`sklearn_balanced.objectives` holds the objectives,
   :mod:`sklearn_balanced.metrics` the reports and scorers,
   :mod:`sklearn_balanced.plotting` the displays (matplotlib),
   :mod:`sklearn_balanced.neural` the skorch/PyTorch tools (torch, skorch),
-  :mod:`sklearn_balanced.datasets` the shipped peptide data.
+  :mod:`sklearn_balanced.datasets` the shipped peptide data,
+  :mod:`sklearn_balanced.persistence` safe saving with skops (skops).
 """
 
+from sklearn_balanced._ensemble import FoldEnsemble
 from sklearn_balanced.classifier import BalancedThresholdClassifier
 from sklearn_balanced.diagnostics import BootstrapThreshold, bootstrap_threshold
 from sklearn_balanced.engine import (
@@ -30,6 +33,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "BalancedThresholdClassifier",
     "BootstrapThreshold",
+    "FoldEnsemble",
     "GrayZoneClassifier",
     "GrayZoneResult",
     "ThresholdCurve",

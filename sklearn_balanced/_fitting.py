@@ -35,7 +35,7 @@ from sklearn_balanced._crossval import (
     cross_val_response,
     make_splits,
 )
-from sklearn_balanced._ensemble import FoldEnsemble
+from sklearn_balanced._ensemble import FoldEnsemble, align_to_classes
 from sklearn_balanced._response import positive_response, resolve_response_method
 
 __all__ = [
@@ -81,7 +81,7 @@ class DelegatingMixin:
 
     @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X):
-        """The estimator's class probabilities, unchanged.
+        """The estimator's class probabilities, columns in ``classes_`` order.
 
         Parameters
         ----------
@@ -93,11 +93,11 @@ class DelegatingMixin:
         proba : ndarray of shape (n_samples, 2)
         """
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
+        return self._aligned("predict_proba", X)
 
     @available_if(estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """The estimator's log class probabilities, unchanged.
+        """The estimator's log class probabilities, columns in ``classes_`` order.
 
         Parameters
         ----------
@@ -109,11 +109,11 @@ class DelegatingMixin:
         log_proba : ndarray of shape (n_samples, 2)
         """
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_log_proba(X)
+        return self._aligned("predict_log_proba", X)
 
     @available_if(estimator_has("decision_function"))
     def decision_function(self, X):
-        """The estimator's decision function, unchanged.
+        """The estimator's decision function, positive for ``classes_[1]``.
 
         Parameters
         ----------
@@ -125,7 +125,12 @@ class DelegatingMixin:
         decision : ndarray of shape (n_samples,)
         """
         check_is_fitted(self, "estimator_")
-        return self.estimator_.decision_function(X)
+        return self._aligned("decision_function", X)
+
+    def _aligned(self, method, X):
+        """``estimator_``'s output with its columns (or sign) in ``classes_`` order."""
+        values = getattr(self.estimator_, method)(X)
+        return align_to_classes(values, self.estimator_.classes_, self.classes_, method)
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.
@@ -363,7 +368,7 @@ def fit_scores(
     elif len(oof.estimators) == 1:
         estimator = oof.estimators[0]
     else:
-        estimator = FoldEnsemble(oof.estimators)
+        estimator = FoldEnsemble.from_fitted(oof.estimators)
     return ScoredFit(
         estimator, method, oof.response, oof.is_pos, oof.weight, oof.fold_slices()
     )
