@@ -210,14 +210,12 @@ def _assert_state_equal(a, b, where="model"):
     elif isinstance(a, float) and np.isnan(a):
         assert np.isnan(b), where
     elif hasattr(a, "get_params") and hasattr(a, "fit"):
+        # every fitted attribute, the private _oof_data_ included
         state_a = {k: v for k, v in vars(a).items() if k.endswith("_")}
         state_b = {k: v for k, v in vars(b).items() if k.endswith("_")}
         assert state_b.keys() == state_a.keys(), where
         for k in state_a:
             _assert_state_equal(state_a[k], state_b[k], f"{where}.{k}")
-        for k in ("_oof_data",):
-            if hasattr(a, k):
-                _assert_state_equal(getattr(a, k), getattr(b, k), f"{where}.{k}")
         assert repr(b.get_params(deep=False)) == repr(a.get_params(deep=False)), where
     else:
         assert b == a, where
