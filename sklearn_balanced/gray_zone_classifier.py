@@ -243,8 +243,8 @@ class GrayZoneClassifier(
         """
         self._validate_params()
         X, y = indexable(X, y)
-        y = column_or_1d(y, warn=True)
         is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
+        y = column_or_1d(y, warn=True)  # after the check: it names a 2d target
         abstain = _resolve_abstain_label(self.abstain_label, classes)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
