@@ -69,7 +69,9 @@ class BalancedThresholdClassifier(
         - int: ``StratifiedKFold(cv)`` without shuffling;
         - float in (0, 1): one stratified holdout of that share, seeded by
           ``random_state``;
-        - a splitter or an iterable of (train, test) index pairs;
+        - a splitter or an iterable of (train, test) index pairs whose
+          held-out parts hold out every sample exactly once (a partition, as
+          for ``cross_val_predict``; anything else is a ValueError);
         - ``"prefit"``: ``estimator`` is already fitted; the data passed to
           :meth:`fit` is only used to choose the cutoff and nothing is refit.
 
