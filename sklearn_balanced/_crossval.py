@@ -8,7 +8,6 @@ held-out responses in split order.
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -22,11 +21,14 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 
 from sklearn_balanced._response import positive_response
-from sklearn_balanced._validation import _plain
+from sklearn_balanced._validation import _plain, _preview
+from sklearn_balanced._warnings import warn
 
 __all__ = [
     "OutOfFold",
     "check_fold_classes",
+    "check_fold_ranking",
+    "check_partition",
     "cross_val_response",
     "index_params",
     "make_splits",
@@ -94,7 +96,7 @@ def make_splitter(
     ``random_state``; anything else goes through
     :func:`sklearn.model_selection.check_cv`.
     """
-    if isinstance(cv, Real) and not isinstance(cv, Integral | bool):
+    if _is_holdout(cv):
         return StratifiedShuffleSplit(
             n_splits=1, test_size=cv, random_state=random_state
         )
@@ -117,7 +119,62 @@ def make_splits(
     ]
     if not splits:
         raise ValueError(f"cv={cv!r} produced no splits.")
+    if not _is_holdout(cv):  # a float cv holds out one share by design
+        check_partition(splits, y.shape[0], cv)
     return splits
+
+
+def _is_holdout(cv: Any) -> bool:
+    return isinstance(cv, Real) and not isinstance(cv, Integral | bool)
+
+
+def _describe_cv(cv: Any) -> str:
+    """``cv`` in a few words: a splitter's repr, not a list's thousands of indices."""
+    if hasattr(cv, "split"):
+        return f"cv={cv!r}"
+    if isinstance(cv, Sequence):
+        return f"cv, a {type(cv).__name__} of {len(cv)} (train, test) pairs,"
+    return f"cv, an iterable ({type(cv).__name__}),"
+
+
+def check_partition(
+    splits: Sequence[tuple[NDArray, NDArray]], n_samples: int, cv: Any
+) -> None:
+    """Check that the held-out parts hold out every sample exactly once.
+
+    The cutoff is chosen on the pooled held-out scores, so they must be one
+    score per sample, as for :func:`sklearn.model_selection.cross_val_predict`:
+    a sample never held out is missing from the tuning data, one held out twice
+    is counted twice. ValueError otherwise.
+    """
+    times = np.zeros(n_samples, dtype=np.intp)
+    for i, (_, test) in enumerate(splits):
+        idx = np.flatnonzero(test) if test.dtype == bool else test
+        if idx.size and (
+            idx.dtype.kind not in "iu"
+            or idx.min() < -n_samples
+            or idx.max() >= n_samples
+        ):
+            raise ValueError(
+                f"Split {i} of {len(splits)} of {_describe_cv(cv)} holds out "
+                f"indices outside the {n_samples} samples (e.g. "
+                f"{_preview(np.asarray(idx))})."
+            )
+        np.add.at(times, idx, 1)
+    never, twice = np.flatnonzero(times == 0), np.flatnonzero(times > 1)
+    if never.size or twice.size:
+        raise ValueError(
+            f"{_describe_cv(cv).rstrip(',')} does not hold out every sample exactly "
+            f"once: of the {n_samples} samples, {never.size} are never held out"
+            f"{f' (rows {_preview(never)})' if never.size else ''} and {twice.size} "
+            f"are held out more than once"
+            f"{f' (rows {_preview(twice)})' if twice.size else ''}, over "
+            f"{len(splits)} split(s). The cutoff is chosen on one out-of-fold score "
+            "per sample, so the held-out parts must partition the samples (as "
+            "cross_val_predict requires): use a K-fold splitter such as "
+            "StratifiedKFold or GroupKFold, or a float cv for one stratified "
+            "holdout."
+        )
 
 
 def check_fold_classes(
@@ -127,8 +184,9 @@ def check_fold_classes(
 
     A training part with a single class cannot be fitted: ValueError. A
     held-out part with a single class has no optimum of its own (its entry of
-    ``fold_thresholds_`` will be NaN) but still adds to the pooled scores:
-    UserWarning. Pooled held-out data without both classes: ValueError.
+    ``fold_thresholds_`` will be NaN) but still adds to the pooled scores: one
+    UserWarning per call, listing every such split. Pooled held-out data
+    without both classes: ValueError.
     """
     second = y == classes[1]  # two classes: a mask beats np.unique per part
     counts = {
@@ -153,25 +211,65 @@ def check_fold_classes(
             f"only class(es) {pooled}; both classes are "
             f"needed to choose a cutoff. {advice}"
         )
+    one_class: dict[tuple, list[int]] = {}  # classes present -> held-out splits
     for i, (train, test) in enumerate(splits):
-        for part, idx in (("training", train), ("held-out", test)):
-            found = present(idx)
-            if len(found) >= 2:
-                continue
-            msg = (
-                f"Split {i} of {len(splits)}: its {part} part ({len(idx)} "
-                f"samples) contains only class(es) {found}"
+        found = present(train)
+        if len(found) < 2:
+            raise ValueError(
+                f"Split {i} of {len(splits)}: its training part ({len(train)} "
+                f"samples) contains only class(es) {found}; the estimator cannot "
+                f"be fitted on it. {advice}"
             )
-            if part == "training":
-                raise ValueError(
-                    f"{msg}; the estimator cannot be fitted on it. {advice}"
-                )
-            warnings.warn(
-                f"{msg}; its own cutoff is undefined (NaN in fold_thresholds_). "
-                f"{advice}",
-                UserWarning,
-                stacklevel=3,
-            )
+        found = present(test)
+        if len(found) < 2:
+            one_class.setdefault(tuple(found), []).append(i)
+    if one_class:
+        n_bad = sum(len(v) for v in one_class.values())
+        which = "; ".join(
+            f"split{'s' if len(v) > 1 else ''} {', '.join(map(str, v))} "
+            f"{'hold' if len(v) > 1 else 'holds'} out only class(es) {list(k)}"
+            for k, v in one_class.items()
+        )
+        warn(
+            f"{n_bad} of {len(splits)} splits have a held-out part with a single "
+            f"class ({which}); their own cutoffs are undefined (NaN in "
+            "fold_thresholds_), their scores still count in the pooled cutoff. "
+            f"{advice}"
+        )
+
+
+def check_fold_ranking(oof: OutOfFold, name: str = "The out-of-fold score") -> None:
+    """Refuse out-of-fold scores that rank nothing within any held-out part.
+
+    A model that gives one score per split (``DummyClassifier(strategy="prior")``)
+    pools into several distinct values, so the pooled scores pass the
+    constant-score check, yet a cutoff between them only separates the folds.
+    ValueError when, with two or more splits, every held-out part of two or
+    more (positive-weight) samples has a single score. Held-out parts of one
+    sample (``LeaveOneOut``) carry no ranking of their own and are not judged.
+    """
+    slices = oof.fold_slices()
+    if len(slices) < 2:
+        return  # one part: the pooled constant-score check says it
+    values = []
+    for part in slices:
+        response = oof.response[part]
+        if oof.weight is not None:
+            response = response[oof.weight[part] > 0]
+        if response.shape[0] < 2:
+            continue
+        if response.min() != response.max():
+            return  # this part ranks its samples
+        values.append(_plain(response[0]))
+    if values and min(values) != max(values):  # one value: the pooled check says it
+        shown = ", ".join(f"{v:.6g}" for v in values[:5])
+        more = f", ... ({len(values)} in all)" if len(values) > 5 else ""
+        raise ValueError(
+            f"{name} is constant within each held-out split (one value per "
+            f"split: {shown}{more}); it carries no ranking information, so a "
+            "cutoff would only separate the folds. Check that the model learned "
+            "something that separates the classes."
+        )
 
 
 def _last(estimator):

@@ -11,7 +11,6 @@ verbose``.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from inspect import signature
 from typing import Any
@@ -32,11 +31,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced._crossval import (
     check_fold_classes,
+    check_fold_ranking,
     cross_val_response,
     make_splits,
 )
 from sklearn_balanced._ensemble import FoldEnsemble, align_to_classes
 from sklearn_balanced._response import positive_response, resolve_response_method
+from sklearn_balanced._warnings import warn
 
 __all__ = [
     "DelegatingMixin",
@@ -227,12 +228,10 @@ def route_fit_params(
         if name is not None:
             fit_params[name] = sample_weight
         else:
-            warnings.warn(
+            warn(
                 f"{type(owner.estimator).__name__}.fit does not accept "
                 "sample_weight; the weights are used for the cutoff's "
                 "confusion counts only.",
-                UserWarning,
-                stacklevel=4,
             )
     return fit_params, {}
 
@@ -363,6 +362,7 @@ def fit_scores(
         n_jobs=owner.n_jobs,
         verbose=owner.verbose,
     )
+    check_fold_ranking(oof)
     if owner.refit:
         estimator = clone(owner.estimator).fit(X, y, **fit_params)
     elif len(oof.estimators) == 1:

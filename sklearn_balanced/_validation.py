@@ -6,6 +6,7 @@ received, so that a user can fix the call without reading the source.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -70,6 +71,29 @@ def _unique_labels(y: NDArray) -> NDArray:
     return np.unique(y)
 
 
+def _target_kind(y: NDArray, input_name: str) -> str:
+    """``"a multilabel-indicator target"``, or ``"an array"`` if unclassifiable."""
+    try:
+        kind = type_of_target(y, input_name=input_name)
+    except (TypeError, ValueError):
+        return "an array"
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} target"
+
+
+def _missing_labels(y: NDArray) -> NDArray[np.intp]:
+    """Positions of missing labels: NaN, None, pandas' NA or NaT."""
+    if y.dtype.kind in "fc":
+        return np.flatnonzero(np.isnan(y))
+    if y.dtype.kind in "mM":
+        return np.flatnonzero(np.isnat(y))
+    if y.dtype.kind != "O":
+        return np.empty(0, dtype=np.intp)
+    pd = sys.modules.get("pandas")  # pd.NA can only come from a loaded pandas
+    if pd is not None:
+        return np.flatnonzero(np.asarray(pd.isna(y), dtype=bool))
+    return np.flatnonzero([v is None or (isinstance(v, float) and v != v) for v in y])
+
+
 def check_binary_target(
     y: ArrayLike, *, pos_label: Any = None, input_name: str = "y"
 ) -> tuple[NDArray[np.bool_], NDArray, Any]:
@@ -93,17 +117,30 @@ def check_binary_target(
     pos_label : object
         The resolved positive label.
     """
+    if y is None:
+        raise ValueError(
+            f"The binary labels are missing: this requires {input_name} to be "
+            f"passed, but the target {input_name} is None."
+        )
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     if y.ndim != 1:
         raise ValueError(
-            f"{input_name} must be a 1d array of binary labels; got an array of "
-            f"shape {y.shape}."
+            f"Only binary classification is supported: {input_name} must be a 1d "
+            f"array of binary labels; got {_target_kind(y, input_name)} of shape "
+            f"{y.shape}."
         )
     if y.shape[0] == 0:
         raise ValueError(
             f"{input_name} is empty; at least one sample per class is needed."
+        )
+    missing = _missing_labels(y)
+    if missing.size:
+        raise ValueError(
+            f"{input_name} has {missing.size} missing label(s) (NaN, None or "
+            f"pd.NA) at position(s) {_preview(missing)} of {y.shape[0]}; every "
+            "sample needs a class label: drop or fill those rows."
         )
     try:
         classes = _unique_labels(y)

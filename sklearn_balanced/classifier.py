@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -30,6 +29,7 @@ from sklearn_balanced._fitting import (
     reset_fitted_state,
 )
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
+from sklearn_balanced._warnings import warn
 from sklearn_balanced.diagnostics import summarise
 from sklearn_balanced.engine import (
     at_or_above,
@@ -80,7 +80,9 @@ class BalancedThresholdClassifier(
         - int: ``StratifiedKFold(cv)`` without shuffling;
         - float in (0, 1): one stratified holdout of that share, seeded by
           ``random_state``;
-        - a splitter or an iterable of (train, test) index pairs;
+        - a splitter or an iterable of (train, test) index pairs whose
+          held-out parts hold out every sample exactly once (a partition, as
+          for ``cross_val_predict``; anything else is a ValueError);
         - ``"prefit"``: ``estimator`` is already fitted; the data passed to
           :meth:`fit` is only used to choose the cutoff and nothing is refit.
 
@@ -335,8 +337,8 @@ class BalancedThresholdClassifier(
                 "of bootstrap optima and needs n_bootstrap > 0; got n_bootstrap=0."
             )
         X, y = indexable(X, y)
-        y = column_or_1d(y, warn=True)
         is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
+        y = column_or_1d(y, warn=True)  # after the check: it names a 2d target
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
         objective = get_objective(self.objective)
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
@@ -476,15 +478,13 @@ def _counts(response, is_pos, weight):
 def _warn_if_folds_disagree(counts, fold_thresholds):
     sn_span, sp_span = fold_agreement(counts, fold_thresholds)
     if max(sn_span, sp_span) > FOLD_TOLERANCE:  # False for NaN (one fold)
-        warnings.warn(
+        warn(
             f"The folds disagree on the cutoff: the fold cutoffs "
             f"{np.round(fold_thresholds, 4).tolist()} give sensitivities spanning "
             f"{sn_span:.2f} and specificities spanning {sp_span:.2f} on the pooled "
             f"out-of-fold scores (tolerance {FOLD_TOLERANCE}). The learned cutoff "
             "is uncertain: consider more data, n_bootstrap > 0 to see its "
             'interval, or threshold_method="bagged".',
-            UserWarning,
-            stacklevel=3,
         )
 
 

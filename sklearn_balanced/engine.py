@@ -35,7 +35,6 @@ which can fall between two optimal plateaus on a non-optimal cutoff.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +47,7 @@ from sklearn_balanced._validation import (
     check_sample_weight,
     check_scores,
 )
+from sklearn_balanced._warnings import warn
 from sklearn_balanced.objectives import (
     Objective,
     get_objective,
@@ -293,12 +293,10 @@ def warn_if_reversed(counts: ConfusionCounts, pos_label: Any, name: str) -> None
     """
     auc = counts.auc()
     if auc < 0.5:
-        warnings.warn(
+        warn(
             f"{name} ranks pos_label={pos_label!r} below the other class (ROC AUC "
             f"{auc:.3f} < 0.5): larger scores must mean more {pos_label!r}. Are these "
             "the scores of the other class, or is pos_label the wrong label?",
-            UserWarning,
-            stacklevel=3,
         )
 
 

@@ -77,6 +77,7 @@ from sklearn_balanced.objectives import npv, precision, sensitivity, specificity
 __all__ = [
     "GRAY_ZONE_OBJECTIVES",
     "GrayZoneResult",
+    "InfeasibleTargetsError",
     "find_gray_zone",
     "gray_zone_from_counts",
 ]
@@ -86,6 +87,10 @@ GRAY_ZONE_OBJECTIVES = ("min_rate", "sensitivity", "specificity")
 
 Array = NDArray[np.float64]
 Index = NDArray[np.intp]
+
+
+class InfeasibleTargetsError(ValueError):
+    """No pair of cutoffs meets the targets; the message says what is achievable."""
 
 
 @dataclass(frozen=True)
@@ -369,7 +374,7 @@ def gray_zone_from_counts(
     pairs = _Pairs(counts)
     found = _search(pairs, a, b, alpha, objective)
     if found is None:
-        raise ValueError(_infeasible_message(pairs, a, b, alpha))
+        raise InfeasibleTargetsError(_infeasible_message(pairs, a, b, alpha))
     return _result(pairs, *found, pos_label)
 
 
@@ -425,8 +430,9 @@ def find_gray_zone(
 
     Raises
     ------
-    ValueError
-        When no pair meets the targets; the message says what is achievable.
+    InfeasibleTargetsError
+        A ``ValueError``: no pair meets the targets; the message says what is
+        achievable.
 
     See Also
     --------

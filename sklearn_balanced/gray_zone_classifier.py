@@ -26,8 +26,13 @@ from sklearn_balanced._validation import (
     check_binary_target,
     check_sample_weight,
 )
+from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import at_or_above, checked_counts
-from sklearn_balanced.gray_zone import GRAY_ZONE_OBJECTIVES, gray_zone_from_counts
+from sklearn_balanced.gray_zone import (
+    GRAY_ZONE_OBJECTIVES,
+    InfeasibleTargetsError,
+    gray_zone_from_counts,
+)
 
 __all__ = ["GrayZoneClassifier"]
 
@@ -72,9 +77,20 @@ class GrayZoneClassifier(
         smaller of the two rates, the sensitivity or the specificity. Ignored
         without ``max_abstention``.
 
+    on_infeasible : {"warn", "raise"}, default="warn"
+        What to do when no pair of cutoffs meets the targets on the pooled
+        out-of-fold scores (typical on small or noisy data): ``"warn"`` falls
+        back to a single cutoff (no gray zone, nothing abstained) that
+        maximises the smaller of the sensitivity and the specificity, and warns
+        with the targets, what is achievable and what the fallback gives
+        (``targets_met_`` is then False); ``"raise"`` raises the
+        :class:`~sklearn_balanced.gray_zone.InfeasibleTargetsError`
+        (a ``ValueError``) instead. See Notes.
+
     cv : int, float, cross-validation generator, iterable or "prefit", default=5
         As in :class:`BalancedThresholdClassifier`: an int is
-        ``StratifiedKFold(cv)``, a float one stratified holdout, ``"prefit"``
+        ``StratifiedKFold(cv)``, a float one stratified holdout, a splitter or
+        iterable must hold out every sample exactly once, ``"prefit"``
         uses the fitted ``estimator`` as is and the data of :meth:`fit` only
         to choose the cutoffs.
 
@@ -117,6 +133,11 @@ class GrayZoneClassifier(
     abstention_rate_ : float
         Out-of-fold share of the (weighted) cases in the gray zone.
 
+    targets_met_ : bool
+        Whether the cutoffs meet ``min_sensitivity``, ``min_specificity`` (and
+        ``max_abstention``) out of fold; False only after the
+        ``on_infeasible="warn"`` fallback.
+
     gray_zone_ : GrayZoneResult
         Everything about the out-of-fold solution: the decided counts, the
         abstained weight of each class, ``precision`` and ``npv``.
@@ -150,6 +171,15 @@ class GrayZoneClassifier(
     out-of-fold scores; definitions and the tie rule are in
     :mod:`sklearn_balanced.gray_zone`.
 
+    When the targets cannot be met (with ``on_infeasible="warn"``, the
+    default), fit warns (``UserWarning``, naming the targets, what is
+    achievable and what the fallback gives) and falls back to
+    ``lower_threshold_ == upper_threshold_``: the one cutoff, among those that
+    abstain on nothing, with the largest ``min(sensitivity, specificity)`` out
+    of fold — the gray zone has zero width and :meth:`predict` never abstains.
+    ``targets_met_`` records which case occurred; pass
+    ``on_infeasible="raise"`` where an unmet target must stop the pipeline.
+
     ``classes_`` holds the two classes only: the abstain label is an extra
     output of :meth:`predict`, like an "unknown" answer, not a third class the
     model was trained on. :meth:`score` (accuracy) counts abstentions as
@@ -179,6 +209,7 @@ class GrayZoneClassifier(
         "min_specificity": [Interval(Real, 0, 1, closed="both")],
         "max_abstention": [Interval(Real, 0, 1, closed="both"), None],
         "objective": [StrOptions(set(GRAY_ZONE_OBJECTIVES))],
+        "on_infeasible": [StrOptions({"warn", "raise"})],
         "cv": [
             "cv_object",
             StrOptions({"prefit"}),
@@ -201,6 +232,7 @@ class GrayZoneClassifier(
         min_specificity=0.95,
         max_abstention=None,
         objective="min_rate",
+        on_infeasible="warn",
         cv=5,
         refit=True,
         response_method="auto",
@@ -215,6 +247,7 @@ class GrayZoneClassifier(
         self.min_specificity = min_specificity
         self.max_abstention = max_abstention
         self.objective = objective
+        self.on_infeasible = on_infeasible
         self.cv = cv
         self.refit = refit
         self.response_method = response_method
@@ -251,8 +284,8 @@ class GrayZoneClassifier(
         """
         reset_fitted_state(self)
         X, y = indexable(X, y)
-        y = column_or_1d(y, warn=True)
         is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
+        y = column_or_1d(y, warn=True)  # after the check: it names a 2d target
         abstain = _resolve_abstain_label(self.abstain_label, classes)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
@@ -260,19 +293,9 @@ class GrayZoneClassifier(
         counts = checked_counts(
             pooled_pos, response, weight, name="The out-of-fold score"
         )
-        try:
-            result = gray_zone_from_counts(
-                counts,
-                min_sensitivity=self.min_sensitivity,
-                min_specificity=self.min_specificity,
-                max_abstention=self.max_abstention,
-                objective=self.objective,
-                pos_label=pos,
-            )
-        except ValueError as exc:
-            raise ValueError(
-                f"On the pooled out-of-fold scores of {response.shape[0]} samples: {exc}"
-            ) from None
+        result, targets_met = _gray_zone_or_fallback(
+            self, counts, pos, response.shape[0]
+        )
 
         self.estimator_ = fit.estimator
         self.classes_ = classes
@@ -280,6 +303,7 @@ class GrayZoneClassifier(
         self.abstain_label_ = abstain
         self.response_method_ = fit.method
         self.gray_zone_ = result
+        self.targets_met_ = targets_met
         self.lower_threshold_ = result.lower_threshold
         self.upper_threshold_ = result.upper_threshold
         self.sensitivity_ = result.sensitivity
@@ -337,6 +361,44 @@ class GrayZoneClassifier(
             np.where(at_or_above(response, self.lower_threshold_), 2, 0),
         )
         return labels[code]
+
+
+def _gray_zone_or_fallback(owner, counts, pos_label, n_pooled):
+    """The gray zone meeting the targets, else (``on_infeasible="warn"``) one cutoff.
+
+    Returns ``(result, targets_met)``. The fallback is the zero-abstention pair
+    (one cutoff) with the largest ``min(Sn, Sp)``, from the same exact search.
+    """
+    try:
+        result = gray_zone_from_counts(
+            counts,
+            min_sensitivity=owner.min_sensitivity,
+            min_specificity=owner.min_specificity,
+            max_abstention=owner.max_abstention,
+            objective=owner.objective,
+            pos_label=pos_label,
+        )
+        return result, True
+    except InfeasibleTargetsError as exc:
+        where = f"On the pooled out-of-fold scores of {n_pooled} samples: {exc}"
+        if owner.on_infeasible == "raise":
+            raise InfeasibleTargetsError(where) from None
+    result = gray_zone_from_counts(
+        counts,
+        min_sensitivity=0.0,
+        min_specificity=0.0,
+        max_abstention=0.0,
+        objective="min_rate",
+        pos_label=pos_label,
+    )
+    warn(
+        f"{where} Falling back to a single cutoff {result.upper_threshold:.6g} "
+        "(no gray zone; predict never abstains), which gives sensitivity "
+        f"{result.sensitivity:.4g} and specificity {result.specificity:.4g} out "
+        "of fold; targets_met_ is False. Pass on_infeasible='raise' to make "
+        "this an error."
+    )
+    return result, False
 
 
 def _resolve_abstain_label(abstain_label, classes):

@@ -5,7 +5,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
@@ -13,6 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_balanced import GrayZoneClassifier, find_gray_zone
 from sklearn_balanced._ensemble import FoldEnsemble
+from sklearn_balanced.gray_zone import InfeasibleTargetsError
 
 EXPECTED_FAILURES = {
     "check_classifiers_train": (
@@ -24,13 +25,17 @@ EXPECTED_FAILURES = {
 }
 
 # The default targets (Sn, Sp >= 0.95 on decided cases) are unreachable on the
-# checks' small noisy data sets, where raising the infeasibility error is the
-# right behaviour; the checked configurations use targets that always hold and
-# bound the abstention instead.
+# checks' small noisy data sets: the default estimator passes through the
+# documented fallback (one cutoff, with a warning, filtered here); the other
+# configurations use targets that always hold and bound the abstention instead.
 
 
+@pytest.mark.filterwarnings(
+    "ignore:On the pooled out-of-fold scores:UserWarning"  # the fallback, tested below
+)
 @parametrize_with_checks(
     [
+        GrayZoneClassifier(LogisticRegression()),
         GrayZoneClassifier(
             LogisticRegression(),
             min_sensitivity=0,
@@ -243,19 +248,70 @@ def test_pipeline_and_grid_search(data):
 # --- errors -----------------------------------------------------------------
 
 
-def test_infeasible_targets_say_what_is_achievable():
-    X, y = make_classification(
+def _noisy():
+    return make_classification(
         n_samples=200, n_informative=2, class_sep=0.1, flip_y=0.3, random_state=1
     )
+
+
+def test_infeasible_targets_say_what_is_achievable():
+    X, y = _noisy()
     clf = GrayZoneClassifier(
-        LogisticRegression(), min_sensitivity=1.0, min_specificity=1.0
+        LogisticRegression(),
+        min_sensitivity=1.0,
+        min_specificity=1.0,
+        on_infeasible="raise",
     )
     with pytest.raises(
-        ValueError,
+        InfeasibleTargetsError,
         match=r"On the pooled out-of-fold scores of 200 samples: No pair of cutoffs "
         r"reaches sensitivity >= 1.0 and specificity >= 1.0 .* Achievable",
     ):
         clf.fit(X, y)
+
+
+def test_infeasible_targets_fall_back_to_one_cutoff_with_a_warning():
+    X, y = _noisy()
+    clf = GrayZoneClassifier(
+        LogisticRegression(), min_sensitivity=1.0, min_specificity=1.0
+    )
+    with pytest.warns(
+        UserWarning,
+        match=r"On the pooled out-of-fold scores of 200 samples: No pair of cutoffs "
+        r"reaches sensitivity >= 1.0 and specificity >= 1.0 .* Achievable .* "
+        r"Falling back to a single cutoff \S+ \(no gray zone; predict never "
+        r"abstains\), which gives sensitivity \S+ and specificity \S+ out of fold; "
+        r"targets_met_ is False\. Pass on_infeasible='raise'",
+    ) as records:
+        clf.fit(X, y)
+    assert records[0].filename == __file__  # attributed to the fit call
+    assert clf.targets_met_ is False
+    assert clf.lower_threshold_ == clf.upper_threshold_
+    assert clf.abstention_rate_ == 0.0
+    assert (clf.predict(X) != clf.abstain_label_).all()
+    assert clf.decided_mask(X).all()
+    # the fallback is the zero-abstention pair with the best min(Sn, Sp)
+    oof = cross_val_predict(
+        LogisticRegression(), X, y, cv=StratifiedKFold(5), method="predict_proba"
+    )
+    ref = find_gray_zone(
+        y,
+        oof[:, 1],
+        min_sensitivity=0,
+        min_specificity=0,
+        max_abstention=0,
+    )
+    assert clf.upper_threshold_ == ref.upper_threshold
+    assert (clf.sensitivity_, clf.specificity_) == (ref.sensitivity, ref.specificity)
+
+
+def test_targets_met_when_feasible(data):
+    X, y = data
+    clf = GrayZoneClassifier(
+        LogisticRegression(), min_sensitivity=0.8, min_specificity=0.8
+    ).fit(X, y)
+    assert clf.targets_met_ is True
+    assert min(clf.sensitivity_, clf.specificity_) >= 0.8
 
 
 def test_abstain_label_must_not_be_a_class(data):
@@ -273,6 +329,7 @@ def test_abstain_label_must_not_be_a_class(data):
         ({"min_sensitivity": 1.5}, "'min_sensitivity' parameter"),
         ({"max_abstention": -0.1}, "'max_abstention' parameter"),
         ({"objective": "f1"}, "'objective' parameter"),
+        ({"on_infeasible": "ignore"}, "'on_infeasible' parameter"),
     ],
 )
 def test_invalid_parameters(data, params, match):

@@ -88,7 +88,10 @@ class _PredictOnly(ClassifierMixin, BaseEstimator):
         (lambda n: np.zeros(n), r"only one class \[0\.0\].*Both classes are needed"),
         (lambda n: np.ones(n, dtype=bool), r"only one class \[True\]"),
         (lambda n: np.array([1, "a"] * (n // 2), dtype=object), "mixes label types"),
-        (lambda n: np.c_[np.arange(n) % 2, np.arange(n) % 2], r"got an array of shape"),
+        (
+            lambda n: np.c_[np.arange(n) % 2, np.arange(n) % 2],
+            r"Only binary .* got a multilabel-indicator target of shape \(160, 2\)",
+        ),
     ],
     ids=[
         "multiclass",
@@ -112,7 +115,9 @@ def test_nan_label_is_refused(data):
     X, y = data
     y = y.astype(float)
     y[3] = np.nan
-    with pytest.raises(ValueError, match="contains NaN"):
+    with pytest.raises(
+        ValueError, match=r"1 missing label\(s\) .* position\(s\) \[3\]"
+    ):
         _clf().fit(X, y)
 
 
@@ -136,7 +141,9 @@ def test_fold_whose_held_out_part_has_one_class_warns_and_gives_nan(data):
     y = np.zeros(X.shape[0], dtype=int)
     y[:3] = 1  # 3 positives over 5 stratified folds: 2 held-out parts have none
     with pytest.warns(
-        UserWarning, match=r"Split 3 of 5: its held-out part .*NaN in fold_thresholds_"
+        UserWarning,
+        match=r"2 of 5 splits have a held-out part with a single class \(splits 3, 4 "
+        r"hold out only class\(es\) \[0\]\).*NaN in fold_thresholds_",
     ):
         clf = _clf().fit(X, y)
     assert np.isnan(clf.fold_thresholds_).sum() == 2
