@@ -412,14 +412,12 @@ class BalancedThresholdClassifier(
             result.thresholds
         ):
             optima = result.thresholds[~np.isnan(result.thresholds)]
-            warnings.warn(
+            warn(
                 f"threshold_method='bagged_mean': {int(np.isinf(optima).sum())} of "
                 f"the {optima.size} bootstrap optima are +/-inf (predict one class "
                 "everywhere) and the others are not all the same, so their mean is "
                 "not a cutoff; threshold_ is their median instead (the 'bagged' "
                 "rule), as documented for bagged_mean_threshold_.",
-                UserWarning,
-                stacklevel=4,  # _bootstrap, fit, _fit_context, the caller
             )
         if self.threshold_method != "argmax":
             self.threshold_ = (
@@ -429,7 +427,7 @@ class BalancedThresholdClassifier(
             )
             self.best_score_ = float(scores[counts.index_of(self.threshold_)])
             if np.isnan(self.best_score_):
-                warnings.warn(
+                warn(
                     f"threshold_method={self.threshold_method!r}: the bagged cutoff "
                     f"{self.threshold_!r} is not allowed by {objective!r} on the "
                     "pooled out-of-fold scores (the objective is undefined there, "
@@ -438,8 +436,6 @@ class BalancedThresholdClassifier(
                     "resample, their median or mean need not; use "
                     "threshold_method='argmax' for a cutoff that meets it on these "
                     "scores.",
-                    UserWarning,
-                    stacklevel=4,  # _bootstrap, fit, _fit_context, the caller
                 )
         return rng_state
 
