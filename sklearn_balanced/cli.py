@@ -17,8 +17,11 @@ through the library's public functions (:func:`~sklearn_balanced.find_threshold`
 only reads input, builds objectives from options and prints.
 
 Mistakes in the input (a missing file or column, labels that are not binary,
-scores that are not numbers, an empty file, an infeasible constraint) end with
-one line on standard error and exit status 2, never a traceback.
+scores that are not numbers, an empty or binary file, an option out of range,
+an infeasible constraint) end with one line on standard error and exit status
+2, never a traceback; Ctrl-C ends with one line and 130; anything else that
+fails is a bug: one line asking to report it and exit status 1 (the traceback
+with ``SKLEARN_BALANCED_DEBUG=1``). See :func:`main`.
 """
 
 from __future__ import annotations
@@ -264,13 +267,18 @@ def read_table(path: str, delimiter: str | None = None) -> Table:
         delimiter = ","
         if "," not in head:
             delimiter = "\t" if "\t" in head else ";" if ";" in head else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered = []  # (line where the record starts, record), blank records left out
+    start = 1
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in reader:
+            if any(c.strip() for c in row):
+                numbered.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise UsageError(f"{source}: cannot parse the CSV ({exc}).") from None
-    numbered = [
-        (i + 1, row) for i, row in enumerate(lines) if any(c.strip() for c in row)
-    ]
+        raise UsageError(
+            f"{source}, line {reader.line_num}: cannot parse the CSV ({exc})."
+        ) from None
     if not numbered:
         raise UsageError(
             f"{source} holds no values (only delimiters, quotes or blanks); "
@@ -1166,6 +1174,35 @@ def _demo_data(args):
     return X, y[keep]
 
 
+@contextlib.contextmanager
+def _interrupt_not_swallowed() -> Iterator[None]:
+    """Ctrl-C inside stops the program even when the code inside catches it.
+
+    skorch's ``partial_fit`` catches ``KeyboardInterrupt`` and returns the net
+    as trained so far, so a Ctrl-C during a fold would otherwise go on with a
+    half-trained model and print its results as if nothing had happened.
+    """
+    import signal
+
+    seen: list[int] = []
+
+    def handler(signum, frame):
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if seen:
+        raise KeyboardInterrupt
+
+
 def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
     """Run the demo scenario; progress goes to ``log``; returns the numbers."""
     from sklearn.model_selection import train_test_split
@@ -1200,7 +1237,8 @@ def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
     old_stdout = sys.stdout
     sys.stdout = log  # the classifier's per-split progress lines
     try:
-        clf.fit(X_train, y_train)
+        with _interrupt_not_swallowed():
+            clf.fit(X_train, y_train)
     finally:
         sys.stdout = old_stdout
     fit_seconds = time.perf_counter() - start

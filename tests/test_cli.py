@@ -372,6 +372,8 @@ def test_error_missing_column(csv_file):
         ("y,s\n0,0.1\n,0.3\n1,0.2\n", ("--label 'y'", "data row 2", "empty")),
         ("y,s\n0,0.1\n1,nan\n", ("--score 's'", "data row 2", "NaN or infinite")),
         ("y,s\n0,0.1\n1,0.2,7\n", ("line 3", "3 field(s)", "header has 2")),
+        # a quoted field over two lines: the line is the file's, not the record's
+        ('y,s\n"0\n0",0.1\n1,0.2,7\n', ("line 4", "3 field(s)", "header has 2")),
         ("y,s\n0,0.5\n1,0.5\n", ("constant",)),
     ],
 )
@@ -539,6 +541,28 @@ def test_keyboard_interrupt_in_process(cli, csv_file, monkeypatch):
     proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
     assert proc.returncode == 130
     assert proc.stderr == "sklearn-balanced cutoff: interrupted.\n"
+
+
+def test_demo_ctrl_c_swallowed_by_the_model_still_stops(cli, monkeypatch):
+    # skorch's partial_fit catches KeyboardInterrupt and returns a half-trained
+    # net; the demo must stop anyway instead of printing results
+    import signal
+
+    from sklearn.linear_model import LogisticRegression
+
+    class Swallows(LogisticRegression):
+        def fit(self, X, y, **kwargs):
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+            except KeyboardInterrupt:
+                pass
+            return super().fit(X, y, **kwargs)
+
+    monkeypatch.setattr("sklearn_balanced.cli._make_model", lambda *a: Swallows())
+    proc = cli("demo", "--model", "logreg", "--cv", "2")
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "sklearn-balanced demo: interrupted.\n"
+    assert "independent test set" not in proc.stdout
 
 
 def test_internal_error_is_one_line_exit_1_traceback_on_request(
