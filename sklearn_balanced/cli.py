@@ -1366,8 +1366,7 @@ def _warnings_first(command: str) -> Iterator[None]:
         yield
     for warning in caught:
         text = " ".join(str(warning.message).split())
-        sys.stderr.write(f"{PROG} {command}: warning: {text}\n")
-    sys.stderr.flush()
+        _tell(f"{PROG} {command}: warning: {text}")
 
 
 #: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
@@ -1377,6 +1376,15 @@ EXIT_BUG = 1
 #: Set this environment variable to a non-empty value to see the traceback of
 #: an internal error.
 DEBUG_ENV = "SKLEARN_BALANCED_DEBUG"
+
+
+def _tell(line: str) -> None:
+    """Write one line on standard error, at once; nothing if it is closed."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):  # None (2>&-), closed, broken
+        pass
 
 
 def _stdout_gone() -> None:
@@ -1425,6 +1433,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         command = f"{PROG} {args.command}"
+        if sys.stdout is None:
+            raise UsageError("standard output is closed; nowhere to write the result.")
         status = args.handler(args, sys.stdout)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return status
@@ -1440,17 +1450,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stdout_gone()
         return 0
     except KeyboardInterrupt:
-        sys.stderr.write(f"{command}: interrupted.\n")
+        _tell(f"{command}: interrupted.")
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug, not a mistake of the user
         if os.environ.get(DEBUG_ENV):
             raise
         what = " ".join(f"{type(exc).__name__}: {exc}".split())
-        sys.stderr.write(
+        _tell(
             f"{command}: internal error ({what}); this is a bug in sklearn-balanced, "
             f"please report it with the command line (set {DEBUG_ENV}=1 to see the "
-            "traceback).\n"
+            "traceback)."
         )
         return EXIT_BUG
-    sys.stderr.write(f"{command}: error: {message}\n")
+    _tell(f"{command}: error: {message}")
     return EXIT_USAGE

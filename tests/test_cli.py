@@ -624,6 +624,21 @@ def test_closed_stdout_in_process(cli, csv_file, monkeypatch):
     assert proc.returncode == 0 and proc.stderr == ""
 
 
+def test_closed_standard_streams(cli, csv_file, monkeypatch):
+    # started with >&- or 2>&-: Python sets the stream to None
+    argv = ("cutoff", csv_file, "--label", "label", "--score", "score")
+    monkeypatch.setattr("sys.stdout", None)
+    proc = cli(*argv)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "sklearn-balanced cutoff: error: standard output is closed; nowhere to "
+        "write the result.\n"
+    )
+    monkeypatch.undo()
+    monkeypatch.setattr("sys.stderr", None)
+    assert main([str(a) for a in argv] + ["--score", "missing"]) == 2
+
+
 # ----------------------------------------------------- one decoding path (stdin, file)
 
 BOM_CSV = b"\xef\xbb\xbfy,s\n0,0.1\n1,0.9\n0,0.3\n1,0.7\n"
