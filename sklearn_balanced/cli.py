@@ -896,9 +896,9 @@ def _plotting():
 def _check_plot_path(path: str) -> str:
     """The format of ``--plot PATH`` (its extension), or an error saying why the
     plot cannot be written there; checked before any work is done."""
+    _plotting()  # matplotlib installed? (else a usage error naming the extra)
     from matplotlib.backend_bases import FigureCanvasBase
 
-    _plotting()  # matplotlib installed?
     formats = sorted(FigureCanvasBase.get_supported_filetypes())
     shown = ", ".join(formats)
     if path == "-":

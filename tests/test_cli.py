@@ -710,6 +710,14 @@ def test_plot_format_follows_the_extension(cli, csv_file, tmp_path):
     assert_usage_error(folder, "--plot", "has no extension")
 
 
+def test_plot_without_matplotlib_names_the_extra(cli, csv_file, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    proc = cli(
+        "cutoff", csv_file, "--label", "label", "--score", "score", "--plot", "c.png"
+    )
+    assert_usage_error(proc, "--plot needs matplotlib", "sklearn-balanced[plot]")
+
+
 # ------------------------------------------------------------- columns and labels
 
 
