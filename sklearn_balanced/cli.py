@@ -693,6 +693,14 @@ def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
         weights = _parse_numbers(
             table.column(args.weight, "--weight"), table, "--weight", args.weight
         )
+        negative = np.flatnonzero(weights < 0)
+        if negative.size:
+            i = int(negative[0])
+            raise UsageError(
+                f"--weight {args.weight!r}: the value on data row {i + 1} of "
+                f"{table.source} is {weights[i]:g}; weights must be >= 0 "
+                f"({negative.size} negative value(s) in all)."
+            )
     return CutoffInput(
         table.source, labels, scores, weights, _parse_pos_label(args.pos_label, labels)
     )
@@ -1010,11 +1018,30 @@ def _describe_objective_payload(obj: dict[str, Any]) -> str:
     return f"{obj['label']} ({better} is better)"
 
 
+@contextlib.contextmanager
+def _flags_named(args: argparse.Namespace) -> Iterator[None]:
+    """A library error about ``y_true``, ``y_score``, ``sample_weight`` or
+    ``pos_label`` starts with the option and column the user gave instead."""
+    try:
+        yield
+    except ValueError as exc:
+        message = " ".join(str(exc).split())
+        for param, flag, value in (
+            ("sample_weight", "--weight", args.weight),
+            ("y_score", "--score", args.score),
+            ("y_true", "--label", args.label),
+            ("pos_label", "--pos-label", args.pos_label),
+        ):
+            if value is not None and message.startswith(param):
+                raise UsageError(f"{flag} {value!r}: {message}") from None
+        raise
+
+
 def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     """The ``cutoff`` command."""
     if args.plot:
         _check_plot_path(args.plot)
-    with _warnings_first(args.command):
+    with _warnings_first(args.command), _flags_named(args):
         data = _read_cutoff_input(args)
         payload = cutoff_payload(args, data)
     if args.json:

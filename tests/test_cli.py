@@ -446,7 +446,16 @@ def test_error_negative_weight(cli, tmp_path):
     path = tmp_path / "w.csv"
     path.write_text("y,s,w\n0,0.1,1\n1,0.2,-1\n0,0.3,1\n")
     proc = cli("cutoff", path, "--label", "y", "--score", "s", "--weight", "w")
-    assert_usage_error(proc, "sample_weight must be non-negative")
+    assert_usage_error(
+        proc, "--weight 'w': the value on data row 2 of", "is -1; weights must be >= 0"
+    )
+    # the library's own checks name the option and column too
+    path.write_text("y,s,w\n0,0.1,0\n1,0.2,0\n0,0.3,0\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--weight", "w")
+    assert_usage_error(proc, "--weight 'w': sample_weight is zero everywhere")
+    path.write_text("y,s,w\n0,0.5,1\n1,0.5,1\n0,0.5,1\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "s")
+    assert_usage_error(proc, "--score 's': y_score is constant")
 
 
 def test_error_no_command(cli):
