@@ -17,23 +17,29 @@ through the library's public functions (:func:`~sklearn_balanced.find_threshold`
 only reads input, builds objectives from options and prints.
 
 Mistakes in the input (a missing file or column, labels that are not binary,
-scores that are not numbers, an empty file, an infeasible constraint) end with
-one line on standard error and exit status 2, never a traceback.
+scores that are not numbers, an empty or binary file, an option out of range,
+an infeasible constraint) end with one line on standard error and exit status
+2, never a traceback; Ctrl-C ends with one line and 130; anything else that
+fails is a bug: one line asking to report it and exit status 1 (the traceback
+with ``SKLEARN_BALANCED_DEBUG=1``). See :func:`main`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import math
+import os
+import re
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn, TextIO
+from typing import Any, BinaryIO, NoReturn, TextIO
 
 import numpy as np
 
@@ -53,10 +59,77 @@ class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose errors are one line on stderr and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
+        # "argument --x: --x must be ..." (from the option types below) -> "--x must be"
+        message = re.sub(r"^argument (\S+): (?=\1 )", "", message)
+        message = " ".join(message.split())
         self.exit(
             EXIT_USAGE,
             f"{self.prog}: error: {message} (see '{self.prog} --help')\n",
         )
+
+
+# --------------------------------------------------------------------------
+# Option values, checked when the command line is parsed
+# --------------------------------------------------------------------------
+
+
+def _real_option(
+    flag: str, low: float, high: float, *, open_low: bool = False,
+    open_high: bool = False,
+) -> Callable[[str], float]:  # fmt: skip
+    """An argparse ``type``: a finite number in an interval, or an error naming
+    ``flag``, the interval and the text received."""
+    interval = (
+        f"{'(' if open_low else '['}{low:g}, "
+        f"{'inf)' if high == math.inf else f'{high:g}'}"
+        f"{'' if high == math.inf else ')' if open_high else ']'}"
+    )
+
+    def parse(text: str) -> float:
+        value = float(text) if _FLOAT.fullmatch(text.strip()) else math.nan
+        inside = (
+            math.isfinite(value)
+            and (low < value if open_low else low <= value)
+            and (value < high if open_high else value <= high)
+        )
+        if not inside:
+            got = text if _FLOAT.fullmatch(text.strip()) else repr(text)
+            raise argparse.ArgumentTypeError(
+                f"{flag} must be a number in {interval}; got {got}"
+            )
+        return value
+
+    parse.__name__ = flag
+    return parse
+
+
+def _int_option(flag: str, low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse ``type``: an integer in ``[low, high]`` described by ``what``."""
+
+    def parse(text: str) -> int:
+        value = int(text) if _INT.fullmatch(text.strip()) else None
+        if value is None or not low <= value <= high:
+            got = text if _INT.fullmatch(text.strip()) else repr(text)
+            raise argparse.ArgumentTypeError(f"{flag} must be {what}; got {got}")
+        return value
+
+    parse.__name__ = flag
+    return parse
+
+
+def _delimiter_option(text: str) -> str:
+    """``--delimiter``: one character (``\\t`` or ``tab`` for a tab), not a quote
+    or a line break."""
+    value = {"\\t": "\t", "tab": "\t"}.get(text, text)
+    if len(value) != 1 or value in '"\r\n':
+        raise argparse.ArgumentTypeError(
+            "--delimiter must be one character other than a quote or a line break "
+            f"(\\t or tab for a tab); got {text!r}"
+        )
+    return value
+
+
+_SEED_MAX = 2**32 - 1
 
 
 # --------------------------------------------------------------------------
@@ -81,38 +154,112 @@ class Table:
                 f"{option} {name!r}: no such column in {self.source}; its columns "
                 f"are {shown}."
             )
+        where = [j + 1 for j, h in enumerate(self.header) if h == name]
+        if len(where) > 1:
+            raise UsageError(
+                f"{option} {name!r}: the header of {self.source} names "
+                f"{len(where)} columns {name!r} (columns "
+                f"{', '.join(map(str, where))}); rename them so that each name "
+                "is unique."
+            )
         j = self.header.index(name)
         return [row[j].strip() for row in self.rows]
 
 
-def _open_text(path: str) -> TextIO:
+#: Reading stops with an error at a line longer than this many bytes: a file of
+#: labels and scores has short lines, and an endless line (a device such as
+#: /dev/zero, a binary file) must not be read into memory whole.
+MAX_LINE_BYTES = 1 << 20
+_CHUNK_BYTES = 1 << 16
+
+
+def _open_binary(path: str) -> BinaryIO:
     if path == "-":
-        return sys.stdin
+        if sys.stdin is None:
+            raise UsageError("standard input is closed; give a FILE instead of -.")
+        return sys.stdin.buffer
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        return open(path, "rb")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file.") from None
     except IsADirectoryError:
         raise UsageError(f"{path}: is a directory, not a CSV file.") from None
     except PermissionError:
         raise UsageError(f"{path}: permission denied.") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot open it ({exc.strerror or exc}).") from None
+
+
+def _read_bytes(handle: BinaryIO, source: str) -> bytes:
+    """All of ``handle``, in chunks; stops at a NUL byte or an absurdly long line."""
+    chunks: list[bytes] = []
+    offset = 0  # bytes read before the current chunk
+    line = 1  # line number at the start of the current chunk
+    line_bytes = 0  # length of the current (unfinished) line so far
+    while True:
+        try:
+            chunk = handle.read(_CHUNK_BYTES)
+        except OSError as exc:
+            raise UsageError(
+                f"{source}: cannot read it ({exc.strerror or exc})."
+            ) from None
+        if not chunk:
+            return b"".join(chunks)
+        nul = chunk.find(b"\0")
+        if nul >= 0:
+            at_line = line + chunk.count(b"\n", 0, nul)
+            raise UsageError(
+                f"{source}, line {at_line}: a NUL byte at "
+                f"byte {offset + nul + 1}; a CSV file of labels and scores is text, "
+                "not binary data."
+            )
+        first_nl = chunk.find(b"\n")
+        if (first_nl < 0 and line_bytes + len(chunk) > MAX_LINE_BYTES) or (
+            0 <= first_nl and line_bytes + first_nl > MAX_LINE_BYTES
+        ):
+            raise UsageError(
+                f"{source}, line {line}: longer than {MAX_LINE_BYTES} bytes; a CSV "
+                "file of labels and scores has short lines."
+            )
+        if first_nl < 0:
+            line_bytes += len(chunk)
+        else:
+            line += chunk.count(b"\n")
+            line_bytes = len(chunk) - chunk.rfind(b"\n") - 1
+        chunks.append(chunk)
+        offset += len(chunk)
+
+
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 text without a byte-order mark; invalid bytes are an error."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        where = exc.start + bom
+        line = data.count(b"\n", 0, where) + 1
+        raise UsageError(
+            f"{source}, line {line}: not UTF-8 text ({exc.reason} 0x{data[where]:02x} "
+            f"at byte {where + 1}); save the file as UTF-8."
+        ) from None
 
 
 def read_table(path: str, delimiter: str | None = None) -> Table:
     """Read a CSV file (``-`` for stdin) with a header row into a :class:`Table`.
 
-    ``delimiter=None`` guesses it from the header: a tab or a semicolon when
-    the header has one and no comma, else a comma.
+    The file and standard input are read the same way: as bytes, decoded as
+    strict UTF-8 with an optional byte-order mark. ``delimiter=None`` guesses
+    the delimiter from the header: a tab or a semicolon when the header has one
+    and no comma, else a comma.
     """
     source = "standard input" if path == "-" else path
-    handle = _open_text(path)
+    handle = _open_binary(path)
     try:
-        text = handle.read()
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{source}: not a UTF-8 text file ({exc.reason}).") from None
+        data = _read_bytes(handle, source)
     finally:
-        if handle is not sys.stdin:
+        if path != "-":
             handle.close()
+    text = _decode(data, source)
     if not text.strip():
         raise UsageError(f"{source} is empty; expected a header row and data rows.")
     if delimiter is None:
@@ -120,13 +267,23 @@ def read_table(path: str, delimiter: str | None = None) -> Table:
         delimiter = ","
         if "," not in head:
             delimiter = "\t" if "\t" in head else ";" if ";" in head else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered = []  # (line where the record starts, record), blank records left out
+    start = 1
     try:
-        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        for row in reader:
+            if any(c.strip() for c in row):
+                numbered.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise UsageError(f"{source}: cannot parse the CSV ({exc}).") from None
-    numbered = [
-        (i + 1, row) for i, row in enumerate(lines) if any(c.strip() for c in row)
-    ]
+        raise UsageError(
+            f"{source}, line {reader.line_num}: cannot parse the CSV ({exc})."
+        ) from None
+    if not numbered:
+        raise UsageError(
+            f"{source} holds no values (only delimiters, quotes or blanks); "
+            "expected a header row and data rows."
+        )
     _, header = numbered[0]
     header = [h.strip() for h in header]
     body = numbered[1:]
@@ -141,21 +298,49 @@ def read_table(path: str, delimiter: str | None = None) -> Table:
     return Table(source, header, [row for _, row in body], body[0][0])
 
 
+#: Plain decimal integers: the only label text read as an int.
+_INT = re.compile(r"[+-]?[0-9]+")
+#: Plain decimal numbers (no ``_``, no hex, no non-ASCII digits, no nan/inf).
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+#: Label text that means "no label" (as written by R, pandas, SQL, Python).
+_MISSING = frozenset({"nan", "na", "n/a", "null", "none"})
+
+
+def _nonfinite_text(cell: str) -> bool:
+    """Text that Python reads as a NaN or an infinity ("nan", "-inf", "Infinity")."""
+    try:
+        return not math.isfinite(float(cell))
+    except ValueError:
+        return False
+
+
 def _parse_labels(cells: list[str], table: Table, name: str) -> np.ndarray:
-    """Labels as ints, else floats, else strings; exactly two distinct values."""
+    """Labels as ints, else floats, else strings; exactly two distinct values.
+
+    Only plain decimal text is a number (``-?[0-9]+`` an int; ``1.0`` and
+    ``1e0`` floats, so equal to ``1`` when every label is a number); anything
+    else makes every label text, compared exactly (``1_0`` is not ``10``).
+    """
     for i, cell in enumerate(cells):
+        what = None
         if cell == "":
+            what = "empty; every row needs a label"
+        elif cell.lower() in _MISSING or cell.lower().lstrip("+-") == "nan":
+            what = f"{cell!r}, a missing value; every row needs a label"
+        elif _nonfinite_text(cell):
+            what = f"{cell!r}, an infinite number, not a label"
+        elif _INT.fullmatch(cell) and not -(2**63) <= int(cell) < 2**63:
+            what = f"{cell!r}, an integer beyond 64 bits, not a label"
+        if what is not None:
             raise UsageError(
                 f"--label {name!r}: the value on data row {i + 1} of {table.source} "
-                "is empty; every row needs a label."
+                f"is {what}."
             )
     labels: np.ndarray
-    for kind in (int, float):
-        try:
-            labels = np.array([kind(c) for c in cells])
-            break
-        except ValueError:
-            continue
+    if all(_INT.fullmatch(c) for c in cells):
+        labels = np.array([int(c) for c in cells], dtype=np.int64)
+    elif all(_FLOAT.fullmatch(c) for c in cells):
+        labels = np.array([float(c) for c in cells])  # finite: checked above
     else:
         labels = np.array(cells, dtype=str)
     classes = np.unique(labels)
@@ -172,23 +357,24 @@ def _parse_labels(cells: list[str], table: Table, name: str) -> np.ndarray:
 def _parse_numbers(
     cells: list[str], table: Table, option: str, name: str
 ) -> np.ndarray:
+    """Finite float64 values of plain decimal text; the first bad cell is named."""
     out = np.empty(len(cells), dtype=np.float64)
     for i, cell in enumerate(cells):
-        try:
-            out[i] = float(cell)
-        except ValueError:
-            what = "is empty" if cell == "" else f"is {cell!r}, not a number"
+        value = float(cell) if _FLOAT.fullmatch(cell) else math.nan
+        if not math.isfinite(value):
+            if cell == "":
+                what = "is empty"
+            elif _FLOAT.fullmatch(cell):
+                what = f"is {cell!r}, too large for a 64-bit float"
+            elif _nonfinite_text(cell):
+                what = f"is {cell!r}, NaN or infinite; every value must be finite"
+            else:
+                what = f"is {cell!r}, not a number"
             raise UsageError(
                 f"{option} {name!r}: the value on data row {i + 1} of "
                 f"{table.source} {what}."
-            ) from None
-    bad = ~np.isfinite(out)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise UsageError(
-            f"{option} {name!r}: {int(bad.sum())} value(s) are NaN or infinite, "
-            f"the first on data row {i + 1} of {table.source}."
-        )
+            )
+        out[i] = value
     return out
 
 
@@ -197,13 +383,17 @@ def _parse_pos_label(value: str | None, labels: np.ndarray) -> Any:
     if value is None:
         return None
     classes = np.unique(labels)
+    text = value.strip()
     for c in classes:
-        try:
-            same = type(c.item())(value) == c.item()
-        except ValueError:
-            same = False
+        item = c.item()
+        if isinstance(item, str):
+            same = text == item
+        elif isinstance(item, int):
+            same = _INT.fullmatch(text) is not None and int(text) == item
+        else:
+            same = _FLOAT.fullmatch(text) is not None and float(text) == item
         if same:
-            return c.item()
+            return item
     shown = ", ".join(repr(c.item()) for c in classes)
     raise UsageError(f"--pos-label {value!r} is not one of the labels {shown}.")
 
@@ -234,6 +424,11 @@ def _objective_from_args(args: argparse.Namespace):
         if constraint:
             raise UsageError(
                 "--cost-fp/--cost-fn and a --min-* constraint exclude each other."
+            )
+        if args.cost_fp == 0 and args.cost_fn == 0:
+            raise UsageError(
+                "--cost-fp and --cost-fn are both 0, so every cutoff costs nothing; "
+                "give at least one positive cost."
             )
         return Cost(fp=args.cost_fp, fn=args.cost_fn)
     if args.objective == "cost":
@@ -386,21 +581,27 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument(
-        "--cost-fp", type=float, metavar="X", help="cost of a false positive"
+        "--cost-fp",
+        type=_real_option("--cost-fp", 0, math.inf),
+        metavar="X",
+        help="cost of a false positive (>= 0)",
     )
     p.add_argument(
-        "--cost-fn", type=float, metavar="Y", help="cost of a false negative"
+        "--cost-fn",
+        type=_real_option("--cost-fn", 0, math.inf),
+        metavar="Y",
+        help="cost of a false negative (>= 0)",
     )
     p.add_argument(
         "--min-sensitivity",
-        type=float,
+        type=_real_option("--min-sensitivity", 0, 1),
         metavar="X",
         help="maximise specificity subject to sensitivity >= X (with --gray-zone: "
         "the sensitivity target on decided cases, default 0.95)",
     )
     p.add_argument(
         "--min-specificity",
-        type=float,
+        type=_real_option("--min-specificity", 0, 1),
         metavar="X",
         help="maximise sensitivity subject to specificity >= X (with --gray-zone: "
         "the specificity target on decided cases, default 0.95)",
@@ -413,7 +614,7 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--max-abstention",
-        type=float,
+        type=_real_option("--max-abstention", 0, 1),
         metavar="R",
         help="with --gray-zone: abstain on at most this share of cases and "
         "maximise min(Sn, Sp) on the decided ones",
@@ -426,23 +627,29 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--weight", metavar="COL", help="column of sample weights")
     p.add_argument(
         "--bootstrap",
-        type=int,
+        type=_int_option("--bootstrap", 1, 10**9, "a positive number of resamples"),
         metavar="N",
         help="also print a 95%% bootstrap interval of the cutoff from N resamples",
     )
     p.add_argument(
         "--random-state",
-        type=int,
+        type=_int_option(
+            "--random-state", 0, _SEED_MAX, f"an integer in [0, {_SEED_MAX}]"
+        ),
         default=0,
         metavar="SEED",
         help="seed of the bootstrap (default: 0)",
     )
     p.add_argument(
-        "--plot", metavar="OUT.png", help="save a plot of the objective vs cutoff"
+        "--plot",
+        metavar="OUT.png",
+        help="save a plot of the objective vs cutoff; the format is the file's "
+        "extension (png, pdf, svg, ...)",
     )
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument(
         "--delimiter",
+        type=_delimiter_option,
         metavar="CHAR",
         help="field delimiter (default: guessed from the header: comma, tab or ;)",
     )
@@ -466,6 +673,16 @@ def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
         raise UsageError(
             f"--bootstrap must be a positive number of resamples; got {args.bootstrap}."
         )
+    chosen = [("--label", args.label), ("--score", args.score)]
+    if args.weight is not None:
+        chosen.append(("--weight", args.weight))
+    for i, (flag_a, col_a) in enumerate(chosen):
+        for flag_b, col_b in chosen[i + 1 :]:
+            if col_a == col_b:
+                raise UsageError(
+                    f"{flag_a} and {flag_b} name the same column {col_a!r}; each "
+                    "needs its own column."
+                )
     table = read_table(args.file, args.delimiter)
     labels = _parse_labels(table.column(args.label, "--label"), table, args.label)
     scores = _parse_numbers(
@@ -476,6 +693,14 @@ def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
         weights = _parse_numbers(
             table.column(args.weight, "--weight"), table, "--weight", args.weight
         )
+        negative = np.flatnonzero(weights < 0)
+        if negative.size:
+            i = int(negative[0])
+            raise UsageError(
+                f"--weight {args.weight!r}: the value on data row {i + 1} of "
+                f"{table.source} is {weights[i]:g}; weights must be >= 0 "
+                f"({negative.size} negative value(s) in all)."
+            )
     return CutoffInput(
         table.source, labels, scores, weights, _parse_pos_label(args.pos_label, labels)
     )
@@ -676,9 +901,39 @@ def _plotting():
     return plotting
 
 
+def _check_plot_path(path: str) -> str:
+    """The format of ``--plot PATH`` (its extension), or an error saying why the
+    plot cannot be written there; checked before any work is done."""
+    _plotting()  # matplotlib installed? (else a usage error naming the extra)
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    shown = ", ".join(formats)
+    if path == "-":
+        raise UsageError(
+            f"--plot -: a plot cannot go to standard output; give a file name "
+            f"ending in one of .{shown.replace(', ', ', .')}."
+        )
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if ext not in formats:
+        got = f"its extension is {ext!r}" if ext else "it has no extension"
+        raise UsageError(
+            f"--plot {path}: {got}; the file name must end in one of "
+            f".{shown.replace(', ', ', .')} (the format of the plot)."
+        )
+    if os.path.isdir(path):
+        raise UsageError(f"--plot {path}: is a directory; give a file name.")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise UsageError(f"--plot {path}: the folder {folder} does not exist.")
+    return ext
+
+
 def _save(display, path: str) -> None:
     try:
-        display.figure_.savefig(path, dpi=120, bbox_inches="tight")
+        display.figure_.savefig(
+            path, dpi=120, bbox_inches="tight", format=_check_plot_path(path)
+        )
     except (OSError, ValueError) as exc:
         raise UsageError(f"--plot {path}: cannot save the figure ({exc}).") from None
 
@@ -763,10 +1018,32 @@ def _describe_objective_payload(obj: dict[str, Any]) -> str:
     return f"{obj['label']} ({better} is better)"
 
 
+@contextlib.contextmanager
+def _flags_named(args: argparse.Namespace) -> Iterator[None]:
+    """A library error about ``y_true``, ``y_score``, ``sample_weight`` or
+    ``pos_label`` starts with the option and column the user gave instead."""
+    try:
+        yield
+    except ValueError as exc:
+        message = " ".join(str(exc).split())
+        for param, flag, value in (
+            ("sample_weight", "--weight", args.weight),
+            ("y_score", "--score", args.score),
+            ("y_true", "--label", args.label),
+            ("pos_label", "--pos-label", args.pos_label),
+        ):
+            if value is not None and message.startswith(param):
+                raise UsageError(f"{flag} {value!r}: {message}") from None
+        raise
+
+
 def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     """The ``cutoff`` command."""
-    data = _read_cutoff_input(args)
-    payload = cutoff_payload(args, data)
+    if args.plot:
+        _check_plot_path(args.plot)
+    with _warnings_first(args.command), _flags_named(args):
+        data = _read_cutoff_input(args)
+        payload = cutoff_payload(args, data)
     if args.json:
         payload = {k: v for k, v in payload.items() if k != "report_text"}
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
@@ -823,7 +1100,7 @@ def _add_demo_parser(sub) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--positive-share",
-        type=float,
+        type=_real_option("--positive-share", 0, 0.5, open_low=True),
         default=0.2,
         metavar="P",
         help=(
@@ -831,16 +1108,28 @@ def _add_demo_parser(sub) -> argparse.ArgumentParser:
             "where actives are rare; 0.5 keeps the full balanced set (default: 0.2)"
         ),
     )
-    p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (default: 5)")
+    p.add_argument(
+        "--cv",
+        type=_int_option("--cv", 2, 10**6, "an integer of at least 2"),
+        default=5,
+        metavar="K",
+        help="folds (default: 5)",
+    )
     p.add_argument(
         "--test-size",
-        type=float,
+        type=_real_option("--test-size", 0, 1, open_low=True, open_high=True),
         default=0.3,
         metavar="F",
         help="test share (default: 0.3)",
     )
     p.add_argument(
-        "--random-state", type=int, default=0, metavar="SEED", help="seed (default: 0)"
+        "--random-state",
+        type=_int_option(
+            "--random-state", 0, _SEED_MAX, f"an integer in [0, {_SEED_MAX}]"
+        ),
+        default=0,
+        metavar="SEED",
+        help="seed (default: 0)",
     )
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.set_defaults(handler=run_demo)
@@ -912,6 +1201,35 @@ def _demo_data(args):
     return X, y[keep]
 
 
+@contextlib.contextmanager
+def _interrupt_not_swallowed() -> Iterator[None]:
+    """Ctrl-C inside stops the program even when the code inside catches it.
+
+    skorch's ``partial_fit`` catches ``KeyboardInterrupt`` and returns the net
+    as trained so far, so a Ctrl-C during a fold would otherwise go on with a
+    half-trained model and print its results as if nothing had happened.
+    """
+    import signal
+
+    seen: list[int] = []
+
+    def handler(signum, frame):
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if seen:
+        raise KeyboardInterrupt
+
+
 def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
     """Run the demo scenario; progress goes to ``log``; returns the numbers."""
     from sklearn.model_selection import train_test_split
@@ -946,7 +1264,8 @@ def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
     old_stdout = sys.stdout
     sys.stdout = log  # the classifier's per-split progress lines
     try:
-        clf.fit(X_train, y_train)
+        with _interrupt_not_swallowed():
+            clf.fit(X_train, y_train)
     finally:
         sys.stdout = old_stdout
     fit_seconds = time.perf_counter() - start
@@ -1015,7 +1334,8 @@ def format_demo(payload: dict[str, Any]) -> str:
 def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     """The ``demo`` command."""
     log = sys.stderr if args.json else out
-    payload = demo_payload(args, log)
+    with _warnings_first(args.command):
+        payload = demo_payload(args, log)
     if args.json:
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
     else:
@@ -1063,6 +1383,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _warnings_first(command: str) -> Iterator[None]:
+    """Collect the warnings of the computation inside and write each as one line
+    on standard error when it succeeds, before the caller prints the report
+    (after an error only the error line is written)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        yield
+    for warning in caught:
+        text = " ".join(str(warning.message).split())
+        _tell(f"{PROG} {command}: warning: {text}")
+
+
+#: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+#: Exit status of an internal error (a bug to report).
+EXIT_BUG = 1
+#: Set this environment variable to a non-empty value to see the traceback of
+#: an internal error.
+DEBUG_ENV = "SKLEARN_BALANCED_DEBUG"
+
+
+def _tell(line: str) -> None:
+    """Write one line on standard error, at once; nothing if it is closed."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):  # None (2>&-), closed, broken
+        pass
+
+
+def _stdout_gone() -> None:
+    """After a broken pipe on stdout: send what is left to /dev/null, so that
+    Python's final flush does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sklearn-balanced`` program.
 
@@ -1074,8 +1435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     status : int
-        0 on success, 2 after a usage or input error (reported in one line on
-        standard error).
+        0 on success; 2 after a usage or input error, reported in one line on
+        standard error; 130 after Ctrl-C (one line); 1 after an internal error
+        (one line asking to report it; the traceback too when the environment
+        variable ``SKLEARN_BALANCED_DEBUG`` is set). Output cut short by a
+        closed pipe (``| head``) ends quietly with 0.
 
     Examples
     --------
@@ -1092,15 +1456,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     F1            0.667    balanced accuracy   0.667
     0
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    command = PROG
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UserWarning)
-            status = args.handler(args, sys.stdout)
-        for warning in caught:  # one line each, like the errors
-            text = " ".join(str(warning.message).split())
-            sys.stderr.write(f"{PROG} {args.command}: warning: {text}\n")
+        args = build_parser().parse_args(argv)
+        command = f"{PROG} {args.command}"
+        if sys.stdout is None:
+            raise UsageError("standard output is closed; nowhere to write the result.")
+        status = args.handler(args, sys.stdout)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
         return status
     except UsageError as exc:
         message = str(exc)
@@ -1108,8 +1471,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         ValueError
     ) as exc:  # the library's input checks: what was wrong, what was received
         message = " ".join(str(exc).split())
-    except BrokenPipeError:  # e.g. piped into head
-        sys.stderr.close()
+    except MemoryError:
+        message = "out of memory; the input is too large to hold in memory."
+    except BrokenPipeError:  # e.g. piped into head: the reader wants no more
+        _stdout_gone()
         return 0
-    sys.stderr.write(f"{PROG} {args.command}: error: {message}\n")
+    except KeyboardInterrupt:
+        _tell(f"{command}: interrupted.")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug, not a mistake of the user
+        if os.environ.get(DEBUG_ENV):
+            raise
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())
+        _tell(
+            f"{command}: internal error ({what}); this is a bug in sklearn-balanced, "
+            f"please report it with the command line (set {DEBUG_ENV}=1 to see the "
+            "traceback)."
+        )
+        return EXIT_BUG
+    _tell(f"{command}: error: {message}")
     return EXIT_USAGE

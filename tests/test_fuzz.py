@@ -6,6 +6,7 @@ KeyError, ZeroDivisionError, numpy's AxisError, ...) is a bug. The generators
 are seeded, so a failure names a reproducible case.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -320,7 +321,8 @@ def test_estimator_fuzz(block):
 
 
 CELLS = ["0", "1", "0.25", "-3e2", "1e400", "nan", "inf", "", " ", "a", "b", "é", '"q,x"',
-         "0x10", "1_0", "True", "None"]  # fmt: skip
+         "0x10", "1_0", "True", "None", "NA", "1.0", "1e0", "-inf", " 1", "10",
+         "9" * 25]  # fmt: skip
 
 
 def test_cli_cutoff_fuzz(tmp_path, capsys):
@@ -366,3 +368,57 @@ def test_cli_cutoff_fuzz(tmp_path, capsys):
         else:
             assert out.strip().startswith("{"), case
     assert outcomes[0] > 3 and outcomes[2] > 3
+
+
+#: Bytes that break text files: NUL, invalid UTF-8, a byte-order mark, quotes,
+#: line ends, delimiters.
+NASTY = [
+    b"\x00",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b'"',
+    b"\r",
+    b"\n",
+    b",",
+    b";",
+    b"\t",
+    b"\xc3",
+]
+
+
+def test_cli_cutoff_byte_fuzz(tmp_path, capsys):
+    # a valid file with random nasty bytes inserted or replaced: exit status 0,
+    # or 2 with one line on stderr; never a traceback or an internal error
+    from sklearn_balanced.cli import main
+
+    rng = np.random.default_rng(3001)
+    valid = b"y,s\n" + b"".join(b"%d,0.%d\n" % (i % 2, (7 * i) % 10) for i in range(12))
+    outcomes = {0: 0, 2: 0}
+    for i in range(40):
+        text = valid
+        if rng.random() < 0.4:  # harmless variants: quoted scores, CRLF, a BOM
+            text = re.sub(rb"(0\.[0-9])", rb'"\1"', text)
+        if rng.random() < 0.4:
+            text = text.replace(b"\n", b"\r\n")
+        if rng.random() < 0.4:
+            text = b"\xef\xbb\xbf" + text
+        data = bytearray(text)
+        for _ in range(int(rng.integers(0, 3))):
+            at = int(rng.integers(0, len(data)))
+            bad = _pick(rng, NASTY)
+            data[at : at + int(rng.integers(0, 2))] = bad
+        path = tmp_path / f"bytes{i}.csv"
+        path.write_bytes(bytes(data))
+        argv = ["cutoff", str(path), "--label", "y", "--score", "s", "--json"]
+        case = f"case {i}: {bytes(data)!r}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            status = main(argv)
+        out, err = capsys.readouterr()
+        assert status in (0, 2), (case, err)
+        outcomes[status] += 1
+        if status == 2:
+            assert len(err.strip().splitlines()) == 1, (case, err)
+        else:
+            assert out.strip().startswith("{"), case
+    assert outcomes[0] > 3 and outcomes[2] > 3, outcomes
