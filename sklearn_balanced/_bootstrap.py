@@ -27,6 +27,7 @@ from sklearn_balanced.engine import (
     ConfusionCounts,
     checked_counts,
     confusion_counts,
+    normalise_weights,
     select_cutoff,
 )
 from sklearn_balanced.objectives import Objective, sensitivity, specificity
@@ -196,7 +197,12 @@ def run_bootstrap(
     """
     order = np.argsort(score, kind="stable")[::-1]
     s, pos = score[order], is_pos[order]
-    w = None if weight is None else weight[order]
+    w = None
+    if weight is not None:
+        # divide by the engine's unit first (exact): a resample's multiplicity
+        # times a weight near the float64 maximum must not overflow
+        _, unit = normalise_weights(weight[weight > 0])
+        w = weight[order] / unit
     n = s.shape[0]
     pos_idx, neg_idx = np.flatnonzero(pos), np.flatnonzero(~pos)
     thresholds = np.full(n_bootstrap, np.nan)

@@ -6,6 +6,7 @@ received, so that a user can fix the call without reading the source.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -238,9 +239,21 @@ def check_sample_weight(
             f"sample_weight must be non-negative; got {int((w < 0).sum())} "
             f"negative value(s), the smallest {float(w.min())!r}."
         )
-    if not w.sum() > 0:
+    with np.errstate(over="ignore"):
+        total = w.sum()
+    if not total > 0:
         raise ValueError(
             "sample_weight is zero everywhere (all weights are zero); at least "
             "some samples of each class need a positive weight."
+        )
+    if np.isinf(total):
+        warnings.warn(
+            f"sample_weight sums to more than float64 can hold (largest weight "
+            f"{float(w.max())!r}, {w.shape[0]} samples). Cutoffs, rates and "
+            "objective values are unaffected (only the weights' ratios are used), "
+            "but weighted counts reported in the weights' units overflow to inf; "
+            "divide the weights by a constant to read them.",
+            UserWarning,
+            stacklevel=3,
         )
     return w
