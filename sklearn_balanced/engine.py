@@ -624,7 +624,10 @@ def find_threshold(
         ``Cost(fp=1, fn=10)``, or a function ``f(tp, fp, tn, fn) -> array`` to
         maximise.
     sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weights; the counts are sums of weights.
+        Non-negative weights; the counts are sums of weights. Only their
+        ratios matter: any positive multiple gives the same cutoff and score
+        (see "Weights" in :mod:`sklearn_balanced.engine`); the counts of the
+        result are in the weights' units.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
 

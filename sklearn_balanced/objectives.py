@@ -618,7 +618,12 @@ class CallableObjective(Objective):
 
     The function receives four float64 arrays of the same shape (the weighted
     counts at every cutoff) and must return one value per cutoff. NaN values
-    mark cutoffs that may not be chosen.
+    mark cutoffs that may not be chosen. With sample weights, the counts are
+    the weighted counts divided by a constant (sample counts when all weights
+    are equal; otherwise divided by the power of two just below the largest
+    weight), so that no scale of the weights can overflow; write functions
+    whose best cutoff does not depend on that unit, such as ratios of counts
+    or linear combinations (see "Weights" in :mod:`sklearn_balanced.engine`).
 
     Parameters
     ----------
