@@ -147,7 +147,7 @@ def _score_at(
     counts: ConfusionCounts, objective: Objective, thresholds: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     k = counts.index_of(thresholds)
-    values = objective.score(counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
+    values = objective.score(*(a[k] for a in counts.objective_inputs(objective)))
     return np.asarray(values, dtype=np.float64).reshape(k.shape)
 
 

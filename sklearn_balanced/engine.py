@@ -31,10 +31,12 @@ inside an objective can overflow or underflow. When all positive weights are
 equal the counts are plain sample counts (exactly as without weights);
 otherwise the weights are divided by the power of two just below the largest
 one (exact in floating point). :attr:`ConfusionCounts.unit` is that constant:
-objectives see ``tp``, ``fp``, ... in these units, and everything *shown* to a
+the library's objectives see ``tp``, ``fp``, ... in these units (a function
+passed as objective sees the weights' own units, as its value is reported:
+:meth:`ConfusionCounts.objective_inputs`), and everything *shown* to a
 user (the counts of :class:`ThresholdResult`, :class:`ThresholdCurve`, the
 reports and the command line) is multiplied back into the weights' units
-(:meth:`ConfusionCounts.in_weight_units`). Zero weights are absent samples.
+(:meth:`ConfusionCounts.weighted_counts`). Zero weights are absent samples.
 
 Tie rule
 --------
@@ -64,6 +66,7 @@ from sklearn_balanced._validation import (
     check_scores,
 )
 from sklearn_balanced.objectives import (
+    CallableObjective,
     Objective,
     get_objective,
     npv,
@@ -123,25 +126,37 @@ class ConfusionCounts:
     n_neg: float
     unit: float = 1.0
 
-    def in_weight_units(self) -> ConfusionCounts:
-        """These counts multiplied back into the sample weights' units (for display).
+    def weighted_counts(
+        self,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray, NDArray]:
+        """``(tp, fp, tn, fn)`` at every cutoff in the sample weights' own units.
 
-        Objectives are evaluated on the counts themselves; this is what a
-        user reads. The product is exact when ``unit`` is a power of two (it
-        then equals the plain sum of the weights); a count whose true value
-        exceeds the float64 range becomes ``inf``.
+        For display: objectives are evaluated on the counts themselves. Each
+        count is multiplied by ``unit`` separately, which is exact when
+        ``unit`` is a power of two (it then equals the plain sum of the
+        weights); only a count whose true value exceeds the float64 range
+        becomes ``inf``.
         """
+        c = (self.tp, self.fp, self.tn, self.fn)
         if self.unit == 1.0:
-            return self
+            return c
         with np.errstate(over="ignore"):
-            tp, fp = self.tp * self.unit, self.fp * self.unit
-        return ConfusionCounts(
-            distinct_scores=self.distinct_scores,
-            tp=tp,
-            fp=fp,
-            n_pos=float(tp[-1]),
-            n_neg=float(fp[-1]),
-        )
+            return tuple(a * self.unit for a in c)
+
+    def objective_inputs(
+        self, objective: Objective
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray, NDArray]:
+        """The ``(tp, fp, tn, fn)`` arrays ``objective`` is evaluated on.
+
+        The library's objectives depend only on ratios of counts and see the
+        counts themselves (no weight scale can overflow them). A function
+        (:class:`~sklearn_balanced.objectives.CallableObjective`) may depend on
+        the counts' unit, so it sees them in the weights' own units
+        (:meth:`weighted_counts`), as its values are reported.
+        """
+        if isinstance(objective, CallableObjective):
+            return self.weighted_counts()
+        return self.tp, self.fp, self.tn, self.fn
 
     @property
     def fn(self) -> NDArray[np.float64]:
@@ -426,7 +441,7 @@ def select_cutoff(counts: ConfusionCounts, objective: Objective) -> tuple[int, N
         When the objective is NaN at every cutoff (e.g. an infeasible
         constraint); the message names the best achievable value.
     """
-    tp, fp, tn, fn = counts.tp, counts.fp, counts.tn, counts.fn
+    tp, fp, tn, fn = counts.objective_inputs(objective)
     scores = np.asarray(objective.score(tp, fp, tn, fn), dtype=np.float64)
     if scores.shape != tp.shape:
         raise ValueError(
@@ -580,16 +595,15 @@ def result_at(
     """Build the :class:`ThresholdResult` of cutoff ``index``."""
     tp, fp = float(counts.tp[index]), float(counts.fp[index])
     tn, fn = counts.n_neg - fp, counts.n_pos - tp
-    shown = counts.in_weight_units()
-    shown_tp, shown_fp = float(shown.tp[index]), float(shown.fp[index])
+    shown = [float(a[index]) for a in counts.weighted_counts()]
     return ThresholdResult(
         threshold=counts.threshold_at(index),
         score=float(scores[index]),
         objective=objective,
-        tp=shown_tp,
-        fp=shown_fp,
-        tn=shown.n_neg - shown_fp,
-        fn=shown.n_pos - shown_tp,
+        tp=shown[0],
+        fp=shown[1],
+        tn=shown[2],
+        fn=shown[3],
         sensitivity=float(sensitivity(tp, fp, tn, fn)),
         specificity=float(specificity(tp, fp, tn, fn)),
         pos_label=pos_label,
@@ -717,7 +731,10 @@ class ThresholdCurve:
     ) -> NDArray[np.float64]:
         """The objective's value at every cutoff (on the engine's counts, as
         :func:`find_threshold` evaluates it)."""
-        return get_objective(objective).score(*self._engine_counts())
+        obj = get_objective(objective)
+        if self._counts is None:
+            return obj.score(self.tp, self.fp, self.tn, self.fn)
+        return obj.score(*self._counts.objective_inputs(obj))
 
     def as_dict(
         self, objective: str | Objective | Callable[..., Any] | None = None
@@ -741,15 +758,15 @@ class ThresholdCurve:
 def curve_from_counts(counts: ConfusionCounts, pos_label: Any = None) -> ThresholdCurve:
     """Wrap :class:`ConfusionCounts` as a :class:`ThresholdCurve` (counts shown
     in the weights' units, rates and objectives on the engine's counts)."""
-    shown = counts.in_weight_units()
+    tp, fp, tn, fn = counts.weighted_counts()
     return ThresholdCurve(
         thresholds=counts.thresholds(),
-        tp=shown.tp,
-        fp=shown.fp,
-        tn=shown.tn,
-        fn=shown.fn,
+        tp=tp,
+        fp=fp,
+        tn=tn,
+        fn=fn,
         pos_label=pos_label,
-        _counts=None if shown is counts else counts,
+        _counts=None if counts.unit == 1.0 else counts,
     )
 
 

@@ -275,8 +275,9 @@ def _result(pairs: _Pairs, u: int, low: int, pos_label: Any) -> GrayZoneResult:
     tp, fp = float(pairs.tp[u]), float(pairs.fp[u])
     tn, fn = float(pairs.tn_low[low]), float(pairs.fn_low[low])
     # counts are shown in the sample weights' units; rates use the engine's
-    shown = pairs.counts.in_weight_units()
-    shown_tp, shown_fp = float(shown.tp[u]), float(shown.fp[u])
+    unit = pairs.counts.unit
+    with np.errstate(over="ignore"):
+        shown_tp, shown_fp = tp * unit, fp * unit
     return GrayZoneResult(
         lower_threshold=pairs.counts.threshold_at(low),
         upper_threshold=pairs.counts.threshold_at(u),
@@ -287,10 +288,10 @@ def _result(pairs: _Pairs, u: int, low: int, pos_label: Any) -> GrayZoneResult:
         specificity=float(specificity(tp, fp, tn, fn)),
         tp=shown_tp,
         fp=shown_fp,
-        tn=float(shown.n_neg - shown.fp[low]),
-        fn=float(shown.n_pos - shown.tp[low]),
-        abstained_pos=float(shown.tp[low] - shown_tp),
-        abstained_neg=float(shown.fp[low] - shown_fp),
+        tn=tn * unit,
+        fn=fn * unit,
+        abstained_pos=float(pairs.tp[low] - pairs.tp[u]) * unit,
+        abstained_neg=float(pairs.fp[low] - pairs.fp[u]) * unit,
         pos_label=pos_label,
     )
 

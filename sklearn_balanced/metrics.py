@@ -22,6 +22,7 @@ from sklearn_balanced.engine import confusion_counts
 from sklearn_balanced.objectives import (
     F1,
     MCC,
+    CallableObjective,
     Objective,
     get_objective,
     npv,
@@ -128,11 +129,9 @@ def _counts(
     weight = check_sample_weight(sample_weight, n)
     counts = confusion_counts(is_pos[:n], is_pos[n:].astype(np.float64), weight)
     k = counts.index_of(np.array([0.5]))
-    out = []
-    for c in (counts, counts.in_weight_units()):
-        tp, fp = c.tp[k], c.fp[k]
-        out.append((tp, fp, c.n_neg - fp, c.n_pos - tp))
-    return out[0], out[1], names, pos
+    engine_counts = (counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
+    shown = tuple(a[k] for a in counts.weighted_counts())
+    return engine_counts, shown, names, pos
 
 
 def _rate(value: float, zero_division: Any, name: str, reason: str) -> float:
@@ -312,8 +311,9 @@ def objective_score(
     0.5
     """
     obj = get_objective(objective)
-    c, _, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
-    value = float(np.asarray(obj.score(*c), dtype=np.float64)[0])
+    c, shown, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
+    inputs = shown if isinstance(obj, CallableObjective) else c  # as the engine
+    value = float(np.asarray(obj.score(*inputs), dtype=np.float64)[0])
     tp, fp, tn, fn = (float(a[0]) for a in c)
     if np.isnan(value) and not (tp + fn > 0 and tn + fp > 0):
         absent = "positive" if not tp + fn > 0 else "negative"

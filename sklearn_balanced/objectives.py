@@ -88,7 +88,11 @@ class Objective:
 
     Subclass it (as a frozen dataclass) and implement :meth:`score` to add an
     objective; or pass any function ``f(tp, fp, tn, fn) -> array`` wherever an
-    objective is accepted.
+    objective is accepted. With sample weights, a subclass's :meth:`score`
+    receives the weighted counts divided by a constant (only the weights'
+    ratios matter; see "Weights" in :mod:`sklearn_balanced.engine`), so it
+    should depend on ratios of counts, as every objective here does; a
+    function receives the counts in the weights' own units.
     """
 
     #: Short name used in reports and error messages.
@@ -618,12 +622,12 @@ class CallableObjective(Objective):
 
     The function receives four float64 arrays of the same shape (the weighted
     counts at every cutoff) and must return one value per cutoff. NaN values
-    mark cutoffs that may not be chosen. With sample weights, the counts are
-    the weighted counts divided by a constant (sample counts when all weights
-    are equal; otherwise divided by the power of two just below the largest
-    weight), so that no scale of the weights can overflow; write functions
-    whose best cutoff does not depend on that unit, such as ratios of counts
-    or linear combinations (see "Weights" in :mod:`sklearn_balanced.engine`).
+    mark cutoffs that may not be chosen. The counts are in the sample
+    weights' own units (so the value means what it says, e.g. a cost in the
+    weights' currency); unlike the library's objectives, which only use ratios
+    of counts and are evaluated on rescaled counts, such a function can
+    overflow with weights near the float64 limit (see "Weights" in
+    :mod:`sklearn_balanced.engine`).
 
     Parameters
     ----------

@@ -204,3 +204,18 @@ def test_a_class_whose_weights_underflow_is_an_error():
     s = np.array([0.9, 0.8, 0.2, 0.1])
     with pytest.raises(ValueError, match="spans more than float64 can hold"):
         engine.checked_counts(y == 1, s, np.array([1e300, 1e300, 5e-324, 5e-324]))
+
+
+def test_counts_that_fit_stay_finite_when_the_total_overflows():
+    rng = np.random.default_rng(3)
+    y = rng.random(200) < 0.4
+    s = rng.normal(size=200) + y
+    unit = find_threshold(y, s, objective="kappa")
+    with pytest.warns(UserWarning, match="sums to more than float64 can hold"):
+        r = find_threshold(y, s, objective="kappa", sample_weight=np.full(200, 1e306))
+    counts = (r.tp, r.fp, r.tn, r.fn)
+    assert counts == tuple(c * 1e306 for c in (unit.tp, unit.fp, unit.tn, unit.fn))
+    assert np.isfinite(counts).all()
+    with pytest.warns(UserWarning, match="sums to more than float64 can hold"):
+        report = binary_report(y, s >= r.threshold, sample_weight=np.full(200, 1e306))
+    assert np.isfinite(report.confusion_matrix).all()
