@@ -27,6 +27,7 @@ from sklearn_balanced.engine import (
     ConfusionCounts,
     checked_counts,
     confusion_counts,
+    normalise_weights,
     select_cutoff,
 )
 from sklearn_balanced.objectives import Objective, sensitivity, specificity
@@ -147,7 +148,7 @@ def _score_at(
     counts: ConfusionCounts, objective: Objective, thresholds: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     k = counts.index_of(thresholds)
-    values = objective.score(counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
+    values = objective.score(*(a[k] for a in counts.objective_inputs(objective)))
     return np.asarray(values, dtype=np.float64).reshape(k.shape)
 
 
@@ -197,7 +198,12 @@ def run_bootstrap(
     """
     order = np.argsort(score, kind="stable")[::-1]
     s, pos = score[order], is_pos[order]
-    w = None if weight is None else weight[order]
+    w = None
+    if weight is not None:
+        # divide by the engine's unit first (exact): a resample's multiplicity
+        # times a weight near the float64 maximum must not overflow
+        _, unit = normalise_weights(weight[weight > 0])
+        w = weight[order] / unit
     n = s.shape[0]
     pos_idx, neg_idx = np.flatnonzero(pos), np.flatnonzero(~pos)
     thresholds = np.full(n_bootstrap, np.nan)

@@ -13,6 +13,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.utils.multiclass import type_of_target
 
+from sklearn_balanced._warnings import warn
+
 __all__ = [
     "check_binary_target",
     "check_sample_weight",
@@ -203,6 +205,7 @@ def check_scores(
         raise ValueError(
             f"{input_name} must be real; got complex values such as {_preview(arr)}."
         )
+    original = arr
     if arr.dtype.kind not in "biuf":
         try:
             arr = arr.astype(np.float64)
@@ -213,6 +216,7 @@ def check_scores(
             ) from None
     if arr.dtype != np.float32:
         arr = arr.astype(np.float64, copy=False)
+    _check_no_merged_scores(original, arr, input_name)
     if n_samples is not None and arr.shape[0] != n_samples:
         raise ValueError(
             f"{input_name} has {arr.shape[0]} values but y_true has {n_samples}; "
@@ -227,6 +231,52 @@ def check_scores(
             "on them."
         )
     return arr
+
+
+def _check_no_merged_scores(
+    original: NDArray, converted: NDArray[np.floating], input_name: str
+) -> None:
+    """Raise when the float64 conversion makes distinct scores equal.
+
+    float64 holds every integer up to 2**53 exactly; beyond it (int64,
+    uint64, Python ints in an object array, or long double), neighbouring
+    values round onto the same float. A cutoff is a float64 too, so it could
+    not separate them: instead of a silently coarser ranking (or "y_score is
+    constant"), say so. Only checked when a value is that large, or when the
+    input is not already float32/float64.
+    """
+    kind, size = original.dtype.kind, original.dtype.itemsize
+    if (kind == "f" and size <= 8) or kind == "b" or original.shape[0] == 0:
+        return
+    if kind in "iu" and size <= 4:
+        return  # 32-bit integers are exact in float64
+    detail = ""
+    if kind in "iu":  # 64-bit integers: exact up to 2**53
+        big = np.abs(converted) > 2.0**53
+        if not big.any():
+            return
+        largest = max(original[big].tolist(), key=abs)
+        detail = f", largest magnitude {largest!r} > 2**53"
+    elif kind == "O":  # Python ints of any size, Fractions, Decimals
+        try:
+            largest = max(original.tolist(), key=abs)
+        except TypeError:
+            largest = None
+        if isinstance(largest, int) and abs(largest) > 2**53:
+            detail = f", largest magnitude {largest!r} > 2**53"
+    try:
+        n_before = np.unique(original).shape[0]
+    except TypeError:  # unorderable objects: leave them to the float checks
+        return
+    n_after = np.unique(converted).shape[0]
+    if n_after < n_before:
+        raise ValueError(
+            f"{input_name} has distinct values that float64 cannot keep apart "
+            f"(dtype {original.dtype}{detail}): the conversion merges its "
+            f"{n_before} distinct values into {n_after}, so no cutoff could "
+            "separate them. Rescale or rank the scores first (e.g. "
+            "scipy.stats.rankdata), or subtract a common offset."
+        )
 
 
 def check_sample_weight(
@@ -275,9 +325,20 @@ def check_sample_weight(
             f"sample_weight must be non-negative; got {int((w < 0).sum())} "
             f"negative value(s), the smallest {float(w.min())!r}."
         )
-    if not w.sum() > 0:
+    with np.errstate(over="ignore"):
+        total = w.sum()
+    if not total > 0:
         raise ValueError(
             "sample_weight is zero everywhere (all weights are zero); at least "
             "some samples of each class need a positive weight."
+        )
+    if np.isinf(total):
+        warn(
+            f"sample_weight sums to more than float64 can hold (largest weight "
+            f"{float(w.max())!r}, {w.shape[0]} samples). Cutoffs, rates and "
+            "objective values are unaffected (only the weights' ratios are used), "
+            "but weighted counts reported in the weights' units overflow to inf; "
+            "divide the weights by a constant to read them.",
+            UserWarning,
         )
     return w

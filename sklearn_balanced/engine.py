@@ -22,6 +22,22 @@ give ``tp`` and ``fp`` at every cutoff, hence ``fn = P - tp`` and
 ``O(n log n)`` for the sort and ``O(n)`` for the rest; memory is a few arrays of
 length ``n``. There is no grid and no per-threshold metric call.
 
+Weights
+-------
+Only the *relative* sample weights matter: the engine divides them by a
+constant before counting (:func:`normalise_weights`), so that the cutoff does
+not depend on the unit the weights are written in and no product of counts
+inside an objective can overflow or underflow. When all positive weights are
+equal the counts are plain sample counts (exactly as without weights);
+otherwise the weights are divided by the power of two just below the largest
+one (exact in floating point). :attr:`ConfusionCounts.unit` is that constant:
+the library's objectives see ``tp``, ``fp``, ... in these units (a function
+passed as objective sees the weights' own units, as its value is reported:
+:meth:`ConfusionCounts.objective_inputs`), and everything *shown* to a
+user (the counts of :class:`ThresholdResult`, :class:`ThresholdCurve`, the
+reports and the command line) is multiplied back into the weights' units
+(:meth:`ConfusionCounts.weighted_counts`). Zero weights are absent samples.
+
 Tie rule
 --------
 Scores within a relative ``1e-12`` of the best value are tied (floating-point
@@ -35,8 +51,9 @@ which can fall between two optimal plateaus on a non-optimal cutoff.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -49,6 +66,7 @@ from sklearn_balanced._validation import (
 )
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.objectives import (
+    CallableObjective,
     Objective,
     get_objective,
     npv,
@@ -59,6 +77,7 @@ from sklearn_balanced.objectives import (
 
 __all__ = [
     "ConfusionCounts",
+    "normalise_weights",
     "ThresholdCurve",
     "ThresholdResult",
     "at_or_above",
@@ -89,9 +108,15 @@ class ConfusionCounts:
     distinct_scores : ndarray of shape (m,)
         The distinct scores, decreasing.
     tp, fp : ndarray of shape (m + 1,)
-        Weighted true and false positives at each cutoff (non-decreasing).
+        Weighted true and false positives at each cutoff (non-decreasing), in
+        units of ``unit`` (sample counts when unweighted).
     n_pos, n_neg : float
-        Total weight of the positive and of the negative class.
+        Total weight of the positive and of the negative class, in units of
+        ``unit``.
+    unit : float, default=1.0
+        The sample weight one count stands for (see :func:`normalise_weights`):
+        ``tp * unit`` is the true positive weight in the weights' own units.
+        1.0 without weights.
     """
 
     distinct_scores: NDArray[np.floating]
@@ -99,6 +124,39 @@ class ConfusionCounts:
     fp: NDArray[np.float64]
     n_pos: float
     n_neg: float
+    unit: float = 1.0
+
+    def weighted_counts(
+        self,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray, NDArray]:
+        """``(tp, fp, tn, fn)`` at every cutoff in the sample weights' own units.
+
+        For display: objectives are evaluated on the counts themselves. Each
+        count is multiplied by ``unit`` separately, which is exact when
+        ``unit`` is a power of two (it then equals the plain sum of the
+        weights); only a count whose true value exceeds the float64 range
+        becomes ``inf``.
+        """
+        c = (self.tp, self.fp, self.tn, self.fn)
+        if self.unit == 1.0:
+            return c
+        with np.errstate(over="ignore"):
+            return tuple(a * self.unit for a in c)
+
+    def objective_inputs(
+        self, objective: Objective
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray, NDArray]:
+        """The ``(tp, fp, tn, fn)`` arrays ``objective`` is evaluated on.
+
+        The library's objectives depend only on ratios of counts and see the
+        counts themselves (no weight scale can overflow them). A function
+        (:class:`~sklearn_balanced.objectives.CallableObjective`) may depend on
+        the counts' unit, so it sees them in the weights' own units
+        (:meth:`weighted_counts`), as its values are reported.
+        """
+        if isinstance(objective, CallableObjective):
+            return self.weighted_counts()
+        return self.tp, self.fp, self.tn, self.fn
 
     @property
     def fn(self) -> NDArray[np.float64]:
@@ -220,6 +278,50 @@ def _sort_decreasing(
     return both[order][::-1], (order < n_pos)[::-1]
 
 
+def normalise_weights(
+    sample_weight: NDArray[np.float64],
+) -> tuple[NDArray[np.float64] | None, float]:
+    """Positive weights divided by a constant: ``(weights or None, unit)``.
+
+    ``weights * unit`` gives back the input. When all weights are equal the
+    result is ``(None, w)``: unit weights, so any constant weight gives exactly
+    the counts (and cutoffs) of no weights at all. Otherwise ``unit`` is the
+    power of two just below the largest weight, so the largest normalised
+    weight lies in ``[1, 2)``: division by a power of two is exact, so the
+    counts are bit-identical for any power-of-two rescaling of the weights
+    and, multiplied back, equal the plain sums; and no weight scale between the
+    smallest subnormal and the largest float64 can overflow an objective.
+
+    Parameters
+    ----------
+    sample_weight : ndarray of float64, shape (n_samples,)
+        Finite, strictly positive weights (zero weights already removed).
+
+    Returns
+    -------
+    weights : ndarray of float64 or None
+        The normalised weights; ``None`` for equal weights.
+    unit : float
+        The constant they were divided by.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.engine import normalise_weights
+    >>> normalise_weights(np.array([1e300, 1e300]))
+    (None, 1e+300)
+    >>> normalise_weights(np.array([3.0, 12.0]))
+    (array([0.375, 1.5  ]), 8.0)
+    """
+    if sample_weight.shape[0] == 0:
+        return None, 1.0
+    hi = float(sample_weight.max())
+    if float(sample_weight.min()) == hi:
+        return None, hi
+    exponent = math.frexp(hi)[1] - 1  # hi / 2**exponent in [1, 2)
+    return np.ldexp(sample_weight, -exponent), math.ldexp(1.0, exponent)
+
+
 def confusion_counts(
     is_pos: NDArray[np.bool_],
     y_score: NDArray[np.floating],
@@ -237,7 +339,8 @@ def confusion_counts(
     y_score : ndarray of float, shape (n_samples,)
         Finite scores; larger means more positive.
     sample_weight : ndarray of float64, shape (n_samples,) or None
-        Non-negative weights.
+        Non-negative weights; zero weights are absent samples, and only the
+        weights' ratios matter (see :func:`normalise_weights`).
 
     Returns
     -------
@@ -251,9 +354,8 @@ def confusion_counts(
     >>> c.distinct_scores, c.tp, c.fp
     (array([0.7, 0.2]), array([0., 2., 2.]), array([0., 0., 1.]))
     """
-    if sample_weight is None:
-        s, pos = _sort_decreasing(is_pos, y_score)
-    else:
+    unit = 1.0
+    if sample_weight is not None:
         if not sample_weight.all():  # a zero weight counts as an absent sample
             keep = sample_weight > 0
             y_score, is_pos, sample_weight = (
@@ -261,6 +363,13 @@ def confusion_counts(
                 is_pos[keep],
                 sample_weight[keep],
             )
+        sample_weight, unit = normalise_weights(sample_weight)
+    if y_score.shape[0] == 0:  # no sample with a positive weight
+        zero = np.zeros(1)
+        return ConfusionCounts(y_score[:0], zero, zero.copy(), 0.0, 0.0, unit)
+    if sample_weight is None:
+        s, pos = _sort_decreasing(is_pos, y_score)
+    else:
         order = np.argsort(y_score)[::-1]
         s, pos = y_score[order], is_pos[order]
     # last index of every group of equal scores (s is decreasing)
@@ -279,7 +388,12 @@ def confusion_counts(
         tp[1:] = np.cumsum(np.where(pos, w, 0.0))[ends]
         fp[1:] = np.cumsum(np.where(pos, 0.0, w))[ends]
     return ConfusionCounts(
-        distinct_scores=s[ends], tp=tp, fp=fp, n_pos=float(tp[-1]), n_neg=float(fp[-1])
+        distinct_scores=s[ends],
+        tp=tp,
+        fp=fp,
+        n_pos=float(tp[-1]),
+        n_neg=float(fp[-1]),
+        unit=unit,
     )
 
 
@@ -325,7 +439,7 @@ def select_cutoff(counts: ConfusionCounts, objective: Objective) -> tuple[int, N
         When the objective is NaN at every cutoff (e.g. an infeasible
         constraint); the message names the best achievable value.
     """
-    tp, fp, tn, fn = counts.tp, counts.fp, counts.tn, counts.fn
+    tp, fp, tn, fn = counts.objective_inputs(objective)
     scores = np.asarray(objective.score(tp, fp, tn, fn), dtype=np.float64)
     if scores.shape != tp.shape:
         raise ValueError(
@@ -384,23 +498,44 @@ def checked_counts(
 ) -> ConfusionCounts:
     """:func:`confusion_counts` after checking there is something to tune.
 
-    Raises a ValueError when the scores are constant or a class has zero total
-    weight; ``name`` is how the scores are called in the message.
+    Raises a ValueError when a class has zero total weight or the scores of the
+    samples with a positive weight are constant (a zero weight is an absent
+    sample); ``name`` is how the scores are called in the message.
     """
-    if sample_weight is not None:
-        for label, mask in (("positive", is_pos), ("negative", ~is_pos)):
-            if not sample_weight[mask].sum() > 0:
-                raise ValueError(
-                    f"sample_weight gives the {label} class a total weight of zero; "
-                    "both classes need a positive weight to choose a cutoff."
-                )
-    if y_score.min() == y_score.max():
-        raise ValueError(
-            f"{name} is constant (every value is {y_score[0].item()!r}); there is "
-            "no cutoff to tune. Check that the model learned something that "
-            "separates the classes."
+    if sample_weight is not None and not sample_weight.all():
+        keep = sample_weight > 0
+        is_pos, y_score, sample_weight = (
+            is_pos[keep],
+            y_score[keep],
+            sample_weight[keep],
         )
-    return confusion_counts(is_pos, y_score, sample_weight)
+    for label, present in (("positive", is_pos.any()), ("negative", not is_pos.all())):
+        if not present and sample_weight is None:
+            raise ValueError(
+                f"{name} has no sample of the {label} class; both classes are "
+                "needed to choose a cutoff."
+            )
+        if not present:
+            raise ValueError(
+                f"sample_weight gives the {label} class a total weight of zero; "
+                "both classes need a positive weight to choose a cutoff."
+            )
+    if y_score.min() == y_score.max():
+        weighted = "" if sample_weight is None else " where sample_weight > 0"
+        raise ValueError(
+            f"{name} is constant{weighted} (every value is {y_score[0].item()!r}); "
+            "there is no cutoff to tune. Check that the model learned something "
+            "that separates the classes."
+        )
+    counts = confusion_counts(is_pos, y_score, sample_weight)
+    if not (counts.n_pos > 0 and counts.n_neg > 0):  # weights 2**1074 times apart
+        raise ValueError(
+            "sample_weight spans more than float64 can hold: the weights of one "
+            f"class are over 2**1074 times smaller than the largest weight "
+            f"({float(sample_weight.max())!r}), so that class counts as absent. "
+            "Only the weights' ratios matter; bring them closer together."
+        )
+    return counts
 
 
 @dataclass(frozen=True)
@@ -416,7 +551,8 @@ class ThresholdResult:
     objective : Objective
         The objective that was optimised.
     tp, fp, tn, fn : float
-        Weighted confusion counts at ``threshold``.
+        Weighted confusion counts at ``threshold``, in the sample weights'
+        units (sample counts without weights).
     sensitivity, specificity : float
         True positive and true negative rates at ``threshold``.
     pos_label : object
@@ -433,16 +569,18 @@ class ThresholdResult:
     sensitivity: float
     specificity: float
     pos_label: Any = None
+    #: the counts in the engine's units (rates are computed on them)
+    _rates: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def precision(self) -> float:
         """Positive predictive value at ``threshold`` (NaN if nothing is positive)."""
-        return float(precision(self.tp, self.fp, self.tn, self.fn))
+        return float(precision(*(self._rates or (self.tp, self.fp, self.tn, self.fn))))
 
     @property
     def npv(self) -> float:
         """Negative predictive value at ``threshold`` (NaN if nothing is negative)."""
-        return float(npv(self.tp, self.fp, self.tn, self.fn))
+        return float(npv(*(self._rates or (self.tp, self.fp, self.tn, self.fn))))
 
 
 def result_at(
@@ -455,17 +593,19 @@ def result_at(
     """Build the :class:`ThresholdResult` of cutoff ``index``."""
     tp, fp = float(counts.tp[index]), float(counts.fp[index])
     tn, fn = counts.n_neg - fp, counts.n_pos - tp
+    shown = [float(a[index]) for a in counts.weighted_counts()]
     return ThresholdResult(
         threshold=counts.threshold_at(index),
         score=float(scores[index]),
         objective=objective,
-        tp=tp,
-        fp=fp,
-        tn=tn,
-        fn=fn,
+        tp=shown[0],
+        fp=shown[1],
+        tn=shown[2],
+        fn=shown[3],
         sensitivity=float(sensitivity(tp, fp, tn, fn)),
         specificity=float(specificity(tp, fp, tn, fn)),
         pos_label=pos_label,
+        _rates=(tp, fp, tn, fn),
     )
 
 
@@ -496,7 +636,10 @@ def find_threshold(
         ``Cost(fp=1, fn=10)``, or a function ``f(tp, fp, tn, fn) -> array`` to
         maximise.
     sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weights; the counts are sums of weights.
+        Non-negative weights; the counts are sums of weights. Only their
+        ratios matter: any positive multiple gives the same cutoff and score
+        (see "Weights" in :mod:`sklearn_balanced.engine`); the counts of the
+        result are in the weights' units.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
 
@@ -542,7 +685,8 @@ class ThresholdCurve:
         ``+inf`` first (nothing positive), ``-inf`` last (everything positive),
         midpoints between consecutive distinct scores in between.
     tp, fp, tn, fn : ndarray of shape (m + 1,)
-        Weighted confusion counts.
+        Weighted confusion counts, in the sample weights' units (sample
+        counts without weights).
     pos_label : object
         The label counted as positive.
     """
@@ -553,21 +697,29 @@ class ThresholdCurve:
     tn: NDArray[np.float64]
     fn: NDArray[np.float64]
     pos_label: Any = None
+    #: the engine's counts, on which rates and objectives are evaluated
+    _counts: ConfusionCounts | None = field(default=None, repr=False, compare=False)
+
+    def _engine_counts(self) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+        c = self._counts
+        if c is None:
+            return self.tp, self.fp, self.tn, self.fn
+        return c.tp, c.fp, c.tn, c.fn
 
     @property
     def sensitivity(self) -> NDArray[np.float64]:
         """True positive rate at each cutoff."""
-        return sensitivity(self.tp, self.fp, self.tn, self.fn)
+        return sensitivity(*self._engine_counts())
 
     @property
     def specificity(self) -> NDArray[np.float64]:
         """True negative rate at each cutoff."""
-        return specificity(self.tp, self.fp, self.tn, self.fn)
+        return specificity(*self._engine_counts())
 
     @property
     def precision(self) -> NDArray[np.float64]:
         """Positive predictive value at each cutoff (NaN where nothing is positive)."""
-        return precision(self.tp, self.fp, self.tn, self.fn)
+        return precision(*self._engine_counts())
 
     def __len__(self) -> int:
         return self.thresholds.shape[0]
@@ -575,8 +727,12 @@ class ThresholdCurve:
     def score(
         self, objective: str | Objective | Callable[..., Any]
     ) -> NDArray[np.float64]:
-        """The objective's value at every cutoff."""
-        return get_objective(objective).score(self.tp, self.fp, self.tn, self.fn)
+        """The objective's value at every cutoff (on the engine's counts, as
+        :func:`find_threshold` evaluates it)."""
+        obj = get_objective(objective)
+        if self._counts is None:
+            return obj.score(self.tp, self.fp, self.tn, self.fn)
+        return obj.score(*self._counts.objective_inputs(obj))
 
     def as_dict(
         self, objective: str | Objective | Callable[..., Any] | None = None
@@ -598,14 +754,17 @@ class ThresholdCurve:
 
 
 def curve_from_counts(counts: ConfusionCounts, pos_label: Any = None) -> ThresholdCurve:
-    """Wrap :class:`ConfusionCounts` as a :class:`ThresholdCurve`."""
+    """Wrap :class:`ConfusionCounts` as a :class:`ThresholdCurve` (counts shown
+    in the weights' units, rates and objectives on the engine's counts)."""
+    tp, fp, tn, fn = counts.weighted_counts()
     return ThresholdCurve(
         thresholds=counts.thresholds(),
-        tp=counts.tp,
-        fp=counts.fp,
-        tn=counts.tn,
-        fn=counts.fn,
+        tp=tp,
+        fp=fp,
+        tn=tn,
+        fn=fn,
         pos_label=pos_label,
+        _counts=None if counts.unit == 1.0 else counts,
     )
 
 

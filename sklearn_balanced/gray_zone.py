@@ -279,6 +279,10 @@ def _search(
 def _result(pairs: _Pairs, u: int, low: int, pos_label: Any) -> GrayZoneResult:
     tp, fp = float(pairs.tp[u]), float(pairs.fp[u])
     tn, fn = float(pairs.tn_low[low]), float(pairs.fn_low[low])
+    # counts are shown in the sample weights' units; rates use the engine's
+    unit = pairs.counts.unit
+    with np.errstate(over="ignore"):
+        shown_tp, shown_fp = tp * unit, fp * unit
     return GrayZoneResult(
         lower_threshold=pairs.counts.threshold_at(low),
         upper_threshold=pairs.counts.threshold_at(u),
@@ -287,12 +291,12 @@ def _result(pairs: _Pairs, u: int, low: int, pos_label: Any) -> GrayZoneResult:
         ),
         sensitivity=float(sensitivity(tp, fp, tn, fn)),
         specificity=float(specificity(tp, fp, tn, fn)),
-        tp=tp,
-        fp=fp,
-        tn=tn,
-        fn=fn,
-        abstained_pos=float(pairs.tp[low] - pairs.tp[u]),
-        abstained_neg=float(pairs.fp[low] - pairs.fp[u]),
+        tp=shown_tp,
+        fp=shown_fp,
+        tn=tn * unit,
+        fn=fn * unit,
+        abstained_pos=float(pairs.tp[low] - pairs.tp[u]) * unit,
+        abstained_neg=float(pairs.fp[low] - pairs.fp[u]) * unit,
         pos_label=pos_label,
     )
 

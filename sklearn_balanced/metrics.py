@@ -12,13 +12,17 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import make_scorer
+from sklearn.utils.multiclass import type_of_target
 
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
+from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import confusion_counts
 from sklearn_balanced.objectives import (
     F1,
     MCC,
+    CallableObjective,
     Objective,
     get_objective,
     npv,
@@ -37,13 +41,80 @@ __all__ = [
 ]
 
 
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _one_label(both: NDArray, only: Any, pos_label: Any) -> tuple:
+    """``(is_pos, neg, pos)`` when ``y_true`` and ``y_pred`` hold one label."""
+    kind = type_of_target(both, input_name="y_true")
+    if kind != "binary":  # e.g. a float label such as 0.5: "continuous"
+        raise ValueError(
+            f"y_true and y_pred must hold class labels; got the single value "
+            f"{only!r} (Unknown label type: {kind})."
+        )
+    if pos_label is not None:
+        pos = pos_label
+    elif only in (0, -1, 1) and both.dtype.kind in "biuf":
+        # scikit-learn's convention for unnamed labels: {0, 1} or {-1, 1}
+        pos = True if both.dtype.kind == "b" else 1
+    else:
+        raise ValueError(
+            f"y_true and y_pred hold only the label {only!r}, so the positive "
+            "label cannot be inferred: with pos_label=None the labels must follow "
+            "scikit-learn's {0, 1} or {-1, 1} convention (1 is positive). Pass "
+            "pos_label= (and labels=(negative, positive) to name both classes)."
+        )
+    return both == pos, None if pos == only else only, _plain(pos)
+
+
+def _labels(
+    y_true: NDArray, y_pred: NDArray, pos_label: Any, labels: Any
+) -> tuple[NDArray[np.bool_], tuple[Any, Any], Any]:
+    """Positive mask over ``y_true`` then ``y_pred``, ``(neg, pos)`` and ``pos``.
+
+    A report of given predictions needs no cutoff, so a single label (a test
+    fold with one class) is allowed; see :func:`binary_report`.
+    """
+    both = np.concatenate([y_true.ravel(), y_pred.ravel()])
+    if labels is not None:
+        labels = list(labels)
+        if len(labels) != 2 or labels[0] == labels[1]:
+            raise ValueError(f"labels must be the two class labels; got {labels!r}.")
+        is_pos, classes, pos = check_binary_target(
+            np.concatenate([both, np.asarray(labels)]),
+            pos_label=pos_label,
+            input_name="y_true and y_pred together with labels",
+        )
+        neg = _plain(classes[0] if classes[1] == pos else classes[1])
+        return is_pos[: both.shape[0]], (neg, pos), pos
+    try:
+        distinct = np.unique(both)
+    except TypeError:
+        distinct = None  # mixed types: check_binary_target says so
+    if distinct is not None and distinct.shape[0] == 1:
+        is_pos, neg, pos = _one_label(both, _plain(distinct[0]), pos_label)
+        return is_pos, (neg, pos), pos
+    is_pos, classes, pos = check_binary_target(
+        both, pos_label=pos_label, input_name="y_true together with y_pred"
+    )
+    neg = _plain(classes[0] if classes[1] == pos else classes[1])
+    return is_pos, (neg, pos), pos
+
+
 def _counts(
     y_true: ArrayLike,
     y_pred: ArrayLike,
     pos_label: Any,
     sample_weight: ArrayLike | None,
-) -> tuple[tuple[NDArray, NDArray, NDArray, NDArray], NDArray, Any]:
-    """``(tp, fp, tn, fn)`` as length-1 arrays, the two labels and the positive one."""
+    labels: Any = None,
+) -> tuple[tuple, tuple, tuple[Any, Any], Any]:
+    """Counts ``(tp, fp, tn, fn)`` (length-1 arrays) of hard predictions.
+
+    Returns the engine's counts (for rates and objectives: independent of the
+    weights' scale), the same in the sample weights' units (for display), the
+    labels ``(negative, positive)`` and the positive label.
+    """
     y_true = np.asarray(y_true)
     y_pred = np.asarray(y_pred)
     if y_true.shape != y_pred.shape:
@@ -51,16 +122,46 @@ def _counts(
             f"y_true and y_pred must have the same shape; got {y_true.shape} and "
             f"{y_pred.shape}."
         )
-    both = np.concatenate([y_true.ravel(), y_pred.ravel()])
-    is_pos, classes, pos = check_binary_target(
-        both, pos_label=pos_label, input_name="y_true together with y_pred"
-    )
+    if y_true.size == 0:
+        raise ValueError("y_true and y_pred are empty; there is nothing to score.")
+    is_pos, names, pos = _labels(y_true, y_pred, pos_label, labels)
     n = y_true.size
     weight = check_sample_weight(sample_weight, n)
     counts = confusion_counts(is_pos[:n], is_pos[n:].astype(np.float64), weight)
     k = counts.index_of(np.array([0.5]))
-    tp, fp = counts.tp[k], counts.fp[k]
-    return (tp, fp, counts.n_neg - fp, counts.n_pos - tp), classes, pos
+    engine_counts = (counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
+    shown = tuple(a[k] for a in counts.weighted_counts())
+    return engine_counts, shown, names, pos
+
+
+def _rate(value: float, zero_division: Any, name: str, reason: str) -> float:
+    """``value``, or ``zero_division`` when it is undefined (NaN), as scikit-learn."""
+    if not np.isnan(value):
+        return value
+    if isinstance(zero_division, str):  # "warn"
+        warn(
+            f"{name} is ill-defined and being set to 0.0: {reason}. Use the "
+            "zero_division parameter to control this behavior.",
+            UndefinedMetricWarning,
+        )
+        return 0.0
+    return float(zero_division)
+
+
+def _check_zero_division(zero_division: Any) -> None:
+    ok = (
+        zero_division == "warn"
+        if isinstance(zero_division, str)
+        else (
+            isinstance(zero_division, float | int)
+            and not isinstance(zero_division, bool)
+            and (np.isnan(zero_division) or zero_division in (0, 1))
+        )
+    )
+    if not ok:
+        raise ValueError(
+            f"zero_division must be 'warn', 0.0, 1.0 or np.nan; got {zero_division!r}."
+        )
 
 
 def sensitivity_score(
@@ -69,8 +170,12 @@ def sensitivity_score(
     *,
     pos_label: Any = None,
     sample_weight: ArrayLike | None = None,
+    zero_division: Any = "warn",
 ) -> float:
     """Sensitivity (true positive rate, recall) of hard predictions.
+
+    Like :func:`sklearn.metrics.recall_score`, it needs no second class: a
+    test fold whose labels are all positive is fine.
 
     Parameters
     ----------
@@ -79,14 +184,22 @@ def sensitivity_score(
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater of the two labels.
+        The positive label; ``None`` means the greater of the two labels. When
+        ``y_true`` and ``y_pred`` hold only one label (e.g. a test fold),
+        ``None`` follows scikit-learn's convention: the labels must be in
+        ``{0, 1}`` or ``{-1, 1}`` and 1 is positive; otherwise pass
+        ``pos_label`` (it may then be a label that does not occur).
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
+        The value when ``y_true`` has no positive (the rate is undefined), as
+        in scikit-learn: ``"warn"`` returns 0.0 with an
+        :class:`~sklearn.exceptions.UndefinedMetricWarning`.
 
     Returns
     -------
     sensitivity : float
-        ``tp / (tp + fn)``; NaN when ``y_true`` has no positive.
+        ``tp / (tp + fn)``.
 
     Examples
     --------
@@ -95,9 +208,17 @@ def sensitivity_score(
     0.666...
     >>> sensitivity_score(["a", "b", "b"], ["a", "a", "b"], pos_label="a")
     1.0
+    >>> sensitivity_score([1, 1, 1], [1, 1, 0])  # one class only: a test fold
+    0.666...
     """
-    c, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
-    return float(sensitivity(*c)[0])
+    _check_zero_division(zero_division)
+    c, _, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
+    return _rate(
+        float(sensitivity(*c)[0]),
+        zero_division,
+        "Sensitivity",
+        "y_true has no positive",
+    )
 
 
 def specificity_score(
@@ -106,6 +227,7 @@ def specificity_score(
     *,
     pos_label: Any = None,
     sample_weight: ArrayLike | None = None,
+    zero_division: Any = "warn",
 ) -> float:
     """Specificity (true negative rate) of hard predictions.
 
@@ -116,23 +238,37 @@ def specificity_score(
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater of the two labels.
+        The positive label, as in :func:`sensitivity_score` (also when only
+        one label is present).
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
+        The value when ``y_true`` has no negative (the rate is undefined):
+        ``"warn"`` returns 0.0 with an
+        :class:`~sklearn.exceptions.UndefinedMetricWarning`, as
+        :func:`sklearn.metrics.recall_score` does.
 
     Returns
     -------
     specificity : float
-        ``tn / (tn + fp)``; NaN when ``y_true`` has no negative.
+        ``tn / (tn + fp)``.
 
     Examples
     --------
     >>> from sklearn_balanced.metrics import specificity_score
     >>> specificity_score([0, 0, 0, 1], [0, 1, 0, 1])
     0.666...
+    >>> specificity_score([0, 0, 0], [0, 1, 0])  # one class only: a test fold
+    0.666...
     """
-    c, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
-    return float(specificity(*c)[0])
+    _check_zero_division(zero_division)
+    c, _, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
+    return _rate(
+        float(specificity(*c)[0]),
+        zero_division,
+        "Specificity",
+        "y_true has no negative",
+    )
 
 
 def objective_score(
@@ -161,7 +297,11 @@ def objective_score(
     Returns
     -------
     value : float
-        The objective (NaN where undefined or a constraint is not met).
+        The objective (NaN where undefined or a constraint is not met). A
+        single label (a test fold with one class) is allowed, with
+        ``pos_label`` as in :func:`sensitivity_score`; when the objective is
+        then undefined, NaN comes with an
+        :class:`~sklearn.exceptions.UndefinedMetricWarning`.
 
     Examples
     --------
@@ -169,8 +309,19 @@ def objective_score(
     >>> objective_score([0, 0, 1, 1], [0, 1, 1, 1], objective="youden")
     0.5
     """
-    c, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
-    return float(np.asarray(get_objective(objective).score(*c), dtype=np.float64)[0])
+    obj = get_objective(objective)
+    c, shown, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
+    inputs = shown if isinstance(obj, CallableObjective) else c  # as the engine
+    value = float(np.asarray(obj.score(*inputs), dtype=np.float64)[0])
+    tp, fp, tn, fn = (float(a[0]) for a in c)
+    if np.isnan(value) and not (tp + fn > 0 and tn + fp > 0):
+        absent = "positive" if not tp + fn > 0 else "negative"
+        warn(
+            f"The objective {obj!r} is undefined (NaN) on these predictions: "
+            f"y_true has no {absent} sample (e.g. a test fold with one class).",
+            UndefinedMetricWarning,
+        )
+    return value
 
 
 def make_objective_scorer(
@@ -277,6 +428,8 @@ def binary_report(
     *,
     pos_label: Any = None,
     sample_weight: ArrayLike | None = None,
+    labels: Any = None,
+    zero_division: Any = np.nan,
 ) -> BinaryReport:
     """Accuracy, MCC, sensitivity, specificity, precision, NPV, F1, balanced accuracy.
 
@@ -287,18 +440,33 @@ def binary_report(
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater of the two labels.
+        The positive label; ``None`` means the greater of the two labels. A
+        report of given predictions needs no cutoff, so ``y_true`` and
+        ``y_pred`` may hold a single label (a test fold): ``None`` then follows
+        scikit-learn's convention (labels in ``{0, 1}`` or ``{-1, 1}``, 1 is
+        positive); otherwise pass ``pos_label``.
     sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights; counts and supports are sums of weights.
+        Sample weights; counts and supports are sums of weights, in the
+        weights' units (the rates do not depend on the weights' scale).
+    labels : (negative, positive) or None, default=None
+        The two class labels, e.g. a classifier's ``classes_``: names the
+        class that is absent when only one occurs, and checks that every
+        label is one of them. ``None``: the labels that occur (an absent
+        class is shown as ``None``).
+    zero_division : {np.nan, 0.0, 1.0, "warn"}, default=np.nan
+        The value of a rate whose denominator is zero (sensitivity without
+        positives, precision with nothing predicted positive, ...). NaN by
+        default, so that a printed report shows ``nan`` rather than a 0 that
+        looks measured; ``"warn"`` gives scikit-learn's 0.0 with an
+        :class:`~sklearn.exceptions.UndefinedMetricWarning`.
 
     Returns
     -------
     report : BinaryReport
         A dict (see :class:`BinaryReport`); ``print(report)`` shows the
-        confusion matrix with supports and the metrics. Precision, NPV,
-        sensitivity and specificity are NaN where their denominator is zero
-        (e.g. precision with nothing predicted positive), not 0; F1 and MCC
-        are then 0, as in :mod:`sklearn_balanced.objectives` and scikit-learn.
+        confusion matrix with supports and the metrics. F1 and MCC are 0 where
+        their denominator is zero, as in :mod:`sklearn_balanced.objectives` and
+        scikit-learn.
 
     See Also
     --------
@@ -320,23 +488,29 @@ def binary_report(
     precision     0.750    NPV                 0.750
     F1            0.750    balanced accuracy   0.750
     """
-    (tp, fp, tn, fn), classes, pos = _counts(y_true, y_pred, pos_label, sample_weight)
-    c = (tp, fp, tn, fn)
-    neg = classes[0] if classes[1] == pos else classes[1]
-    neg = neg.item() if isinstance(neg, np.generic) else neg
-    sn, sp = float(sensitivity(*c)[0]), float(specificity(*c)[0])
-    total = float(tp[0] + fp[0] + tn[0] + fn[0])
+    _check_zero_division(zero_division)
+    c, shown, (neg, pos), pos = _counts(
+        y_true, y_pred, pos_label, sample_weight, labels
+    )
+    tp, fp, tn, fn = c
+    rates = {
+        name: _rate(float(f(*c)[0]), zero_division, title, reason)
+        for name, f, title, reason in (
+            ("sensitivity", sensitivity, "Sensitivity", "y_true has no positive"),
+            ("specificity", specificity, "Specificity", "y_true has no negative"),
+            ("precision", precision, "Precision", "nothing is predicted positive"),
+            ("npv", npv, "NPV", "nothing is predicted negative"),
+        )
+    }
+    s_tp, s_fp, s_tn, s_fn = (float(a[0]) for a in shown)
     return BinaryReport(
-        accuracy=float((tp[0] + tn[0]) / total),
+        accuracy=float((tp[0] + tn[0]) / (tp[0] + fp[0] + tn[0] + fn[0])),
         mcc=float(MCC().score(*c)[0]),
-        sensitivity=sn,
-        specificity=sp,
-        precision=float(precision(*c)[0]),
-        npv=float(npv(*c)[0]),
+        **rates,
         f1=float(F1().score(*c)[0]),
-        balanced_accuracy=(sn + sp) / 2,
-        support={neg: float(tn[0] + fp[0]), pos: float(tp[0] + fn[0])},
-        confusion_matrix=np.array([[tn[0], fp[0]], [fn[0], tp[0]]]),
+        balanced_accuracy=(rates["sensitivity"] + rates["specificity"]) / 2,
+        support={neg: s_tn + s_fp, pos: s_tp + s_fn},
+        confusion_matrix=np.array([[s_tn, s_fp], [s_fn, s_tp]]),
         labels=(neg, pos),
         pos_label=pos,
     )

@@ -89,7 +89,11 @@ class Objective:
 
     Subclass it (as a frozen dataclass) and implement :meth:`score` to add an
     objective; or pass any function ``f(tp, fp, tn, fn) -> array`` wherever an
-    objective is accepted.
+    objective is accepted. With sample weights, a subclass's :meth:`score`
+    receives the weighted counts divided by a constant (only the weights'
+    ratios matter; see "Weights" in :mod:`sklearn_balanced.engine`), so it
+    should depend on ratios of counts, as every objective here does; a
+    function receives the counts in the weights' own units.
     """
 
     #: Short name used in reports and error messages.
@@ -228,15 +232,30 @@ class FBeta(Objective):
     name: ClassVar[str] = "fbeta"
 
     def __post_init__(self):
-        beta = _check_real("FBeta", "beta", self.beta)
+        beta = _check_real(type(self).__name__, "beta", self.beta)
         if beta <= 0:
-            raise ValueError(f"FBeta: beta must be positive; got {self.beta!r}.")
+            raise ValueError(
+                f"{type(self).__name__}: beta must be a finite number > 0; got "
+                f"{self.beta!r}."
+            )
         object.__setattr__(self, "beta", beta)
 
     def score(self, tp, fp, tn, fn):
-        b2 = self.beta**2
         tp = np.asarray(tp, dtype=np.float64)
-        return _div((1 + b2) * tp, (1 + b2) * tp + b2 * np.asarray(fn) + np.asarray(fp))
+        fn, fp = np.asarray(fn, dtype=np.float64), np.asarray(fp, dtype=np.float64)
+        if 1e-100 < self.beta < 1e100:  # b² and (1 + b²)·count are finite
+            b2 = self.beta**2
+            return _div((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp)
+        # divided by (1 + b²): tp / (tp + b²/(1+b²) fn + 1/(1+b²) fp), whose
+        # weights tend to recall's (beta -> inf) or precision's (beta -> 0)
+        # without overflowing
+        if self.beta >= 1e100:
+            inv2 = (1.0 / self.beta) ** 2
+            w_fn, w_fp = 1.0 / (1.0 + inv2), inv2 / (1.0 + inv2)
+        else:
+            b2 = self.beta**2
+            w_fn, w_fp = b2 / (1.0 + b2), 1.0 / (1.0 + b2)
+        return _div(tp, tp + w_fn * fn + w_fp * fp)
 
 
 @dataclass(frozen=True)
@@ -356,6 +375,14 @@ class Cost(Objective):
         Cost of a true positive (negative for a benefit).
     tn : float, default=0.0
         Cost of a true negative.
+
+    A valid cost matrix makes each error cost at least as much as the right
+    call, and at least one strictly more: ``fp >= tn``, ``fn >= tp`` and
+    ``fp - tn + fn - tp > 0`` (with ``tp = tn = 0``: non-negative ``fp`` and
+    ``fn``, not both zero). Anything else (all costs equal, or an error
+    cheaper than the right call) has no meaningful optimum and raises a
+    ValueError. The score is an average per unit of sample weight, so it does
+    not depend on the weights' scale.
     prevalence : float or None, default=None
         Share of positives expected where the model is deployed, in (0, 1).
         ``None`` uses the data's own class balance.
@@ -388,23 +415,60 @@ class Cost(Objective):
                 "prevalence",
                 _check_fraction("Cost", "prevalence", self.prevalence, closed=False),
             )
+        # regrets: what an error costs more than the right call (Elkan, 2001)
+        with np.errstate(over="ignore"):
+            regret_neg = np.float64(self.fp) - np.float64(self.tn)
+            regret_pos = np.float64(self.fn) - np.float64(self.tp)
+        if not (
+            np.isfinite(regret_neg)
+            and np.isfinite(regret_pos)
+            and regret_neg >= 0
+            and regret_pos >= 0
+            and (regret_neg > 0 or regret_pos > 0)
+        ):
+            raise ValueError(
+                "Cost: not a valid cost matrix. An error must cost at least as much "
+                "as the right call and at least one strictly more: fp >= tn and "
+                "fn >= tp, with fp - tn + fn - tp > 0 (with the default tp = tn = 0: "
+                "non-negative fp and fn, at least one positive); all four finite "
+                "and their differences within float64. Got "
+                f"fp={self.fp!r}, fn={self.fn!r}, tp={self.tp!r}, tn={self.tn!r}."
+            )
 
     @property
     def bayes_cutoff(self) -> float:
-        """Cost-optimal cutoff on calibrated probabilities (Elkan, 2001)."""
-        return (self.fp - self.tn) / (self.fp - self.tn + self.fn - self.tp)
+        """Cost-optimal cutoff on calibrated probabilities (Elkan, 2001), in [0, 1]."""
+        scale = _power_of_two_near(max(self.fp - self.tn, self.fn - self.tp))
+        regret_neg = (self.fp - self.tn) / scale  # > 0 together: checked
+        regret_pos = (self.fn - self.tp) / scale
+        return regret_neg / (regret_neg + regret_pos)
 
     def score(self, tp, fp, tn, fn):
+        # costs divided by a power of two near the largest and multiplied back
+        # at the end (both exact): no product of a count and a huge cost can
+        # overflow, and ordinary costs give the plain formula's values
+        scale = _power_of_two_near(
+            max(abs(self.fp), abs(self.fn), abs(self.tp), abs(self.tn))
+        )
+        c_tp, c_fp, c_tn, c_fn = (
+            c / scale for c in (self.tp, self.fp, self.tn, self.fn)
+        )
         if self.prevalence is None:
             tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
-            total = tp * self.tp + fp * self.fp + tn * self.tn + fn * self.fn
-            return _div(total, tp + fp + tn + fn)
+            total = tp * c_tp + fp * c_fp + tn * c_tn + fn * c_fn
+            return _div(total, tp + fp + tn + fn) * scale
         sn = sensitivity(tp, fp, tn, fn)
         sp = specificity(tp, fp, tn, fn)
         pi = self.prevalence
-        return pi * (sn * self.tp + (1 - sn) * self.fn) + (1 - pi) * (
-            sp * self.tn + (1 - sp) * self.fp
-        )
+        return (
+            pi * (sn * c_tp + (1 - sn) * c_fn)
+            + (1 - pi) * (sp * c_tn + (1 - sp) * c_fp)
+        ) * scale
+
+
+def _power_of_two_near(value: float) -> float:
+    """The power of two ``2**e`` with ``value / 2**e`` in ``[1, 2)`` (``value > 0``)."""
+    return math.ldexp(1.0, math.frexp(value)[1] - 1)
 
 
 def _best_text(values: Array) -> str:
@@ -586,7 +650,12 @@ class CallableObjective(Objective):
 
     The function receives four float64 arrays of the same shape (the weighted
     counts at every cutoff) and must return one value per cutoff. NaN values
-    mark cutoffs that may not be chosen.
+    mark cutoffs that may not be chosen. The counts are in the sample
+    weights' own units (so the value means what it says, e.g. a cost in the
+    weights' currency); unlike the library's objectives, which only use ratios
+    of counts and are evaluated on rescaled counts, such a function can
+    overflow with weights near the float64 limit (see "Weights" in
+    :mod:`sklearn_balanced.engine`).
 
     Parameters
     ----------

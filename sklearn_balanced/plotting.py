@@ -86,7 +86,8 @@ def _curve(is_pos, score, weight, objective):
     counts = checked_counts(is_pos, score, weight)
     c = (counts.tp, counts.fp, counts.tn, counts.fn)
     t = counts.thresholds()[1:-1][::-1]
-    values = np.asarray(objective.score(*c), dtype=np.float64)[1:-1][::-1]
+    inputs = counts.objective_inputs(objective)  # the units select_cutoff used
+    values = np.asarray(objective.score(*inputs), dtype=np.float64)[1:-1][::-1]
     return counts, t, values, sensitivity(*c)[1:-1][::-1], specificity(*c)[1:-1][::-1]
 
 

@@ -110,10 +110,11 @@ def test_thresholds_separate_adjacent_scores(data):
     # cutoff k lies in (s_{k+1}, s_k]: exactly the k highest distinct scores are positive
     assert np.all(thresholds[1:-1] <= distinct[:-1])
     assert np.all(thresholds[1:-1] > distinct[1:])
+    tp, fp, _, _ = counts.weighted_counts()  # in the weights' own units
     for k, t in enumerate(thresholds):
         w = np.ones_like(score) if weight is None else weight
-        assert w[(score >= t) & is_pos].sum() == pytest.approx(counts.tp[k])
-        assert w[(score >= t) & ~is_pos].sum() == pytest.approx(counts.fp[k])
+        assert w[(score >= t) & is_pos].sum() == pytest.approx(tp[k])
+        assert w[(score >= t) & ~is_pos].sum() == pytest.approx(fp[k])
 
 
 def test_midpoint_of_adjacent_floats_stays_in_interval():

@@ -134,7 +134,9 @@ def test_scorer_pos_label_with_string_labels():
     [
         ([0, 1, 1], [0, 1], {}, r"same shape; got \(3,\) and \(2,\)"),
         ([0, 1, 2], [0, 1, 1], {}, "exactly two classes"),
-        ([0, 0], [0, 0], {}, "only one class"),
+        (["a", "a"], ["a", "a"], {}, "positive label cannot be inferred"),
+        ([0, 1], [0, 1], {"labels": [0, 1, 2]}, "labels must be the two class"),
+        ([0.5, 0.5], [0.5, 0.5], {}, "Unknown label type: continuous"),
         ([0, 1], [0, 1], {"pos_label": 5}, "pos_label=5 is not one of the labels"),
         ([0, 1], [0, 1], {"sample_weight": [1, -1]}, "negative"),
     ],

@@ -108,7 +108,7 @@ def test_constraints_mark_infeasible_cutoffs_nan():
 @pytest.mark.parametrize(
     ("factory", "match"),
     [
-        (lambda: FBeta(0), r"FBeta: beta must be positive; got 0"),
+        (lambda: FBeta(0), r"FBeta: beta must be a finite number > 0; got 0"),
         (lambda: FBeta("x"), r"FBeta: beta must be a finite number; got 'x'"),
         (lambda: F1(2.0), r"F1: beta is fixed at 1; use FBeta\(2.0\)"),
         (lambda: Cost(fp=np.inf, fn=1), r"Cost: fp must be a finite number; got inf"),

@@ -261,9 +261,17 @@ class AdaptiveBalance(Callback):
         self.cutoff = cutoff
 
     def initialize(self):
-        if not (isinstance(self.smoothing, Real) and 0 < self.smoothing <= 1):
+        if not (
+            isinstance(self.smoothing, Real)
+            and not isinstance(self.smoothing, bool)
+            and 0 < self.smoothing <= 1
+        ):
             raise ValueError(f"smoothing must be in (0, 1], got {self.smoothing!r}.")
-        if not (isinstance(self.max_weight, Real) and 1 <= self.max_weight < 2):
+        if not (
+            isinstance(self.max_weight, Real)
+            and not isinstance(self.max_weight, bool)
+            and 1 <= self.max_weight < 2
+        ):
             raise ValueError(f"max_weight must be in [1, 2), got {self.max_weight!r}.")
         if isinstance(self.cutoff, str):
             raise ValueError(f"cutoff must be a number, got {self.cutoff!r}.")

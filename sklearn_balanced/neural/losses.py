@@ -44,6 +44,22 @@ def _reduce(loss, reduction):
     return loss
 
 
+def _number(owner, name, value, expected, ok):
+    """``float(value)`` if it is a finite real number (not a bool) with ``ok(x)``.
+
+    Otherwise a ValueError saying what was ``expected`` and what was received.
+    """
+    x = None
+    if not isinstance(value, bool | np.bool_ | str | bytes):
+        try:
+            x = float(value)
+        except (TypeError, ValueError, RuntimeError):
+            x = None
+    if x is None or not math.isfinite(x) or not ok(x):
+        raise ValueError(f"{owner}: {name} must be {expected}, got {value!r}.")
+    return x
+
+
 def _check_reduction(reduction):
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(
@@ -132,12 +148,13 @@ class WeightedBCEWithLogitsLoss(nn.BCEWithLogitsLoss):
                 )
             value = math.nan
         else:
-            value = float(pos_weight)
-            if not value > 0 or not math.isfinite(value):
-                raise ValueError(
-                    f"pos_weight must be 'balanced' or a positive number, got "
-                    f"{pos_weight!r}."
-                )
+            value = _number(
+                "WeightedBCEWithLogitsLoss",
+                "pos_weight",
+                pos_weight,
+                "'balanced' or a finite positive number",
+                lambda x: x > 0,
+            )
         self.balanced = isinstance(pos_weight, str)
         self.pos_weight = torch.tensor(value)
 
@@ -200,8 +217,13 @@ def adaptive_class_weights(sensitivity, specificity, max_weight=1.8):
     >>> adaptive_class_weights(0.8, 0.8)
     (1.0, 1.0)
     """
-    if not 1.0 <= max_weight < 2.0:
-        raise ValueError(f"max_weight must be in [1, 2), got {max_weight!r}.")
+    _number(
+        "adaptive_class_weights",
+        "max_weight",
+        max_weight,
+        "a number in [1, 2)",
+        lambda x: 1.0 <= x < 2.0,
+    )
     total = sensitivity + specificity
     if not (math.isfinite(total) and total > 0):
         return 1.0, 1.0
@@ -273,13 +295,18 @@ class AdaptiveBalancedBCELoss(nn.BCEWithLogitsLoss):
         self.register_buffer("w_neg", torch.tensor(1.0))
 
     def set_weights(self, w_pos, w_neg):
-        """Set the positive and negative weights (non-negative floats)."""
-        if not (w_pos >= 0 and w_neg >= 0):
+        """Set the positive and negative weights (finite, non-negative, not both 0)."""
+        owner = "AdaptiveBalancedBCELoss.set_weights"
+        expected = "a finite non-negative number"
+        w_pos = _number(owner, "w_pos", w_pos, expected, lambda x: x >= 0)
+        w_neg = _number(owner, "w_neg", w_neg, expected, lambda x: x >= 0)
+        if w_pos == 0 and w_neg == 0:
             raise ValueError(
-                f"Weights must be non-negative, got w_pos={w_pos!r}, w_neg={w_neg!r}."
+                f"{owner}: w_pos and w_neg are both 0, so the loss is 0 and "
+                "nothing is trained; at least one must be positive."
             )
-        self.w_pos.fill_(float(w_pos))
-        self.w_neg.fill_(float(w_neg))
+        self.w_pos.fill_(w_pos)
+        self.w_neg.fill_(w_neg)
 
     def forward(self, logits, target):
         z, y = _flatten(logits, target)
@@ -303,7 +330,8 @@ class SoftF1Loss(nn.BCEWithLogitsLoss):
         Share of the mean binary cross-entropy; a little (e.g. 0.1) steadies
         early training, where soft F1 alone has weak gradients.
     eps : float, default=1e-7
-        Added to the denominator (a batch without positives gives F1 = 0).
+        Added to the denominator (a batch without positives gives F1 = 0); a
+        small positive number in (0, 1].
 
     See Also
     --------
@@ -328,12 +356,22 @@ class SoftF1Loss(nn.BCEWithLogitsLoss):
 
     def __init__(self, bce_weight=0.0, eps=1e-7):
         super().__init__()
-        if not 0.0 <= bce_weight <= 1.0:
-            raise ValueError(f"bce_weight must be in [0, 1], got {bce_weight!r}.")
-        if not eps > 0:
-            raise ValueError(f"eps must be positive, got {eps!r}.")
-        self.bce_weight = float(bce_weight)
-        self.eps = float(eps)
+        self.bce_weight = _number(
+            "SoftF1Loss",
+            "bce_weight",
+            bce_weight,
+            "a number in [0, 1]",
+            lambda x: 0.0 <= x <= 1.0,
+        )
+        # a larger eps swamps the soft counts of a batch (their denominator
+        # is at least its number of positives): the loss goes flat
+        self.eps = _number(
+            "SoftF1Loss",
+            "eps",
+            eps,
+            "a small positive number in (0, 1]",
+            lambda x: 0.0 < x <= 1.0,
+        )
 
     def forward(self, logits, target):
         z, y = _flatten(logits, target)
