@@ -985,7 +985,7 @@ def format_demo(payload: dict[str, Any]) -> str:
         + "  ".join(_fmt(t, 3) for t in folds)
         + f"   (spread {_fmt(float(np.nanmax(folds) - np.nanmin(folds)), 2)})",
         f"learned cutoff: {_fmt(learned, 4)}   (pooled out-of-fold "
-        f"{payload['objective']}: {_fmt(payload['cv_objective'], 3)})",
+        f"{'|Sn - Sp|' if payload['objective'] == 'balanced' else payload['objective']}: {_fmt(payload['cv_objective'], 3)})",
         "",
         f"independent test set ({payload['n_test']} peptides, "
         f"{int(rep_05['tp'] + rep_05['fn'])} antimicrobial; "

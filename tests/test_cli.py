@@ -449,6 +449,8 @@ def test_demo_logreg():
     assert "modlAMP" in out and "BSD-3-Clause" in out
     assert "split 4" in out  # per-split progress lines
     assert "fold cutoffs:" in out and "learned cutoff:" in out
+    # the "balanced" objective's value is the gap |Sn - Sp|, and says so
+    assert "(pooled out-of-fold |Sn - Sp|: " in out
     assert "cutoff 0.5" in out and "MCC" in out and "TP" in out
 
 
@@ -459,8 +461,39 @@ def test_demo_logreg_json_is_consistent(cli):
     assert "split 0" in proc.stderr  # progress goes to stderr with --json
     assert out["model"] == "logreg" and out["objective"] == "youden"
     assert len(out["fold_cutoffs"]) == 5
-    folds = np.array(out["fold_cutoffs"])
-    assert folds.min() <= out["learned_cutoff"] <= folds.max() or np.ptp(folds) < 0.2
+    # The cutoffs are exactly those of the documented procedure, recomputed here
+    # without the classifier: the same training part, scikit-learn's own
+    # out-of-fold probabilities under cv=5 (an unshuffled StratifiedKFold), and
+    # the exact search on the pooled and on each held-out part's scores.
+    from sklearn.model_selection import (
+        StratifiedKFold,
+        cross_val_predict,
+        train_test_split,
+    )
+
+    from sklearn_balanced.cli import _demo_data, _make_model, build_parser
+
+    args = build_parser().parse_args(["demo", "--model", "logreg"])
+    X, y = _demo_data(args)
+    X_train, _, y_train, _ = train_test_split(
+        X, y, test_size=args.test_size, stratify=y, random_state=args.random_state
+    )
+    cv = StratifiedKFold(5)
+    oof = cross_val_predict(
+        _make_model("logreg", args.random_state),
+        X_train,
+        y_train,
+        cv=cv,
+        method="predict_proba",
+    )[:, 1]
+    pooled = find_threshold(y_train, oof, objective="youden")
+    assert out["learned_cutoff"] == pytest.approx(pooled.threshold, rel=1e-9)
+    assert out["cv_objective"] == pytest.approx(pooled.score, rel=1e-9)
+    per_fold = [
+        find_threshold(y_train[test], oof[test], objective="youden").threshold
+        for _, test in cv.split(X_train, y_train)
+    ]
+    assert out["fold_cutoffs"] == pytest.approx(per_fold, rel=1e-9)
     for rep in out["test"].values():
         assert rep["tp"] + rep["fn"] + rep["fp"] + rep["tn"] == out["n_test"]
     assert out["n_train"] + out["n_test"] == out["n_samples"]
