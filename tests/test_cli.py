@@ -529,3 +529,20 @@ def test_demo_mlp_short_run():
     at_05 = out["test"]["cutoff_0.5"]
     gap = abs(learned["sensitivity"] - learned["specificity"])
     assert gap < abs(at_05["sensitivity"] - at_05["specificity"])
+
+
+def test_demo_mlp_model_leaves_torch_threads_alone():
+    # the demo's net uses one torch thread during its own fits (the estimator's
+    # default) instead of setting the process-wide count
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("skorch")
+    from sklearn_balanced.cli import _make_model
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(3)
+    try:
+        model = _make_model("mlp", 0)
+        assert torch.get_num_threads() == 3
+        assert model[-1].torch_num_threads == 1
+    finally:
+        torch.set_num_threads(before)

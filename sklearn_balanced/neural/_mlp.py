@@ -224,7 +224,7 @@ class MLPBinaryClassifier(NeuralNetBinaryClassifier):
         more when cross-validation folds run side by side (``n_jobs``) or the
         cores are shared (measured inside
         :class:`~sklearn_balanced.BalancedThresholdClassifier` on 2 busy
-        cores: 6-10x faster than torch's default). Raise it for wide layers
+        cores: 10-20x faster than torch's default). Raise it for wide layers
         or large batches; ``None`` leaves torch's global setting
         (:func:`torch.set_num_threads`) alone.
     **kwargs
