@@ -100,7 +100,7 @@ def test_predict_uses_greater_or_equal():
 
 
 def test_as_balanced_threshold_estimator_in_pipeline():
-    X, y = _data(weights=(0.85,))
+    X, y = _data()  # 30 % positives: 3 folds with enough of them to agree
     labels = np.array(["no", "yes"])
     model = BalancedThresholdClassifier(
         make_pipeline(StandardScaler(), _mlp()), cv=3
@@ -110,6 +110,11 @@ def test_as_balanced_threshold_estimator_in_pipeline():
     assert set(model.predict(X).tolist()) <= {"no", "yes"}
 
 
+# 2-epoch nets on 30-sample folds rank the classes barely better than chance:
+# fit rightly warns that folds disagree or scores look reversed. That the grid
+# runs and refits the winner is the point here.
+@pytest.mark.filterwarnings("ignore:The folds disagree:UserWarning")
+@pytest.mark.filterwarnings("ignore:.*ranks pos_label=.* below the other:UserWarning")
 def test_grid_search_over_mlp_and_objective():
     X, y = _data(n=120)
     grid = GridSearchCV(
@@ -123,7 +128,18 @@ def test_grid_search_over_mlp_and_objective():
         scoring="balanced_accuracy",
     ).fit(X, y)
     assert len(grid.cv_results_["params"]) == 4
-    assert grid.best_estimator_.estimator_.module_.layers[0].out_features in (4, 8)
+    best = grid.cv_results_["params"][
+        int(np.argmax(grid.cv_results_["mean_test_score"]))
+    ]
+    assert grid.best_params_ == best
+    # the refitted winner is built with the winning layer sizes
+    widths = [
+        layer.out_features
+        for layer in grid.best_estimator_.estimator_.module_.layers
+        if isinstance(layer, torch.nn.Linear)
+    ]
+    assert widths == [*best["estimator__hidden_layer_sizes"], 1]
+    assert grid.best_estimator_.objective == best["objective"]
 
 
 def test_cross_val_predict_proba():
