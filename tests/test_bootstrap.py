@@ -35,6 +35,9 @@ def _explicit_resamples(is_pos, score, n_bootstrap, seed):
         yield order[draw], order[oob]
 
 
+# Random scores with many ties: some resamples rank the classes backwards and
+# find_threshold rightly warns; the resample's optimum is the point here.
+@pytest.mark.filterwarnings("ignore:.*ranks pos_label=.* below the other:UserWarning")
 @settings(max_examples=25, deadline=None)
 @given(
     seed=st.integers(0, 2**16),

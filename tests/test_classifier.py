@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import Normalizer, StandardScaler
@@ -37,6 +38,12 @@ NORMALIZER_FAILURES = {
 }
 
 
+# scikit-learn's checks fit on tiny or random data sets (tens of samples, some
+# with no signal), on which the fold cutoffs legitimately disagree and scores
+# can rank the classes backwards: those warnings are right there and are not
+# what the checks test (both are asserted in their own tests).
+@pytest.mark.filterwarnings("ignore:The folds disagree:UserWarning")
+@pytest.mark.filterwarnings("ignore:.*ranks pos_label=.* below the other:UserWarning")
 @parametrize_with_checks(
     [
         BalancedThresholdClassifier(LogisticRegression()),
@@ -58,7 +65,7 @@ def test_sklearn_compatible(estimator, check):
 @pytest.fixture(scope="module")
 def data():
     return make_classification(
-        n_samples=600, n_features=8, weights=[0.85], flip_y=0.05, random_state=0
+        n_samples=600, n_features=8, weights=[0.85], flip_y=0.0, random_state=0
     )
 
 
@@ -72,6 +79,9 @@ def _oof(X, y, estimator, cv, method="predict_proba"):
     return np.concatenate(pooled_y), np.concatenate(pooled_s)
 
 
+# 80 samples with 10 % flipped labels, drawn at random: some draws make the
+# three folds disagree, which fit rightly says; exactness is the point here.
+@pytest.mark.filterwarnings("ignore:The folds disagree:UserWarning")
 @settings(max_examples=15, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
@@ -291,9 +301,30 @@ def test_pipeline_and_grid_search(data):
         cv=3,
         scoring="balanced_accuracy",
     ).fit(X, y)
-    assert len(grid.cv_results_["params"]) == 6
-    assert hasattr(grid.best_estimator_, "threshold_")
-    assert grid.best_estimator_.objective in ("balanced", "f1", Cost(fp=1, fn=5))
+    params = grid.cv_results_["params"]
+    assert len(params) == 6
+    # every candidate's score, recomputed without GridSearchCV: a fresh fit per
+    # stratified fold, balanced accuracy of its predictions on the held-out part
+    means = [
+        np.mean(
+            [
+                balanced_accuracy_score(
+                    y[test],
+                    clone(clf).set_params(**p).fit(X[train], y[train]).predict(X[test]),
+                )
+                for train, test in StratifiedKFold(3).split(X, y)
+            ]
+        )
+        for p in params
+    ]
+    np.testing.assert_allclose(grid.cv_results_["mean_test_score"], means, rtol=1e-12)
+    best = int(np.argmax(means))
+    assert sorted(means)[-2] < means[best]  # a unique winner: the choice is real
+    assert grid.best_params_ == params[best]
+    # the winner refitted on all the data is a fresh fit with its parameters
+    fresh = clone(clf).set_params(**params[best]).fit(X, y)
+    assert grid.best_estimator_.objective == fresh.objective
+    assert grid.best_estimator_.threshold_ == fresh.threshold_
 
 
 def test_pandas_feature_names(data):
@@ -404,6 +435,10 @@ def test_verbose_prints_each_split(data, capsys):
     assert out.count("[sklearn-balanced] split") == 3
 
 
+# A 20:1 cost puts the cutoff in the sparse upper tail of the scores, where the
+# five folds' own optima differ, and fit says so; the order of the cutoffs is
+# what this test checks.
+@pytest.mark.filterwarnings("ignore:The folds disagree:UserWarning")
 def test_objectives_change_the_cutoff(data):
     X, y = data
     cuts = {
@@ -472,17 +507,30 @@ def test_error_fold_without_both_classes():
         BalancedThresholdClassifier(LogisticRegression(), cv=KFold(5)).fit(X, y)
 
 
+# scikit-learn's StratifiedKFold warns that 3 positives cannot fill 5 folds:
+# that is the situation under test, not the warning under test.
+@pytest.mark.filterwarnings("ignore:The least populated class in y:UserWarning")
 def test_warning_held_out_part_with_one_class():
     X = np.random.default_rng(0).normal(size=(30, 2))
     y = np.array([1, 1, 1] + [0] * 27)
+    X[y == 1] += 3.0  # scores that rank the positives high, as real ones would
     with pytest.warns(
         UserWarning,
         match=r"2 of 5 splits have a held-out part with a single class .*NaN in "
         r"fold_thresholds_",
     ):
         clf = BalancedThresholdClassifier(LogisticRegression(), cv=5).fit(X, y)
-    assert np.isnan(clf.fold_thresholds_).sum() == 2
-    assert np.isfinite(clf.threshold_) or np.isinf(clf.threshold_)
+    # exactly the folds without a positive in their held-out part have no cutoff
+    splits = list(StratifiedKFold(5).split(X, y))
+    no_positive = [y[test].sum() == 0 for _, test in splits]
+    assert no_positive == [False, False, False, True, True]
+    assert np.isnan(clf.fold_thresholds_).tolist() == no_positive
+    # ... and the pooled cutoff is the exact optimum of all 30 out-of-fold scores,
+    # recomputed here without the classifier
+    yy, s = _oof(X, y, LogisticRegression(), StratifiedKFold(5))
+    expected = find_threshold(yy, s, objective="balanced").threshold
+    assert np.isfinite(expected)
+    assert clf.threshold_ == expected
 
 
 def test_error_no_response_method(data):

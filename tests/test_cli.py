@@ -921,6 +921,8 @@ def test_demo_logreg():
     assert "modlAMP" in out and "BSD-3-Clause" in out
     assert "split 4" in out  # per-split progress lines
     assert "fold cutoffs:" in out and "learned cutoff:" in out
+    # the "balanced" objective's value is the gap |Sn - Sp|, and says so
+    assert "(pooled out-of-fold |Sn - Sp|: " in out
     assert "cutoff 0.5" in out and "MCC" in out and "TP" in out
 
 
@@ -931,35 +933,39 @@ def test_demo_logreg_json_is_consistent(cli):
     assert "split 0" in proc.stderr  # progress goes to stderr with --json
     assert out["model"] == "logreg" and out["objective"] == "youden"
     assert len(out["fold_cutoffs"]) == 5
-    # the cutoffs are those of the documented recipe, recomputed with
-    # scikit-learn's cross_val_predict: pooled out-of-fold scores of 5 unshuffled
-    # stratified folds of the training part, and each fold's own held-out part
-    from sklearn.linear_model import LogisticRegression
+    # The cutoffs are exactly those of the documented procedure, recomputed here
+    # without the classifier: the same training part, scikit-learn's own
+    # out-of-fold probabilities under cv=5 (an unshuffled StratifiedKFold), and
+    # the exact search on the pooled and on each held-out part's scores.
     from sklearn.model_selection import (
         StratifiedKFold,
         cross_val_predict,
         train_test_split,
     )
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
-    from sklearn_balanced.cli import _demo_data, build_parser
+    from sklearn_balanced.cli import _demo_data, _make_model, build_parser
 
-    X, y = _demo_data(build_parser().parse_args(["demo"]))
+    args = build_parser().parse_args(["demo", "--model", "logreg"])
+    X, y = _demo_data(args)
     X_train, _, y_train, _ = train_test_split(
-        X, y, test_size=0.3, stratify=y, random_state=0
+        X, y, test_size=args.test_size, stratify=y, random_state=args.random_state
     )
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     cv = StratifiedKFold(5)
-    oof = cross_val_predict(model, X_train, y_train, cv=cv, method="predict_proba")
-    oof = oof[:, 1]
-    learned = find_threshold(y_train, oof, objective="youden").threshold
-    assert out["learned_cutoff"] == pytest.approx(learned)
-    folds = [
+    oof = cross_val_predict(
+        _make_model("logreg", args.random_state),
+        X_train,
+        y_train,
+        cv=cv,
+        method="predict_proba",
+    )[:, 1]
+    pooled = find_threshold(y_train, oof, objective="youden")
+    assert out["learned_cutoff"] == pytest.approx(pooled.threshold, rel=1e-9)
+    assert out["cv_objective"] == pytest.approx(pooled.score, rel=1e-9)
+    per_fold = [
         find_threshold(y_train[test], oof[test], objective="youden").threshold
         for _, test in cv.split(X_train, y_train)
     ]
-    assert out["fold_cutoffs"] == pytest.approx(folds)
+    assert out["fold_cutoffs"] == pytest.approx(per_fold, rel=1e-9)
     for rep in out["test"].values():
         assert rep["tp"] + rep["fn"] + rep["fp"] + rep["tn"] == out["n_test"]
     assert out["n_train"] + out["n_test"] == out["n_samples"]
@@ -995,3 +1001,20 @@ def test_demo_mlp_short_run():
     at_05 = out["test"]["cutoff_0.5"]
     gap = abs(learned["sensitivity"] - learned["specificity"])
     assert gap < abs(at_05["sensitivity"] - at_05["specificity"])
+
+
+def test_demo_mlp_model_leaves_torch_threads_alone():
+    # the demo's net uses one torch thread during its own fits (the estimator's
+    # default) instead of setting the process-wide count
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("skorch")
+    from sklearn_balanced.cli import _make_model
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(3)
+    try:
+        model = _make_model("mlp", 0)
+        assert torch.get_num_threads() == 3
+        assert model[-1].torch_num_threads == 1
+    finally:
+        torch.set_num_threads(before)

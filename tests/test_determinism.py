@@ -19,7 +19,7 @@ from sklearn_balanced import BalancedThresholdClassifier
 @pytest.fixture(scope="module")
 def data():
     return make_classification(
-        n_samples=300, n_features=6, weights=[0.8], flip_y=0.05, random_state=0
+        n_samples=300, n_features=6, weights=[0.8], class_sep=2.0, random_state=0
     )
 
 
@@ -109,7 +109,7 @@ def test_mlp_with_random_state_is_reproducible():
     X = X.astype(np.float32)
 
     def fit(n_jobs, seed=0):
-        net = MLPBinaryClassifier((8,), max_epochs=3, lr=0.01, random_state=seed)
+        net = MLPBinaryClassifier((8,), max_epochs=3, lr=0.05, random_state=seed)
         clf = BalancedThresholdClassifier(net, cv=2, refit=False, n_jobs=n_jobs)
         clf.fit(X, y)
         return clf.threshold_, clf.fold_thresholds_.tolist(), clf.predict_proba(X)

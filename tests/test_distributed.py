@@ -35,7 +35,7 @@ def client():
 @pytest.fixture(scope="module")
 def data():
     return make_classification(
-        n_samples=300, n_features=6, weights=[0.8], flip_y=0.05, random_state=0
+        n_samples=300, n_features=6, weights=[0.8], class_sep=2.0, random_state=0
     )
 
 

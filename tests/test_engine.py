@@ -215,7 +215,8 @@ def test_pos_label_swaps_roles():
     y = np.array([0, 0, 1, 1, 0, 1])
     s = np.array([0.1, 0.5, 0.4, 0.9, 0.3, 0.6])
     a = threshold_curve(y, s, pos_label=1)
-    b = threshold_curve(y, s, pos_label=0)
+    with pytest.warns(UserWarning, match=r"ranks pos_label=0 below the other class"):
+        b = threshold_curve(y, s, pos_label=0)
     # same scores, other positive class: positives of one are negatives of the other
     np.testing.assert_allclose(a.tp, b.fp)
     np.testing.assert_allclose(a.sensitivity, 1 - b.specificity)
@@ -288,8 +289,11 @@ def test_find_threshold_errors(y, s, kwargs, match):
 def test_infeasible_constraint_names_best_value():
     y = [0, 1, 0, 1, 0, 1]
     s = [0.9, 0.1, 0.8, 0.2, 0.7, 0.3]  # perfectly wrong: precision never reaches 0.9
-    with pytest.raises(
-        ValueError, match=r"precision >= 0.9; the best achievable precision is 0.5"
+    with (
+        pytest.raises(
+            ValueError, match=r"precision >= 0.9; the best achievable precision is 0.5"
+        ),
+        pytest.warns(UserWarning, match=r"ranks pos_label=1 below the other class"),
     ):
         find_threshold(y, s, objective=RecallAtPrecision(0.9))
 

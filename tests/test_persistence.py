@@ -28,7 +28,7 @@ def net_benefit(tp, fp, tn, fn):
 @pytest.fixture(scope="module")
 def data():
     X, y = make_classification(
-        n_samples=300, n_features=6, weights=[0.8], flip_y=0.05, random_state=0
+        n_samples=300, n_features=6, weights=[0.8], class_sep=2.0, random_state=0
     )
     return X, y
 
@@ -168,7 +168,7 @@ def test_mlp_round_trip(tmp_path):
         n_samples=120, n_features=5, weights=[0.75], random_state=1
     )
     X = X.astype(np.float32)
-    net = MLPBinaryClassifier((8,), max_epochs=3, lr=0.01, random_state=0)
+    net = MLPBinaryClassifier((8,), max_epochs=3, lr=0.05, random_state=0)
     clf = BalancedThresholdClassifier(net, cv=2).fit(X, y)
     net.fit(X, y)
     for trip in ROUND_TRIPS.values():

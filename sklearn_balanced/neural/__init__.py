@@ -4,7 +4,8 @@ Needs the ``torch`` extra (``pip install "sklearn-balanced[torch]"``); importing
 :mod:`sklearn_balanced` alone never imports torch.
 
 - :class:`MLPBinaryClassifier`: a skorch MLP that works as a scikit-learn
-  classifier (any float dtype, DataFrames, any two labels, ``random_state``).
+  classifier (any float dtype, DataFrames, any two labels, ``random_state``,
+  one torch thread by default: :func:`torch_num_threads`).
 - Losses on logits: :class:`WeightedBCEWithLogitsLoss`,
   :class:`AdaptiveBalancedBCELoss` (with the :class:`AdaptiveBalance`
   callback) and :class:`SoftF1Loss`.
@@ -22,7 +23,12 @@ except ImportError as exc:  # pragma: no cover - exercised without torch only
         f'({exc}). Install them with: pip install "sklearn-balanced[torch]"'
     ) from exc
 
-from sklearn_balanced.neural._mlp import MLPBinaryClassifier, MLPModule, sigmoid_proba
+from sklearn_balanced.neural._mlp import (
+    MLPBinaryClassifier,
+    MLPModule,
+    sigmoid_proba,
+    torch_num_threads,
+)
 from sklearn_balanced.neural.callbacks import (
     AdaptiveBalance,
     EpochSensitivitySpecificity,
@@ -44,4 +50,5 @@ __all__ = [
     "SoftF1Loss",
     "WeightedBCEWithLogitsLoss",
     "sigmoid_proba",
+    "torch_num_threads",
 ]
