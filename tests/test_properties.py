@@ -88,6 +88,8 @@ def scored(draw, weighted=True):
             )
         )
         assume(weight[is_pos].sum() > 0 and weight[~is_pos].sum() > 0)
+        # zero-weight rows are absent: the scores that count must still vary
+        assume(np.unique(score[weight > 0]).size > 1)
     return np.where(is_pos, "pos", "neg"), score, weight
 
 
