@@ -24,6 +24,10 @@ from sklearn_balanced.engine import (
 )
 from sklearn_balanced.gray_zone import GrayZoneResult, find_gray_zone
 from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
+from sklearn_balanced.multilabel import (
+    MultiLabelThresholds,
+    find_multilabel_thresholds,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -32,11 +36,13 @@ __all__ = [
     "BootstrapThreshold",
     "GrayZoneClassifier",
     "GrayZoneResult",
+    "MultiLabelThresholds",
     "ThresholdCurve",
     "ThresholdResult",
     "__version__",
     "bootstrap_threshold",
     "find_gray_zone",
+    "find_multilabel_thresholds",
     "find_threshold",
     "threshold_curve",
 ]

@@ -1,0 +1,400 @@
+"""Scores of multi-output classifiers: one layout, out of fold.
+
+Shared by the estimators that learn more than one cutoff. Multilabel
+classifiers return their scores in two layouts:
+
+- a list of ``L`` arrays of shape ``(n, 2)`` (one per label: ``predict_proba``
+  of :class:`~sklearn.multioutput.MultiOutputClassifier`,
+  :class:`~sklearn.ensemble.RandomForestClassifier`,
+  :class:`~sklearn.neighbors.KNeighborsClassifier`);
+- one array of shape ``(n, L)`` (``predict_proba`` of
+  :class:`~sklearn.multiclass.OneVsRestClassifier`,
+  :class:`~sklearn.neural_network.MLPClassifier`, a net with ``L`` sigmoid
+  outputs; ``decision_function`` of ``OneVsRestClassifier``).
+
+:func:`label_scores` turns either into one ``(n, L)`` float64 array whose
+column ``l`` is the score of label ``l`` being present. :func:`cross_val_scores`
+fits one clone per split and pools held-out scores of any such ``(n, k)``
+response (a multiclass estimator passes its own response function), and
+:class:`MultiOutputFoldEnsemble` averages the split models for ``refit=False``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.model_selection import KFold, ShuffleSplit, check_cv
+from sklearn.utils import _safe_indexing
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.parallel import Parallel, delayed
+
+from sklearn_balanced._crossval import index_params
+
+__all__ = [
+    "MultiOutputFoldEnsemble",
+    "OutOfFoldScores",
+    "check_multilabel_target",
+    "cross_val_scores",
+    "label_scores",
+    "make_multilabel_splits",
+]
+
+
+def check_multilabel_target(Y: Any, *, input_name: str = "Y") -> NDArray[np.bool_]:
+    """Check that ``Y`` is an ``(n_samples, n_labels)`` indicator matrix.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix of shape (n_samples, n_labels)
+        0/1 (or boolean) entries; a sparse matrix is densified.
+    input_name : str, default="Y"
+        Name used in error messages.
+
+    Returns
+    -------
+    is_pos : ndarray of bool, shape (n_samples, n_labels)
+        ``True`` where the label is present.
+    """
+    if sparse.issparse(Y):
+        Y = Y.toarray()
+    arr = np.asarray(Y)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{input_name} must be a 2d indicator matrix of shape (n_samples, "
+            f"n_labels) with 0/1 entries; got an array of shape {arr.shape}. For "
+            "one binary label use BalancedThresholdClassifier, or pass it as a "
+            "column Y.reshape(-1, 1)."
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(
+            f"{input_name} is empty (shape {arr.shape}); at least one sample and "
+            "one label are needed."
+        )
+    if arr.dtype.kind == "b":
+        return arr.astype(bool, copy=False)
+    if arr.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{input_name} must hold 0/1 label indicators; got dtype {arr.dtype} "
+            f"(values such as {arr.ravel()[:5].tolist()}). Encode the labels with "
+            "sklearn.preprocessing.MultiLabelBinarizer."
+        )
+    bad = ~((arr == 0) | (arr == 1))
+    if bad.any():
+        raise ValueError(
+            f"{input_name} must hold 0/1 label indicators; got {int(bad.sum())} "
+            f"other value(s), e.g. {arr[bad][:5].tolist()}. Encode the labels with "
+            "sklearn.preprocessing.MultiLabelBinarizer."
+        )
+    return arr == 1
+
+
+def _positive_column(classes: Any, n_columns: int, who: str) -> int:
+    """Column of the present-label class (the greater one) in an (n, 2) output."""
+    if classes is None:
+        if n_columns == 2:
+            return 1
+        raise ValueError(f"{who} has {n_columns} column(s); expected 2.")
+    classes = np.asarray(classes)
+    if classes.shape[0] != 2:
+        raise ValueError(
+            f"{who} was fitted on {classes.shape[0]} class(es) {classes.tolist()}; "
+            "every label needs both classes (0 and 1) in the training data."
+        )
+    return 1
+
+
+def _finite(out: NDArray, who: str) -> NDArray[np.float64]:
+    out = np.asarray(out, dtype=np.float64)
+    finite = np.isfinite(out)
+    if not finite.all():
+        raise ValueError(
+            f"{who} returned {int((~finite).sum())} non-finite value(s) (NaN or "
+            f"inf) out of {out.size}; cutoffs cannot be chosen on them. Check the "
+            "input for NaN and the model for divergence."
+        )
+    return out
+
+
+def label_scores(
+    estimator: Any, X: Any, method: str, n_labels: int
+) -> NDArray[np.float64]:
+    """One score per sample and label: larger means the label is more likely present.
+
+    Parameters
+    ----------
+    estimator : object
+        A fitted multilabel classifier (or a :class:`MultiOutputFoldEnsemble`).
+    X : array-like
+        Input of the estimator.
+    method : {"predict_proba", "decision_function"}
+        Which method to call.
+    n_labels : int
+        The number of labels ``L`` the estimator was fitted on.
+
+    Returns
+    -------
+    scores : ndarray of float64, shape (n_samples, n_labels)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn_balanced._multioutput import label_scores
+    >>> X = np.arange(8.0).reshape(-1, 1)
+    >>> Y = np.array([[0, 1], [0, 1], [0, 0], [1, 0], [1, 0], [1, 1], [1, 0], [0, 1]])
+    >>> rf = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, Y)
+    >>> len(rf.predict_proba(X)), label_scores(rf, X, "predict_proba", 2).shape
+    (2, (8, 2))
+    """
+    if isinstance(estimator, MultiOutputFoldEnsemble):
+        return estimator.label_scores(X, method)
+    name = type(estimator).__name__
+    who = f"{name}.{method}"
+    out = getattr(estimator, method)(X)
+    classes = getattr(estimator, "classes_", None)
+    if isinstance(out, list | tuple):
+        if len(out) != n_labels:
+            raise ValueError(
+                f"{who} returned a list of {len(out)} arrays; expected one per "
+                f"label ({n_labels})."
+            )
+        per_label = classes if isinstance(classes, list | tuple) else [None] * len(out)
+        cols = []
+        for label, (part, cls) in enumerate(zip(out, per_label, strict=True)):
+            part = np.asarray(part)
+            if part.ndim == 1:  # a decision value per sample
+                cols.append(part)
+                continue
+            col = _positive_column(cls, part.shape[1], f"{who} for label {label}")
+            if part.shape[1] != 2:
+                raise ValueError(
+                    f"{who} returned shape {part.shape} for label {label}; "
+                    "expected (n_samples, 2): the label needs both classes in the "
+                    "training data."
+                )
+            cols.append(part[:, col])
+        return _finite(np.column_stack(cols), who)
+    out = np.asarray(out)
+    if out.ndim == 1 and n_labels == 1:  # binary decision_function
+        return _finite(out.reshape(-1, 1), who)
+    if out.ndim != 2:
+        raise ValueError(
+            f"{who} returned shape {out.shape}; expected (n_samples, {n_labels}) "
+            f"or a list of {n_labels} (n_samples, 2) arrays."
+        )
+    if n_labels == 1 and out.shape[1] == 2 and method == "predict_proba":
+        # one label fitted as a binary problem: the column of the greater class
+        col = _positive_column(
+            None if classes is None or isinstance(classes, list) else classes,
+            2,
+            who,
+        )
+        return _finite(out[:, [col]], who)
+    if out.shape[1] != n_labels:
+        raise ValueError(
+            f"{who} returned shape {out.shape}; expected (n_samples, {n_labels}), "
+            f"one column per label, or a list of {n_labels} (n_samples, 2) arrays."
+        )
+    return _finite(out, who)
+
+
+def make_multilabel_splits(
+    cv: Any,
+    X: Any,
+    Y: NDArray,
+    *,
+    random_state: Any = None,
+    split_params: dict[str, Any] | None = None,
+) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
+    """The (train, test) index pairs of ``cv`` for a multilabel target.
+
+    An int is ``KFold(cv)`` without shuffling; a float in (0, 1) is one
+    ``ShuffleSplit`` holdout of that share seeded by ``random_state``; anything
+    else (a splitter, an iterable of index pairs) goes through
+    :func:`sklearn.model_selection.check_cv`.
+    """
+    if isinstance(cv, Real) and not isinstance(cv, Integral | bool):
+        splitter = ShuffleSplit(n_splits=1, test_size=cv, random_state=random_state)
+    elif isinstance(cv, Integral) and not isinstance(cv, bool):
+        splitter = KFold(int(cv))
+    else:
+        splitter = check_cv(cv, Y, classifier=True)
+    splits = [
+        (np.asarray(train), np.asarray(test))
+        for train, test in splitter.split(X, Y, **(split_params or {}))
+    ]
+    if not splits:
+        raise ValueError(f"cv={cv!r} produced no splits.")
+    return splits
+
+
+@dataclass
+class OutOfFoldScores:
+    """Pooled held-out scores of a multi-output estimator.
+
+    Attributes
+    ----------
+    scores : ndarray of shape (n_pooled, k)
+        Held-out scores of every split, concatenated in split order.
+    test_indices : list of ndarray
+        Each split's held-out row indices into the original data.
+    estimators : list
+        The estimator fitted on each split's training part.
+    """
+
+    scores: NDArray[np.float64]
+    test_indices: list[NDArray[np.intp]]
+    estimators: list[Any]
+
+    @property
+    def pooled(self) -> NDArray[np.intp]:
+        """Row indices of the pooled scores into the original data."""
+        return np.concatenate(self.test_indices)
+
+    def fold_slices(self) -> list[slice]:
+        """Slices of the pooled arrays that belong to each split."""
+        stops = np.cumsum([len(t) for t in self.test_indices])
+        starts = np.concatenate([[0], stops[:-1]])
+        return [slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
+def _fit_and_score(estimator, X, Y, train, test, fit_params, response, fold, verbose):
+    start = time.perf_counter()
+    n_samples = len(Y)
+    estimator.fit(
+        _safe_indexing(X, train),
+        _safe_indexing(Y, train),
+        **index_params(fit_params, train, n_samples),
+    )
+    scores = response(estimator, _safe_indexing(X, test))
+    if verbose:
+        print(
+            f"[sklearn-balanced] split {fold}: fitted on {len(train)}, scored "
+            f"{len(test)} in {time.perf_counter() - start:.2f} s",
+            flush=True,
+        )
+    return estimator, scores
+
+
+def cross_val_scores(
+    estimator: Any,
+    X: Any,
+    Y: Any,
+    splits: Sequence[tuple[NDArray, NDArray]],
+    *,
+    response: Callable[[Any, Any], NDArray],
+    fit_params: dict[str, Any],
+    n_jobs: int | None,
+    verbose: int = 0,
+) -> OutOfFoldScores:
+    """Fit a clone of ``estimator`` per split and pool the held-out scores.
+
+    Parameters
+    ----------
+    estimator : object
+        Unfitted estimator; cloned for every split.
+    X, Y : array-like
+        Input data and target (indexed with ``_safe_indexing``).
+    splits : sequence of (train, test)
+        Index pairs.
+    response : callable
+        ``response(fitted_estimator, X_test) -> ndarray of shape (n_test, k)``;
+        must be picklable (a module-level function or a ``functools.partial``
+        of one) when ``n_jobs`` uses processes.
+    fit_params : dict
+        Parameters for ``estimator.fit``; sample-aligned ones are subset.
+    n_jobs : int or None
+        Parallel jobs over splits.
+    verbose : int, default=0
+        Print one line per split when positive.
+
+    Returns
+    -------
+    oof : OutOfFoldScores
+    """
+    results = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_and_score)(
+            clone(estimator), X, Y, train, test, fit_params, response, i, verbose
+        )
+        for i, (train, test) in enumerate(splits)
+    )
+    return OutOfFoldScores(
+        scores=np.concatenate([s for _, s in results]),
+        test_indices=[test for _, test in splits],
+        estimators=[e for e, _ in results],
+    )
+
+
+def _first_has(method: str):
+    return lambda self: hasattr(self.estimators_[0], method)
+
+
+def _mean_output(outputs: list[Any]) -> Any:
+    """Mean of the split models' outputs, in their own layout (array or list)."""
+    if isinstance(outputs[0], list | tuple):
+        return [np.mean(parts, axis=0) for parts in zip(*outputs, strict=True)]
+    return np.mean(outputs, axis=0)
+
+
+class MultiOutputFoldEnsemble:
+    """Average of the split models of a multi-output classifier.
+
+    Used as ``estimator_`` when a multilabel (or multiclass) cutoff estimator is
+    fitted with ``refit=False`` and several splits. :meth:`predict_proba` and
+    :meth:`decision_function` average the split models' outputs in the layout
+    they return (a list of per-label arrays stays a list);
+    :meth:`label_scores` averages the normalised ``(n, L)`` scores.
+
+    Parameters
+    ----------
+    estimators : list of fitted classifiers
+        The split models, fitted on the same labels.
+    n_labels : int
+        Number of labels (columns of the scores).
+
+    Attributes
+    ----------
+    estimators_ : list
+        The split models.
+    classes_ : list or ndarray
+        The classes, from the first model.
+    """
+
+    def __init__(self, estimators: list[Any], n_labels: int):
+        self.estimators_ = list(estimators)
+        self.n_labels = n_labels
+        self.classes_ = self.estimators_[0].classes_
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.estimators_[0], name):
+                setattr(self, name, getattr(self.estimators_[0], name))
+
+    def __repr__(self) -> str:
+        return (
+            f"MultiOutputFoldEnsemble(<{len(self.estimators_)} x "
+            f"{type(self.estimators_[0]).__name__}>)"
+        )
+
+    def label_scores(self, X: Any, method: str) -> NDArray[np.float64]:
+        """Mean of the split models' ``(n, L)`` label scores."""
+        return np.mean(
+            [label_scores(e, X, method, self.n_labels) for e in self.estimators_],
+            axis=0,
+        )
+
+    @available_if(_first_has("predict_proba"))
+    def predict_proba(self, X):
+        """Mean of the split models' probabilities, in their layout."""
+        return _mean_output([e.predict_proba(X) for e in self.estimators_])
+
+    @available_if(_first_has("decision_function"))
+    def decision_function(self, X):
+        """Mean of the split models' decision values."""
+        return _mean_output([e.decision_function(X) for e in self.estimators_])
