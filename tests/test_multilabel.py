@@ -237,7 +237,7 @@ def test_label_without_positives_is_named():
 def test_constant_label_scores_are_named():
     Y = np.array([[1, 0], [0, 1], [1, 1]])
     S = np.array([[0.9, 0.5], [0.2, 0.5], [0.8, 0.5]])
-    with pytest.raises(ValueError, match="Label 1: .*constant"):
+    with pytest.raises(ValueError, match=r"Label 1: .*constant"):
         find_multilabel_thresholds(Y, S)
 
 
@@ -251,7 +251,11 @@ def test_constant_label_scores_are_named():
             "0/1 label indicators; got 1 other",
         ),
         ([[1, 0], [0, 1]], [[0.1, 0.2]], "shape of Y_true \\(2, 2\\); got \\(1, 2\\)"),
-        ([[1, 0], [0, 1]], [[0.1, np.nan], [0.3, 0.4]], r"1 non-finite .* \[\(0, 1\)\]"),
+        (
+            [[1, 0], [0, 1]],
+            [[0.1, np.nan], [0.3, 0.4]],
+            r"1 non-finite .* \[\(0, 1\)\]",
+        ),
         (
             [["a", "b"], ["b", "a"]],
             [[0.1, 0.2], [0.3, 0.4]],
@@ -265,7 +269,7 @@ def test_invalid_inputs(Y, S, match):
 
 
 def test_unknown_objective_lists_joint_ones():
-    with pytest.raises(ValueError, match="Unknown objective 'weighted_f1'.*micro_f1"):
+    with pytest.raises(ValueError, match=r"Unknown objective 'weighted_f1'.*micro_f1"):
         find_multilabel_thresholds(
             [[1, 0], [0, 1]], [[0.9, 0.1], [0.2, 0.8]], objective="weighted_f1"
         )
