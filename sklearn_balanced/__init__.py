@@ -28,6 +28,7 @@ from sklearn_balanced.multilabel import (
     MultiLabelThresholds,
     find_multilabel_thresholds,
 )
+from sklearn_balanced.multilabel_classifier import MultiLabelThresholdClassifier
 
 __version__ = "0.1.0.dev0"
 
@@ -36,6 +37,7 @@ __all__ = [
     "BootstrapThreshold",
     "GrayZoneClassifier",
     "GrayZoneResult",
+    "MultiLabelThresholdClassifier",
     "MultiLabelThresholds",
     "ThresholdCurve",
     "ThresholdResult",

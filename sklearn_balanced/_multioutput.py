@@ -22,6 +22,7 @@ response (a multiclass estimator passes its own response function), and
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -41,6 +42,7 @@ from sklearn_balanced._crossval import index_params
 __all__ = [
     "MultiOutputFoldEnsemble",
     "OutOfFoldScores",
+    "check_label_folds",
     "check_multilabel_target",
     "cross_val_scores",
     "label_scores",
@@ -398,3 +400,59 @@ class MultiOutputFoldEnsemble:
     def decision_function(self, X):
         """Mean of the split models' decision values."""
         return _mean_output([e.decision_function(X) for e in self.estimators_])
+
+
+def check_label_folds(
+    splits: Sequence[tuple[NDArray, NDArray]], is_pos: NDArray[np.bool_]
+) -> None:
+    """Check that every label can be fitted and scored on the splits.
+
+    The multilabel form of :func:`sklearn_balanced._crossval.check_fold_classes`:
+    a training part where a label has a single class cannot be fitted (or that
+    label cannot be scored): ValueError naming the split and the labels. A
+    held-out part where a label has a single class leaves that label's own fold
+    cutoff undefined (NaN in ``fold_thresholds_``): one UserWarning per split,
+    naming the labels. Pooled held-out data where a label has a single class:
+    ValueError naming the labels.
+    """
+    n_pos = is_pos.sum(axis=0)
+    n = is_pos.shape[0]
+    rarest = int(np.argmin(np.minimum(n_pos, n - n_pos)))
+    smallest = int(min(n_pos[rarest], n - n_pos[rarest]))
+    advice = (
+        f"The rarest label {rarest} has {smallest} sample(s) of its smaller "
+        f"class: use fewer folds (cv <= {max(2, smallest)}), a shuffled splitter "
+        "(KFold(shuffle=True)), or drop labels that rare."
+    )
+
+    def one_class(idx: NDArray) -> NDArray[np.intp]:
+        pos = is_pos[idx].sum(axis=0)
+        return np.flatnonzero((pos == 0) | (pos == len(idx)))
+
+    pooled = one_class(np.concatenate([test for _, test in splits]))
+    if pooled.size:
+        raise ValueError(
+            f"The held-out parts of the {len(splits)} split(s) together contain "
+            f"a single class for label(s) {pooled.tolist()}; both classes of every "
+            f"label are needed to choose its cutoff. {advice}"
+        )
+    for i, (train, test) in enumerate(splits):
+        for part, idx in (("training", train), ("held-out", test)):
+            bad = one_class(idx)
+            if not bad.size:
+                continue
+            msg = (
+                f"Split {i} of {len(splits)}: its {part} part ({len(idx)} samples) "
+                f"contains only one class for label(s) {bad.tolist()}"
+            )
+            if part == "training":
+                raise ValueError(
+                    f"{msg}; the estimator cannot be fitted (or cannot score "
+                    f"those labels) on it. {advice}"
+                )
+            warnings.warn(
+                f"{msg}; their own cutoffs on this split are undefined (NaN in "
+                f"fold_thresholds_). {advice}",
+                UserWarning,
+                stacklevel=3,
+            )

@@ -315,10 +315,12 @@ def search_thresholds(
     max_iter: int = 100,
     tol: float = TIE_RTOL,
     name: str = "y_score",
+    warn_reversed: bool = True,
 ) -> tuple[MultiLabelThresholds, list[ConfusionCounts]]:
     """:func:`find_multilabel_thresholds` on validated arrays; also returns the counts."""
     counts = label_counts(is_pos, scores, weight, name=name)
-    warn_if_labels_reversed(counts, name)
+    if warn_reversed:
+        warn_if_labels_reversed(counts, name)
     n_labels = len(counts)
     n_iter, converged, trace = 0, True, None
     score: float | None = None
