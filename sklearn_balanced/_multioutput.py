@@ -50,52 +50,99 @@ __all__ = [
 ]
 
 
-def check_multilabel_target(Y: Any, *, input_name: str = "Y") -> NDArray[np.bool_]:
-    """Check that ``Y`` is an ``(n_samples, n_labels)`` indicator matrix.
+def check_multilabel_target(
+    Y: Any, *, input_name: str = "Y", owner: str = "This estimator"
+) -> tuple[NDArray[np.bool_], list[NDArray]]:
+    """Check that ``Y`` holds one binary label per column, and encode it.
 
     Parameters
     ----------
     Y : array-like or sparse matrix of shape (n_samples, n_labels)
-        0/1 (or boolean) entries; a sparse matrix is densified.
+        An indicator matrix (0/1 or bool), or any two class values per column
+        (the greater one counts as present, as ``pos_label=None`` in the
+        binary estimators); a sparse matrix is densified.
     input_name : str, default="Y"
         Name used in error messages.
+    owner : str, default="This estimator"
+        Who needs ``Y`` (for the message when it is None).
 
     Returns
     -------
     is_pos : ndarray of bool, shape (n_samples, n_labels)
         ``True`` where the label is present.
+    classes : list of ndarray of shape (2,)
+        Each column's two classes, sorted; ``[0, 1]`` (``[False, True]``) for
+        an indicator column even where one value does not occur.
     """
+    if Y is None:
+        raise ValueError(
+            f"{owner} requires y to be passed, but the target y is None; pass an "
+            "(n_samples, n_labels) indicator matrix."
+        )
     if sparse.issparse(Y):
         Y = Y.toarray()
     arr = np.asarray(Y)
+    if arr.dtype.kind == "c":
+        raise ValueError(
+            f"{input_name} must hold class labels; got complex values "
+            "(Complex data not supported)."
+        )
+    if arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
+        raise ValueError(
+            f"{input_name} contains NaN or inf; labels must be 0/1 (or two class "
+            "values per column)."
+        )
+    if arr.dtype.kind == "f" and arr.size and (arr != np.round(arr)).any():
+        raise ValueError(
+            f"Unknown label type: continuous. {input_name} must hold class labels, "
+            f"not a regression target; got values such as {arr.ravel()[:3].tolist()}."
+        )
+    if arr.dtype.kind == "O":
+        try:
+            np.unique(arr)
+        except TypeError:
+            raise ValueError(
+                f"Unknown label type: {input_name} mixes label types (values such "
+                f"as {arr.ravel()[:3].tolist()}); use one type per column."
+            ) from None
+    if arr.ndim == 1:
+        found = np.unique(arr)
+        raise ValueError(
+            "Only binary classification is supported, one binary label per "
+            f"column: {input_name} must be a 2d indicator matrix of shape "
+            f"(n_samples, n_labels); got a 1d array of shape {arr.shape} with "
+            f"{found.shape[0]} class(es) {found[:5].tolist()}. For one binary "
+            "label use BalancedThresholdClassifier (or pass the column "
+            f"{input_name}.reshape(-1, 1)); binarize a multiclass target with "
+            "sklearn.preprocessing.LabelBinarizer."
+        )
     if arr.ndim != 2:
         raise ValueError(
             f"{input_name} must be a 2d indicator matrix of shape (n_samples, "
-            f"n_labels) with 0/1 entries; got an array of shape {arr.shape}. For "
-            "one binary label use BalancedThresholdClassifier, or pass it as a "
-            "column Y.reshape(-1, 1)."
+            f"n_labels) with 0/1 entries; got an array of shape {arr.shape}."
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(
             f"{input_name} is empty (shape {arr.shape}); at least one sample and "
             "one label are needed."
         )
-    if arr.dtype.kind == "b":
-        return arr.astype(bool, copy=False)
-    if arr.dtype.kind not in "iuf":
-        raise ValueError(
-            f"{input_name} must hold 0/1 label indicators; got dtype {arr.dtype} "
-            f"(values such as {arr.ravel()[:5].tolist()}). Encode the labels with "
-            "sklearn.preprocessing.MultiLabelBinarizer."
-        )
-    bad = ~((arr == 0) | (arr == 1))
-    if bad.any():
-        raise ValueError(
-            f"{input_name} must hold 0/1 label indicators; got {int(bad.sum())} "
-            f"other value(s), e.g. {arr[bad][:5].tolist()}. Encode the labels with "
-            "sklearn.preprocessing.MultiLabelBinarizer."
-        )
-    return arr == 1
+    is_pos = np.empty(arr.shape, dtype=bool)
+    classes = []
+    for label in range(arr.shape[1]):
+        col = arr[:, label]
+        found = np.unique(col)
+        if found.shape[0] > 2:
+            raise ValueError(
+                f"Only binary classification per label is supported: column "
+                f"{label} of {input_name} has {found.shape[0]} classes "
+                f"{found[:5].tolist()}; each label must be binary (0/1). Encode "
+                "multiclass targets with sklearn.preprocessing.LabelBinarizer."
+            )
+        if found.shape[0] == 1 and col.dtype.kind in "biuf" and found[0] in (0, 1):
+            found = np.array([0, 1], dtype=col.dtype)  # indicator: one value absent
+        classes.append(found)
+        is_pos[:, label] = col == found[-1]
+    return is_pos, classes
 
 
 def _positive_column(classes: Any, n_columns: int, who: str) -> int:

@@ -473,7 +473,7 @@ def find_multilabel_thresholds(
     >>> r.thresholds, r.score, r.converged
     (array([0.5, 0.6]), 0.8, True)
     """
-    is_pos = check_multilabel_target(Y_true, input_name="Y_true")
+    is_pos, _ = check_multilabel_target(Y_true, input_name="Y_true")
     scores = check_label_scores(Y_score, is_pos.shape)
     weight = check_sample_weight(sample_weight, is_pos.shape[0])
     obj = resolve_multilabel_objective(objective)
@@ -498,7 +498,8 @@ def label_rates(
     Parameters
     ----------
     Y_true, Y_pred : array-like of shape (n_samples, n_labels)
-        Indicator matrices.
+        Indicator matrices (or two class values per column, the greater one
+        present, as in ``Y_true``).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights of the samples.
 
@@ -515,13 +516,16 @@ def label_rates(
     >>> t["sensitivity"], t["specificity"]
     (array([0.5, 1. ]), array([1., 0.]))
     """
-    is_pos = check_multilabel_target(Y_true, input_name="Y_true")
-    pred = check_multilabel_target(Y_pred, input_name="Y_pred")
-    if pred.shape != is_pos.shape:
+    is_pos, classes = check_multilabel_target(Y_true, input_name="Y_true")
+    Y_pred = np.asarray(Y_pred)
+    if Y_pred.shape != is_pos.shape:
         raise ValueError(
             f"Y_true and Y_pred must have the same shape; got {is_pos.shape} and "
-            f"{pred.shape}."
+            f"{Y_pred.shape}."
         )
+    pred = np.column_stack(
+        [Y_pred[:, j] == c[-1] for j, c in enumerate(classes)]
+    ).reshape(is_pos.shape)
     weight = check_sample_weight(sample_weight, is_pos.shape[0])
     rows = []
     for label in range(is_pos.shape[1]):

@@ -154,8 +154,9 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
     response_method_ : str
         The method that produced the scores.
 
-    classes_ : list of ndarray
-        ``[array([0, 1])] * n_labels``, as scikit-learn's multilabel classifiers.
+    classes_ : list of ndarray of shape (2,)
+        Each label's two classes (``array([0, 1])`` for an indicator matrix), as
+        scikit-learn's multi-output classifiers.
 
     n_labels_ : int
         Number of labels.
@@ -248,7 +249,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=False)  # validates the params
-    def fit(self, X, Y, sample_weight=None, **params):
+    def fit(self, X, y, sample_weight=None, **params):
         """Learn the cutoffs by one cross-validation, then refit the estimator.
 
         Parameters
@@ -256,8 +257,9 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data, in whatever form the estimator accepts.
 
-        Y : array-like of shape (n_samples, n_labels)
-            Indicator matrix (0/1 or bool) of the labels.
+        y : array-like of shape (n_samples, n_labels)
+            Indicator matrix (0/1 or bool) of the labels; any two class values
+            per column are accepted, the greater one meaning "present".
 
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples in the confusion counts. Also passed to the
@@ -275,8 +277,10 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
             The fitted classifier.
         """
         reset_fitted_state(self)
-        X, Y = indexable(X, Y)
-        is_pos = check_multilabel_target(Y)
+        is_pos, classes = check_multilabel_target(
+            y, input_name="y", owner=type(self).__name__
+        )
+        X, y = indexable(X, y)
         n_samples, n_labels = is_pos.shape
         sample_weight = check_sample_weight(sample_weight, n_samples)
         objective = resolve_multilabel_objective(self.objective)
@@ -301,7 +305,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
             oof = cross_val_scores(
                 self.estimator,
                 X,
-                Y,
+                y,
                 splits,
                 response=respond,
                 fit_params=fit_params,
@@ -310,7 +314,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
             )
             scores, pooled, fold_slices = oof.scores, oof.pooled, oof.fold_slices()
             if self.refit:
-                estimator = clone(self.estimator).fit(X, Y, **fit_params)
+                estimator = clone(self.estimator).fit(X, y, **fit_params)
             elif len(oof.estimators) == 1:
                 estimator = oof.estimators[0]
             else:
@@ -325,7 +329,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         )  # fmt: skip
         result, counts = search(is_pos, scores, weight, name="The out-of-fold score")
         self.estimator_ = estimator
-        self.classes_ = [np.array([0, 1]) for _ in range(n_labels)]
+        self.classes_ = classes
         self.n_labels_ = n_labels
         self.objective_ = objective
         self.response_method_ = method
@@ -358,17 +362,19 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
 
         Returns
         -------
-        Y_pred : ndarray of shape (n_samples, n_labels)
-            Indicator matrix (0/1 ints).
+        y_pred : ndarray of shape (n_samples, n_labels)
+            Indicator matrix: ``classes_[l][1]`` (1 for 0/1 labels) where label
+            ``l`` is predicted present, ``classes_[l][0]`` elsewhere.
         """
         check_is_fitted(self, "thresholds_")
         scores = label_scores(self.estimator_, X, self.response_method_, self.n_labels_)
-        return np.column_stack(
-            [
-                at_or_above(scores[:, label], t)
-                for label, t in enumerate(self.thresholds_)
-            ]
-        ).astype(int)
+        columns = [
+            cls[at_or_above(scores[:, label], t).astype(np.intp)]
+            for label, (cls, t) in enumerate(
+                zip(self.classes_, self.thresholds_, strict=True)
+            )
+        ]
+        return np.column_stack(columns)
 
     @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X):

@@ -246,9 +246,14 @@ def test_constant_label_scores_are_named():
     [
         ([1, 0, 1], [[0.1], [0.2], [0.3]], "2d indicator matrix .* shape \\(3,\\)"),
         (
-            [[1, 0], [2, 1]],
+            [[1, 0], [2, 1], [0, 0]],
+            [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]],
+            r"column 0 of Y_true has 3 classes \[0, 1, 2\]",
+        ),
+        (
+            [[0.5, 0], [1, 1]],
             [[0.1, 0.2], [0.3, 0.4]],
-            "0/1 label indicators; got 1 other",
+            "Unknown label type: continuous.*such as \\[0.5, 0.0, 1.0\\]",
         ),
         ([[1, 0], [0, 1]], [[0.1, 0.2]], "shape of Y_true \\(2, 2\\); got \\(1, 2\\)"),
         (
@@ -257,15 +262,23 @@ def test_constant_label_scores_are_named():
             r"1 non-finite .* \[\(0, 1\)\]",
         ),
         (
-            [["a", "b"], ["b", "a"]],
+            np.array([[1, "a"], [0, "b"]], dtype=object),
             [[0.1, 0.2], [0.3, 0.4]],
-            "must hold 0/1 .* dtype <U1",
+            "Unknown label type: Y_true mixes label types",
         ),
     ],
 )
 def test_invalid_inputs(Y, S, match):
     with pytest.raises(ValueError, match=match):
         find_multilabel_thresholds(Y, S)
+
+
+def test_two_class_columns_of_any_type_greater_is_present():
+    Y = np.array([["a", "y"], ["b", "x"], ["b", "y"], ["a", "x"]])
+    S = np.array([[0.1, 0.9], [0.8, 0.2], [0.7, 0.6], [0.3, 0.4]])
+    r = find_multilabel_thresholds(Y, S)
+    ref = find_multilabel_thresholds(Y == np.array(["b", "y"]), S)
+    np.testing.assert_array_equal(r.thresholds, ref.thresholds)
 
 
 def test_unknown_objective_lists_joint_ones():
@@ -295,3 +308,304 @@ def test_label_rates_match_sklearn():
     np.testing.assert_allclose(t["f1"], f)
     np.testing.assert_allclose(t["precision"], p)
     np.testing.assert_allclose(t["n_pos"], (w[:, None] * Y).sum(axis=0))
+
+
+# ------------------------------------------------------------------ estimator
+
+import pickle  # noqa: E402
+
+from sklearn.base import clone  # noqa: E402
+from sklearn.datasets import make_multilabel_classification  # noqa: E402
+from sklearn.ensemble import RandomForestClassifier  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold  # noqa: E402
+from sklearn.multiclass import OneVsRestClassifier  # noqa: E402
+from sklearn.multioutput import MultiOutputClassifier  # noqa: E402
+from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn.svm import LinearSVC  # noqa: E402
+
+from sklearn_balanced import (  # noqa: E402
+    BalancedThresholdClassifier,
+    MultiLabelThresholdClassifier,
+)
+from sklearn_balanced._multioutput import MultiOutputFoldEnsemble  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def ml_data():
+    X, Y = make_multilabel_classification(
+        n_samples=300, n_features=8, n_classes=4, n_labels=1, random_state=0
+    )
+    return StandardScaler().fit_transform(X), Y
+
+
+def _scores(model, X):
+    """Label scores written out independently of the library's normaliser."""
+    if hasattr(model, "predict_proba"):
+        P = model.predict_proba(X)
+        return np.column_stack([p[:, 1] for p in P]) if isinstance(P, list) else P
+    return model.decision_function(X)
+
+
+def _manual_oof(estimator, X, Y, cv=5):
+    scores = np.empty(Y.shape, dtype=float)
+    folds = []
+    for train, test in KFold(cv).split(X):
+        model = clone(estimator).fit(X[train], Y[train])
+        scores[test] = _scores(model, X[test])
+        folds.append(test)
+    return scores, folds
+
+
+WRAPPED = {
+    "multioutput": MultiOutputClassifier(LogisticRegression()),
+    "one_vs_rest": OneVsRestClassifier(LogisticRegression()),
+    "one_vs_rest_svc": OneVsRestClassifier(LinearSVC()),
+    "forest": RandomForestClassifier(n_estimators=20, random_state=0),
+    "knn": KNeighborsClassifier(n_neighbors=15),
+    "mlp": MLPClassifier(hidden_layer_sizes=(8,), max_iter=2000, random_state=0),
+}
+
+
+@reversed_ok
+@pytest.mark.parametrize("name", list(WRAPPED))
+def test_thresholds_are_the_search_on_out_of_fold_scores(ml_data, name):
+    X, Y = ml_data
+    est = WRAPPED[name]
+    clf = MultiLabelThresholdClassifier(est).fit(X, Y)
+    scores, folds = _manual_oof(est, X, Y)
+    ref = find_multilabel_thresholds(Y, scores)
+    np.testing.assert_array_equal(clf.thresholds_, ref.thresholds)
+    np.testing.assert_allclose(clf.best_score_, ref.label_scores)
+    assert clf.fold_thresholds_.shape == (5, 4)
+    for i, test in enumerate(folds):
+        fold = find_multilabel_thresholds(Y[test], scores[test])
+        np.testing.assert_array_equal(clf.fold_thresholds_[i], fold.thresholds)
+    # predict: each label's score >= its cutoff; predict_proba untouched
+    expected = (_scores(clf.estimator_, X) >= clf.thresholds_).astype(int)
+    np.testing.assert_array_equal(clf.predict(X), expected)
+    if hasattr(est, "predict_proba"):
+        P, Q = clf.predict_proba(X), clf.estimator_.predict_proba(X)
+        assert type(P) is type(Q)
+        np.testing.assert_array_equal(np.asarray(P), np.asarray(Q))
+    assert [c.tolist() for c in clf.classes_] == [[0, 1]] * 4
+
+
+class _CountingLR(LogisticRegression):
+    fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_one_cross_validation_k_plus_one_fits(ml_data):
+    X, Y = ml_data
+    _CountingLR.fits = 0
+    MultiLabelThresholdClassifier(OneVsRestClassifier(_CountingLR())).fit(X, Y)
+    ours = _CountingLR.fits
+    _CountingLR.fits = 0
+    with pytest.warns(UserWarning, match="The folds disagree"):  # on one label
+        OneVsRestClassifier(BalancedThresholdClassifier(_CountingLR())).fit(X, Y)
+    # OneVsRest fits one binary model per label in each of our K + 1 fits
+    assert ours == 4 * (5 + 1) == _CountingLR.fits
+    counted = []
+
+    class Counting(MultiOutputClassifier):
+        def fit(self, X, y, sample_weight=None, **params):
+            counted.append(len(X))
+            return super().fit(X, y, sample_weight=sample_weight, **params)
+
+    MultiLabelThresholdClassifier(Counting(LogisticRegression())).fit(X, Y)
+    assert counted == [240] * 5 + [300]  # K + 1 fits of the multilabel model
+
+
+@reversed_ok
+@pytest.mark.parametrize("objective", ["micro_f1", "macro_f1", "f1"])
+@pytest.mark.parametrize("shared", [False, True])
+def test_joint_and_shared_objectives(ml_data, objective, shared):
+    X, Y = ml_data
+    est = OneVsRestClassifier(LogisticRegression())
+    clf = MultiLabelThresholdClassifier(est, objective=objective, shared=shared)
+    clf.fit(X, Y)
+    scores, _ = _manual_oof(est, X, Y)
+    ref = find_multilabel_thresholds(Y, scores, objective=objective, shared=shared)
+    np.testing.assert_array_equal(clf.thresholds_, ref.thresholds)
+    if shared:
+        assert np.all(clf.thresholds_ == clf.thresholds_[0])
+    if shared or objective != "f1":
+        assert isinstance(clf.best_score_, float) and clf.best_score_ == ref.score
+    else:
+        assert clf.best_score_.shape == (4,)
+    assert clf.n_iter_ == ref.n_iter
+
+
+@reversed_ok
+def test_refit_false_averages_the_fold_models(ml_data):
+    X, Y = ml_data
+    est = MultiOutputClassifier(LogisticRegression())
+    clf = MultiLabelThresholdClassifier(est, cv=3, refit=False).fit(X, Y)
+    assert isinstance(clf.estimator_, MultiOutputFoldEnsemble)
+    models = clf.estimator_.estimators_
+    mean = np.mean([_scores(m, X) for m in models], axis=0)
+    np.testing.assert_array_equal(clf.predict(X), (mean >= clf.thresholds_).astype(int))
+    P = clf.predict_proba(X)
+    assert isinstance(P, list) and len(P) == 4
+    np.testing.assert_allclose(
+        P[2], np.mean([m.predict_proba(X)[2] for m in models], 0)
+    )
+    single = MultiLabelThresholdClassifier(est, cv=0.3, refit=False, random_state=0)
+    assert isinstance(single.fit(X, Y).estimator_, MultiOutputClassifier)
+
+
+@reversed_ok
+def test_prefit_and_sample_weight(ml_data):
+    X, Y = ml_data
+    w = np.random.default_rng(0).uniform(0.2, 3.0, size=len(Y))
+    model = MultiOutputClassifier(LogisticRegression()).fit(X, Y)
+    clf = MultiLabelThresholdClassifier(model, cv="prefit").fit(X, Y, sample_weight=w)
+    assert clf.estimator_ is model
+    ref = find_multilabel_thresholds(Y, _scores(model, X), sample_weight=w)
+    np.testing.assert_array_equal(clf.thresholds_, ref.thresholds)
+    unweighted = MultiLabelThresholdClassifier(model, cv="prefit").fit(X, Y)
+    assert not np.array_equal(unweighted.thresholds_, clf.thresholds_)
+
+
+@reversed_ok
+def test_sample_weight_reaches_the_estimator(ml_data):
+    X, Y = ml_data
+    w = np.ones(len(Y))
+    w[:100] = 0.0
+    est = MultiOutputClassifier(LogisticRegression())
+    clf = MultiLabelThresholdClassifier(est, cv="prefit")
+    weighted = MultiLabelThresholdClassifier(est, cv=3, refit=True).fit(
+        X, Y, sample_weight=w
+    )
+    # zero weight = absent sample, for the refit model as for the counts
+    alone = MultiOutputClassifier(LogisticRegression()).fit(X[100:], Y[100:])
+    for a, b in zip(weighted.estimator_.estimators_, alone.estimators_, strict=True):
+        np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-4, atol=1e-6)
+    assert clf.get_params()["cv"] == "prefit"
+
+
+def test_sample_weight_warns_when_the_estimator_cannot_take_it(ml_data):
+    X, Y = ml_data
+    clf = MultiLabelThresholdClassifier(KNeighborsClassifier(), cv=3)
+    with pytest.warns(UserWarning, match="KNeighborsClassifier.fit does not accept"):
+        clf.fit(X, Y, sample_weight=np.ones(len(Y)))
+
+
+@reversed_ok
+def test_metadata_routing_to_the_splitter(ml_data):
+    import sklearn
+
+    X, Y = ml_data
+    groups = np.arange(len(Y)) % 6
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = MultiLabelThresholdClassifier(
+            MultiOutputClassifier(LogisticRegression()), cv=GroupKFold(3)
+        ).fit(X, Y, groups=groups)
+    assert clf.fold_thresholds_.shape == (3, 4)
+    with pytest.raises(ValueError, match="requires metadata routing"):
+        clf.fit(X, Y, groups=groups)
+
+
+def test_fold_without_a_class_for_a_label_is_named():
+    X = np.arange(40.0).reshape(-1, 1)
+    Y = np.zeros((40, 2), dtype=int)
+    Y[::2, 0] = 1
+    Y[:8, 1] = 1  # label 1: every positive in the first fold
+    est = MultiOutputClassifier(LogisticRegression())
+    with pytest.raises(
+        ValueError,
+        match=r"Split 0 of 5: its training part \(32 samples\) contains only "
+        r"one class for label\(s\) \[1\].*rarest label 1 has 8",
+    ):
+        MultiLabelThresholdClassifier(est).fit(X, Y)
+    halves = [(np.arange(8, 40), np.arange(20, 40))] * 2  # never holds out 0..7
+    with pytest.raises(
+        ValueError, match=r"held-out parts of the 2 split\(s\) together .* \[1\]"
+    ):
+        MultiLabelThresholdClassifier(est, cv=halves).fit(X, Y)
+
+
+def test_held_out_fold_without_a_class_warns_and_gives_nan(ml_data):
+    X, Y = ml_data
+    Y = Y.copy()
+    Y[:, 3] = 0
+    Y[60:75, 3] = 1  # label 3 only in the second fold's held-out part... and others
+    Y[200:210, 3] = 1
+    est = MultiOutputClassifier(LogisticRegression())
+    with pytest.warns(
+        UserWarning,
+        match=r"held-out part \(60 samples\) contains only one class for label\(s\) \[3\]",
+    ):
+        clf = MultiLabelThresholdClassifier(est).fit(X, Y)
+    assert np.isnan(clf.fold_thresholds_[0, 3])
+    assert not np.isnan(clf.fold_thresholds_[1, 3])
+    assert not np.isnan(clf.thresholds_).any()
+
+
+@pytest.mark.parametrize(
+    ("y", "match"),
+    [
+        (None, "MultiLabelThresholdClassifier requires y to be passed"),
+        (np.r_[np.zeros(20), np.ones(20)], r"2d indicator matrix .* shape \(40,\)"),
+    ],
+)
+def test_bad_targets(y, match):
+    X = np.arange(40.0).reshape(-1, 1)
+    with pytest.raises(ValueError, match=match):
+        MultiLabelThresholdClassifier(LogisticRegression()).fit(X, y)
+
+
+@reversed_ok
+def test_string_labels_predict_their_classes(ml_data):
+    X, Y = ml_data
+    Ys = np.where(Y == 1, "yes", "no")
+    clf = MultiLabelThresholdClassifier(MultiOutputClassifier(LogisticRegression()))
+    pred = clf.fit(X, Ys).predict(X)
+    ref = MultiLabelThresholdClassifier(MultiOutputClassifier(LogisticRegression()))
+    np.testing.assert_array_equal(pred == "yes", ref.fit(X, Y).predict(X) == 1)
+    assert [c.tolist() for c in clf.classes_] == [["no", "yes"]] * 4
+
+
+@reversed_ok
+def test_pipeline_grid_search_and_pickle(ml_data):
+    X, Y = ml_data
+    clf = MultiLabelThresholdClassifier(
+        make_pipeline(StandardScaler(), MultiOutputClassifier(LogisticRegression())),
+        cv=3,
+    )
+    grid = GridSearchCV(
+        clf, {"objective": ["balanced", "macro_f1"]}, scoring="f1_macro", cv=3
+    ).fit(X, Y)
+    assert grid.best_params_["objective"] in ("balanced", "macro_f1")
+    fitted = grid.best_estimator_
+    again = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(again.predict(X), fitted.predict(X))
+    np.testing.assert_array_equal(again.thresholds_, fitted.thresholds_)
+
+
+@reversed_ok
+def test_every_fit_starts_from_a_clean_slate(ml_data):
+    X, Y = ml_data
+    clf = MultiLabelThresholdClassifier(
+        OneVsRestClassifier(LogisticRegression()), store_cv_results=True, cv=3
+    ).fit(X, Y)
+    assert len(clf.cv_results_) == 4 and "objective" in clf.cv_results_[0]
+    clf.set_params(store_cv_results=False).fit(X, Y[:, :2])
+    assert not hasattr(clf, "cv_results_")
+    assert clf.thresholds_.shape == (2,) and clf.n_labels_ == 2
+
+
+@reversed_ok
+def test_n_jobs_gives_the_same_cutoffs(ml_data):
+    X, Y = ml_data
+    est = MultiOutputClassifier(LogisticRegression())
+    a = MultiLabelThresholdClassifier(est, cv=3).fit(X, Y)
+    b = MultiLabelThresholdClassifier(est, cv=3, n_jobs=2).fit(X, Y)
+    np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
