@@ -101,8 +101,8 @@ class MultiLabelThresholds:
     tp, fp, tn, fn : ndarray of shape (n_labels,)
         Weighted confusion counts of every label at its cutoff.
     n_iter : int
-        Full sweeps over the labels by the coordinate ascent (0 when the
-        problem needs no iteration).
+        Sweeps over the labels: those of the micro-F1 coordinate ascent, 1 for
+        the objectives searched in one pass.
     converged : bool
         Whether the last sweep changed nothing (always True without iteration).
     trace : ndarray
@@ -119,7 +119,7 @@ class MultiLabelThresholds:
     fp: NDArray[np.float64]
     tn: NDArray[np.float64]
     fn: NDArray[np.float64]
-    n_iter: int = 0
+    n_iter: int = 1
     converged: bool = True
     trace: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
 
@@ -322,7 +322,7 @@ def search_thresholds(
     if warn_reversed:
         warn_if_labels_reversed(counts, name)
     n_labels = len(counts)
-    n_iter, converged, trace = 0, True, None
+    n_iter, converged, trace = 1, True, None  # one pass unless micro-F1 iterates
     score: float | None = None
     if shared:
         w = None if weight is None else np.repeat(weight, n_labels)

@@ -146,7 +146,8 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         two).
 
     n_iter_ : int
-        Sweeps of the micro-F1 coordinate ascent (0 for the other objectives).
+        Sweeps over the labels: those of the micro-F1 coordinate ascent, 1 for
+        the objectives searched in one pass.
 
     objective_ : str or Objective
         The resolved objective.

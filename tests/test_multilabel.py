@@ -326,6 +326,7 @@ from sklearn.neural_network import MLPClassifier  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from sklearn_balanced import (  # noqa: E402
     BalancedThresholdClassifier,
@@ -609,3 +610,63 @@ def test_n_jobs_gives_the_same_cutoffs(ml_data):
     a = MultiLabelThresholdClassifier(est, cv=3).fit(X, Y)
     b = MultiLabelThresholdClassifier(est, cv=3, n_jobs=2).fit(X, Y)
     np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
+
+
+THRESHOLD_BY_DESIGN = (
+    "The learned cutoffs move away from 0.5 by design, so predict cannot equal "
+    "the argmax of predict_proba (scikit-learn declares the same expected failure "
+    "for TunedThresholdClassifierCV); the check also assumes 1d predictions and an "
+    "array classes_, where a multilabel classifier has a list per label."
+)
+ONE_DIMENSIONAL_Y = (
+    "The check fits a 1d target; this estimator takes an (n_samples, n_labels) "
+    "indicator matrix and rejects a 1d y with an error pointing to "
+    "BalancedThresholdClassifier."
+)
+LIST_LAYOUT = (
+    "predict_proba is the wrapped MultiOutputClassifier's, untouched: a list of "
+    "one (n, 2) array per label, which the check indexes as one array."
+)
+REFIT_FALSE = (
+    "refit=False predicts with the fold models; repeating rows changes the "
+    "KFold splits they were fitted on, so weighting is not the same as repeating."
+)
+
+
+def _expected_failures(est):
+    failures = {
+        "check_classifiers_train": THRESHOLD_BY_DESIGN,
+        "check_classifier_multioutput": THRESHOLD_BY_DESIGN,
+        "check_classifiers_classes": ONE_DIMENSIONAL_Y,
+    }
+    if isinstance(est.estimator, MultiOutputClassifier):
+        for check in (
+            "check_estimator_sparse_array",
+            "check_estimator_sparse_matrix",
+            "check_methods_sample_order_invariance",
+        ):
+            failures[check] = LIST_LAYOUT
+    if hasattr(est.estimator, "decision_function"):
+        failures["check_decision_proba_consistency"] = ONE_DIMENSIONAL_Y
+    if not est.refit:
+        for kind in ("dense", "sparse"):
+            failures[f"check_sample_weight_equivalence_on_{kind}_data"] = REFIT_FALSE
+    return failures
+
+
+@reversed_ok
+@pytest.mark.filterwarnings("ignore:Split .* contains only one class:UserWarning")
+@pytest.mark.filterwarnings(  # OneVsRestClassifier.fit; asserted in its own test
+    "ignore:OneVsRestClassifier.fit does not accept sample_weight:UserWarning"
+)
+@parametrize_with_checks(
+    [
+        MultiLabelThresholdClassifier(MultiOutputClassifier(LogisticRegression())),
+        MultiLabelThresholdClassifier(
+            OneVsRestClassifier(LogisticRegression()), objective="micro_f1", refit=False
+        ),
+    ],
+    expected_failed_checks=_expected_failures,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
