@@ -473,6 +473,12 @@ def find_multilabel_thresholds(
     >>> r.thresholds, r.score, r.converged
     (array([0.5, 0.6]), 0.8, True)
     """
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer):
+        raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}.")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}.")
+    if not (isinstance(tol, int | float | np.floating) and 0 <= tol < 1):
+        raise ValueError(f"tol must be a number in [0, 1); got {tol!r}.")
     is_pos, _ = check_multilabel_target(Y_true, input_name="Y_true")
     scores = check_label_scores(Y_score, is_pos.shape)
     weight = check_sample_weight(sample_weight, is_pos.shape[0])

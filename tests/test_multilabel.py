@@ -281,6 +281,19 @@ def test_two_class_columns_of_any_type_greater_is_present():
     np.testing.assert_array_equal(r.thresholds, ref.thresholds)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"max_iter": 0}, "max_iter must be an integer >= 1; got 0"),
+        ({"max_iter": 2.5}, "max_iter must be an integer >= 1; got 2.5"),
+        ({"tol": -1e-3}, r"tol must be a number in \[0, 1\); got -0.001"),
+    ],
+)
+def test_invalid_search_parameters(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        find_multilabel_thresholds(COUPLED_Y, COUPLED_S, objective="micro_f1", **kwargs)
+
+
 def test_unknown_objective_lists_joint_ones():
     with pytest.raises(ValueError, match=r"Unknown objective 'weighted_f1'.*micro_f1"):
         find_multilabel_thresholds(
