@@ -683,3 +683,33 @@ def _expected_failures(est):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+# ------------------------------------------------------ skorch multilabel MLP
+
+
+@reversed_ok
+def test_mlp_multilabel_classifier_in_the_threshold_classifier(ml_data):
+    pytest.importorskip("skorch")
+    import pandas as pd
+
+    from sklearn_balanced.neural import MLPMultiLabelClassifier
+
+    X, Y = ml_data
+    frame = pd.DataFrame(X.astype(np.float64), columns=[f"f{i}" for i in range(8)])
+    net = MLPMultiLabelClassifier((16,), lr=0.01, max_epochs=5, random_state=0)
+    a = clone(net).fit(frame, Y).predict_proba(frame)
+    b = clone(net).fit(frame, Y).predict_proba(frame)
+    assert a.shape == (300, 4) and a.dtype == np.float64
+    np.testing.assert_array_equal(a, b)  # random_state: reproducible
+    fitted = clone(net).fit(frame, np.where(Y == 1, "yes", "no"))
+    assert fitted.predict(frame[:3]).dtype.kind == "U"
+    assert list(fitted.feature_names_in_) == list(frame.columns)
+    clf = MultiLabelThresholdClassifier(net, cv=3).fit(frame, Y)
+    scores, _ = _manual_oof(net, frame.to_numpy(), Y, cv=3)
+    ref = find_multilabel_thresholds(Y, scores)
+    np.testing.assert_array_equal(clf.thresholds_, ref.thresholds)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict(frame), clf.predict(frame))
+    with pytest.raises(ValueError, match=r"y has 2 labels, but .* fitted with 4"):
+        fitted._encode_y(Y[:, :2], reset=False)

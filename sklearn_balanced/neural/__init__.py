@@ -5,6 +5,8 @@ Needs the ``torch`` extra (``pip install "sklearn-balanced[torch]"``); importing
 
 - :class:`MLPBinaryClassifier`: a skorch MLP that works as a scikit-learn
   classifier (any float dtype, DataFrames, any two labels, ``random_state``).
+- :class:`MLPMultiLabelClassifier`: the same with one sigmoid output per label,
+  for :class:`~sklearn_balanced.MultiLabelThresholdClassifier`.
 - Losses on logits: :class:`WeightedBCEWithLogitsLoss`,
   :class:`AdaptiveBalancedBCELoss` (with the :class:`AdaptiveBalance`
   callback) and :class:`SoftF1Loss`.
@@ -23,6 +25,10 @@ except ImportError as exc:  # pragma: no cover - exercised without torch only
     ) from exc
 
 from sklearn_balanced.neural._mlp import MLPBinaryClassifier, MLPModule, sigmoid_proba
+from sklearn_balanced.neural._multilabel_mlp import (
+    MLPMultiLabelClassifier,
+    MultiLabelMLPModule,
+)
 from sklearn_balanced.neural.callbacks import (
     AdaptiveBalance,
     EpochSensitivitySpecificity,
@@ -41,6 +47,8 @@ __all__ = [
     "FitLossToLabels",
     "MLPBinaryClassifier",
     "MLPModule",
+    "MLPMultiLabelClassifier",
+    "MultiLabelMLPModule",
     "SoftF1Loss",
     "WeightedBCEWithLogitsLoss",
     "sigmoid_proba",
