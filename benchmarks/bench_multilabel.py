@@ -13,23 +13,27 @@ learn one cutoff per label, each with 5-fold cross-validation:
 
 Two model families:
 
-- a random forest, one multi-output forest for all labels in our case (the
-  case the single cross-validation is for: one fit serves every label);
-- logistic regression, which is one binary model per label whatever the
-  wrapper (ours wraps ``MultiOutputClassifier(LogisticRegression())``), so the
-  number of logistic fits is the same, L x (K + 1), for all three: the time
-  ratio shows only the search and bookkeeping overhead.
+- a random forest: ours wraps one multi-output forest for all labels (the case
+  the single cross-validation is for: one fit serves every label). Target: fit
+  time <= 1/5 of either one-vs-rest wrapper. Its quality is reported without a
+  target: one multi-output forest is a different model from 20 binary ones.
+- logistic regression, one binary model per label whatever the wrapper (ours
+  wraps ``MultiOutputClassifier(LogisticRegression())``): the same models,
+  L x (K + 1) logistic fits for all three, so the time ratio shows only the
+  search and bookkeeping overhead, and any quality difference comes from the
+  cutoffs (and the folds: KFold for ours, stratified per label for theirs).
+  Target: held-out macro-F1 (objective "f1") and mean ``|Sn - Sp|``
+  (objective "balanced") not worse than their per-label cutoffs' (within
+  0.01).
 
 Objectives: ``"balanced"`` (Sn = Sp per label; TTCV maximises
 ``-|Sn - Sp|`` through a scorer) and ``"f1"`` per label. Reported per setting:
-fit time (one run each, alternated; a 2-core shared machine), held-out
+fit time (for the first objective of a family, the fastest of 2 fits, the
+contenders in turn: a 2-core shared machine; one fit for the second), held-out
 macro-F1 and mean per-label ``|Sn - Sp|`` — for the one-vs-rest wrappers at
 their per-label estimators' own cutoffs, and in parentheses what their
 ``OneVsRestClassifier.predict`` returns, which thresholds ``predict_proba`` at
-0.5 and ignores the tuned cutoffs (scikit-learn issue #30036). Targets: fit time (forest) <= 1/5
-of either one-vs-rest wrapper; held-out macro-F1 (objective "f1") and mean
-``|Sn - Sp|`` (objective "balanced") not worse than their per-label cutoffs'
-(within 0.01).
+0.5 and ignores the tuned cutoffs (scikit-learn issue #30036).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import TunedThresholdClassifierCV
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.multioutput import MultiOutputClassifier
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_balanced import (
     BalancedThresholdClassifier,
@@ -62,9 +67,14 @@ from sklearn_balanced.multilabel import label_rates
 # (family, objectives)
 FULL = {
     "n": 10_000,
+    "repeats": 2,
     "runs": (("forest", ("balanced", "f1")), ("logistic", ("balanced", "f1"))),
 }
-QUICK = {"n": 2_000, "runs": (("forest", ("balanced", "f1")),)}
+QUICK = {
+    "n": 2_000,
+    "repeats": 1,
+    "runs": (("forest", ("balanced",)), ("logistic", ("f1",))),
+}
 K = 5
 L = 20
 
@@ -122,6 +132,7 @@ def run(quick: bool, log: Callable[[str], None]) -> Section:
     X, Y = make_multilabel_classification(
         n_samples=2 * n, n_features=20, n_classes=L, n_labels=2, random_state=0
     )
+    X = StandardScaler().fit(X[:n]).transform(X)  # lbfgs converges in fewer steps
     X_train, X_test, Y_train, Y_test = X[:n], X[n:], Y[:n], Y[n:]
     prev = Y_train.mean(axis=0)
     sec.markdown.append(
@@ -130,13 +141,21 @@ def run(quick: bool, log: Callable[[str], None]) -> Section:
     )
     rows = []
     for family, objectives in plan["runs"]:
-        for objective in objectives:
+        for i, objective in enumerate(objectives):
             contenders = _contenders(family, objective)
+            # the first objective of a family is the timing run: the contenders
+            # are fitted in turn, `repeats` times, and the fastest fit counts
+            # (the least disturbed by the other jobs of a shared machine)
+            repeats = plan["repeats"] if i == 0 else 1
+            times: dict[str, list[float]] = {name: [] for name in contenders}
+            for _ in range(repeats):
+                for name, est in contenders.items():
+                    start = time.perf_counter()
+                    est.fit(X_train, Y_train)
+                    times[name].append(time.perf_counter() - start)
             result = {}
             for name, est in contenders.items():
-                start = time.perf_counter()
-                est.fit(X_train, Y_train)
-                seconds = time.perf_counter() - start
+                seconds = min(times[name])
                 preds = {"cutoffs": est.predict(X_test)}
                 if name != "ours":
                     preds = {
@@ -178,9 +197,11 @@ def run(quick: bool, log: Callable[[str], None]) -> Section:
                     ]
                 )
                 if family == "forest":  # one fit serves every label
-                    sec.checks.append(
-                        Check(f"forest {objective}: fit time ours / {name}", ratio, 0.2)
-                    )
+                    if i == 0:
+                        sec.checks.append(
+                            Check(f"forest: fit time ours / {name}", ratio, 0.2)
+                        )
+                    continue  # a different model (one multi-output forest)
                 if objective == "f1":
                     sec.checks.append(
                         Check(
