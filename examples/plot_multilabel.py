@@ -1,7 +1,7 @@
 """
-==================================================
+=====================================================
 Multilabel: one learned cutoff per label, rare labels
-==================================================
+=====================================================
 
 A multilabel classifier predicts each label where its probability is at least
 0.5. For rare labels that cutoff is far too high: most of their positives are

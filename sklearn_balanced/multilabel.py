@@ -27,7 +27,13 @@ What is exact and what is not
   fixed as offsets, and moves only if micro-F1 improves by more than a relative
   ``tol``. Sweeps repeat until one changes nothing.
 
-  Guaranteed: micro-F1 never decreases from step to step (the trace is
+  ``"samples_f1"`` (the mean over samples of each sample's F1, scikit-learn's
+  ``average="samples"`` with ``zero_division=0``) is searched the same way:
+  with the other labels fixed, each sample's change of F1 when label ``l``
+  turns on is known, so one cumulative sum gives every cutoff of ``l``
+  exactly; with ``shared=True`` it is exact over all pooled cutoffs.
+
+  Guaranteed: micro-F1 (samples-F1) never decreases from step to step (the trace is
   non-decreasing), the search ends, and the result is a *coordinate-wise
   optimum* — no change of a single label's cutoff improves micro-F1 by more
   than ``tol`` — and is at least as good as the per-label F1 cutoffs it starts
@@ -42,6 +48,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -53,6 +60,7 @@ from sklearn_balanced._validation import check_sample_weight
 from sklearn_balanced.engine import (
     TIE_RTOL,
     ConfusionCounts,
+    at_or_above,
     best_indices,
     checked_counts,
     confusion_counts,
@@ -75,7 +83,7 @@ __all__ = [
 ]
 
 #: Objectives defined across labels (not by one label's counts).
-JOINT_OBJECTIVES = ("micro_f1", "macro_f1")
+JOINT_OBJECTIVES = ("micro_f1", "macro_f1", "samples_f1")
 
 
 @dataclass(frozen=True)
@@ -89,13 +97,13 @@ class MultiLabelThresholds:
         (all equal with ``shared=True``).
     label_scores : ndarray of shape (n_labels,)
         Per label, the objective at its cutoff: the binary objective itself, or
-        the label's F1 for ``"micro_f1"`` / ``"macro_f1"``; NaN for a label
-        with no positive prediction and no positive sample.
+        the label's F1 for a joint objective.
     score : float or None
-        The joint value: micro- or macro-F1, or the shared cutoff's objective on
+        The joint value: micro-, macro- or samples-F1, or the shared cutoff's objective on
         the pooled scores; ``None`` for a binary objective applied per label.
     objective : str or Objective
-        ``"micro_f1"``, ``"macro_f1"`` or the resolved binary objective.
+        ``"micro_f1"``, ``"macro_f1"``, ``"samples_f1"`` or the resolved
+        binary objective.
     shared : bool
         Whether one cutoff was chosen for all labels.
     tp, fp, tn, fn : ndarray of shape (n_labels,)
@@ -106,8 +114,9 @@ class MultiLabelThresholds:
     converged : bool
         Whether the last sweep changed nothing (always True without iteration).
     trace : ndarray
-        The joint objective at the start and after every coordinate step
-        (non-decreasing); one value when there was no iteration.
+        Micro- or samples-F1 at the start and after every coordinate step
+        (non-decreasing); the joint value alone (NaN for a per-label binary
+        objective) otherwise.
     """
 
     thresholds: NDArray[np.float64]
@@ -293,6 +302,108 @@ def micro_f1_ascent(
     return index, n_iter, converged, np.asarray(trace)
 
 
+def _sample_f1(inter, size):
+    """Per-sample F1 ``2 |T & P| / (|T| + |P|)``; 0 when both sets are empty."""
+    return np.divide(2.0 * inter, size, out=np.zeros(size.shape), where=size > 0)
+
+
+def samples_f1_ascent(
+    counts: list[ConfusionCounts],
+    is_pos: NDArray[np.bool_],
+    scores: NDArray[np.float64],
+    weight: NDArray[np.float64] | None,
+    start: NDArray[np.intp],
+    *,
+    max_iter: int = 100,
+    tol: float = TIE_RTOL,
+) -> tuple[NDArray[np.intp], int, bool, NDArray[np.float64]]:
+    """Coordinate ascent on samples-F1 with an exact search per coordinate.
+
+    Samples-F1 is the (weighted) mean over samples of
+    ``2 |true & predicted| / (|true| + |predicted|)`` (0 for a sample with no
+    true and no predicted label, scikit-learn's ``zero_division=0``). With the
+    other labels fixed, turning label ``l`` on for sample ``i`` changes only
+    that sample's term, by an amount known from its other labels; the
+    engine's cutoff index of each sample (``index_of``) and one cumulative sum
+    of those changes give samples-F1 at all ``m + 1`` cutoffs of label ``l``.
+    Same rules and guarantees as :func:`micro_f1_ascent`.
+    """
+    n = is_pos.shape[0]
+    w = np.ones(n) if weight is None else weight
+    total = w.sum()
+    index = np.array(start, dtype=np.intp)
+    # a sample is predicted for label l at cutoff k when its group index <= k
+    group = [c.index_of(scores[:, j]) for j, c in enumerate(counts)]
+    pred = np.column_stack([g <= k for g, k in zip(group, index, strict=True)])
+    inter = (pred & is_pos).sum(axis=1).astype(np.float64)
+    size = (is_pos.sum(axis=1) + pred.sum(axis=1)).astype(np.float64)
+    trace = [float(w @ _sample_f1(inter, size) / total)]
+    converged = False
+    n_iter = 0
+    while n_iter < max_iter:
+        n_iter += 1
+        moved = False
+        for label, c in enumerate(counts):
+            on, y = pred[:, label], is_pos[:, label]
+            other_inter, other_size = inter - (on & y), size - on
+            off_value = _sample_f1(other_inter, other_size)
+            on_value = 2.0 * (other_inter + y) / (other_size + 1.0)
+            gain = np.bincount(
+                group[label], weights=w * (on_value - off_value), minlength=len(c)
+            )
+            values = (w @ off_value + np.cumsum(gain)) / total
+            current = values[index[label]]
+            candidates = best_indices(values)
+            k = int(candidates[(candidates.size - 1) // 2])
+            if values[k] - current > tol * max(1.0, abs(current)):
+                index[label] = k
+                pred[:, label] = group[label] <= k
+                on = pred[:, label]
+                inter, size = other_inter + (on & y), other_size + on
+                moved = True
+            trace.append(float(w @ _sample_f1(inter, size) / total))
+        if not moved:
+            converged = True
+            break
+    return index, n_iter, converged, np.asarray(trace)
+
+
+def _shared_samples_f1(is_pos, scores, weight, flat: ConfusionCounts):
+    """Samples-F1 at every distinct cutoff of the pooled scores.
+
+    Lowering the shared cutoff turns entries on one score group at a time; an
+    entry that is the ``j``-th of its sample to turn on, with ``c`` true labels
+    among those ``j``, moves the sample's F1 from ``2 c' / (|T| + j - 1)`` to
+    ``2 c / (|T| + j)``. These changes telescope, so one sort of all entries and
+    a cumulative sum give samples-F1 at every cutoff exactly.
+    """
+    n, n_labels = is_pos.shape
+    w = np.ones(n) if weight is None else weight
+    sample = np.repeat(np.arange(n), n_labels)
+    truth = is_pos.ravel()
+    order = np.argsort(-scores.ravel(), kind="stable")
+    # rank of each entry among its sample's entries, in turn-on order
+    by_sample = np.lexsort((np.arange(order.size), sample[order]))
+    ranked = order[by_sample]  # grouped by sample, turn-on order within
+    j = np.tile(np.arange(1, n_labels + 1), n)
+    c = np.cumsum(truth[ranked].reshape(n, n_labels), axis=1).ravel()
+    n_true = np.repeat(is_pos.sum(axis=1), n_labels)
+    after = 2.0 * c / (n_true + j)
+    before = np.divide(
+        2.0 * (c - truth[ranked]),
+        n_true + j - 1,
+        out=np.zeros(c.shape),
+        where=(n_true + j - 1) > 0,
+    )
+    gain = np.empty(order.size)
+    gain[ranked] = w[sample[ranked]] * (after - before)
+    group = flat.index_of(scores.ravel())
+    values = np.cumsum(np.bincount(group, weights=gain, minlength=len(flat)))
+    values /= w.sum()
+    candidates = best_indices(values)
+    return int(candidates[(candidates.size - 1) // 2]), values
+
+
 def _shared_macro_f1(counts: list[ConfusionCounts], flat: ConfusionCounts):
     """Macro-F1 at every distinct cutoff of the pooled scores: best index of ``flat``."""
     cutoffs = flat.thresholds()
@@ -329,6 +440,8 @@ def search_thresholds(
         flat = checked_counts(is_pos.ravel(), scores.ravel(), w, name=name)
         if objective == "macro_f1":
             k, values = _shared_macro_f1(counts, flat)
+        elif objective == "samples_f1":
+            k, values = _shared_samples_f1(is_pos, scores, weight, flat)
         else:
             obj = F1() if objective == "micro_f1" else objective
             k, values = select_cutoff(flat, obj)
@@ -337,17 +450,23 @@ def search_thresholds(
         index = np.array([c.index_of(t) for c in counts], dtype=np.intp)
         thresholds = np.full(n_labels, t)
     else:
-        if isinstance(objective, str):  # micro_f1 or macro_f1: start at per-label F1
+        if isinstance(objective, str):  # a joint objective: start at per-label F1
             index, _ = _per_label(counts, F1())
+            ascent = None
             if objective == "micro_f1":
-                index, n_iter, converged, trace = micro_f1_ascent(
-                    counts, index, max_iter=max_iter, tol=tol
+                ascent = partial(micro_f1_ascent, counts)
+            elif objective == "samples_f1":
+                ascent = partial(samples_f1_ascent, counts, is_pos, scores, weight)
+            if ascent is not None:
+                index, n_iter, converged, trace = ascent(
+                    index, max_iter=max_iter, tol=tol
                 )
                 if not converged:
+                    name = objective.replace("_f1", "-F1")
                     warnings.warn(
-                        f"The micro-F1 coordinate ascent did not converge in "
+                        f"The {name} coordinate ascent did not converge in "
                         f"max_iter={max_iter} sweeps over the {n_labels} labels "
-                        f"(micro-F1 {trace[-1]:.6g}, still improving); the cutoffs "
+                        f"({name} {trace[-1]:.6g}, still improving); the cutoffs "
                         "are the best found so far. Increase max_iter.",
                         ConvergenceWarning,
                         stacklevel=3,
@@ -364,6 +483,15 @@ def search_thresholds(
             score = float(_f1(tp.sum(), fp.sum(), fn.sum()))
         elif objective == "macro_f1":
             score = float(label_values.mean())
+        else:  # samples_f1
+            on = np.column_stack(
+                [at_or_above(scores[:, j], t) for j, t in enumerate(thresholds)]
+            )
+            w = np.ones(is_pos.shape[0]) if weight is None else weight
+            f = _sample_f1(
+                (on & is_pos).sum(axis=1), is_pos.sum(axis=1) + on.sum(axis=1)
+            )
+            score = float(w @ f / w.sum())
     else:
         label_values = np.asarray(objective.score(tp, fp, tn, fn), dtype=np.float64)
     if trace is None:
@@ -433,17 +561,19 @@ def find_multilabel_thresholds(
         A binary objective (name, :class:`~sklearn_balanced.objectives.Objective`
         or ``f(tp, fp, tn, fn)``), optimised exactly per label (or on the pooled
         scores with ``shared=True``); or a joint objective: ``"micro_f1"``
-        (coordinate ascent, see the module docstring) or ``"macro_f1"``.
+        or ``"samples_f1"`` (coordinate ascent, see the module docstring) or
+        ``"macro_f1"``.
     shared : bool, default=False
         Choose one cutoff for all labels, exactly, over the pooled
         label-by-sample scores.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights of the samples (rows).
     max_iter : int, default=100
-        ``"micro_f1"`` only: maximum number of sweeps over the labels.
+        ``"micro_f1"`` and ``"samples_f1"``: maximum number of sweeps over the
+        labels.
     tol : float, default=1e-12
-        ``"micro_f1"`` only: a coordinate step must improve micro-F1 by more
-        than ``tol`` (relative) to be taken.
+        ``"micro_f1"`` and ``"samples_f1"``: a coordinate step must improve the
+        objective by more than ``tol`` (relative) to be taken.
 
     Returns
     -------

@@ -78,9 +78,9 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         A binary objective applied to every label on its own (``"balanced"``:
         Sn = Sp per label, ``"f1"``, ``"youden"``, ...,
         ``Cost(fp=1, fn=10)``, a constraint, ``f(tp, fp, tn, fn)``), exact per
-        label; or a joint objective: ``"macro_f1"`` (separable, exact) or
-        ``"micro_f1"`` (exact coordinate ascent to a coordinate-wise optimum;
-        see :mod:`sklearn_balanced.multilabel`).
+        label; or a joint objective: ``"macro_f1"`` (separable, exact),
+        ``"micro_f1"`` or ``"samples_f1"`` (exact coordinate ascent to a
+        coordinate-wise optimum; see :mod:`sklearn_balanced.multilabel`).
 
     shared : bool, default=False
         Learn one cutoff for all labels, exact over the pooled
@@ -103,8 +103,8 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         Which score to threshold; ``"auto"`` tries ``predict_proba`` first.
 
     max_iter : int, default=100
-        ``objective="micro_f1"``: maximum number of sweeps of the coordinate
-        ascent over the labels.
+        ``"micro_f1"`` and ``"samples_f1"``: maximum number of sweeps of the
+        coordinate ascent over the labels.
 
     n_jobs : int, default=None
         Number of jobs fitting the splits in parallel (joblib).
@@ -131,7 +131,8 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
     best_score_ : ndarray of shape (n_labels,) or float
         A binary objective per label: its value at each label's cutoff on the
         pooled out-of-fold scores. A joint objective or ``shared=True``: the
-        joint value (micro-F1, macro-F1, or the objective on the pooled scores).
+        joint value (micro-, macro- or samples-F1, or the objective on the
+        pooled scores).
 
     label_scores_ : ndarray of shape (n_labels,)
         The objective (the label's F1 for a joint objective) at each label's
@@ -146,8 +147,8 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         two).
 
     n_iter_ : int
-        Sweeps over the labels: those of the micro-F1 coordinate ascent, 1 for
-        the objectives searched in one pass.
+        Sweeps over the labels: those of the micro- or samples-F1 coordinate
+        ascent, 1 for the objectives searched in one pass.
 
     objective_ : str or Objective
         The resolved objective.

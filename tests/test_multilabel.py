@@ -187,6 +187,53 @@ def test_micro_f1_ascent_is_monotone_and_coordinatewise_optimal(data):
             assert _micro_f1(Y, S, ts, w) <= r.score + 10 * TIE_RTOL
 
 
+def _samples_f1(Y, S, thresholds, w=None):
+    """Samples-F1 of ``S >= thresholds`` counted directly (zero_division=0)."""
+    pred = S >= np.asarray(thresholds)[None, :]
+    ww = np.ones(Y.shape[0]) if w is None else w
+    inter = (pred & (Y == 1)).sum(axis=1)
+    size = (Y == 1).sum(axis=1) + pred.sum(axis=1)
+    f = np.where(size > 0, 2 * inter / np.maximum(size, 1), 0.0)
+    return float(ww @ f / ww.sum())
+
+
+@reversed_ok
+@settings(max_examples=80, deadline=None)
+@given(data=multilabel_data(max_n=10, max_labels=4))
+def test_samples_f1_ascent_is_monotone_and_coordinatewise_optimal(data):
+    Y, S, w = data
+    r = find_multilabel_thresholds(Y, S, objective="samples_f1", sample_weight=w)
+    assert r.converged and np.all(np.diff(r.trace) >= 0)
+    start = find_multilabel_thresholds(Y, S, objective="macro_f1", sample_weight=w)
+    assert r.trace[0] == pytest.approx(_samples_f1(Y, S, start.thresholds, w))
+    assert r.score == pytest.approx(_samples_f1(Y, S, r.thresholds, w))
+    assert r.trace[-1] == pytest.approx(r.score)
+    if Y.shape[1] > 1:  # scikit-learn's own count (a single column is binary there)
+        pred = (S >= r.thresholds).astype(int)
+        assert r.score == pytest.approx(
+            f1_score(Y, pred, average="samples", sample_weight=w, zero_division=0)
+        )
+    for label in range(Y.shape[1]):
+        for t in _label_cutoffs(S, label):
+            ts = r.thresholds.copy()
+            ts[label] = t
+            assert _samples_f1(Y, S, ts, w) <= r.score + 10 * TIE_RTOL
+
+
+@reversed_ok
+@settings(max_examples=60, deadline=None)
+@given(data=multilabel_data(max_n=8, max_labels=3))
+def test_shared_samples_f1_is_best_common_cutoff(data):
+    Y, S, w = data
+    r = find_multilabel_thresholds(
+        Y, S, objective="samples_f1", shared=True, sample_weight=w
+    )
+    cutoffs = np.concatenate([[np.inf], np.unique(S)])
+    best = max(_samples_f1(Y, S, np.full(Y.shape[1], t), w) for t in cutoffs)
+    assert r.score == pytest.approx(best)
+    assert r.score == pytest.approx(_samples_f1(Y, S, r.thresholds, w))
+
+
 @reversed_ok
 @settings(max_examples=60, deadline=None)
 @given(data=multilabel_data(max_n=8, max_labels=2, weighted=False))
@@ -438,7 +485,7 @@ def test_one_cross_validation_k_plus_one_fits(ml_data):
 
 
 @reversed_ok
-@pytest.mark.parametrize("objective", ["micro_f1", "macro_f1", "f1"])
+@pytest.mark.parametrize("objective", ["micro_f1", "macro_f1", "samples_f1", "f1"])
 @pytest.mark.parametrize("shared", [False, True])
 def test_joint_and_shared_objectives(ml_data, objective, shared):
     X, Y = ml_data
