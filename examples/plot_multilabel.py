@@ -22,6 +22,7 @@ from sklearn.multioutput import MultiOutputClassifier
 
 from sklearn_balanced import MultiLabelThresholdClassifier
 from sklearn_balanced.multilabel import label_rates
+from sklearn_balanced.multilabel_plotting import LabelRatesDisplay
 
 X, Y = make_multilabel_classification(
     n_samples=3000, n_features=20, n_classes=8, n_labels=1, random_state=5
@@ -60,28 +61,12 @@ print(f"mean |Sn - Sp|: {gap_default:.3f} at 0.5, {gap_learned:.3f} learned")
 # The default rule against the learned one
 # ----------------------------------------
 # Each arrow goes from a label's (1 - Sp, Sn) at 0.5 to the one at its learned
-# cutoff; the rarer the label (smaller marker), the longer the way up.
+# cutoff (marker area: prevalence); the rarer the label, the longer the way up.
+# Right: the learned cutoffs and the fold cutoffs they were chosen among.
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4.5))
-prev = Y_train.mean(axis=0)
-for j in range(Y.shape[1]):
-    x0, y0 = 1 - default["specificity"][j], default["sensitivity"][j]
-    x1, y1 = 1 - learned["specificity"][j], learned["sensitivity"][j]
-    ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops={"arrowstyle": "->"})
-    ax.scatter([x0], [y0], s=2000 * prev[j], color="tab:grey")
-    ax.scatter([x1], [y1], s=2000 * prev[j], color="tab:blue")
-    ax.annotate(str(j), (x1, y1), textcoords="offset points", xytext=(6, -10))
-ax.plot([0, 1], [0, 1], ls=":", color="k", lw=0.8)
-ax.plot([0, 1], [1, 0], ls="--", color="tab:green", lw=0.8, label="Sn = Sp")
-ax.set(
-    xlabel="1 - specificity",
-    ylabel="sensitivity",
-    xlim=(0, 0.6),
-    ylim=(0.3, 1.0),
-    title="grey: 0.5, blue: learned (test set)",
-)
-ax.legend(loc="lower right")
+LabelRatesDisplay.from_estimator(clf, X_test, Y_test, ax=ax)
+ax.set(xlim=(0, 0.6), ylim=(0.3, 1.0), title="test set: 0.5 (grey) vs learned (blue)")
 
-# the learned cutoffs with the spread of the fold cutoffs
 folds = clf.fold_thresholds_
 labels = np.arange(Y.shape[1])
 ax2.scatter(np.repeat(labels, folds.shape[0]), folds.T.ravel(), color="tab:grey", s=12)

@@ -763,3 +763,39 @@ def test_mlp_multilabel_classifier_in_the_threshold_classifier(ml_data):
     np.testing.assert_array_equal(again.predict(frame), clf.predict(frame))
     with pytest.raises(ValueError, match=r"y has 2 labels, but .* fitted with 4"):
         fitted._encode_y(Y[:, :2], reset=False)
+
+
+# -------------------------------------------------------------------- display
+
+
+@reversed_ok
+def test_label_rates_display_from_estimator(ml_data):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sklearn_balanced.multilabel_plotting import LabelRatesDisplay
+
+    X, Y = ml_data
+    clf = MultiLabelThresholdClassifier(
+        MultiOutputClassifier(LogisticRegression())
+    ).fit(X[:200], Y[:200])
+    _, ax = plt.subplots()
+    d = LabelRatesDisplay.from_estimator(clf, X[200:], Y[200:], ax=ax, labels="abcd")
+    assert d.ax_ is ax and len(d.arrows_) == 4
+    before = label_rates(Y[200:], clf.estimator_.predict(X[200:]))  # 0.5
+    after = label_rates(Y[200:], clf.predict(X[200:]))
+    for key in ("sensitivity", "specificity"):
+        np.testing.assert_array_equal(d.default[key], before[key])
+        np.testing.assert_array_equal(d.learned[key], after[key])
+    np.testing.assert_allclose(
+        d.learned_points_.get_offsets(),
+        np.column_stack([1 - after["specificity"], after["sensitivity"]]),
+    )
+    svc = MultiLabelThresholdClassifier(OneVsRestClassifier(LinearSVC())).fit(X, Y)
+    d = LabelRatesDisplay.from_estimator(svc, X, Y)  # decision values: default 0
+    np.testing.assert_array_equal(
+        d.default["sensitivity"],
+        label_rates(Y, svc.estimator_.predict(X))["sensitivity"],
+    )
+    plt.close("all")
