@@ -27,6 +27,11 @@ from sklearn_balanced.engine import (
 )
 from sklearn_balanced.gray_zone import GrayZoneResult, find_gray_zone
 from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
+from sklearn_balanced.multilabel import (
+    MultiLabelThresholds,
+    find_multilabel_thresholds,
+)
+from sklearn_balanced.multilabel_classifier import MultiLabelThresholdClassifier
 
 __version__ = "0.1.0.dev0"
 
@@ -36,11 +41,14 @@ __all__ = [
     "FoldEnsemble",
     "GrayZoneClassifier",
     "GrayZoneResult",
+    "MultiLabelThresholdClassifier",
+    "MultiLabelThresholds",
     "ThresholdCurve",
     "ThresholdResult",
     "__version__",
     "bootstrap_threshold",
     "find_gray_zone",
+    "find_multilabel_thresholds",
     "find_threshold",
     "threshold_curve",
 ]

@@ -6,6 +6,8 @@ Needs the ``torch`` extra (``pip install "sklearn-balanced[torch]"``); importing
 - :class:`MLPBinaryClassifier`: a skorch MLP that works as a scikit-learn
   classifier (any float dtype, DataFrames, any two labels, ``random_state``,
   one torch thread by default: :func:`torch_num_threads`).
+- :class:`MLPMultiLabelClassifier`: the same with one sigmoid output per label,
+  for :class:`~sklearn_balanced.MultiLabelThresholdClassifier`.
 - Losses on logits: :class:`WeightedBCEWithLogitsLoss`,
   :class:`AdaptiveBalancedBCELoss` (with the :class:`AdaptiveBalance`
   callback) and :class:`SoftF1Loss`.
@@ -29,6 +31,10 @@ from sklearn_balanced.neural._mlp import (
     sigmoid_proba,
     torch_num_threads,
 )
+from sklearn_balanced.neural._multilabel_mlp import (
+    MLPMultiLabelClassifier,
+    MultiLabelMLPModule,
+)
 from sklearn_balanced.neural.callbacks import (
     AdaptiveBalance,
     EpochSensitivitySpecificity,
@@ -47,6 +53,8 @@ __all__ = [
     "FitLossToLabels",
     "MLPBinaryClassifier",
     "MLPModule",
+    "MLPMultiLabelClassifier",
+    "MultiLabelMLPModule",
     "SoftF1Loss",
     "WeightedBCEWithLogitsLoss",
     "sigmoid_proba",

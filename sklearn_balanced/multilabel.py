@@ -1,0 +1,685 @@
+"""Multilabel cutoffs: one per label, one shared, or a joint objective.
+
+A multilabel classifier gives every sample a score per label; a label is
+predicted present where its score is ``>= threshold``. This module chooses the
+``L`` cutoffs from scores you already have (:func:`find_multilabel_thresholds`);
+:class:`~sklearn_balanced.MultiLabelThresholdClassifier` learns them by
+cross-validation.
+
+What is exact and what is not
+-----------------------------
+- **Any binary objective** (``"balanced"``, ``"f1"``, ``Cost(...)``, a
+  constraint, a callable) is applied to each label on its own: each cutoff is
+  the engine's exact optimum for that label (:func:`~sklearn_balanced.find_threshold`
+  on the label's column), so the result is the global optimum label by label.
+- ``"macro_f1"`` (the unweighted mean of the per-label F1) is separable: the
+  per-label F1 optima maximise it exactly.
+- ``shared=True``: one cutoff for all labels (the protein-function community's
+  Fmax-style choice). With a binary objective it is the exact optimum over the
+  pooled label-by-sample scores (``find_threshold`` on the flattened arrays);
+  ``"micro_f1"`` is ``"f1"`` on the flattened arrays; ``"macro_f1"`` is
+  evaluated exactly at every distinct cutoff of the pooled scores.
+- ``"micro_f1"`` with one cutoff per label couples the labels (the counts are
+  summed before the ratio is taken), so no per-label search is exact. The
+  search is **coordinate ascent with exact steps**: starting from the per-label
+  F1 cutoffs, labels are visited in order ``0, 1, ..., L - 1``; each step
+  searches one label's ``m + 1`` cutoffs exactly with the other labels' counts
+  fixed as offsets, and moves only if micro-F1 improves by more than a relative
+  ``tol``. Sweeps repeat until one changes nothing.
+
+  ``"samples_f1"`` (the mean over samples of each sample's F1, scikit-learn's
+  ``average="samples"`` with ``zero_division=0``) is searched the same way:
+  with the other labels fixed, each sample's change of F1 when label ``l``
+  turns on is known, so one cumulative sum gives every cutoff of ``l``
+  exactly; with ``shared=True`` it is exact over all pooled cutoffs.
+
+  Guaranteed: micro-F1 (samples-F1) never decreases from step to step (the trace is
+  non-decreasing), the search ends, and the result is a *coordinate-wise
+  optimum* — no change of a single label's cutoff improves micro-F1 by more
+  than ``tol`` — and is at least as good as the per-label F1 cutoffs it starts
+  from. Not guaranteed: the *global* optimum over all ``L`` cutoffs together
+  (changing two cutoffs at once can sometimes do better). If ``max_iter``
+  sweeps end without convergence a :class:`~sklearn.exceptions.ConvergenceWarning`
+  is raised; the result is still the best point found.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.exceptions import ConvergenceWarning
+
+from sklearn_balanced._multioutput import check_multilabel_target
+from sklearn_balanced._validation import check_sample_weight
+from sklearn_balanced.engine import (
+    TIE_RTOL,
+    ConfusionCounts,
+    at_or_above,
+    best_indices,
+    checked_counts,
+    confusion_counts,
+    select_cutoff,
+)
+from sklearn_balanced.objectives import (
+    F1,
+    Objective,
+    get_objective,
+    precision,
+    sensitivity,
+    specificity,
+)
+
+__all__ = [
+    "JOINT_OBJECTIVES",
+    "MultiLabelThresholds",
+    "find_multilabel_thresholds",
+    "label_rates",
+]
+
+#: Objectives defined across labels (not by one label's counts).
+JOINT_OBJECTIVES = ("micro_f1", "macro_f1", "samples_f1")
+
+
+@dataclass(frozen=True)
+class MultiLabelThresholds:
+    """Cutoffs for every label and what they give.
+
+    Attributes
+    ----------
+    thresholds : ndarray of shape (n_labels,)
+        Label ``l`` is predicted present where its score is ``>= thresholds[l]``
+        (all equal with ``shared=True``).
+    label_scores : ndarray of shape (n_labels,)
+        Per label, the objective at its cutoff: the binary objective itself, or
+        the label's F1 for a joint objective.
+    score : float or None
+        The joint value: micro-, macro- or samples-F1, or the shared cutoff's objective on
+        the pooled scores; ``None`` for a binary objective applied per label.
+    objective : str or Objective
+        ``"micro_f1"``, ``"macro_f1"``, ``"samples_f1"`` or the resolved
+        binary objective.
+    shared : bool
+        Whether one cutoff was chosen for all labels.
+    tp, fp, tn, fn : ndarray of shape (n_labels,)
+        Weighted confusion counts of every label at its cutoff.
+    n_iter : int
+        Sweeps over the labels: those of the micro-F1 coordinate ascent, 1 for
+        the objectives searched in one pass.
+    converged : bool
+        Whether the last sweep changed nothing (always True without iteration).
+    trace : ndarray
+        Micro- or samples-F1 at the start and after every coordinate step
+        (non-decreasing); the joint value alone (NaN for a per-label binary
+        objective) otherwise.
+    """
+
+    thresholds: NDArray[np.float64]
+    label_scores: NDArray[np.float64]
+    score: float | None
+    objective: str | Objective
+    shared: bool
+    tp: NDArray[np.float64]
+    fp: NDArray[np.float64]
+    tn: NDArray[np.float64]
+    fn: NDArray[np.float64]
+    n_iter: int = 1
+    converged: bool = True
+    trace: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
+
+    @property
+    def sensitivity(self) -> NDArray[np.float64]:
+        """Per-label true positive rate at the cutoffs."""
+        return sensitivity(self.tp, self.fp, self.tn, self.fn)
+
+    @property
+    def specificity(self) -> NDArray[np.float64]:
+        """Per-label true negative rate at the cutoffs."""
+        return specificity(self.tp, self.fp, self.tn, self.fn)
+
+
+def resolve_multilabel_objective(
+    objective: str | Objective | Callable[..., Any],
+) -> str | Objective:
+    """A joint objective's name, or the resolved binary :class:`Objective`."""
+    if isinstance(objective, str) and objective in JOINT_OBJECTIVES:
+        return objective
+    try:
+        return get_objective(objective)
+    except ValueError as exc:
+        if isinstance(objective, str):
+            raise ValueError(
+                f"{exc} The joint multilabel objectives are {list(JOINT_OBJECTIVES)}."
+            ) from None
+        raise
+
+
+def _f1(tp, fp, fn):
+    return F1().score(tp, fp, 0.0, fn)
+
+
+def label_counts(
+    is_pos: NDArray[np.bool_],
+    scores: NDArray[np.float64],
+    weight: NDArray[np.float64] | None,
+    *,
+    name: str = "y_score",
+) -> list[ConfusionCounts]:
+    """The engine's counts for every label (column), checked.
+
+    Every label needs positive and negative samples (of positive total weight)
+    and non-constant scores; the ValueError names the label.
+    """
+    out = []
+    for label in range(is_pos.shape[1]):
+        pos = is_pos[:, label]
+        w = np.ones(pos.shape[0]) if weight is None else weight
+        missing = [
+            cls
+            for cls, mask in (("positive (1)", pos), ("negative (0)", ~pos))
+            if not w[mask].sum() > 0
+        ]
+        if missing:
+            raise ValueError(
+                f"Label {label} has no {' and no '.join(missing)} sample"
+                f"{'' if weight is None else ' with a positive weight'} (it has "
+                f"{int(pos.sum())} positive(s) among {pos.shape[0]} samples); "
+                "every label needs both classes to choose its cutoff. Drop the "
+                "label or add samples."
+            )
+        try:
+            counts = checked_counts(
+                pos, scores[:, label], weight, name=f"{name} of label {label}"
+            )
+        except ValueError as exc:
+            raise ValueError(f"Label {label}: {exc}") from None
+        out.append(counts)
+    return out
+
+
+def warn_if_labels_reversed(counts: list[ConfusionCounts], name: str) -> None:
+    """One warning naming every label whose scores rank it below its absence."""
+    aucs = np.array([c.auc() for c in counts])
+    low = np.flatnonzero(aucs < 0.5)
+    if low.size:
+        warnings.warn(
+            f"{name} ranks label(s) {low.tolist()} below their absence (ROC AUC "
+            f"{np.round(aucs[low], 3).tolist()} < 0.5): larger scores must mean "
+            "the label is more likely present. Are these the scores of the other "
+            "class, or is the model no better than chance on these labels?",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _at(counts: list[ConfusionCounts], index: NDArray[np.intp]):
+    tp = np.array([c.tp[k] for c, k in zip(counts, index, strict=True)])
+    fp = np.array([c.fp[k] for c, k in zip(counts, index, strict=True)])
+    n_pos = np.array([c.n_pos for c in counts])
+    n_neg = np.array([c.n_neg for c in counts])
+    return tp, fp, n_neg - fp, n_pos - tp
+
+
+def _per_label(counts, objective):
+    index = np.empty(len(counts), dtype=np.intp)
+    values = np.empty(len(counts))
+    for label, c in enumerate(counts):
+        try:
+            k, scores = select_cutoff(c, objective)
+        except ValueError as exc:
+            raise ValueError(f"Label {label}: {exc}") from None
+        index[label], values[label] = k, scores[k]
+    return index, values
+
+
+def micro_f1_ascent(
+    counts: list[ConfusionCounts],
+    start: NDArray[np.intp],
+    *,
+    max_iter: int = 100,
+    tol: float = TIE_RTOL,
+) -> tuple[NDArray[np.intp], int, bool, NDArray[np.float64]]:
+    """Coordinate ascent on micro-F1 with an exact search per coordinate.
+
+    Parameters
+    ----------
+    counts : list of ConfusionCounts
+        One per label.
+    start : ndarray of int, shape (n_labels,)
+        Starting cutoff index of every label.
+    max_iter : int, default=100
+        Maximum number of full sweeps over the labels.
+    tol : float, default=TIE_RTOL
+        A step is taken only when it improves micro-F1 by more than
+        ``tol * max(1, |current|)``.
+
+    Returns
+    -------
+    index : ndarray of int, shape (n_labels,)
+        The final cutoff index of every label: a coordinate-wise optimum when
+        ``converged``.
+    n_iter : int
+        Sweeps done.
+    converged : bool
+        Whether the last sweep changed nothing.
+    trace : ndarray
+        Micro-F1 at the start and after every coordinate step.
+    """
+    index = np.array(start, dtype=np.intp)
+    tp_l = np.array([c.tp[k] for c, k in zip(counts, index, strict=True)])
+    fp_l = np.array([c.fp[k] for c, k in zip(counts, index, strict=True)])
+    n_pos = float(sum(c.n_pos for c in counts))
+
+    def value(tp, fp):
+        return 2.0 * tp / (tp + fp + n_pos)  # = 2tp / (2tp + fp + fn)
+
+    trace = [float(value(tp_l.sum(), fp_l.sum()))]
+    converged = False
+    n_iter = 0
+    while n_iter < max_iter:
+        n_iter += 1
+        moved = False
+        for label, c in enumerate(counts):
+            tp_o = tp_l.sum() - tp_l[label]
+            fp_o = fp_l.sum() - fp_l[label]
+            values = value(tp_o + c.tp, fp_o + c.fp)
+            current = values[index[label]]
+            candidates = best_indices(values)
+            k = int(candidates[(candidates.size - 1) // 2])
+            if values[k] - current > tol * max(1.0, abs(current)):
+                index[label] = k
+                tp_l[label], fp_l[label] = c.tp[k], c.fp[k]
+                moved = True
+            trace.append(float(value(tp_l.sum(), fp_l.sum())))
+        if not moved:
+            converged = True
+            break
+    return index, n_iter, converged, np.asarray(trace)
+
+
+def _sample_f1(inter, size):
+    """Per-sample F1 ``2 |T & P| / (|T| + |P|)``; 0 when both sets are empty."""
+    return np.divide(2.0 * inter, size, out=np.zeros(size.shape), where=size > 0)
+
+
+def samples_f1_ascent(
+    counts: list[ConfusionCounts],
+    is_pos: NDArray[np.bool_],
+    scores: NDArray[np.float64],
+    weight: NDArray[np.float64] | None,
+    start: NDArray[np.intp],
+    *,
+    max_iter: int = 100,
+    tol: float = TIE_RTOL,
+) -> tuple[NDArray[np.intp], int, bool, NDArray[np.float64]]:
+    """Coordinate ascent on samples-F1 with an exact search per coordinate.
+
+    Samples-F1 is the (weighted) mean over samples of
+    ``2 |true & predicted| / (|true| + |predicted|)`` (0 for a sample with no
+    true and no predicted label, scikit-learn's ``zero_division=0``). With the
+    other labels fixed, turning label ``l`` on for sample ``i`` changes only
+    that sample's term, by an amount known from its other labels; the
+    engine's cutoff index of each sample (``index_of``) and one cumulative sum
+    of those changes give samples-F1 at all ``m + 1`` cutoffs of label ``l``.
+    Same rules and guarantees as :func:`micro_f1_ascent`.
+    """
+    n = is_pos.shape[0]
+    w = np.ones(n) if weight is None else weight
+    total = w.sum()
+    index = np.array(start, dtype=np.intp)
+    # a sample is predicted for label l at cutoff k when its group index <= k
+    group = [c.index_of(scores[:, j]) for j, c in enumerate(counts)]
+    pred = np.column_stack([g <= k for g, k in zip(group, index, strict=True)])
+    inter = (pred & is_pos).sum(axis=1).astype(np.float64)
+    size = (is_pos.sum(axis=1) + pred.sum(axis=1)).astype(np.float64)
+    trace = [float(w @ _sample_f1(inter, size) / total)]
+    converged = False
+    n_iter = 0
+    while n_iter < max_iter:
+        n_iter += 1
+        moved = False
+        for label, c in enumerate(counts):
+            on, y = pred[:, label], is_pos[:, label]
+            other_inter, other_size = inter - (on & y), size - on
+            off_value = _sample_f1(other_inter, other_size)
+            on_value = 2.0 * (other_inter + y) / (other_size + 1.0)
+            gain = np.bincount(
+                group[label], weights=w * (on_value - off_value), minlength=len(c)
+            )
+            values = (w @ off_value + np.cumsum(gain)) / total
+            current = values[index[label]]
+            candidates = best_indices(values)
+            k = int(candidates[(candidates.size - 1) // 2])
+            if values[k] - current > tol * max(1.0, abs(current)):
+                index[label] = k
+                pred[:, label] = group[label] <= k
+                on = pred[:, label]
+                inter, size = other_inter + (on & y), other_size + on
+                moved = True
+            trace.append(float(w @ _sample_f1(inter, size) / total))
+        if not moved:
+            converged = True
+            break
+    return index, n_iter, converged, np.asarray(trace)
+
+
+def _shared_samples_f1(is_pos, scores, weight, flat: ConfusionCounts):
+    """Samples-F1 at every distinct cutoff of the pooled scores.
+
+    Lowering the shared cutoff turns entries on one score group at a time; an
+    entry that is the ``j``-th of its sample to turn on, with ``c`` true labels
+    among those ``j``, moves the sample's F1 from ``2 c' / (|T| + j - 1)`` to
+    ``2 c / (|T| + j)``. These changes telescope, so one sort of all entries and
+    a cumulative sum give samples-F1 at every cutoff exactly.
+    """
+    n, n_labels = is_pos.shape
+    w = np.ones(n) if weight is None else weight
+    sample = np.repeat(np.arange(n), n_labels)
+    truth = is_pos.ravel()
+    order = np.argsort(-scores.ravel(), kind="stable")
+    # rank of each entry among its sample's entries, in turn-on order
+    by_sample = np.lexsort((np.arange(order.size), sample[order]))
+    ranked = order[by_sample]  # grouped by sample, turn-on order within
+    j = np.tile(np.arange(1, n_labels + 1), n)
+    c = np.cumsum(truth[ranked].reshape(n, n_labels), axis=1).ravel()
+    n_true = np.repeat(is_pos.sum(axis=1), n_labels)
+    after = 2.0 * c / (n_true + j)
+    before = np.divide(
+        2.0 * (c - truth[ranked]),
+        n_true + j - 1,
+        out=np.zeros(c.shape),
+        where=(n_true + j - 1) > 0,
+    )
+    gain = np.empty(order.size)
+    gain[ranked] = w[sample[ranked]] * (after - before)
+    group = flat.index_of(scores.ravel())
+    values = np.cumsum(np.bincount(group, weights=gain, minlength=len(flat)))
+    values /= w.sum()
+    candidates = best_indices(values)
+    return int(candidates[(candidates.size - 1) // 2]), values
+
+
+def _shared_macro_f1(counts: list[ConfusionCounts], flat: ConfusionCounts):
+    """Macro-F1 at every distinct cutoff of the pooled scores: best index of ``flat``."""
+    cutoffs = flat.thresholds()
+    values = np.zeros(cutoffs.shape[0])
+    for c in counts:
+        k = c.index_of(cutoffs)
+        values += _f1(c.tp[k], c.fp[k], c.n_pos - c.tp[k])
+    values /= len(counts)
+    candidates = best_indices(values)
+    return int(candidates[(candidates.size - 1) // 2]), values
+
+
+def search_thresholds(
+    is_pos: NDArray[np.bool_],
+    scores: NDArray[np.float64],
+    weight: NDArray[np.float64] | None,
+    objective: str | Objective,
+    *,
+    shared: bool = False,
+    max_iter: int = 100,
+    tol: float = TIE_RTOL,
+    name: str = "y_score",
+    warn_reversed: bool = True,
+) -> tuple[MultiLabelThresholds, list[ConfusionCounts]]:
+    """:func:`find_multilabel_thresholds` on validated arrays; also returns the counts."""
+    counts = label_counts(is_pos, scores, weight, name=name)
+    if warn_reversed:
+        warn_if_labels_reversed(counts, name)
+    n_labels = len(counts)
+    n_iter, converged, trace = 1, True, None  # one pass unless micro-F1 iterates
+    score: float | None = None
+    if shared:
+        w = None if weight is None else np.repeat(weight, n_labels)
+        flat = checked_counts(is_pos.ravel(), scores.ravel(), w, name=name)
+        if objective == "macro_f1":
+            k, values = _shared_macro_f1(counts, flat)
+        elif objective == "samples_f1":
+            k, values = _shared_samples_f1(is_pos, scores, weight, flat)
+        else:
+            obj = F1() if objective == "micro_f1" else objective
+            k, values = select_cutoff(flat, obj)
+        t = flat.threshold_at(k)
+        score = float(values[k])
+        index = np.array([c.index_of(t) for c in counts], dtype=np.intp)
+        thresholds = np.full(n_labels, t)
+    else:
+        if isinstance(objective, str):  # a joint objective: start at per-label F1
+            index, _ = _per_label(counts, F1())
+            ascent = None
+            if objective == "micro_f1":
+                ascent = partial(micro_f1_ascent, counts)
+            elif objective == "samples_f1":
+                ascent = partial(samples_f1_ascent, counts, is_pos, scores, weight)
+            if ascent is not None:
+                index, n_iter, converged, trace = ascent(
+                    index, max_iter=max_iter, tol=tol
+                )
+                if not converged:
+                    name = objective.replace("_f1", "-F1")
+                    warnings.warn(
+                        f"The {name} coordinate ascent did not converge in "
+                        f"max_iter={max_iter} sweeps over the {n_labels} labels "
+                        f"({name} {trace[-1]:.6g}, still improving); the cutoffs "
+                        "are the best found so far. Increase max_iter.",
+                        ConvergenceWarning,
+                        stacklevel=3,
+                    )
+        else:
+            index, _ = _per_label(counts, objective)
+        thresholds = np.array(
+            [c.threshold_at(int(k)) for c, k in zip(counts, index, strict=True)]
+        )
+    tp, fp, tn, fn = _at(counts, index)
+    if isinstance(objective, str):
+        label_values = _f1(tp, fp, fn)
+        if objective == "micro_f1":
+            score = float(_f1(tp.sum(), fp.sum(), fn.sum()))
+        elif objective == "macro_f1":
+            score = float(label_values.mean())
+        else:  # samples_f1
+            on = np.column_stack(
+                [at_or_above(scores[:, j], t) for j, t in enumerate(thresholds)]
+            )
+            w = np.ones(is_pos.shape[0]) if weight is None else weight
+            f = _sample_f1(
+                (on & is_pos).sum(axis=1), is_pos.sum(axis=1) + on.sum(axis=1)
+            )
+            score = float(w @ f / w.sum())
+    else:
+        label_values = np.asarray(objective.score(tp, fp, tn, fn), dtype=np.float64)
+    if trace is None:
+        trace = np.array([np.nan if score is None else score])
+    result = MultiLabelThresholds(
+        thresholds=thresholds,
+        label_scores=label_values,
+        score=score,
+        objective=objective,
+        shared=shared,
+        tp=tp,
+        fp=fp,
+        tn=tn,
+        fn=fn,
+        n_iter=n_iter,
+        converged=converged,
+        trace=trace,
+    )
+    return result, counts
+
+
+def check_label_scores(
+    Y_score: ArrayLike, shape: tuple[int, int], *, input_name: str = "Y_score"
+) -> NDArray[np.float64]:
+    """Scores as a finite float64 array of the shape of the labels."""
+    arr = np.asarray(Y_score)
+    if arr.shape != shape:
+        raise ValueError(
+            f"{input_name} must have the shape of Y_true {shape}; got {arr.shape}."
+        )
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{input_name} must be numeric; got dtype {arr.dtype} (values such as "
+            f"{arr.ravel()[:3].tolist()})."
+        )
+    arr = arr.astype(np.float64, copy=False)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        rows, cols = np.nonzero(~finite)
+        raise ValueError(
+            f"{input_name} contains {rows.size} non-finite value(s) (NaN or inf), "
+            f"e.g. at (sample, label) {list(zip(rows[:3].tolist(), cols[:3].tolist(), strict=True))}; "
+            "cutoffs cannot be chosen on them."
+        )
+    return arr
+
+
+def find_multilabel_thresholds(
+    Y_true: ArrayLike,
+    Y_score: ArrayLike,
+    *,
+    objective: str | Objective | Callable[..., Any] = "balanced",
+    shared: bool = False,
+    sample_weight: ArrayLike | None = None,
+    max_iter: int = 100,
+    tol: float = TIE_RTOL,
+) -> MultiLabelThresholds:
+    """Cutoffs for every label of a multilabel problem, from scores you have.
+
+    Parameters
+    ----------
+    Y_true : array-like of shape (n_samples, n_labels)
+        Indicator matrix (0/1 or bool).
+    Y_score : array-like of shape (n_samples, n_labels)
+        Finite scores per label; larger means the label is more likely present.
+    objective : str, Objective or callable, default="balanced"
+        A binary objective (name, :class:`~sklearn_balanced.objectives.Objective`
+        or ``f(tp, fp, tn, fn)``), optimised exactly per label (or on the pooled
+        scores with ``shared=True``); or a joint objective: ``"micro_f1"``
+        or ``"samples_f1"`` (coordinate ascent, see the module docstring) or
+        ``"macro_f1"``.
+    shared : bool, default=False
+        Choose one cutoff for all labels, exactly, over the pooled
+        label-by-sample scores.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the samples (rows).
+    max_iter : int, default=100
+        ``"micro_f1"`` and ``"samples_f1"``: maximum number of sweeps over the
+        labels.
+    tol : float, default=1e-12
+        ``"micro_f1"`` and ``"samples_f1"``: a coordinate step must improve the
+        objective by more than ``tol`` (relative) to be taken.
+
+    Returns
+    -------
+    result : MultiLabelThresholds
+        ``thresholds``, per-label ``label_scores`` and counts, the joint
+        ``score``, ``sensitivity``/``specificity`` per label, and the
+        coordinate ascent's ``n_iter``, ``converged`` and ``trace``.
+
+    See Also
+    --------
+    sklearn_balanced.find_threshold : The binary search each label uses.
+    sklearn_balanced.MultiLabelThresholdClassifier : Learns the cutoffs by
+        cross-validation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced import find_multilabel_thresholds
+    >>> Y = np.array([[1, 0], [1, 1], [0, 0], [0, 1], [1, 0], [0, 0]])
+    >>> S = np.array([[.9, .2], [.6, .8], [.4, .1], [.7, .3], [.8, .4], [.2, .35]])
+    >>> r = find_multilabel_thresholds(Y, S, objective="balanced")
+    >>> r.thresholds, r.sensitivity, r.specificity
+    (array([0.65 , 0.325]), array([0.667, 0.5  ]), array([0.667, 0.5  ]))
+    >>> find_multilabel_thresholds(Y, S, objective="balanced", shared=True).thresholds
+    array([0.5, 0.5])
+    >>> r = find_multilabel_thresholds(Y, S, objective="micro_f1")
+    >>> r.thresholds, r.score, r.converged
+    (array([0.5, 0.6]), 0.8, True)
+    """
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer):
+        raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}.")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}.")
+    if not (isinstance(tol, int | float | np.floating) and 0 <= tol < 1):
+        raise ValueError(f"tol must be a number in [0, 1); got {tol!r}.")
+    is_pos, _ = check_multilabel_target(Y_true, input_name="Y_true")
+    scores = check_label_scores(Y_score, is_pos.shape)
+    weight = check_sample_weight(sample_weight, is_pos.shape[0])
+    obj = resolve_multilabel_objective(objective)
+    result, _ = search_thresholds(
+        is_pos, scores, weight, obj, shared=shared, max_iter=max_iter, tol=tol,
+        name="Y_score",
+    )  # fmt: skip
+    return result
+
+
+def label_rates(
+    Y_true: ArrayLike,
+    Y_pred: ArrayLike,
+    *,
+    sample_weight: ArrayLike | None = None,
+) -> dict[str, NDArray[np.float64]]:
+    """Per-label confusion counts and rates of hard multilabel predictions.
+
+    The counts come from the engine (each label's predictions are a 0/1 score
+    thresholded at 0.5), like every count in the library.
+
+    Parameters
+    ----------
+    Y_true, Y_pred : array-like of shape (n_samples, n_labels)
+        Indicator matrices (or two class values per column, the greater one
+        present, as in ``Y_true``).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the samples.
+
+    Returns
+    -------
+    table : dict of ndarray of shape (n_labels,)
+        ``label, n_pos, tp, fp, tn, fn, sensitivity, specificity, precision,
+        f1``; ``pandas.DataFrame(table)`` takes it as is.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.multilabel import label_rates
+    >>> t = label_rates([[1, 0], [0, 1], [1, 1]], [[1, 1], [0, 1], [0, 1]])
+    >>> t["sensitivity"], t["specificity"]
+    (array([0.5, 1. ]), array([1., 0.]))
+    """
+    is_pos, classes = check_multilabel_target(Y_true, input_name="Y_true")
+    Y_pred = np.asarray(Y_pred)
+    if Y_pred.shape != is_pos.shape:
+        raise ValueError(
+            f"Y_true and Y_pred must have the same shape; got {is_pos.shape} and "
+            f"{Y_pred.shape}."
+        )
+    pred = np.column_stack(
+        [Y_pred[:, j] == c[-1] for j, c in enumerate(classes)]
+    ).reshape(is_pos.shape)
+    weight = check_sample_weight(sample_weight, is_pos.shape[0])
+    rows = []
+    for label in range(is_pos.shape[1]):
+        c = confusion_counts(is_pos[:, label], pred[:, label].astype(float), weight)
+        k = int(c.index_of(0.5))
+        rows.append((c.n_pos, c.tp[k], c.fp[k], c.n_neg - c.fp[k], c.n_pos - c.tp[k]))
+    n_pos, tp, fp, tn, fn = (
+        np.array(col, dtype=float) for col in zip(*rows, strict=True)
+    )
+    return {
+        "label": np.arange(is_pos.shape[1]),
+        "n_pos": n_pos,
+        "tp": tp,
+        "fp": fp,
+        "tn": tn,
+        "fn": fn,
+        "sensitivity": sensitivity(tp, fp, tn, fn),
+        "specificity": specificity(tp, fp, tn, fn),
+        "precision": precision(tp, fp, tn, fn),
+        "f1": _f1(tp, fp, fn),
+    }
