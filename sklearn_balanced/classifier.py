@@ -474,7 +474,8 @@ def _counts(response, is_pos, weight):
 
 def _cutoffs_preview(fold_thresholds, limit=10):
     """The fold cutoffs, rounded; the first few and a count when there are many."""
-    shown = np.round(fold_thresholds[:limit], 4).tolist()
+    # Python's round: numpy's multiplies by 10**4 and overflows to inf near 1e308
+    shown = [round(float(t), 4) for t in fold_thresholds[:limit]]
     if len(fold_thresholds) <= limit:
         return str(shown)
     return (
