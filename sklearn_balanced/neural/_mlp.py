@@ -192,11 +192,11 @@ class InterruptibleNetMixin:
     ...     pass
     """
 
-    def partial_fit(self, *args, **kwargs):
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
         """skorch's ``partial_fit``, re-raising a ``KeyboardInterrupt``."""
         token = _PROPAGATE_INTERRUPT.set(True)
         try:
-            return super().partial_fit(*args, **kwargs)
+            return super().partial_fit(X, y, classes, **fit_params)
         except _Interrupted as carried:
             interrupt = carried.__cause__
             raise interrupt.with_traceback(interrupt.__traceback__) from None
