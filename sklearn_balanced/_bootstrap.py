@@ -72,8 +72,14 @@ def quantile(values: NDArray[np.float64], q: Any) -> NDArray[np.float64]:
     hi = np.ceil(pos).astype(np.intp)
     frac = pos - lo
     a, b = v[lo], v[hi]
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         lin = a + (b - a) * frac
+        # b - a overflows for finite order statistics of opposite signs near
+        # the float64 limit (-1.5e308, 1.5e308): weigh them instead, which
+        # cannot overflow (a convex combination)
+        wide = np.isinf(b - a) & np.isfinite(a) & np.isfinite(b)
+        if wide.any():
+            lin = np.where(wide, a * (1 - frac) + b * frac, lin)
     nearest = np.where(frac <= 0.5, a, b)
     same = a == b
     return np.where(same, a, np.where(np.isfinite(a) & np.isfinite(b), lin, nearest))
@@ -97,7 +103,8 @@ def threshold_spread(thresholds: NDArray[np.float64]) -> float:
     q1, q3 = quantile(finite, [0.25, 0.75])
     if q1 == q3:
         return 0.0
-    return float(q3 - q1)
+    with np.errstate(over="ignore"):  # wider than the float64 range: inf
+        return float(q3 - q1)
 
 
 def fold_agreement(
@@ -271,7 +278,8 @@ def mean_is_defined(thresholds: NDArray[np.float64]) -> bool:
 
 def _finite_mean(values: NDArray[np.float64]) -> float:
     """Mean of finite values, without overflow for values near the float64 limit."""
-    mean = float(values.mean())
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(values.mean())
     if not np.isfinite(mean):  # the sum overflowed: scale into [-1, 1] first
         scale = float(np.abs(values).max())
         mean = scale * float((values / scale).mean())

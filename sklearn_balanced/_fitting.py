@@ -11,6 +11,7 @@ verbose``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from inspect import signature
 from typing import Any
@@ -364,7 +365,14 @@ def fit_scores(
     )
     check_fold_ranking(oof)
     if owner.refit:
+        start = time.perf_counter()
         estimator = clone(owner.estimator).fit(X, y, **fit_params)
+        if owner.verbose:  # as long as a split for a slow model: say so
+            print(
+                f"[sklearn-balanced] refit: fitted on all {y.shape[0]} samples in "
+                f"{time.perf_counter() - start:.2f} s",
+                flush=True,
+            )
     elif len(oof.estimators) == 1:
         estimator = oof.estimators[0]
     else:

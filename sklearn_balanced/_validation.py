@@ -17,6 +17,7 @@ from sklearn_balanced._warnings import warn
 
 __all__ = [
     "check_binary_target",
+    "check_label_vector",
     "check_sample_weight",
     "check_scores",
     "resolve_pos_label",
@@ -73,10 +74,21 @@ def _unique_labels(y: NDArray) -> NDArray:
     return np.unique(y)
 
 
+def _type_of_target(y: NDArray, input_name: str) -> str:
+    """scikit-learn's ``type_of_target``, without numpy's cast warning.
+
+    For float labels it compares ``y`` with ``y.astype(int)``; a value beyond
+    the int range (1e300) makes numpy warn "invalid value encountered in cast"
+    before the answer ("continuous") that our own error reports.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        return type_of_target(y, input_name=input_name)
+
+
 def _target_kind(y: NDArray, input_name: str) -> str:
     """``"a multilabel-indicator target"``, or ``"an array"`` if unclassifiable."""
     try:
-        kind = type_of_target(y, input_name=input_name)
+        kind = _type_of_target(y, input_name)
     except (TypeError, ValueError):
         return "an array"
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} target"
@@ -94,6 +106,52 @@ def _missing_labels(y: NDArray) -> NDArray[np.intp]:
     if pd is not None:
         return np.flatnonzero(np.asarray(pd.isna(y), dtype=bool))
     return np.flatnonzero([v is None or (isinstance(v, float) and v != v) for v in y])
+
+
+def check_label_vector(y: ArrayLike, *, input_name: str = "y") -> NDArray:
+    """Check that ``y`` is a 1d vector of labels with none missing.
+
+    Refuses 2-D labels (e.g. a multilabel indicator matrix; a single column is
+    flattened), missing labels (NaN, None, pandas' NA) and infinite float
+    labels, each naming their positions in ``y``. Says nothing about how many
+    classes ``y`` holds.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or (n_samples, 1)
+        Labels.
+    input_name : str, default="y"
+        Name used in error messages.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+    """
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(
+            f"Only binary classification is supported: {input_name} must be a 1d "
+            f"array of binary labels; got {_target_kind(y, input_name)} of shape "
+            f"{y.shape}."
+        )
+    missing = _missing_labels(y)
+    if missing.size:
+        raise ValueError(
+            f"{input_name} has {missing.size} missing label(s) (NaN, None or "
+            f"pd.NA) at position(s) {_preview(missing)} of {y.shape[0]}; every "
+            "sample needs a class label: drop or fill those rows."
+        )
+    if y.dtype.kind == "f":
+        infinite = np.flatnonzero(np.isinf(y))
+        if infinite.size:
+            raise ValueError(
+                f"{input_name} has {infinite.size} infinite label(s) at "
+                f"position(s) {_preview(infinite)} of {y.shape[0]} (values "
+                f"{_preview(y[infinite])}); class labels must be finite."
+            )
+    return y
 
 
 def check_binary_target(
@@ -124,25 +182,10 @@ def check_binary_target(
             f"The binary labels are missing: this requires {input_name} to be "
             f"passed, but the target {input_name} is None."
         )
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(
-            f"Only binary classification is supported: {input_name} must be a 1d "
-            f"array of binary labels; got {_target_kind(y, input_name)} of shape "
-            f"{y.shape}."
-        )
+    y = check_label_vector(y, input_name=input_name)
     if y.shape[0] == 0:
         raise ValueError(
             f"{input_name} is empty; at least one sample per class is needed."
-        )
-    missing = _missing_labels(y)
-    if missing.size:
-        raise ValueError(
-            f"{input_name} has {missing.size} missing label(s) (NaN, None or "
-            f"pd.NA) at position(s) {_preview(missing)} of {y.shape[0]}; every "
-            "sample needs a class label: drop or fill those rows."
         )
     try:
         classes = _unique_labels(y)
@@ -160,7 +203,7 @@ def check_binary_target(
     if y.dtype.kind in "biu" and len(classes) == 2:
         kind = "binary"  # what type_of_target says, without its second pass
     else:
-        kind = type_of_target(y, input_name=input_name)
+        kind = _type_of_target(y, input_name)
     if kind == "unknown" or kind.startswith("continuous"):
         raise ValueError(
             f"{input_name} must be binary (exactly two classes); got values such "

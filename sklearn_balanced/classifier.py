@@ -135,7 +135,8 @@ class BalancedThresholdClassifier(
         <sklearn_balanced.plotting.ThresholdDisplay.from_estimator>`.
 
     verbose : int, default=0
-        Print a line per fitted split when positive.
+        Print a line per fitted split, and one for the final refit on all
+        samples, when positive.
 
     Attributes
     ----------
@@ -471,12 +472,23 @@ def _counts(response, is_pos, weight):
     return checked_counts(is_pos, response, weight, name="The out-of-fold score")
 
 
+def _cutoffs_preview(fold_thresholds, limit=10):
+    """The fold cutoffs, rounded; the first few and a count when there are many."""
+    # Python's round: numpy's multiplies by 10**4 and overflows to inf near 1e308
+    shown = [round(float(t), 4) for t in fold_thresholds[:limit]]
+    if len(fold_thresholds) <= limit:
+        return str(shown)
+    return (
+        f"{str(shown)[:-1]}, ...] ({len(fold_thresholds)} in all; see fold_thresholds_)"
+    )
+
+
 def _warn_if_folds_disagree(counts, fold_thresholds):
     sn_span, sp_span = fold_agreement(counts, fold_thresholds)
     if max(sn_span, sp_span) > FOLD_TOLERANCE:  # False for NaN (one fold)
         warn(
             f"The folds disagree on the cutoff: the fold cutoffs "
-            f"{np.round(fold_thresholds, 4).tolist()} give sensitivities spanning "
+            f"{_cutoffs_preview(fold_thresholds)} give sensitivities spanning "
             f"{sn_span:.2f} and specificities spanning {sp_span:.2f} on the pooled "
             f"out-of-fold scores (tolerance {FOLD_TOLERANCE}). The learned cutoff "
             "is uncertain: consider more data, n_bootstrap > 0 to see its "

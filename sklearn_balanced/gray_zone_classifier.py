@@ -116,7 +116,8 @@ class GrayZoneClassifier(
         Seeds the holdout split when ``cv`` is a float.
 
     verbose : int, default=0
-        Print a line per fitted split when positive.
+        Print a line per fitted split, and one for the final refit on all
+        samples, when positive.
 
     Attributes
     ----------

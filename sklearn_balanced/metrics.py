@@ -14,9 +14,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import make_scorer
-from sklearn.utils.multiclass import type_of_target
 
-from sklearn_balanced._validation import check_binary_target, check_sample_weight
+from sklearn_balanced._validation import (
+    _type_of_target,
+    check_binary_target,
+    check_label_vector,
+    check_sample_weight,
+)
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import confusion_counts
 from sklearn_balanced.objectives import (
@@ -47,7 +51,7 @@ def _plain(value: Any) -> Any:
 
 def _one_label(both: NDArray, only: Any, pos_label: Any) -> tuple:
     """``(is_pos, neg, pos)`` when ``y_true`` and ``y_pred`` hold one label."""
-    kind = type_of_target(both, input_name="y_true")
+    kind = _type_of_target(both, "y_true")
     if kind != "binary":  # e.g. a float label such as 0.5: "continuous"
         raise ValueError(
             f"y_true and y_pred must hold class labels; got the single value "
@@ -115,8 +119,10 @@ def _counts(
     weights' scale), the same in the sample weights' units (for display), the
     labels ``(negative, positive)`` and the positive label.
     """
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
+    # each checked on its own, so that an error names the array and positions
+    # in it (and a 2-D multilabel indicator is refused, not flattened)
+    y_true = check_label_vector(y_true, input_name="y_true")
+    y_pred = check_label_vector(y_pred, input_name="y_pred")
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true and y_pred must have the same shape; got {y_true.shape} and "

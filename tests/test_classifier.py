@@ -1,5 +1,7 @@
 """BalancedThresholdClassifier: compliance, exactness, modes and errors."""
 
+import re
+
 import numpy as np
 import pytest
 import sklearn
@@ -630,3 +632,28 @@ def test_float32_scores_predict_the_prediction_set_that_was_chosen():
     clf = BalancedThresholdClassifier(Float32().fit(X, y), cv="prefit").fit(X, y)
     assert np.float32(clf.threshold_) == b  # the cutoff itself rounds onto b ...
     assert clf.predict(X).tolist() == [0, 0, 1, 1]  # ... yet b stays negative
+
+
+# verbose printed a line per split but nothing for the final refit, which for
+# a slow model (an MLP) takes as long as a split
+@pytest.mark.parametrize("refit", [True, False])
+def test_verbose_prints_a_line_per_split_and_for_the_refit(data, capsys, refit):
+    X, y = data
+    BalancedThresholdClassifier(LogisticRegression(), cv=3, refit=refit).fit(X, y)
+    assert capsys.readouterr().out == ""
+    BalancedThresholdClassifier(LogisticRegression(), cv=3, refit=refit, verbose=1).fit(
+        X, y
+    )
+    lines = capsys.readouterr().out.splitlines()
+    splits = [
+        f"[sklearn-balanced] split {i}: fitted on 400, scored 200 in" for i in range(3)
+    ]
+    assert [line[: len(splits[0])] for line in lines[:3]] == splits
+    if refit:
+        assert len(lines) == 4
+        assert re.fullmatch(
+            r"\[sklearn-balanced\] refit: fitted on all 600 samples in \d+\.\d\d s",
+            lines[3],
+        )
+    else:
+        assert len(lines) == 3

@@ -95,6 +95,7 @@ import warnings  # noqa: E402
 from sklearn.datasets import load_breast_cancer, make_classification  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
+from sklearn.naive_bayes import GaussianNB  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
@@ -261,3 +262,21 @@ def test_disagreement_warning_names_the_fold_cutoffs():
     message = str(rec[0].message)
     for t in clf.fold_thresholds_:
         assert str(round(float(t), 4)) in message
+
+
+def test_disagreement_warning_stays_short_with_many_folds():
+    # it listed every fold cutoff: with cv=1000, about 1,000 numbers
+    X, y = make_classification(
+        n_samples=400, n_features=4, n_informative=2, flip_y=0.3, random_state=2
+    )
+    clf = BalancedThresholdClassifier(GaussianNB(), objective="youden", cv=40)
+    with pytest.warns(
+        UserWarning,
+        match=r"fold cutoffs \[(0\.\d+, ){10}\.\.\.\] \(40 in all; see "
+        r"fold_thresholds_\) give sensitivities spanning 0\.\d\d and "
+        r"specificities spanning 0\.\d\d ",
+    ) as rec:
+        clf.fit(X, y)
+    message = str(rec[0].message)
+    assert len(message) < 450
+    assert str(round(float(clf.fold_thresholds_[0]), 4)) in message

@@ -344,3 +344,13 @@ def test_unfitted_predict_raises(data):
 
     with pytest.raises(NotFittedError):
         GrayZoneClassifier(LogisticRegression()).predict(X)
+
+
+def test_verbose_prints_a_line_per_split_and_for_the_refit(data, capsys):
+    X, y = data
+    GrayZoneClassifier(LogisticRegression(), cv=3, verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    for i in range(3):
+        assert lines[i].startswith(f"[sklearn-balanced] split {i}: fitted on 400")
+    assert lines[3].startswith("[sklearn-balanced] refit: fitted on all 600 samples in")

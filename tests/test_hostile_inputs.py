@@ -115,10 +115,35 @@ def test_nan_label_is_refused(data):
     X, y = data
     y = y.astype(float)
     y[3] = np.nan
-    with pytest.raises(
-        ValueError, match=r"1 missing label\(s\) .* position\(s\) \[3\]"
-    ):
-        _clf().fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no numpy noise first
+        with pytest.raises(
+            ValueError, match=r"1 missing label\(s\) .* position\(s\) \[3\]"
+        ):
+            _clf().fit(X, y)
+
+
+# scikit-learn's type_of_target casts float labels to int: numpy warned
+# "invalid value encountered in cast" before our error for a label of 1e300 or
+# inf, and inf got scikit-learn's "Input y contains infinity" instead of ours.
+@pytest.mark.parametrize(
+    ("bad", "match"),
+    [
+        (1e300, r"must be binary .* 1e\+300\] \(Unknown label type: continuous"),
+        (np.inf, r"1 infinite label\(s\) at position\(s\) \[3\] of 160"),
+        (-np.inf, r"1 infinite label\(s\) at position\(s\) \[3\] of 160"),
+    ],
+)
+def test_huge_or_infinite_label_is_refused_without_numpy_warning(data, bad, match):
+    X, y = data
+    y = y.astype(float)
+    y[3] = bad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=match):
+            _clf().fit(X, y)
+        with pytest.raises(ValueError, match=match.replace(" of 160", "")):
+            find_threshold(y, X[:, 0])
 
 
 # --- folds with one class ------------------------------------------------------

@@ -1,5 +1,7 @@
 """metrics.py against scikit-learn's metrics."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -144,3 +146,47 @@ def test_scorer_pos_label_with_string_labels():
 def test_errors(y, p, kwargs, match):
     with pytest.raises(ValueError, match=match):
         binary_report(y, p, **kwargs)
+
+
+# A multilabel indicator (2-D) was flattened and scored as one binary problem;
+# missing labels were located in the y_true + y_pred concatenation ("of 12").
+@pytest.mark.parametrize(
+    "func", [binary_report, sensitivity_score, specificity_score, objective_score]
+)
+def test_multilabel_indicator_is_refused_not_flattened(func):
+    Y = np.array([[0, 1], [1, 0], [1, 1], [0, 0]])
+    with pytest.raises(
+        ValueError,
+        match=r"Only binary classification is supported: y_true must be a 1d array "
+        r"of binary labels; got a multilabel-indicator target of shape \(4, 2\)",
+    ):
+        func(Y, Y)
+    with pytest.raises(ValueError, match=r"y_pred .* multilabel-indicator .*\(4, 2\)"):
+        func(Y[:, 0], Y)
+
+
+def test_single_column_labels_are_accepted():
+    y = np.array([[0], [1], [1], [0]])
+    assert binary_report(y, y).sensitivity == 1.0
+
+
+@pytest.mark.parametrize("where", ["y_true", "y_pred"])
+def test_missing_label_is_located_in_the_array_passed(where):
+    y = np.array([0.0, 1, 1, 0, 1, 0])
+    y_bad = y.copy()
+    y_bad[4] = np.nan
+    args = (y_bad, y) if where == "y_true" else (y, y_bad)
+    with pytest.raises(
+        ValueError,
+        match=rf"^{where} has 1 missing label\(s\) .* position\(s\) \[4\] of 6;",
+    ):
+        binary_report(*args)
+
+
+def test_huge_float_label_is_refused_without_a_numpy_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"Unknown label type: continuous"):
+            binary_report([0.0, 1.0, 1e300], [0.0, 1.0, 1.0])
+        with pytest.raises(ValueError, match=r"y_pred has 1 infinite label"):
+            binary_report([0.0, 1.0, 1.0], [0.0, 1.0, np.inf])

@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 import torch
 from sklearn.base import clone
 from sklearn.datasets import make_classification
@@ -379,3 +380,52 @@ def test_verbose_inside_balanced_threshold_classifier_prints_each_split(capsys):
     for fold in range(3):
         assert f"[sklearn-balanced] split {fold}: fitted on" in out
     assert "train_loss" not in out  # the net's own table only with its verbose
+
+
+# ------------------------------------------------------ Ctrl-C and validation
+
+
+class _InterruptOnEpoch(Callback):
+    """Raises KeyboardInterrupt at the start of epoch ``at`` (Ctrl-C mid-fit)."""
+
+    def __init__(self, at=2):
+        self.at = at
+
+    def on_epoch_begin(self, net, **kwargs):
+        if len(net.history) == self.at:
+            raise KeyboardInterrupt
+
+
+def test_keyboard_interrupt_propagates_out_of_fit_and_partial_fit(global_threads):
+    # skorch swallows it and returns the half-trained net
+    X, y = _data()
+    net = _mlp(max_epochs=5, callbacks=[("stop", _InterruptOnEpoch(2))])
+    with pytest.raises(KeyboardInterrupt):
+        net.fit(X, y)
+    assert len(net.history) == 2  # interrupted, not run to the end
+    assert torch.get_num_threads() == global_threads  # contexts restored
+    net = _mlp(max_epochs=5, callbacks=[("stop", _InterruptOnEpoch(2))])
+    with pytest.raises(KeyboardInterrupt):
+        net.partial_fit(X, y)
+
+
+def test_keyboard_interrupt_propagates_out_of_balanced_threshold_classifier():
+    X, y = _data()
+    mlp = _mlp(max_epochs=4, callbacks=[("stop", _InterruptOnEpoch(2))])
+    clf = BalancedThresholdClassifier(mlp, cv=3)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    assert not hasattr(clf, "threshold_")
+
+
+def test_fit_honours_skip_parameter_validation():
+    X, y = _data()
+    with pytest.raises(ValueError, match=r"The 'threshold' parameter .* Got 1.5"):
+        _mlp(threshold=1.5, max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match=r"The 'threshold' parameter .* Got 1.5"):
+        _mlp(threshold=1.5, max_epochs=1).partial_fit(X, y)
+    with sklearn.config_context(skip_parameter_validation=True):
+        net = _mlp(threshold=1.5, max_epochs=1).fit(X, y)
+        _mlp(threshold=1.5, max_epochs=1).partial_fit(X, y)
+    assert net.cutoff_ == 1.5  # no probability reaches it
+    assert (net.predict(X) == 0).all()

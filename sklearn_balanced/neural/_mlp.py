@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import math
 import threading
 from contextlib import contextmanager, nullcontext
@@ -10,6 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 import torch
+from sklearn import get_config
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -160,7 +162,58 @@ def _check_hidden(value):
     return sizes
 
 
-class MLPBinaryClassifier(NeuralNetBinaryClassifier):
+class _Interrupted(BaseException):
+    """Carries a KeyboardInterrupt past skorch's ``except KeyboardInterrupt``."""
+
+
+_PROPAGATE_INTERRUPT = contextvars.ContextVar("_PROPAGATE_INTERRUPT", default=False)
+
+
+class InterruptibleNetMixin:
+    """Let Ctrl-C (``KeyboardInterrupt``) propagate out of a skorch net's ``fit``.
+
+    skorch's ``NeuralNet.partial_fit`` (and so ``fit``) catches a
+    ``KeyboardInterrupt`` raised while training, stops and returns the
+    half-trained net: convenient in a notebook, a plausible wrong answer in
+    library use, where a cross-validation loop (e.g.
+    :class:`~sklearn_balanced.BalancedThresholdClassifier`) would go on with a
+    half-trained fold model and learn a cutoff on it. Put this mixin before
+    the skorch class (``class Net(InterruptibleNetMixin, NeuralNet)``): the
+    interrupt then leaves ``fit`` and ``partial_fit`` unchanged (same object,
+    same traceback), after the context managers around the fit (threads, RNG)
+    have restored their state. skorch's ``on_train_end`` callbacks are not run
+    for an interrupted fit.
+
+    Examples
+    --------
+    >>> from skorch import NeuralNetClassifier
+    >>> from sklearn_balanced.neural._mlp import InterruptibleNetMixin
+    >>> class Net(InterruptibleNetMixin, NeuralNetClassifier):
+    ...     pass
+    """
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """skorch's ``partial_fit``, re-raising a ``KeyboardInterrupt``."""
+        token = _PROPAGATE_INTERRUPT.set(True)
+        try:
+            return super().partial_fit(X, y, classes, **fit_params)
+        except _Interrupted as carried:
+            interrupt = carried.__cause__
+            raise interrupt.with_traceback(interrupt.__traceback__) from None
+        finally:
+            _PROPAGATE_INTERRUPT.reset(token)
+
+    def fit_loop(self, *args, **kwargs):
+        """skorch's ``fit_loop``; a ``KeyboardInterrupt`` passes skorch's catch."""
+        try:
+            return super().fit_loop(*args, **kwargs)
+        except KeyboardInterrupt as interrupt:
+            if not _PROPAGATE_INTERRUPT.get():  # fit_loop called on its own
+                raise
+            raise _Interrupted from interrupt
+
+
+class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
     """A binary MLP (skorch + PyTorch) that works wherever a scikit-learn classifier does.
 
     A :class:`skorch.NeuralNetBinaryClassifier` with a built-in
@@ -256,6 +309,17 @@ class MLPBinaryClassifier(NeuralNetBinaryClassifier):
 
     Notes
     -----
+    A ``KeyboardInterrupt`` (Ctrl-C) during training propagates out of
+    ``fit`` and ``partial_fit`` (see ``_mlp.InterruptibleNetMixin``). skorch's
+    own nets swallow it and return the half-trained net, which inside
+    :class:`~sklearn_balanced.BalancedThresholdClassifier` would silently
+    become a fold model the cutoff is learned on. To keep a net trained up to
+    the interrupt, catch the exception around ``fit`` and use the net.
+
+    Parameters are validated at the start of ``fit`` (and of the first
+    ``partial_fit``), skipped under
+    ``sklearn.config_context(skip_parameter_validation=True)``.
+
     skorch's own ``NeuralNetBinaryClassifier`` needs float32 ``X`` and ``y``,
     has ``classes_`` fixed to ``[0, 1]`` and predicts with ``proba > 0.5``.
     Here labels are encoded to 0/1 float32 internally, and ``predict_proba``
@@ -406,6 +470,13 @@ class MLPBinaryClassifier(NeuralNetBinaryClassifier):
         return _seeded_rng(seed, self.device)
 
     def _validate_own_params(self):
+        # scikit-learn's _fit_context cannot be used: it calls
+        # self._validate_params(), which skorch defines as its own check of
+        # parameter names, valid only once initialize() has run. So the same
+        # rule by hand: validate unless
+        # sklearn.config_context(skip_parameter_validation=True).
+        if get_config()["skip_parameter_validation"]:
+            return
         validate_parameter_constraints(
             self._parameter_constraints,
             {k: getattr(self, k) for k in self._parameter_constraints},
