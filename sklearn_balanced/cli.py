@@ -378,6 +378,48 @@ def _parse_numbers(
     return out
 
 
+def _check_scores_kept_apart(
+    cells: list[str], scores: np.ndarray, table: Table, name: str
+) -> None:
+    """Refuse distinct score texts that float64 cannot keep apart.
+
+    float64 holds every integer up to 2**53 and about 15 significant digits
+    exactly; beyond that (``9007199254740993``, ``0.10000000000000000001``, or
+    ``1e-400``, which underflows to 0), distinct scores in the file become the
+    same float and no cutoff could separate them. The library refuses such
+    arrays the same way (see ``_validation.check_scores``). Only the texts of
+    rows whose floats are equal are compared (exactly, as decimals), found by
+    one sort: a file with few ties costs little more than the sort.
+    """
+    from decimal import Decimal
+
+    order = np.argsort(scores, kind="stable")
+    ranked = scores[order]
+    tied = np.flatnonzero(ranked[1:] == ranked[:-1]) + 1
+    if tied.size == 0:
+        return
+    text = np.asarray(cells, dtype=str)
+    later, earlier = order[tied], order[tied - 1]  # earlier < later: stable sort
+    differ = text[later] != text[earlier]
+    for j, i in zip(earlier[differ].tolist(), later[differ].tolist(), strict=True):
+        if Decimal(cells[j]) == Decimal(cells[i]):  # "1" and "1.0"
+            continue
+        value = float(scores[i])
+        why = (
+            f"magnitudes below {sys.float_info.min:.4g} lose precision"
+            if abs(value) < sys.float_info.min
+            else "float64 keeps about 15 significant digits, integers exactly "
+            "only up to 2**53"
+        )
+        raise UsageError(
+            f"--score {name!r}: the values on data rows {j + 1} and {i + 1} of "
+            f"{table.source}, {cells[j]!r} and {cells[i]!r}, are distinct but "
+            f"float64 cannot keep them apart: both become {value!r} ({why}), so "
+            "no cutoff could separate them. Rescale or rank the scores first, or "
+            "subtract a common offset."
+        )
+
+
 def _parse_pos_label(value: str | None, labels: np.ndarray) -> Any:
     """``--pos-label`` converted to the labels' type and checked."""
     if value is None:
@@ -522,7 +564,18 @@ def _fmt(value: float, digits: int = 4) -> str:
 
 
 def _count(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
+    """A (weighted) count: an integer as such up to 1e15, else 4 digits."""
+    value = float(value)
+    return (
+        str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.4g}"
+    )
+
+
+def _report_text(report) -> str:
+    """``str(report)``: a weighted count past float64 prints as inf (the weights'
+    overflow warning has said why) without numpy's own overflow warning."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return str(report)
 
 
 def _json_value(value: Any) -> Any:
@@ -685,9 +738,9 @@ def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
                 )
     table = read_table(args.file, args.delimiter)
     labels = _parse_labels(table.column(args.label, "--label"), table, args.label)
-    scores = _parse_numbers(
-        table.column(args.score, "--score"), table, "--score", args.score
-    )
+    score_cells = table.column(args.score, "--score")
+    scores = _parse_numbers(score_cells, table, "--score", args.score)
+    _check_scores_kept_apart(score_cells, scores, table, args.score)
     weights = None
     if args.weight is not None:
         weights = _parse_numbers(
@@ -738,7 +791,7 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
     payload["report"], report = report_at(
         data.labels, data.scores, result.threshold, pos, data.weights
     )
-    payload["report_text"] = str(report)
+    payload["report_text"] = _report_text(report)
     if args.bootstrap:
         payload["bootstrap"] = _bootstrap(args, data, objective, pos)
     if args.plot:
@@ -825,13 +878,17 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
             pos,
             payload["neg_label"],
         )
-        report = binary_report(
-            data.labels[decided],
-            y_pred,
-            pos_label=pos,
-            sample_weight=None if data.weights is None else data.weights[decided],
-        )
-        payload["report_text"] = str(report)
+        with warnings.catch_warnings():
+            # said once already, for the whole file (a subset overflows only if
+            # the whole does)
+            warnings.filterwarnings("ignore", "sample_weight sums to more than")
+            report = binary_report(
+                data.labels[decided],
+                y_pred,
+                pos_label=pos,
+                sample_weight=None if data.weights is None else data.weights[decided],
+            )
+        payload["report_text"] = _report_text(report)
     else:
         payload["report_text"] = "(the decided cases hold a single class)"
     if args.plot:
@@ -1382,13 +1439,21 @@ def build_parser() -> argparse.ArgumentParser:
 def _warnings_first(command: str) -> Iterator[None]:
     """Collect the warnings of the computation inside and write each as one line
     on standard error when it succeeds, before the caller prints the report
-    (after an error only the error line is written)."""
+    (after an error only the error line is written).
+
+    A warning is written once even when several library calls raise it (the
+    weights' overflow warning comes from both the search and the report), and
+    its text is put on one line (a library message may hold line breaks)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         yield
-    for warning in caught:
-        text = " ".join(str(warning.message).split())
+    for text in dict.fromkeys(_one_line(str(w.message)) for w in caught):
         _tell(f"{PROG} {command}: warning: {text}")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every run of white space (line breaks too) as one space."""
+    return " ".join(text.split())
 
 
 #: Exit status after Ctrl-C (128 + SIGINT, as shells report it).

@@ -868,6 +868,90 @@ def test_warning_comes_before_the_report(tmp_path):
     assert lines[1].startswith("samples ")
 
 
+def test_library_warning_is_written_once_and_before_the_report(tmp_path):
+    # weights summing past float64: the search and the report both warn; the user
+    # sees the warning once, and before the table whose counts it explains
+    path = tmp_path / "w.csv"
+    path.write_text("y,s,w\n" + "".join(f"{i % 2},{i / 10},1e308\n" for i in range(6)))
+    for extra in ((), ("--json",), ("--gray-zone", "--min-sensitivity", "0.5")):
+        proc = subprocess.run(
+            [*PROGRAM, "cutoff", path, "--label", "y", "--score", "s", "--weight", "w",
+             *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # one stream: the order the user sees
+            text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stdout
+        lines = proc.stdout.splitlines()
+        warned = [i for i, line in enumerate(lines) if "warning:" in line]
+        assert warned == [0], (extra, proc.stdout)
+        assert lines[0].startswith(
+            "sklearn-balanced cutoff: warning: sample_weight sums to more than float64"
+        )
+        if "--gray-zone" in extra:  # counts of 1e308 as such, not 309 digits
+            assert "(1e+308 positive, 1e+308 negative)" in proc.stdout
+
+
+def test_long_multiline_library_warning_is_one_line(cli, csv_file, monkeypatch):
+    # a library warning with line breaks (or thousands of fold cutoffs) is still
+    # one line per warning on stderr, each written once
+    import warnings
+
+    import sklearn_balanced
+
+    real = sklearn_balanced.find_threshold
+    long = "The folds disagree:\n" + ",\n  ".join(
+        f"{i / 1000:.4f}" for i in range(1000)
+    )
+
+    def noisy(*args, **kwargs):
+        warnings.warn(long, UserWarning, stacklevel=2)
+        warnings.warn("second\nwarning", UserWarning, stacklevel=2)
+        warnings.warn(long, UserWarning, stacklevel=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sklearn_balanced, "find_threshold", noisy)
+    proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "sklearn-balanced cutoff: warning: " + " ".join(long.split()),
+        "sklearn-balanced cutoff: warning: second warning",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "why"),
+    [
+        ("9007199254740992", "9007199254740993", "integers exactly only up to 2**53"),
+        ("-9223372036854775807", "-9223372036854775808", "2**53"),
+        ("0.1", "0.10000000000000000001", "about 15 significant digits"),
+        ("0", "1e-400", "magnitudes below 2.225e-308 lose precision"),
+    ],
+)
+def test_error_scores_float64_cannot_keep_apart(cli, tmp_path, a, b, why):
+    # distinct scores that become one float64 would be merged silently: refuse,
+    # naming both rows, both texts and the precision lost
+    path = tmp_path / "s.csv"
+    path.write_text(f"y,s\n0,0.5\n0,{a}\n1,0.7\n1,{b}\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "s")
+    assert_usage_error(
+        proc,
+        f"--score 's': the values on data rows 2 and 4 of {path}, {a!r} and {b!r}, "
+        "are distinct but float64 cannot keep them apart: both become",
+        why,
+        "no cutoff could separate them",
+    )
+
+
+def test_equal_scores_written_differently_are_one_score(cutoff_json, tmp_path):
+    # "1", "1.0", "1e0" and "+1.000" are the same number: no error, one score
+    path = tmp_path / "s.csv"
+    path.write_text("label,score\n0,1\n1,1.0\n0,1e0\n1,+1.000\n0,0.2\n1,2\n")
+    out = cutoff_json(path)
+    assert out["threshold"] == 1.5
+
+
 # ------------------------------------------------------------------ hostile files
 
 HOSTILE = {
