@@ -1344,17 +1344,28 @@ def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
     }
 
 
+#: With more folds than this, the demo's text output summarises the fold cutoffs.
+DEMO_FOLDS_SHOWN = 10
+
+
 def format_demo(payload: dict[str, Any]) -> str:
     """The ``demo`` command's text output (after the progress lines)."""
     folds = np.array(payload["fold_cutoffs"])
     learned = payload["learned_cutoff"]
     rep_05 = payload["test"]["cutoff_0.5"]
     rep_cv = payload["test"]["learned"]
+    spread = _fmt(float(np.nanmax(folds) - np.nanmin(folds)), 2)
+    if folds.size <= DEMO_FOLDS_SHOWN:
+        shown = "  ".join(_fmt(t, 3) for t in folds) + f"   (spread {spread})"
+    else:  # --cv 1000: a summary, not a thousand numbers (all are in --json)
+        shown = (
+            f"{folds.size} folds from {_fmt(float(np.nanmin(folds)), 3)} to "
+            f"{_fmt(float(np.nanmax(folds)), 3)}   (median "
+            f"{_fmt(float(np.nanmedian(folds)), 3)}, spread {spread})"
+        )
     lines = [
         "",
-        "fold cutoffs:   "
-        + "  ".join(_fmt(t, 3) for t in folds)
-        + f"   (spread {_fmt(float(np.nanmax(folds) - np.nanmin(folds)), 2)})",
+        "fold cutoffs:   " + shown,
         f"learned cutoff: {_fmt(learned, 4)}   (pooled out-of-fold "
         f"{'|Sn - Sp|' if payload['objective'] == 'balanced' else payload['objective']}: {_fmt(payload['cv_objective'], 3)})",
         "",

@@ -7,6 +7,7 @@ streams, without paying a Python start-up for each case).
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -1054,6 +1055,19 @@ def test_demo_logreg_json_is_consistent(cli):
         assert rep["tp"] + rep["fn"] + rep["fp"] + rep["tn"] == out["n_test"]
     assert out["n_train"] + out["n_test"] == out["n_samples"]
     assert out["n_pos"] / out["n_samples"] == pytest.approx(0.2, abs=0.01)
+
+
+def test_demo_many_folds_are_summarised_on_one_short_line(cli):
+    # --cv 12: the text output summarises the fold cutoffs (all are in --json);
+    # every line, warnings included, stays one line
+    proc = cli("demo", "--model", "logreg", "--cv", "12")
+    assert proc.returncode == 0, proc.stderr
+    (line,) = [x for x in proc.stdout.splitlines() if x.startswith("fold cutoffs:")]
+    assert re.fullmatch(
+        r"fold cutoffs: +12 folds from \S+ to \S+ +\(median \S+, spread \S+\)", line
+    ), line
+    assert all(x.startswith("sklearn-balanced demo: warning: ") for x in
+               proc.stderr.splitlines())  # fmt: skip
 
 
 def test_demo_bad_option(cli):
