@@ -670,7 +670,8 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
         type=_real_option("--max-abstention", 0, 1),
         metavar="R",
         help="with --gray-zone: abstain on at most this share of cases and "
-        "maximise min(Sn, Sp) on the decided ones",
+        "maximise min(Sn, Sp) on the decided ones among the pairs that meet "
+        "the targets",
     )
     p.add_argument(
         "--pos-label",
@@ -868,6 +869,9 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
         "fn": zone.fn,
         "abstained_pos": zone.abstained_pos,
         "abstained_neg": zone.abstained_neg,
+        "targets_met": not _unmet_targets(
+            zone.sensitivity, zone.specificity, **targets
+        ),
     }
     decided = at_or_above(data.scores, zone.upper_threshold) | ~at_or_above(
         data.scores, zone.lower_threshold
@@ -897,6 +901,36 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
     return payload
 
 
+def _unmet_targets(
+    sensitivity: float, specificity: float, *, min_sensitivity: float,
+    min_specificity: float,
+) -> list[str]:  # fmt: skip
+    """What the zone misses of the targets, e.g. ``["sensitivity 0.9 < 0.95"]``.
+
+    :func:`find_gray_zone` raises when no pair meets the targets, so this is
+    empty; it is checked anyway, so that a zone missing its targets (a future
+    fallback) could never be printed as if it met them.
+    """
+    return [
+        f"{rate} {_fmt(value)} < {target:g}"
+        for rate, value, target in (
+            ("sensitivity", sensitivity, min_sensitivity),
+            ("specificity", specificity, min_specificity),
+        )
+        if not value >= target  # NaN (nothing decided) misses too
+    ]
+
+
+def _unmet_note(g: dict[str, Any]) -> str:
+    unmet = _unmet_targets(
+        g["sensitivity"],
+        g["specificity"],
+        min_sensitivity=g["min_sensitivity"],
+        min_specificity=g["min_specificity"],
+    )
+    return f"   (targets NOT met: {'; '.join(unmet)})" if unmet else ""
+
+
 def format_gray_zone(payload: dict[str, Any]) -> str:
     """The text output of ``cutoff --gray-zone``."""
     pos, neg = payload["pos_label"], payload["neg_label"]
@@ -921,7 +955,7 @@ def format_gray_zone(payload: dict[str, Any]) -> str:
         f"({_count(g['abstained_pos'])} positive, {_count(g['abstained_neg'])} "
         "negative)",
         f"decided     sensitivity {_fmt(g['sensitivity'])}, specificity "
-        f"{_fmt(g['specificity'])}",
+        f"{_fmt(g['specificity'])}" + _unmet_note(g),
         "",
         "on the decided cases:",
         payload["report_text"],

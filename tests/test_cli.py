@@ -318,6 +318,42 @@ def test_cutoff_gray_zone_matches_find_gray_zone(cli, cutoff_json, csv_file, sco
     assert int(rows["1"][-1]) == expected.tp + expected.fn
 
 
+def test_cutoff_gray_zone_infeasible_targets_exit_2_saying_what_is_achievable(
+    cli, tmp_path
+):
+    # ties at both ends: no pair of cutoffs decides anything with Sn, Sp >= 0.95
+    path = tmp_path / "g.csv"
+    path.write_text("y,s\n0,0.1\n1,0.1\n0,0.9\n1,0.9\n0,0.5\n1,0.6\n")
+    for extra in ((), ("--max-abstention", "0.1"), ("--json",)):
+        proc = cli(
+            "cutoff", path, "--label", "y", "--score", "s", "--gray-zone", *extra
+        )
+        assert_usage_error(
+            proc, "No pair of cutoffs reaches sensitivity >= 0.95 and specificity"
+        )
+
+
+def test_cutoff_gray_zone_missing_its_targets_says_so(cli, csv_file, monkeypatch):
+    # a zone that misses the targets (were the library to fall back) is never
+    # printed as if it met them
+    import dataclasses
+
+    import sklearn_balanced
+
+    real = sklearn_balanced.find_gray_zone
+
+    def falls_back(*args, **kwargs):
+        zone = real(*args, **{**kwargs, "min_sensitivity": 0.0, "max_abstention": 0.0})
+        return dataclasses.replace(zone, sensitivity=0.5)
+
+    monkeypatch.setattr(sklearn_balanced, "find_gray_zone", falls_back)
+    argv = ["cutoff", csv_file, "--label", "label", "--score", "score", "--gray-zone"]
+    text = cli(*argv)
+    assert text.returncode == 0, text.stderr
+    assert "(targets NOT met: sensitivity 0.5 < 0.95" in text.stdout
+    assert json.loads(cli(*argv, "--json").stdout)["gray_zone"]["targets_met"] is False
+
+
 def test_cutoff_gray_zone_plot(cli, csv_file, tmp_path):
     out = tmp_path / "zone.png"
     proc = cli(
