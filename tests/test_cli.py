@@ -583,7 +583,7 @@ def test_keyboard_interrupt_in_process(cli, csv_file, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sklearn_balanced.cli.read_table", interrupted)
+    monkeypatch.setattr("sklearn_balanced.cli._cutoff.read_table", interrupted)
     proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
     assert proc.returncode == 130
     assert proc.stderr == "sklearn-balanced cutoff: interrupted.\n"
@@ -604,7 +604,7 @@ def test_demo_ctrl_c_swallowed_by_the_model_still_stops(cli, monkeypatch):
                 pass
             return super().fit(X, y, **kwargs)
 
-    monkeypatch.setattr("sklearn_balanced.cli._make_model", lambda *a: Swallows())
+    monkeypatch.setattr("sklearn_balanced.cli._demo._make_model", lambda *a: Swallows())
     proc = cli("demo", "--model", "logreg", "--cv", "2")
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr == "sklearn-balanced demo: interrupted.\n"
@@ -617,7 +617,7 @@ def test_internal_error_is_one_line_exit_1_traceback_on_request(
     def broken(*args, **kwargs):
         raise TypeError("unsupported operand\ntype(s)")
 
-    monkeypatch.setattr("sklearn_balanced.cli.cutoff_payload", broken)
+    monkeypatch.setattr("sklearn_balanced.cli._cutoff.cutoff_payload", broken)
     monkeypatch.delenv("SKLEARN_BALANCED_DEBUG", raising=False)
     argv = ("cutoff", csv_file, "--label", "label", "--score", "score")
     proc = cli(*argv)
