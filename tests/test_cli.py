@@ -957,6 +957,41 @@ def test_long_multiline_library_warning_is_one_line(cli, csv_file, monkeypatch):
     ]
 
 
+@pytest.mark.parametrize("scale", [5e-324, 1e-300, 1e300, 1.7976931348623157e308])
+def test_weights_near_float64_limits_give_the_unit_weight_answer(
+    cli, tmp_path, scored, scale
+):
+    # any positive scale of the weights gives the same cutoffs, values and rates
+    # (counts are in the weights' units: they may underflow or overflow)
+    y, score, _ = scored
+    path = tmp_path / "w.csv"
+    rows = "".join(f"{a},{b},{scale!r}\n" for a, b in zip(y, score, strict=True))
+    path.write_text("label,score,w\n" + rows)
+    base = ["cutoff", path, "--label", "label", "--score", "score", "--json"]
+    for extra in (
+        (),
+        ("--objective", "mcc"),
+        ("--objective", "kappa"),
+        ("--gray-zone",),
+    ):
+        unit, weighted = cli(*base, *extra), cli(*base, "--weight", "w", *extra)
+        assert unit.returncode == weighted.returncode == 0, weighted.stderr
+        a, b = json.loads(unit.stdout), json.loads(weighted.stdout)
+        if extra == ("--gray-zone",):
+            a, b = a["gray_zone"], b["gray_zone"]
+            keys = ["lower_threshold", "upper_threshold", "abstention_rate"]
+            keys += ["sensitivity", "specificity"]
+        else:
+            keys = ["threshold", "score"]
+            a = {**a, **{k: a["report"][k] for k in ("mcc", "sensitivity", "f1")}}
+            b = {**b, **{k: b["report"][k] for k in ("mcc", "sensitivity", "f1")}}
+            keys += ["mcc", "sensitivity", "f1"]
+        for key in keys:
+            assert b[key] == pytest.approx(a[key], rel=1e-12, abs=1e-12), (extra, key)
+        if scale > 1e300:  # the overflow of the counts is said, once
+            assert weighted.stderr.count("sums to more than float64") == 1
+
+
 @pytest.mark.parametrize(
     ("a", "b", "why"),
     [
