@@ -957,6 +957,30 @@ def test_long_multiline_library_warning_is_one_line(cli, csv_file, monkeypatch):
     ]
 
 
+@pytest.mark.parametrize(
+    ("weight", "became"),
+    [
+        ("1e-400", "it becomes 0, which would drop the row"),
+        ("-1e-400", "it becomes 0, which would drop the row"),
+        ("7e-324", "it becomes 5e-324"),
+        ("1e-310", "it becomes 1e-310"),
+    ],
+)
+def test_error_weights_float64_cannot_keep(cli, tmp_path, weight, became):
+    # a positive weight that underflows to 0 would drop its row silently; distinct
+    # subnormal weights lose their ratios: refuse both, naming row and value
+    path = tmp_path / "w.csv"
+    path.write_text(f"y,s,w\n0,0.1,1\n1,0.9,{weight}\n0,0.3,1\n1,0.7,1\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--weight", "w")
+    assert_usage_error(
+        proc,
+        f"--weight 'w': the value on data row 2 of {path} is {weight!r}, below "
+        "2.225e-308 where float64 loses precision",
+        became,
+        "multiply every weight by the same constant",
+    )
+
+
 @pytest.mark.parametrize("scale", [5e-324, 1e-300, 1e300, 1.7976931348623157e308])
 def test_weights_near_float64_limits_give_the_unit_weight_answer(
     cli, tmp_path, scored, scale

@@ -43,6 +43,7 @@ from sklearn_balanced.cli._reading import (
     _parse_labels,
     _parse_numbers,
     _parse_pos_label,
+    _parse_weights,
     read_table,
 )
 
@@ -181,17 +182,9 @@ def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
     _check_scores_kept_apart(score_cells, scores, table, args.score)
     weights = None
     if args.weight is not None:
-        weights = _parse_numbers(
-            table.column(args.weight, "--weight"), table, "--weight", args.weight
+        weights = _parse_weights(
+            table.column(args.weight, "--weight"), table, args.weight
         )
-        negative = np.flatnonzero(weights < 0)
-        if negative.size:
-            i = int(negative[0])
-            raise UsageError(
-                f"--weight {args.weight!r}: the value on data row {i + 1} of "
-                f"{table.source} is {weights[i]:g}; weights must be >= 0 "
-                f"({negative.size} negative value(s) in all)."
-            )
     return CutoffInput(
         table.source, labels, scores, weights, _parse_pos_label(args.pos_label, labels)
     )

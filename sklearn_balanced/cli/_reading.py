@@ -267,6 +267,52 @@ def _parse_numbers(
     return out
 
 
+#: Text of a zero (``0``, ``-0.0``, ``0e5``, ``.0``).
+_ZERO = re.compile(r"[+-]?(?:0+\.?0*|\.0+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _parse_weights(cells: list[str], table: Table, name: str) -> np.ndarray:
+    """Sample weights: finite, >= 0, and as float64 still what the file says.
+
+    Only the weights' ratios matter, but float64 must keep them: a positive
+    weight that underflows to 0 (``1e-400``) would silently drop its row, and
+    distinct weights below the smallest normal float (2.2e-308) keep too few
+    digits for their ratios. Both are refused, with the advice to multiply
+    every weight by a constant.
+    """
+    weights = _parse_numbers(cells, table, "--weight", name)
+    negative = np.flatnonzero(weights < 0)
+    if negative.size:
+        i = int(negative[0])
+        raise UsageError(
+            f"--weight {name!r}: the value on data row {i + 1} of "
+            f"{table.source} is {weights[i]:g}; weights must be >= 0 "
+            f"({negative.size} negative value(s) in all)."
+        )
+    tiny = np.flatnonzero(weights < sys.float_info.min)  # zero or subnormal
+    lost = [
+        i for i in tiny.tolist() if weights[i] == 0 and not _ZERO.fullmatch(cells[i])
+    ]
+    positive = weights[weights > 0]
+    if not lost and positive.size and np.unique(positive).size > 1:
+        lost = [i for i in tiny.tolist() if weights[i] > 0]
+    if lost:
+        i = lost[0]
+        became = (
+            "0, which would drop the row"
+            if weights[i] == 0
+            else repr(float(weights[i]))
+        )
+        raise UsageError(
+            f"--weight {name!r}: the value on data row {i + 1} of {table.source} "
+            f"is {cells[i]!r}, below {sys.float_info.min:.4g} where float64 loses "
+            f"precision (it becomes {became}; {len(lost)} such value(s) in all). "
+            "Only the weights' ratios matter: multiply every weight by the same "
+            "constant."
+        )
+    return weights
+
+
 def _check_scores_kept_apart(
     cells: list[str], scores: np.ndarray, table: Table, name: str
 ) -> None:
