@@ -7,6 +7,7 @@ streams, without paying a Python start-up for each case).
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -317,6 +318,42 @@ def test_cutoff_gray_zone_matches_find_gray_zone(cli, cutoff_json, csv_file, sco
     assert int(rows["1"][-1]) == expected.tp + expected.fn
 
 
+def test_cutoff_gray_zone_infeasible_targets_exit_2_saying_what_is_achievable(
+    cli, tmp_path
+):
+    # ties at both ends: no pair of cutoffs decides anything with Sn, Sp >= 0.95
+    path = tmp_path / "g.csv"
+    path.write_text("y,s\n0,0.1\n1,0.1\n0,0.9\n1,0.9\n0,0.5\n1,0.6\n")
+    for extra in ((), ("--max-abstention", "0.1"), ("--json",)):
+        proc = cli(
+            "cutoff", path, "--label", "y", "--score", "s", "--gray-zone", *extra
+        )
+        assert_usage_error(
+            proc, "No pair of cutoffs reaches sensitivity >= 0.95 and specificity"
+        )
+
+
+def test_cutoff_gray_zone_missing_its_targets_says_so(cli, csv_file, monkeypatch):
+    # a zone that misses the targets (were the library to fall back) is never
+    # printed as if it met them
+    import dataclasses
+
+    import sklearn_balanced
+
+    real = sklearn_balanced.find_gray_zone
+
+    def falls_back(*args, **kwargs):
+        zone = real(*args, **{**kwargs, "min_sensitivity": 0.0, "max_abstention": 0.0})
+        return dataclasses.replace(zone, sensitivity=0.5)
+
+    monkeypatch.setattr(sklearn_balanced, "find_gray_zone", falls_back)
+    argv = ["cutoff", csv_file, "--label", "label", "--score", "score", "--gray-zone"]
+    text = cli(*argv)
+    assert text.returncode == 0, text.stderr
+    assert "(targets NOT met: sensitivity 0.5 < 0.95" in text.stdout
+    assert json.loads(cli(*argv, "--json").stdout)["gray_zone"]["targets_met"] is False
+
+
 def test_cutoff_gray_zone_plot(cli, csv_file, tmp_path):
     out = tmp_path / "zone.png"
     proc = cli(
@@ -546,7 +583,7 @@ def test_keyboard_interrupt_in_process(cli, csv_file, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sklearn_balanced.cli.read_table", interrupted)
+    monkeypatch.setattr("sklearn_balanced.cli._cutoff.read_table", interrupted)
     proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
     assert proc.returncode == 130
     assert proc.stderr == "sklearn-balanced cutoff: interrupted.\n"
@@ -567,7 +604,7 @@ def test_demo_ctrl_c_swallowed_by_the_model_still_stops(cli, monkeypatch):
                 pass
             return super().fit(X, y, **kwargs)
 
-    monkeypatch.setattr("sklearn_balanced.cli._make_model", lambda *a: Swallows())
+    monkeypatch.setattr("sklearn_balanced.cli._demo._make_model", lambda *a: Swallows())
     proc = cli("demo", "--model", "logreg", "--cv", "2")
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr == "sklearn-balanced demo: interrupted.\n"
@@ -580,7 +617,7 @@ def test_internal_error_is_one_line_exit_1_traceback_on_request(
     def broken(*args, **kwargs):
         raise TypeError("unsupported operand\ntype(s)")
 
-    monkeypatch.setattr("sklearn_balanced.cli.cutoff_payload", broken)
+    monkeypatch.setattr("sklearn_balanced.cli._cutoff.cutoff_payload", broken)
     monkeypatch.delenv("SKLEARN_BALANCED_DEBUG", raising=False)
     argv = ("cutoff", csv_file, "--label", "label", "--score", "score")
     proc = cli(*argv)
@@ -868,6 +905,149 @@ def test_warning_comes_before_the_report(tmp_path):
     assert lines[1].startswith("samples ")
 
 
+def test_library_warning_is_written_once_and_before_the_report(tmp_path):
+    # weights summing past float64: the search and the report both warn; the user
+    # sees the warning once, and before the table whose counts it explains
+    path = tmp_path / "w.csv"
+    path.write_text("y,s,w\n" + "".join(f"{i % 2},{i / 10},1e308\n" for i in range(6)))
+    for extra in ((), ("--json",), ("--gray-zone", "--min-sensitivity", "0.5")):
+        proc = subprocess.run(
+            [*PROGRAM, "cutoff", path, "--label", "y", "--score", "s", "--weight", "w",
+             *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # one stream: the order the user sees
+            text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stdout
+        lines = proc.stdout.splitlines()
+        warned = [i for i, line in enumerate(lines) if "warning:" in line]
+        assert warned == [0], (extra, proc.stdout)
+        assert lines[0].startswith(
+            "sklearn-balanced cutoff: warning: sample_weight sums to more than float64"
+        )
+        if "--gray-zone" in extra:  # counts of 1e308 as such, not 309 digits
+            assert "(1e+308 positive, 1e+308 negative)" in proc.stdout
+
+
+def test_long_multiline_library_warning_is_one_line(cli, csv_file, monkeypatch):
+    # a library warning with line breaks (or thousands of fold cutoffs) is still
+    # one line per warning on stderr, each written once
+    import warnings
+
+    import sklearn_balanced
+
+    real = sklearn_balanced.find_threshold
+    long = "The folds disagree:\n" + ",\n  ".join(
+        f"{i / 1000:.4f}" for i in range(1000)
+    )
+
+    def noisy(*args, **kwargs):
+        warnings.warn(long, UserWarning, stacklevel=2)
+        warnings.warn("second\nwarning", UserWarning, stacklevel=2)
+        warnings.warn(long, UserWarning, stacklevel=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sklearn_balanced, "find_threshold", noisy)
+    proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "sklearn-balanced cutoff: warning: " + " ".join(long.split()),
+        "sklearn-balanced cutoff: warning: second warning",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("weight", "became"),
+    [
+        ("1e-400", "it becomes 0, which would drop the row"),
+        ("-1e-400", "it becomes 0, which would drop the row"),
+        ("7e-324", "it becomes 5e-324"),
+        ("1e-310", "it becomes 1e-310"),
+    ],
+)
+def test_error_weights_float64_cannot_keep(cli, tmp_path, weight, became):
+    # a positive weight that underflows to 0 would drop its row silently; distinct
+    # subnormal weights lose their ratios: refuse both, naming row and value
+    path = tmp_path / "w.csv"
+    path.write_text(f"y,s,w\n0,0.1,1\n1,0.9,{weight}\n0,0.3,1\n1,0.7,1\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--weight", "w")
+    assert_usage_error(
+        proc,
+        f"--weight 'w': the value on data row 2 of {path} is {weight!r}, below "
+        "2.225e-308 where float64 loses precision",
+        became,
+        "multiply every weight by the same constant",
+    )
+
+
+@pytest.mark.parametrize("scale", [5e-324, 1e-300, 1e300, 1.7976931348623157e308])
+def test_weights_near_float64_limits_give_the_unit_weight_answer(
+    cli, tmp_path, scored, scale
+):
+    # any positive scale of the weights gives the same cutoffs, values and rates
+    # (counts are in the weights' units: they may underflow or overflow)
+    y, score, _ = scored
+    path = tmp_path / "w.csv"
+    rows = "".join(f"{a},{b},{scale!r}\n" for a, b in zip(y, score, strict=True))
+    path.write_text("label,score,w\n" + rows)
+    base = ["cutoff", path, "--label", "label", "--score", "score", "--json"]
+    for extra in (
+        (),
+        ("--objective", "mcc"),
+        ("--objective", "kappa"),
+        ("--gray-zone",),
+    ):
+        unit, weighted = cli(*base, *extra), cli(*base, "--weight", "w", *extra)
+        assert unit.returncode == weighted.returncode == 0, weighted.stderr
+        a, b = json.loads(unit.stdout), json.loads(weighted.stdout)
+        if extra == ("--gray-zone",):
+            a, b = a["gray_zone"], b["gray_zone"]
+            keys = ["lower_threshold", "upper_threshold", "abstention_rate"]
+            keys += ["sensitivity", "specificity"]
+        else:
+            keys = ["threshold", "score"]
+            a = {**a, **{k: a["report"][k] for k in ("mcc", "sensitivity", "f1")}}
+            b = {**b, **{k: b["report"][k] for k in ("mcc", "sensitivity", "f1")}}
+            keys += ["mcc", "sensitivity", "f1"]
+        for key in keys:
+            assert b[key] == pytest.approx(a[key], rel=1e-12, abs=1e-12), (extra, key)
+        if scale > 1e300:  # the overflow of the counts is said, once
+            assert weighted.stderr.count("sums to more than float64") == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "why"),
+    [
+        ("9007199254740992", "9007199254740993", "integers exactly only up to 2**53"),
+        ("-9223372036854775807", "-9223372036854775808", "2**53"),
+        ("0.1", "0.10000000000000000001", "about 15 significant digits"),
+        ("0", "1e-400", "magnitudes below 2.225e-308 lose precision"),
+    ],
+)
+def test_error_scores_float64_cannot_keep_apart(cli, tmp_path, a, b, why):
+    # distinct scores that become one float64 would be merged silently: refuse,
+    # naming both rows, both texts and the precision lost
+    path = tmp_path / "s.csv"
+    path.write_text(f"y,s\n0,0.5\n0,{a}\n1,0.7\n1,{b}\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "s")
+    assert_usage_error(
+        proc,
+        f"--score 's': the values on data rows 2 and 4 of {path}, {a!r} and {b!r}, "
+        "are distinct but float64 cannot keep them apart: both become",
+        why,
+        "no cutoff could separate them",
+    )
+
+
+def test_equal_scores_written_differently_are_one_score(cutoff_json, tmp_path):
+    # "1", "1.0", "1e0" and "+1.000" are the same number: no error, one score
+    path = tmp_path / "s.csv"
+    path.write_text("label,score\n0,1\n1,1.0\n0,1e0\n1,+1.000\n0,0.2\n1,2\n")
+    out = cutoff_json(path)
+    assert out["threshold"] == 1.5
+
+
 # ------------------------------------------------------------------ hostile files
 
 HOSTILE = {
@@ -970,6 +1150,19 @@ def test_demo_logreg_json_is_consistent(cli):
         assert rep["tp"] + rep["fn"] + rep["fp"] + rep["tn"] == out["n_test"]
     assert out["n_train"] + out["n_test"] == out["n_samples"]
     assert out["n_pos"] / out["n_samples"] == pytest.approx(0.2, abs=0.01)
+
+
+def test_demo_many_folds_are_summarised_on_one_short_line(cli):
+    # --cv 12: the text output summarises the fold cutoffs (all are in --json);
+    # every line, warnings included, stays one line
+    proc = cli("demo", "--model", "logreg", "--cv", "12")
+    assert proc.returncode == 0, proc.stderr
+    (line,) = [x for x in proc.stdout.splitlines() if x.startswith("fold cutoffs:")]
+    assert re.fullmatch(
+        r"fold cutoffs: +12 folds from \S+ to \S+ +\(median \S+, spread \S+\)", line
+    ), line
+    assert all(x.startswith("sklearn-balanced demo: warning: ") for x in
+               proc.stderr.splitlines())  # fmt: skip
 
 
 def test_demo_bad_option(cli):
