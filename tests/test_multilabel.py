@@ -741,9 +741,7 @@ def test_mlp_multilabel_classifier_in_the_threshold_classifier(ml_data):
     pytest.importorskip("skorch")
     import pandas as pd
 
-    # from the defining module: pytest's --doctest-modules with importlib mode
-    # re-imports it at collection, and pickle looks the class up there
-    from sklearn_balanced.neural._multilabel_mlp import MLPMultiLabelClassifier
+    from sklearn_balanced.neural import MLPMultiLabelClassifier
 
     X, Y = ml_data
     frame = pd.DataFrame(X.astype(np.float64), columns=[f"f{i}" for i in range(8)])
