@@ -29,6 +29,7 @@ from sklearn_balanced._fitting import (
 from sklearn_balanced._multioutput import (
     MultiOutputFoldEnsemble,
     check_label_folds,
+    check_label_ranking,
     check_multilabel_target,
     cross_val_scores,
     label_scores,
@@ -315,12 +316,19 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
                 verbose=self.verbose,
             )
             scores, pooled, fold_slices = oof.scores, oof.pooled, oof.fold_slices()
+            check_label_ranking(
+                scores,
+                None if sample_weight is None else sample_weight[pooled],
+                oof.test_indices,
+            )
             if self.refit:
                 estimator = clone(self.estimator).fit(X, y, **fit_params)
             elif len(oof.estimators) == 1:
                 estimator = oof.estimators[0]
             else:
-                estimator = MultiOutputFoldEnsemble(oof.estimators, n_labels)
+                estimator = MultiOutputFoldEnsemble.from_fitted(
+                    oof.estimators, n_labels
+                )
         is_pos, weight = (
             is_pos[pooled],
             (None if sample_weight is None else sample_weight[pooled]),
