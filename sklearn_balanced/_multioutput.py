@@ -91,12 +91,29 @@ def check_multilabel_target(
     columns = getattr(Y, "columns", None)
     if sparse.issparse(Y):
         Y = Y.toarray()
-    arr = np.asarray(Y)
 
     def column(label: int) -> str:
-        if columns is None or arr.ndim != 2:
+        if columns is None:
             return f"column {label} of {input_name}"
         return f"column {label} ({columns[label]!r}) of {input_name}"
+
+    def refuse_missing(where: str, missing: NDArray, n: int) -> None:
+        raise ValueError(
+            f"{where} has {missing.size} missing label(s) (NaN, None or pd.NA) at "
+            f"row(s) {_preview(missing)} of {n}; every sample needs a 0/1 value "
+            "for every label: drop or fill those rows."
+        )
+
+    if columns is not None and callable(getattr(Y, "isna", None)):
+        # a DataFrame, per column: converting mixed columns to one array can
+        # turn a missing value into a number (a categorical NaN into an int)
+        masks = np.asarray(Y.isna(), dtype=bool)
+        if masks.ndim == 2 and masks.any():
+            label = int(np.flatnonzero(masks.any(axis=0))[0])
+            refuse_missing(
+                column(label), np.flatnonzero(masks[:, label]), masks.shape[0]
+            )
+    arr = np.asarray(Y)
 
     if arr.dtype.kind == "c":
         raise ValueError(
@@ -108,12 +125,7 @@ def check_multilabel_target(
             missing = _missing_labels(col)
             if missing.size:
                 where = column(label) if arr.ndim == 2 else input_name
-                raise ValueError(
-                    f"{where} has {missing.size} missing label(s) (NaN, None or "
-                    f"pd.NA) at row(s) {_preview(missing)} of {col.shape[0]}; every "
-                    "sample needs a 0/1 value for every label: drop or fill those "
-                    "rows."
-                )
+                refuse_missing(where, missing, col.shape[0])
     if arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
         raise ValueError(
             f"{input_name} contains inf; labels must be 0/1 (or two class values "
