@@ -544,7 +544,9 @@ class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
         -------
         self : MultiOutputFoldEnsemble
         """
-        is_pos, _ = check_multilabel_target(y, input_name="y", owner=type(self).__name__)
+        is_pos, _ = check_multilabel_target(
+            y, input_name="y", owner=type(self).__name__
+        )
         if not self.estimators:
             raise ValueError(
                 "MultiOutputFoldEnsemble needs at least one estimator; got []."
@@ -612,8 +614,7 @@ class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
         if not members:
             return super().__repr__(N_CHAR_MAX)
         return (
-            f"MultiOutputFoldEnsemble(<{len(members)} x "
-            f"{type(members[0]).__name__}>)"
+            f"MultiOutputFoldEnsemble(<{len(members)} x {type(members[0]).__name__}>)"
         )
 
     def _label_scores(self, X: Any, method: str) -> NDArray[np.float64]:
@@ -660,7 +661,10 @@ class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
         if not isinstance(getattr(self, "classes_", None), list):
             return present.astype(np.intp)
         return np.column_stack(
-            [c[p.astype(np.intp)] for c, p in zip(self.classes_, present.T, strict=True)]
+            [
+                c[p.astype(np.intp)]
+                for c, p in zip(self.classes_, present.T, strict=True)
+            ]
         )
 
     @available_if(_members_have("predict_proba"))

@@ -240,15 +240,12 @@ def _at(
 def _shown_at(counts: list[ConfusionCounts], index: NDArray[np.intp]):
     """Every label's ``(tp, fp, tn, fn)`` in the sample weights' own units."""
     rows = [
-        [a[k] for a in c.weighted_counts()]
-        for c, k in zip(counts, index, strict=True)
+        [a[k] for a in c.weighted_counts()] for c, k in zip(counts, index, strict=True)
     ]
     return tuple(np.array(col, dtype=np.float64) for col in zip(*rows, strict=True))
 
 
-def _unit_weights(
-    weight: NDArray[np.float64] | None, n: int
-) -> NDArray[np.float64]:
+def _unit_weights(weight: NDArray[np.float64] | None, n: int) -> NDArray[np.float64]:
     """Row weights divided by the engine's power-of-two unit (ones if None).
 
     Samples-F1 is a weighted mean; dividing the weights by the unit of
