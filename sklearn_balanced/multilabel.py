@@ -184,7 +184,7 @@ def label_counts(
         missing = [
             cls
             for cls, mask in (("positive (1)", pos), ("negative (0)", ~pos))
-            if not w[mask].sum() > 0
+            if not (w[mask] > 0).any()  # a sum could overflow
         ]
         if missing:
             raise ValueError(

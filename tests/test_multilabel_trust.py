@@ -202,13 +202,18 @@ def test_any_weight_scale_gives_the_identical_thresholds(ml_data, objective, sha
     model = _mo_lr().fit(X, Y)  # prefit: the scale reaches only the counts
     base = np.random.default_rng(0).uniform(0.5, 2.0, Y.shape[0])
     results = {}
-    for scale in (1.0, 1e300, 1e-300):
+    for scale in (1.0, 1e300, 1e306, 1e-300):
         clf = MultiLabelThresholdClassifier(
             model, objective=objective, shared=shared, cv="prefit"
-        ).fit(X, Y, sample_weight=base * scale)
+        )
+        if scale == 1e306:  # the weights sum past float64: said, and harmless
+            with pytest.warns(UserWarning, match="sums to more than float64"):
+                clf.fit(X, Y, sample_weight=base * scale)
+        else:
+            clf.fit(X, Y, sample_weight=base * scale)
         results[scale] = clf
         assert np.isfinite(clf.best_score_).all()
-    for scale in (1e300, 1e-300):
+    for scale in (1e300, 1e306, 1e-300):
         np.testing.assert_array_equal(
             results[scale].thresholds_, results[1.0].thresholds_
         )
