@@ -55,7 +55,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_balanced._multioutput import check_multilabel_target
-from sklearn_balanced._validation import check_sample_weight
+from sklearn_balanced._validation import _check_no_merged_scores, check_sample_weight
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import (
     TIE_RTOL,
@@ -565,7 +565,11 @@ def check_label_scores(
             f"{input_name} must be numeric; got dtype {arr.dtype} (values such as "
             f"{arr.ravel()[:3].tolist()})."
         )
-    arr = arr.astype(np.float64, copy=False)
+    original, arr = arr, arr.astype(np.float64, copy=False)
+    for label in range(arr.shape[1]):  # integers past 2**53 merge in float64
+        _check_no_merged_scores(
+            original[:, label], arr[:, label], f"{input_name} of label {label}"
+        )
     finite = np.isfinite(arr)
     if not finite.all():
         rows, cols = np.nonzero(~finite)

@@ -493,3 +493,15 @@ def test_a_nan_cutoff_is_a_reported_bug(ml_data, monkeypatch):
     X, Y = ml_data
     with pytest.raises(RuntimeError, match=r"Bug in sklearn_balanced.*thresholds_"):
         MultiLabelThresholdClassifier(_mo_lr()).fit(X, Y)
+
+
+def test_integer_scores_merged_by_float64_are_named_by_label():
+    Y = np.array([[1, 0], [0, 1], [1, 1], [0, 0]])
+    big = 2**62
+    S = np.array([[big + 1, 1], [big, 2], [big + 3, 3], [big + 2, 0]], dtype=np.int64)
+    with pytest.raises(
+        ValueError,
+        match=r"Y_score of label 0 has distinct values that float64 cannot keep "
+        r"apart \(dtype int64, largest magnitude 4611686018427387907 > 2\*\*53\)",
+    ):
+        find_multilabel_thresholds(Y, S)
