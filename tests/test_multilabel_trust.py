@@ -505,3 +505,20 @@ def test_integer_scores_merged_by_float64_are_named_by_label():
         r"apart \(dtype int64, largest magnitude 4611686018427387907 > 2\*\*53\)",
     ):
         find_multilabel_thresholds(Y, S)
+
+
+def test_one_convergence_warning_per_fit_not_one_per_split(ml_data, monkeypatch):
+    import sklearn_balanced.multilabel as ml
+
+    real = ml.micro_f1_ascent
+
+    def never_converges(*args, **kwargs):
+        index, n_iter, _, trace = real(*args, **kwargs)
+        return index, n_iter, False, trace
+
+    monkeypatch.setattr(ml, "micro_f1_ascent", never_converges)
+    X, Y = ml_data
+    with pytest.warns(ConvergenceWarning, match="did not converge") as record:
+        MultiLabelThresholdClassifier(_mo_lr(), objective="micro_f1").fit(X, Y)
+    assert len(record) == 1
+    assert record[0].filename == __file__
