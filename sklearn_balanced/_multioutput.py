@@ -486,12 +486,18 @@ class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
     feature_names_in_ : ndarray
         Names of the input features, when the members expose them.
 
+    See Also
+    --------
+    sklearn_balanced.MultiLabelThresholdClassifier : Builds one with
+        ``refit=False``.
+    sklearn_balanced.FoldEnsemble : The single-output counterpart.
+
     Examples
     --------
     >>> from sklearn.datasets import make_multilabel_classification
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.multioutput import MultiOutputClassifier
-    >>> from sklearn_balanced._multioutput import MultiOutputFoldEnsemble
+    >>> from sklearn_balanced import MultiOutputFoldEnsemble
     >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
     >>> members = [
     ...     MultiOutputClassifier(LogisticRegression(C=c)).fit(X, Y) for c in (0.1, 1.0)
