@@ -5,7 +5,8 @@ The public API:
 - :class:`BalancedThresholdClassifier` wraps a classifier and learns its cutoff
   by cross-validation for an objective; :class:`GrayZoneClassifier` learns two
   cutoffs and abstains between them; :class:`FoldEnsemble` averages the split
-  models kept by ``refit=False``.
+  models kept by ``refit=False``. :class:`MultiLabelThresholdClassifier` learns
+  one cutoff per label (:class:`MultiOutputFoldEnsemble` for ``refit=False``).
 - :func:`find_threshold`, :func:`threshold_curve`, :func:`bootstrap_threshold`
   and :func:`find_gray_zone` work on scores you already have.
 - :mod:`sklearn_balanced.objectives` holds the objectives,
@@ -17,6 +18,7 @@ The public API:
 """
 
 from sklearn_balanced._ensemble import FoldEnsemble
+from sklearn_balanced._multioutput import MultiOutputFoldEnsemble
 from sklearn_balanced.classifier import BalancedThresholdClassifier
 from sklearn_balanced.diagnostics import BootstrapThreshold, bootstrap_threshold
 from sklearn_balanced.engine import (
@@ -43,6 +45,7 @@ __all__ = [
     "GrayZoneResult",
     "MultiLabelThresholdClassifier",
     "MultiLabelThresholds",
+    "MultiOutputFoldEnsemble",
     "ThresholdCurve",
     "ThresholdResult",
     "__version__",

@@ -78,6 +78,30 @@ def align_to_classes(
     return values[:, order]
 
 
+def _check_single_output(member: Any, i: int) -> None:
+    """Refuse a multi-output (multilabel) member: its outputs are not classes."""
+    classes = member.classes_
+    outputs = None
+    if isinstance(classes, list | tuple) or np.asarray(classes).ndim != 1:
+        outputs = f"classes_ for {len(classes)} outputs"
+    elif getattr(member, "multilabel_", False):  # OneVsRestClassifier
+        outputs = "a multilabel target"
+    elif (  # MLPClassifier on an indicator matrix: one sigmoid per label
+        getattr(member, "out_activation_", None) == "logistic"
+        and getattr(member, "n_outputs_", 1) > 1
+    ):
+        outputs = f"{member.n_outputs_} labels"
+    if outputs is not None:
+        raise ValueError(
+            f"FoldEnsemble averages single-output classifiers, but member {i} "
+            f"({type(member).__name__}) was fitted on {outputs} (a multi-output or "
+            "multilabel classifier): averaging its predict_proba as one "
+            "distribution over classes would be wrong. For multilabel models use "
+            "sklearn_balanced.MultiLabelThresholdClassifier(refit=False), whose "
+            "estimator_ averages them label by label."
+        )
+
+
 class FoldEnsemble(ClassifierMixin, BaseEstimator):
     """Classifier that averages several fitted classifiers, aligned by class label.
 
@@ -191,6 +215,7 @@ class FoldEnsemble(ClassifierMixin, BaseEstimator):
                     f"FoldEnsemble member {i} ({type(member).__name__}) has no "
                     "classes_; every member must be a fitted classifier."
                 )
+            _check_single_output(member, i)
         classes = [np.asarray(m.classes_) for m in members]
         try:
             reference = np.unique(classes[0])

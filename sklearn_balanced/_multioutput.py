@@ -22,7 +22,6 @@ response (a multiclass estimator passes its own response function), and
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -31,18 +30,28 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.model_selection import KFold, ShuffleSplit, check_cv
-from sklearn.utils import _safe_indexing
+from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted
 
-from sklearn_balanced._crossval import index_params
+from sklearn_balanced._crossval import (
+    OutOfFold,
+    check_fold_ranking,
+    check_partition,
+    index_params,
+)
+from sklearn_balanced._ensemble import align_to_classes
+from sklearn_balanced._validation import _missing_labels, _preview
+from sklearn_balanced._warnings import warn
 
 __all__ = [
     "MultiOutputFoldEnsemble",
     "OutOfFoldScores",
     "check_label_folds",
+    "check_label_ranking",
     "check_multilabel_target",
     "cross_val_scores",
     "label_scores",
@@ -79,18 +88,48 @@ def check_multilabel_target(
             f"{owner} requires y to be passed, but the target y is None; pass an "
             "(n_samples, n_labels) indicator matrix."
         )
+    columns = getattr(Y, "columns", None)
     if sparse.issparse(Y):
         Y = Y.toarray()
+
+    def column(label: int) -> str:
+        if columns is None:
+            return f"column {label} of {input_name}"
+        return f"column {label} ({columns[label]!r}) of {input_name}"
+
+    def refuse_missing(where: str, missing: NDArray, n: int) -> None:
+        raise ValueError(
+            f"{where} has {missing.size} missing label(s) (NaN, None or pd.NA) at "
+            f"row(s) {_preview(missing)} of {n}; every sample needs a 0/1 value "
+            "for every label: drop or fill those rows."
+        )
+
+    if columns is not None and callable(getattr(Y, "isna", None)):
+        # a DataFrame, per column: converting mixed columns to one array can
+        # turn a missing value into a number (a categorical NaN into an int)
+        masks = np.asarray(Y.isna(), dtype=bool)
+        if masks.ndim == 2 and masks.any():
+            label = int(np.flatnonzero(masks.any(axis=0))[0])
+            refuse_missing(
+                column(label), np.flatnonzero(masks[:, label]), masks.shape[0]
+            )
     arr = np.asarray(Y)
+
     if arr.dtype.kind == "c":
         raise ValueError(
             f"{input_name} must hold class labels; got complex values "
             "(Complex data not supported)."
         )
+    if arr.ndim in (1, 2):
+        for label, col in enumerate(arr.T if arr.ndim == 2 else [arr]):
+            missing = _missing_labels(col)
+            if missing.size:
+                where = column(label) if arr.ndim == 2 else input_name
+                refuse_missing(where, missing, col.shape[0])
     if arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
         raise ValueError(
-            f"{input_name} contains NaN or inf; labels must be 0/1 (or two class "
-            "values per column)."
+            f"{input_name} contains inf; labels must be 0/1 (or two class values "
+            "per column)."
         )
     if arr.dtype.kind == "f" and arr.size and (arr != np.round(arr)).any():
         raise ValueError(
@@ -98,13 +137,15 @@ def check_multilabel_target(
             f"not a regression target; got values such as {arr.ravel()[:3].tolist()}."
         )
     if arr.dtype.kind == "O":
-        try:
-            np.unique(arr)
-        except TypeError:
-            raise ValueError(
-                f"Unknown label type: {input_name} mixes label types (values such "
-                f"as {arr.ravel()[:3].tolist()}); use one type per column."
-            ) from None
+        for label, col in enumerate(arr.T if arr.ndim == 2 else [arr.ravel()]):
+            try:
+                np.unique(col)
+            except TypeError:
+                where = column(label) if arr.ndim == 2 else input_name
+                raise ValueError(
+                    f"Unknown label type: {where} mixes label types (values such "
+                    f"as {_preview(col)}); use one type per column."
+                ) from None
     if arr.ndim == 1:
         found = np.unique(arr)
         raise ValueError(
@@ -133,8 +174,8 @@ def check_multilabel_target(
         found = np.unique(col)
         if found.shape[0] > 2:
             raise ValueError(
-                f"Only binary classification per label is supported: column "
-                f"{label} of {input_name} has {found.shape[0]} classes "
+                f"Only binary classification per label is supported: "
+                f"{column(label)} has {found.shape[0]} classes "
                 f"{found[:5].tolist()}; each label must be binary (0/1). Encode "
                 "multiclass targets with sklearn.preprocessing.LabelBinarizer."
             )
@@ -157,7 +198,9 @@ def _positive_column(classes: Any, n_columns: int, who: str) -> int:
             f"{who} was fitted on {classes.shape[0]} class(es) {classes.tolist()}; "
             "every label needs both classes (0 and 1) in the training data."
         )
-    return 1
+    # the greater class means "present" (check_multilabel_target), in whichever
+    # column the model keeps it
+    return int(np.argmax(classes))
 
 
 def _finite(out: NDArray, who: str) -> NDArray[np.float64]:
@@ -204,7 +247,7 @@ def label_scores(
     (2, (8, 2))
     """
     if isinstance(estimator, MultiOutputFoldEnsemble):
-        return estimator.label_scores(X, method)
+        return estimator._label_scores(X, method)
     name = type(estimator).__name__
     who = f"{name}.{method}"
     out = getattr(estimator, method)(X)
@@ -282,6 +325,8 @@ def make_multilabel_splits(
     ]
     if not splits:
         raise ValueError(f"cv={cv!r} produced no splits.")
+    if not isinstance(cv, Real) or isinstance(cv, Integral):  # a float: a holdout
+        check_partition(splits, Y.shape[0], cv)
     return splits
 
 
@@ -382,71 +427,294 @@ def cross_val_scores(
     )
 
 
-def _first_has(method: str):
-    return lambda self: hasattr(self.estimators_[0], method)
+def _members_have(method: str):
+    """``available_if`` check: every member (fitted ones once fitted) has ``method``."""
+
+    def check(self):
+        members = getattr(self, "estimators_", self.estimators)
+        return all(hasattr(e, method) for e in members)
+
+    return check
 
 
-def _mean_output(outputs: list[Any]) -> Any:
-    """Mean of the split models' outputs, in their own layout (array or list)."""
-    if isinstance(outputs[0], list | tuple):
-        return [np.mean(parts, axis=0) for parts in zip(*outputs, strict=True)]
-    return np.mean(outputs, axis=0)
+def _label_classes(member: Any, n_labels: int) -> list[NDArray] | None:
+    """A member's classes per label (list layout), or None for one (n, L) output."""
+    classes = getattr(member, "classes_", None)
+    if isinstance(classes, list | tuple):
+        if len(classes) != n_labels:
+            raise ValueError(
+                f"{type(member).__name__} has classes_ for {len(classes)} labels; "
+                f"expected {n_labels}."
+            )
+        return [np.asarray(c) for c in classes]
+    return None
 
 
-class MultiOutputFoldEnsemble:
-    """Average of the split models of a multi-output classifier.
+class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
+    """Average of the split models of a multi-output classifier, aligned by class.
 
-    Used as ``estimator_`` when a multilabel (or multiclass) cutoff estimator is
-    fitted with ``refit=False`` and several splits. :meth:`predict_proba` and
-    :meth:`decision_function` average the split models' outputs in the layout
-    they return (a list of per-label arrays stays a list);
-    :meth:`label_scores` averages the normalised ``(n, L)`` scores.
+    ``estimator_`` of :class:`~sklearn_balanced.MultiLabelThresholdClassifier`
+    fitted with ``refit=False`` and several splits: instead of one more fit on
+    all the data, the split models' outputs are averaged at predict time. In
+    the list layout (one ``(n, 2)`` array per label) every member's columns are
+    aligned to the ensemble's ``classes_[l]`` **by label** before averaging (and
+    a per-label decision value is signed for ``classes_[l][1]``); an ``(n, L)``
+    output has one column per label in every member.
+
+    Build it from fitted models with :meth:`from_fitted`. As a scikit-learn
+    estimator its only parameter is ``estimators``: :func:`~sklearn.base.clone`
+    gives an unfitted ensemble of unfitted clones, and :meth:`fit` fits each
+    of them on all of ``X, Y``.
 
     Parameters
     ----------
-    estimators : list of fitted classifiers
-        The split models, fitted on the same labels.
-    n_labels : int
-        Number of labels (columns of the scores).
+    estimators : list of multi-output classifiers
+        The members: :meth:`from_fitted` takes fitted ones, :meth:`fit` fits
+        clones of them.
 
     Attributes
     ----------
     estimators_ : list
-        The split models.
-    classes_ : list or ndarray
-        The classes, from the first model.
+        The fitted members.
+    n_labels_ : int
+        Number of labels.
+    classes_ : list of ndarray of shape (2,), or ndarray
+        Each label's two classes, sorted (list layout); else the first
+        member's ``classes_``.
+    n_features_in_ : int
+        Number of input features, when the members expose it.
+    feature_names_in_ : ndarray
+        Names of the input features, when the members expose them.
+
+    See Also
+    --------
+    sklearn_balanced.MultiLabelThresholdClassifier : Builds one with
+        ``refit=False``.
+    sklearn_balanced.FoldEnsemble : The single-output counterpart.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_multilabel_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.multioutput import MultiOutputClassifier
+    >>> from sklearn_balanced import MultiOutputFoldEnsemble
+    >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    >>> members = [
+    ...     MultiOutputClassifier(LogisticRegression(C=c)).fit(X, Y) for c in (0.1, 1.0)
+    ... ]
+    >>> ens = MultiOutputFoldEnsemble.from_fitted(members, n_labels=3)
+    >>> ens.predict(X[:2])
+    array([[0, 1, 0],
+           [0, 1, 0]])
     """
 
-    def __init__(self, estimators: list[Any], n_labels: int):
-        self.estimators_ = list(estimators)
-        self.n_labels = n_labels
-        self.classes_ = self.estimators_[0].classes_
-        for name in ("n_features_in_", "feature_names_in_"):
-            if hasattr(self.estimators_[0], name):
-                setattr(self, name, getattr(self.estimators_[0], name))
+    _parameter_constraints: dict = {"estimators": [list]}
 
-    def __repr__(self) -> str:
+    def __init__(self, estimators):
+        self.estimators = estimators
+
+    @classmethod
+    def from_fitted(cls, estimators: list[Any], n_labels: int) -> Any:
+        """An ensemble of already fitted multi-output classifiers.
+
+        Parameters
+        ----------
+        estimators : list of fitted classifiers
+            Fitted on the same ``n_labels`` labels.
+        n_labels : int
+            Number of labels.
+
+        Returns
+        -------
+        ensemble : MultiOutputFoldEnsemble
+            Fitted; ``estimators_`` holds the given models themselves.
+        """
+        ensemble = cls(list(estimators))
+        ensemble._set_members(list(estimators), n_labels)
+        return ensemble
+
+    @_fit_context(prefer_skip_nested_validation=False)  # members validate their own
+    def fit(self, X, y, **fit_params):
+        """Fit a clone of every member on all of ``X, y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples, n_labels)
+            Indicator matrix.
+        **fit_params : dict
+            Passed to every member's ``fit``.
+
+        Returns
+        -------
+        self : MultiOutputFoldEnsemble
+        """
+        is_pos, _ = check_multilabel_target(
+            y, input_name="y", owner=type(self).__name__
+        )
+        if not self.estimators:
+            raise ValueError(
+                "MultiOutputFoldEnsemble needs at least one estimator; got []."
+            )
+        members = [clone(e).fit(X, y, **fit_params) for e in self.estimators]
+        self._set_members(members, is_pos.shape[1])
+        return self
+
+    def _set_members(self, members: list[Any], n_labels: int) -> None:
+        for name in (
+            "estimators_",
+            "n_labels_",
+            "classes_",
+            "n_features_in_",
+            "feature_names_in_",
+        ):
+            self.__dict__.pop(name, None)
+        if not members:
+            raise ValueError(
+                "MultiOutputFoldEnsemble needs at least one estimator; got []."
+            )
+        per_label = []
+        for i, member in enumerate(members):
+            check_is_fitted(member)
+            per_label.append(_label_classes(member, n_labels))
+            if (per_label[i] is None) != (per_label[0] is None):
+                raise ValueError(
+                    "MultiOutputFoldEnsemble members must share one output layout: "
+                    f"member 0 has classes_ {members[0].classes_!r}, member {i} has "
+                    f"{member.classes_!r}."
+                )
+        if per_label[0] is None:
+            classes = getattr(members[0], "classes_", None)
+        else:
+            classes = [np.unique(c) for c in per_label[0]]
+            for i, member_classes in enumerate(per_label):
+                for label, (have, want) in enumerate(
+                    zip(member_classes, classes, strict=True)
+                ):
+                    if not np.array_equal(np.unique(have), want):
+                        raise ValueError(
+                            "MultiOutputFoldEnsemble members must be fitted on the "
+                            f"same classes: for label {label}, member 0 has "
+                            f"{want.tolist()}, member {i} has {have.tolist()}."
+                        )
+        n_features = {getattr(m, "n_features_in_", None) for m in members}
+        if len(n_features) > 1:
+            raise ValueError(
+                "MultiOutputFoldEnsemble members must be fitted on the same number "
+                f"of features; got n_features_in_ = {sorted(n_features, key=str)}."
+            )
+        self.estimators_ = members
+        self.n_labels_ = int(n_labels)
+        if classes is not None:
+            self.classes_ = classes
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(members[0], name):
+                setattr(self, name, getattr(members[0], name))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "estimators_")
+
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        members = getattr(self, "estimators_", self.estimators)
+        if not members:
+            return super().__repr__(N_CHAR_MAX)
         return (
-            f"MultiOutputFoldEnsemble(<{len(self.estimators_)} x "
-            f"{type(self.estimators_[0]).__name__}>)"
+            f"MultiOutputFoldEnsemble(<{len(members)} x {type(members[0]).__name__}>)"
         )
 
-    def label_scores(self, X: Any, method: str) -> NDArray[np.float64]:
-        """Mean of the split models' ``(n, L)`` label scores."""
+    def _label_scores(self, X: Any, method: str) -> NDArray[np.float64]:
+        """Mean of the split models' ``(n, L)`` label scores (each "present"
+        column found by its class, see :func:`label_scores`)."""
+        check_is_fitted(self)
         return np.mean(
-            [label_scores(e, X, method, self.n_labels) for e in self.estimators_],
+            [label_scores(e, X, method, self.n_labels_) for e in self.estimators_],
             axis=0,
         )
 
-    @available_if(_first_has("predict_proba"))
-    def predict_proba(self, X):
-        """Mean of the split models' probabilities, in their layout."""
-        return _mean_output([e.predict_proba(X) for e in self.estimators_])
+    def _mean(self, method: str, X: Any) -> Any:
+        check_is_fitted(self)
+        outputs = [getattr(e, method)(X) for e in self.estimators_]
+        if not isinstance(outputs[0], list | tuple):
+            return np.mean(outputs, axis=0)
+        aligned = [
+            [
+                align_to_classes(np.asarray(part), have, want, method)
+                for part, have, want in zip(
+                    out, _label_classes(e, self.n_labels_), self.classes_, strict=True
+                )
+            ]
+            for e, out in zip(self.estimators_, outputs, strict=True)
+        ]
+        return [np.mean(parts, axis=0) for parts in zip(*aligned, strict=True)]
 
-    @available_if(_first_has("decision_function"))
+    def predict(self, X):
+        """Every label's most likely class under the mean probability (or decision).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        Y_pred : ndarray of shape (n_samples, n_labels)
+        """
+        check_is_fitted(self)
+        proba = all(hasattr(e, "predict_proba") for e in self.estimators_)
+        method = "predict_proba" if proba else "decision_function"
+        present = self._label_scores(X, method) > (0.5 if proba else 0.0)
+        if not isinstance(getattr(self, "classes_", None), list):
+            return present.astype(np.intp)
+        return np.column_stack(
+            [
+                c[p.astype(np.intp)]
+                for c, p in zip(self.classes_, present.T, strict=True)
+            ]
+        )
+
+    @available_if(_members_have("predict_proba"))
+    def predict_proba(self, X):
+        """Mean of the split models' probabilities, in their layout.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : list of ndarray of shape (n_samples, 2) or ndarray
+            A list (columns in ``classes_[l]`` order) when the members return
+            one, else the mean ``(n_samples, n_labels)`` array.
+        """
+        return self._mean("predict_proba", X)
+
+    @available_if(_members_have("decision_function"))
     def decision_function(self, X):
-        """Mean of the split models' decision values."""
-        return _mean_output([e.decision_function(X) for e in self.estimators_])
+        """Mean of the split models' decision values.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples, n_labels) or list of ndarray
+        """
+        return self._mean("decision_function", X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        if self.estimators:
+            inner = get_tags(self.estimators[0])
+            tags.input_tags.sparse = inner.input_tags.sparse
+            tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        return tags
 
 
 def check_label_folds(
@@ -483,23 +751,53 @@ def check_label_folds(
             f"a single class for label(s) {pooled.tolist()}; both classes of every "
             f"label are needed to choose its cutoff. {advice}"
         )
+    held_out: dict[tuple[int, ...], list[int]] = {}  # labels -> splits
     for i, (train, test) in enumerate(splits):
-        for part, idx in (("training", train), ("held-out", test)):
-            bad = one_class(idx)
-            if not bad.size:
-                continue
-            msg = (
-                f"Split {i} of {len(splits)}: its {part} part ({len(idx)} samples) "
-                f"contains only one class for label(s) {bad.tolist()}"
+        bad = one_class(train)
+        if bad.size:
+            raise ValueError(
+                f"Split {i} of {len(splits)}: its training part ({len(train)} "
+                f"samples) contains only one class for label(s) {bad.tolist()}; the "
+                "estimator cannot be fitted (or cannot score those labels) on it. "
+                f"{advice}"
             )
-            if part == "training":
-                raise ValueError(
-                    f"{msg}; the estimator cannot be fitted (or cannot score "
-                    f"those labels) on it. {advice}"
-                )
-            warnings.warn(
-                f"{msg}; their own cutoffs on this split are undefined (NaN in "
-                f"fold_thresholds_). {advice}",
-                UserWarning,
-                stacklevel=3,
-            )
+        bad = one_class(test)
+        if bad.size:
+            held_out.setdefault(tuple(bad.tolist()), []).append(i)
+    if held_out:
+        n_bad = sum(len(v) for v in held_out.values())
+        which = "; ".join(
+            f"split{'s' if len(v) > 1 else ''} {', '.join(map(str, v))} for "
+            f"label(s) {list(k)}"
+            for k, v in held_out.items()
+        )
+        warn(
+            f"{n_bad} of {len(splits)} splits have a held-out part that contains "
+            f"only one class for some labels ({which}); those labels' own cutoffs "
+            "on those splits are undefined (NaN in fold_thresholds_), their scores "
+            f"still count in the pooled cutoffs. {advice}"
+        )
+
+
+def check_label_ranking(
+    scores: NDArray[np.float64],
+    weight: NDArray[np.float64] | None,
+    test_indices: list[NDArray[np.intp]],
+    name: str = "The out-of-fold score",
+) -> None:
+    """Refuse a label whose out-of-fold scores rank nothing within any split.
+
+    :func:`sklearn_balanced._crossval.check_fold_ranking` label by label (e.g.
+    ``DummyClassifier(strategy="prior")`` inside ``MultiOutputClassifier``
+    gives one score per split for every label); the ValueError names the
+    label.
+    """
+    for label in range(scores.shape[1]):
+        oof = OutOfFold(
+            response=scores[:, label],
+            is_pos=np.zeros(scores.shape[0], dtype=bool),  # not used by the check
+            weight=weight,
+            test_indices=test_indices,
+            estimators=[],
+        )
+        check_fold_ranking(oof, f"{name} of label {label}")

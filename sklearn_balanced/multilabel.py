@@ -45,7 +45,6 @@ What is exact and what is not
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -56,7 +55,8 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_balanced._multioutput import check_multilabel_target
-from sklearn_balanced._validation import check_sample_weight
+from sklearn_balanced._validation import _check_no_merged_scores, check_sample_weight
+from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import (
     TIE_RTOL,
     ConfusionCounts,
@@ -64,6 +64,7 @@ from sklearn_balanced.engine import (
     best_indices,
     checked_counts,
     confusion_counts,
+    normalise_weights,
     select_cutoff,
 )
 from sklearn_balanced.objectives import (
@@ -107,7 +108,8 @@ class MultiLabelThresholds:
     shared : bool
         Whether one cutoff was chosen for all labels.
     tp, fp, tn, fn : ndarray of shape (n_labels,)
-        Weighted confusion counts of every label at its cutoff.
+        Weighted confusion counts of every label at its cutoff, in the sample
+        weights' own units (sample counts without weights).
     n_iter : int
         Sweeps over the labels: those of the micro-F1 coordinate ascent, 1 for
         the objectives searched in one pass.
@@ -182,7 +184,7 @@ def label_counts(
         missing = [
             cls
             for cls, mask in (("positive (1)", pos), ("negative (0)", ~pos))
-            if not w[mask].sum() > 0
+            if not (w[mask] > 0).any()  # a sum could overflow
         ]
         if missing:
             raise ValueError(
@@ -207,22 +209,56 @@ def warn_if_labels_reversed(counts: list[ConfusionCounts], name: str) -> None:
     aucs = np.array([c.auc() for c in counts])
     low = np.flatnonzero(aucs < 0.5)
     if low.size:
-        warnings.warn(
+        warn(
             f"{name} ranks label(s) {low.tolist()} below their absence (ROC AUC "
             f"{np.round(aucs[low], 3).tolist()} < 0.5): larger scores must mean "
             "the label is more likely present. Are these the scores of the other "
-            "class, or is the model no better than chance on these labels?",
-            UserWarning,
-            stacklevel=3,
+            "class, or is the model no better than chance on these labels?"
         )
 
 
-def _at(counts: list[ConfusionCounts], index: NDArray[np.intp]):
-    tp = np.array([c.tp[k] for c, k in zip(counts, index, strict=True)])
-    fp = np.array([c.fp[k] for c, k in zip(counts, index, strict=True)])
-    n_pos = np.array([c.n_pos for c in counts])
-    n_neg = np.array([c.n_neg for c in counts])
-    return tp, fp, n_neg - fp, n_pos - tp
+def _at(
+    counts: list[ConfusionCounts],
+    index: NDArray[np.intp],
+    objective: Objective | None = None,
+):
+    """Every label's ``(tp, fp, tn, fn)`` at its cutoff index.
+
+    In the engine's units (the weights divided by :attr:`ConfusionCounts.unit`,
+    what the library's objectives see); with ``objective``, in the units that
+    objective is evaluated on (:meth:`ConfusionCounts.objective_inputs`).
+    """
+    rows = [
+        [a[k] for a in (c.tp, c.fp, c.tn, c.fn)]
+        if objective is None
+        else [a[k] for a in c.objective_inputs(objective)]
+        for c, k in zip(counts, index, strict=True)
+    ]
+    return tuple(np.array(col, dtype=np.float64) for col in zip(*rows, strict=True))
+
+
+def _shown_at(counts: list[ConfusionCounts], index: NDArray[np.intp]):
+    """Every label's ``(tp, fp, tn, fn)`` in the sample weights' own units."""
+    rows = [
+        [a[k] for a in c.weighted_counts()] for c, k in zip(counts, index, strict=True)
+    ]
+    return tuple(np.array(col, dtype=np.float64) for col in zip(*rows, strict=True))
+
+
+def _unit_weights(weight: NDArray[np.float64] | None, n: int) -> NDArray[np.float64]:
+    """Row weights divided by the engine's power-of-two unit (ones if None).
+
+    Samples-F1 is a weighted mean; dividing the weights by the unit of
+    :func:`~sklearn_balanced.engine.normalise_weights` makes it the same for any
+    scale of the weights (no sum over- or underflows).
+    """
+    if weight is None:
+        return np.ones(n)
+    keep = weight > 0
+    normalised, _ = normalise_weights(weight[keep])
+    w = np.zeros(n)
+    w[keep] = 1.0 if normalised is None else normalised
+    return w
 
 
 def _per_label(counts, objective):
@@ -329,7 +365,7 @@ def samples_f1_ascent(
     Same rules and guarantees as :func:`micro_f1_ascent`.
     """
     n = is_pos.shape[0]
-    w = np.ones(n) if weight is None else weight
+    w = _unit_weights(weight, n)
     total = w.sum()
     index = np.array(start, dtype=np.intp)
     # a sample is predicted for label l at cutoff k when its group index <= k
@@ -378,7 +414,7 @@ def _shared_samples_f1(is_pos, scores, weight, flat: ConfusionCounts):
     a cumulative sum give samples-F1 at every cutoff exactly.
     """
     n, n_labels = is_pos.shape
-    w = np.ones(n) if weight is None else weight
+    w = _unit_weights(weight, n)
     sample = np.repeat(np.arange(n), n_labels)
     truth = is_pos.ravel()
     order = np.argsort(-scores.ravel(), kind="stable")
@@ -463,13 +499,12 @@ def search_thresholds(
                 )
                 if not converged:
                     name = objective.replace("_f1", "-F1")
-                    warnings.warn(
+                    warn(
                         f"The {name} coordinate ascent did not converge in "
                         f"max_iter={max_iter} sweeps over the {n_labels} labels "
                         f"({name} {trace[-1]:.6g}, still improving); the cutoffs "
                         "are the best found so far. Increase max_iter.",
                         ConvergenceWarning,
-                        stacklevel=3,
                     )
         else:
             index, _ = _per_label(counts, objective)
@@ -487,13 +522,16 @@ def search_thresholds(
             on = np.column_stack(
                 [at_or_above(scores[:, j], t) for j, t in enumerate(thresholds)]
             )
-            w = np.ones(is_pos.shape[0]) if weight is None else weight
+            w = _unit_weights(weight, is_pos.shape[0])
             f = _sample_f1(
                 (on & is_pos).sum(axis=1), is_pos.sum(axis=1) + on.sum(axis=1)
             )
             score = float(w @ f / w.sum())
     else:
-        label_values = np.asarray(objective.score(tp, fp, tn, fn), dtype=np.float64)
+        label_values = np.asarray(
+            objective.score(*_at(counts, index, objective)), dtype=np.float64
+        )
+    tp, fp, tn, fn = _shown_at(counts, index)  # reported in the weights' units
     if trace is None:
         trace = np.array([np.nan if score is None else score])
     result = MultiLabelThresholds(
@@ -527,7 +565,11 @@ def check_label_scores(
             f"{input_name} must be numeric; got dtype {arr.dtype} (values such as "
             f"{arr.ravel()[:3].tolist()})."
         )
-    arr = arr.astype(np.float64, copy=False)
+    original, arr = arr, arr.astype(np.float64, copy=False)
+    for label in range(arr.shape[1]):  # integers past 2**53 merge in float64
+        _check_no_merged_scores(
+            original[:, label], arr[:, label], f"{input_name} of label {label}"
+        )
     finite = np.isfinite(arr)
     if not finite.all():
         rows, cols = np.nonzero(~finite)
@@ -667,7 +709,8 @@ def label_rates(
     for label in range(is_pos.shape[1]):
         c = confusion_counts(is_pos[:, label], pred[:, label].astype(float), weight)
         k = int(c.index_of(0.5))
-        rows.append((c.n_pos, c.tp[k], c.fp[k], c.n_neg - c.fp[k], c.n_pos - c.tp[k]))
+        tp, fp, tn, fn = (a[k] for a in c.weighted_counts())  # the weights' units
+        rows.append((tp + fn, tp, fp, tn, fn))
     n_pos, tp, fp, tn, fn = (
         np.array(col, dtype=float) for col in zip(*rows, strict=True)
     )

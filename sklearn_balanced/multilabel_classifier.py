@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import partial
 from numbers import Integral, Real
 
@@ -13,6 +14,7 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -29,6 +31,7 @@ from sklearn_balanced._fitting import (
 from sklearn_balanced._multioutput import (
     MultiOutputFoldEnsemble,
     check_label_folds,
+    check_label_ranking,
     check_multilabel_target,
     cross_val_scores,
     label_scores,
@@ -315,12 +318,19 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
                 verbose=self.verbose,
             )
             scores, pooled, fold_slices = oof.scores, oof.pooled, oof.fold_slices()
+            check_label_ranking(
+                scores,
+                None if sample_weight is None else sample_weight[pooled],
+                oof.test_indices,
+            )
             if self.refit:
                 estimator = clone(self.estimator).fit(X, y, **fit_params)
             elif len(oof.estimators) == 1:
                 estimator = oof.estimators[0]
             else:
-                estimator = MultiOutputFoldEnsemble(oof.estimators, n_labels)
+                estimator = MultiOutputFoldEnsemble.from_fitted(
+                    oof.estimators, n_labels
+                )
         is_pos, weight = (
             is_pos[pooled],
             (None if sample_weight is None else sample_weight[pooled]),
@@ -433,7 +443,18 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
 
 
 def _fold_thresholds(search, fold_slices, is_pos, scores, weight, objective):
-    """Each split's own cutoffs; NaN where a label (or the joint search) fails."""
+    """Each split's own cutoffs; NaN where a label (or the joint search) fails.
+
+    A fold's coordinate ascent that stops at ``max_iter`` keeps its best point
+    without a warning of its own: the pooled search (the cutoffs used) warns
+    once per fit.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return _each_fold(search, fold_slices, is_pos, scores, weight, objective)
+
+
+def _each_fold(search, fold_slices, is_pos, scores, weight, objective):
     n_labels = is_pos.shape[1]
     out = np.full((len(fold_slices), n_labels), np.nan)
     per_label = not isinstance(objective, str) and not search.keywords["shared"]

@@ -53,8 +53,12 @@ def trusted_types() -> list[str]:
     """Fully qualified names of the library's types found in saved models.
 
     Everything a fitted :class:`~sklearn_balanced.BalancedThresholdClassifier`
-    (any built-in objective), :class:`~sklearn_balanced.GrayZoneClassifier` or
-    :class:`~sklearn_balanced.FoldEnsemble` holds, beyond the scikit-learn and
+    (any built-in objective), :class:`~sklearn_balanced.GrayZoneClassifier`,
+    :class:`~sklearn_balanced.FoldEnsemble` or
+    :class:`~sklearn_balanced.MultiLabelThresholdClassifier` (with its
+    ``refit=False`` fold ensemble) holds, and the results
+    :class:`~sklearn_balanced.gray_zone.GrayZoneResult` and
+    :class:`~sklearn_balanced.multilabel.MultiLabelThresholds`, beyond the scikit-learn and
     numpy types skops trusts by default. Pass them as ``trusted`` to
     :func:`skops.io.load` (or use :func:`load`, which does). A function you
     passed as ``objective`` is not among them: trust its name yourself.
@@ -74,12 +78,16 @@ def trusted_types() -> list[str]:
     """
     from sklearn_balanced import objectives
     from sklearn_balanced._ensemble import FoldEnsemble
+    from sklearn_balanced._multioutput import MultiOutputFoldEnsemble
     from sklearn_balanced.classifier import BalancedThresholdClassifier
     from sklearn_balanced.gray_zone import GrayZoneResult
     from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
+    from sklearn_balanced.multilabel import MultiLabelThresholds
+    from sklearn_balanced.multilabel_classifier import MultiLabelThresholdClassifier
 
     types = {BalancedThresholdClassifier, GrayZoneClassifier, FoldEnsemble}
-    types.add(GrayZoneResult)
+    types |= {MultiLabelThresholdClassifier, MultiOutputFoldEnsemble}
+    types |= {GrayZoneResult, MultiLabelThresholds}
     for name in objectives.__all__:
         value = getattr(objectives, name)
         if (

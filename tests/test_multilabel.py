@@ -309,9 +309,9 @@ def test_constant_label_scores_are_named():
             r"1 non-finite .* \[\(0, 1\)\]",
         ),
         (
-            np.array([[1, "a"], [0, "b"]], dtype=object),
+            np.array([[1, "a"], ["x", "b"]], dtype=object),  # per column
             [[0.1, 0.2], [0.3, 0.4]],
-            "Unknown label type: Y_true mixes label types",
+            r"Unknown label type: column 0 of Y_true mixes label types .*\[1, 'x'\]",
         ),
     ],
 )
@@ -587,10 +587,13 @@ def test_fold_without_a_class_for_a_label_is_named():
     ):
         MultiLabelThresholdClassifier(est).fit(X, Y)
     halves = [(np.arange(8, 40), np.arange(20, 40))] * 2  # never holds out 0..7
-    with pytest.raises(
-        ValueError, match=r"held-out parts of the 2 split\(s\) together .* \[1\]"
-    ):
+    with pytest.raises(ValueError, match="does not hold out every sample exactly"):
         MultiLabelThresholdClassifier(est, cv=halves).fit(X, Y)
+    Y[:, 1] = 0  # an indicator column without positives
+    with pytest.raises(
+        ValueError, match=r"held-out parts of the 5 split\(s\) together .* \[1\]"
+    ):
+        MultiLabelThresholdClassifier(est).fit(X, Y)
 
 
 @reversed_ok  # label 3 is unrelated to X here
@@ -603,7 +606,8 @@ def test_held_out_fold_without_a_class_warns_and_gives_nan(ml_data):
     est = MultiOutputClassifier(LogisticRegression())
     with pytest.warns(
         UserWarning,
-        match=r"held-out part \(60 samples\) contains only one class for label\(s\) \[3\]",
+        match=r"3 of 5 splits have a held-out part that contains only one class "
+        r"for some labels \(splits 0, 2, 4 for label\(s\) \[3\]\)",
     ):
         clf = MultiLabelThresholdClassifier(est).fit(X, Y)
     assert np.isnan(clf.fold_thresholds_[0, 3])
@@ -716,7 +720,9 @@ def _expected_failures(est):
 
 
 @reversed_ok
-@pytest.mark.filterwarnings("ignore:Split .* contains only one class:UserWarning")
+@pytest.mark.filterwarnings(
+    "ignore:.* splits have a held-out part that contains only one class:UserWarning"
+)
 @pytest.mark.filterwarnings(  # OneVsRestClassifier.fit; asserted in its own test
     "ignore:OneVsRestClassifier.fit does not accept sample_weight:UserWarning"
 )
@@ -741,9 +747,7 @@ def test_mlp_multilabel_classifier_in_the_threshold_classifier(ml_data):
     pytest.importorskip("skorch")
     import pandas as pd
 
-    # from the defining module: pytest's --doctest-modules with importlib mode
-    # re-imports it at collection, and pickle looks the class up there
-    from sklearn_balanced.neural._multilabel_mlp import MLPMultiLabelClassifier
+    from sklearn_balanced.neural import MLPMultiLabelClassifier
 
     X, Y = ml_data
     frame = pd.DataFrame(X.astype(np.float64), columns=[f"f{i}" for i in range(8)])

@@ -179,7 +179,7 @@ def test_fold_ensemble_averages_in_the_estimators_layout(data):
     models = [
         MultiOutputClassifier(LogisticRegression(C=c)).fit(X, Y) for c in (0.1, 1.0)
     ]
-    ens = MultiOutputFoldEnsemble(models, 3)
+    ens = MultiOutputFoldEnsemble.from_fitted(models, 3)
     P = ens.predict_proba(X)
     assert isinstance(P, list) and len(P) == 3
     np.testing.assert_allclose(
@@ -191,7 +191,7 @@ def test_fold_ensemble_averages_in_the_estimators_layout(data):
     )
     assert not hasattr(ens, "decision_function")
     svcs = [OneVsRestClassifier(LinearSVC(C=c)).fit(X, Y) for c in (0.1, 1.0)]
-    ens = MultiOutputFoldEnsemble(svcs, 3)
+    ens = MultiOutputFoldEnsemble.from_fitted(svcs, 3)
     np.testing.assert_allclose(
         ens.decision_function(X),
         (svcs[0].decision_function(X) + svcs[1].decision_function(X)) / 2,
@@ -217,7 +217,10 @@ def test_target_encoding():
     [
         (None, "requires y to be passed, but the target y is None"),
         (np.array([[1j, 0]]), "Complex data not supported"),
-        (np.array([[np.nan, 1.0], [0.0, 1.0]]), "contains NaN or inf"),
+        (
+            np.array([[np.nan, 1.0], [0.0, 1.0]]),
+            r"column 0 of Y has 1 missing label\(s\) .* at row\(s\) \[0\]",
+        ),
         (np.zeros((0, 2)), r"is empty \(shape \(0, 2\)\)"),
         (np.zeros((2, 2, 2)), r"2d indicator matrix .* shape \(2, 2, 2\)"),
         (np.array([0, 1, 2]), r"Only binary classification is supported.* \[0, 1, 2\]"),

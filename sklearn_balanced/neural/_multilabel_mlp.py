@@ -21,7 +21,12 @@ from torch import nn
 
 from sklearn_balanced._multioutput import check_multilabel_target
 from sklearn_balanced.engine import at_or_above
-from sklearn_balanced.neural._mlp import _ACTIVATIONS, _check_hidden, _seeded_rng
+from sklearn_balanced.neural._mlp import (
+    _ACTIVATIONS,
+    _check_hidden,
+    _seeded_rng,
+    torch_num_threads,
+)
 
 __all__ = ["MLPMultiLabelClassifier", "MultiLabelMLPModule"]
 
@@ -114,6 +119,13 @@ class MLPMultiLabelClassifier(NeuralNet):
         skorch's internal validation split; ``None`` trains on everything.
     threshold : float, default=0.5
         Cutoff of :meth:`predict` on every label's probability.
+    torch_num_threads : int or None, default=1
+        Threads for torch's intra-op parallelism while fitting and predicting
+        (torch's global setting is restored afterwards), as in
+        :class:`MLPBinaryClassifier`: the small nets this class is meant for
+        run faster on one thread than on torch's default of one per core,
+        above all when several fits share the cores (``n_jobs``, a busy
+        machine). ``None`` leaves torch's setting alone.
     verbose : int, default=0
         skorch's per-epoch log when positive.
     **kwargs
@@ -159,6 +171,7 @@ class MLPMultiLabelClassifier(NeuralNet):
         "activation": [StrOptions(set(_ACTIVATIONS))],
         "random_state": ["random_state"],
         "threshold": [Interval(Real, 0.0, 1.0, closed="both")],
+        "torch_num_threads": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -178,6 +191,7 @@ class MLPMultiLabelClassifier(NeuralNet):
         predict_nonlinearity=torch.sigmoid,
         random_state=None,
         device="cpu",
+        torch_num_threads=1,
         verbose=0,
         **kwargs,
     ):
@@ -199,6 +213,7 @@ class MLPMultiLabelClassifier(NeuralNet):
         self.activation = activation
         self.random_state = random_state
         self.threshold = threshold
+        self.torch_num_threads = torch_num_threads
 
     # ------------------------------------------------------------------ labels
 
@@ -314,7 +329,7 @@ class MLPMultiLabelClassifier(NeuralNet):
         self._validate_own_params()
         X = self._check_X(X, reset=True)
         y = self._encode_y(y, reset=True)
-        with self._seeded():
+        with torch_num_threads(self.torch_num_threads), self._seeded():
             return super().fit(X, y, **fit_params)
 
     def predict_proba(self, X):
@@ -330,7 +345,8 @@ class MLPMultiLabelClassifier(NeuralNet):
         proba : ndarray of float64, shape (n_samples, n_labels)
         """
         X = self._check_X(X, reset=False)
-        return np.asarray(super().predict_proba(X), dtype=np.float64)
+        with torch_num_threads(self.torch_num_threads):
+            return np.asarray(super().predict_proba(X), dtype=np.float64)
 
     def predict(self, X):
         """Predict each label where its probability is ``>= threshold``.
