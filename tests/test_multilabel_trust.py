@@ -522,3 +522,46 @@ def test_one_convergence_warning_per_fit_not_one_per_split(ml_data, monkeypatch)
         MultiLabelThresholdClassifier(_mo_lr(), objective="micro_f1").fit(X, Y)
     assert len(record) == 1
     assert record[0].filename == __file__
+
+
+# ------------------------- Ctrl-C and skipped validation (siblings of the binary MLP)
+
+
+def test_mlp_multilabel_lets_ctrl_c_out_of_fit(ml_data):
+    # skorch swallows KeyboardInterrupt and returns a half-trained net; inside a
+    # cross-validation that would tune the cutoffs on it
+    pytest.importorskip("skorch")
+    from skorch.callbacks import Callback
+
+    from sklearn_balanced.neural import MLPMultiLabelClassifier
+
+    class InterruptOnEpoch(Callback):
+        def on_epoch_begin(self, net, **kwargs):
+            if len(net.history) == 2:
+                raise KeyboardInterrupt
+
+    X, Y = ml_data
+    net = MLPMultiLabelClassifier(
+        (4,), max_epochs=5, random_state=0, callbacks=[("stop", InterruptOnEpoch())]
+    )
+    with pytest.raises(KeyboardInterrupt):
+        net.fit(X, Y)
+    assert len(net.history) == 2
+    clf = MultiLabelThresholdClassifier(clone(net), cv=3)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, Y)
+    assert not hasattr(clf, "thresholds_")
+
+
+def test_mlp_multilabel_honours_skip_parameter_validation(ml_data):
+    pytest.importorskip("skorch")
+    from sklearn_balanced.neural import MLPMultiLabelClassifier
+
+    X, Y = ml_data
+    net = MLPMultiLabelClassifier((4,), max_epochs=1, random_state=0, dropout=1.5)
+    with pytest.raises(ValueError, match=r"The 'dropout' parameter .* Got 1.5"):
+        clone(net).fit(X, Y)
+    with sklearn.config_context(skip_parameter_validation=True):
+        with pytest.raises(Exception) as info:  # torch's own check, not ours
+            clone(net).fit(X, Y)
+    assert "The 'dropout' parameter" not in str(info.value)

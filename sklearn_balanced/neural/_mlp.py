@@ -169,6 +169,25 @@ class _Interrupted(BaseException):
 _PROPAGATE_INTERRUPT = contextvars.ContextVar("_PROPAGATE_INTERRUPT", default=False)
 
 
+def validate_net_params(net) -> None:
+    """Check a skorch estimator's ``_parameter_constraints`` as ``_fit_context`` would.
+
+    scikit-learn's ``_fit_context`` cannot be used on a skorch net: it calls
+    ``self._validate_params()``, which skorch defines as its own check of
+    parameter names, valid only once ``initialize()`` has run. So the same rule
+    by hand: validate unless
+    ``sklearn.config_context(skip_parameter_validation=True)``.
+    """
+    if get_config()["skip_parameter_validation"]:
+        return
+    validate_parameter_constraints(
+        net._parameter_constraints,
+        {k: getattr(net, k) for k in net._parameter_constraints},
+        caller_name=type(net).__name__,
+    )
+    _check_hidden(net.hidden_layer_sizes)
+
+
 class InterruptibleNetMixin:
     """Let Ctrl-C (``KeyboardInterrupt``) propagate out of a skorch net's ``fit``.
 
@@ -470,19 +489,7 @@ class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
         return _seeded_rng(seed, self.device)
 
     def _validate_own_params(self):
-        # scikit-learn's _fit_context cannot be used: it calls
-        # self._validate_params(), which skorch defines as its own check of
-        # parameter names, valid only once initialize() has run. So the same
-        # rule by hand: validate unless
-        # sklearn.config_context(skip_parameter_validation=True).
-        if get_config()["skip_parameter_validation"]:
-            return
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            {k: getattr(self, k) for k in self._parameter_constraints},
-            caller_name=type(self).__name__,
-        )
-        _check_hidden(self.hidden_layer_sizes)
+        validate_net_params(self)
 
     # ----------------------------------------------------------- skorch hooks
 

@@ -12,7 +12,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
-    validate_parameter_constraints,
 )
 from sklearn.utils.validation import check_array
 from skorch import NeuralNet
@@ -23,9 +22,11 @@ from sklearn_balanced._multioutput import check_multilabel_target
 from sklearn_balanced.engine import at_or_above
 from sklearn_balanced.neural._mlp import (
     _ACTIVATIONS,
+    InterruptibleNetMixin,
     _check_hidden,
     _seeded_rng,
     torch_num_threads,
+    validate_net_params,
 )
 
 __all__ = ["MLPMultiLabelClassifier", "MultiLabelMLPModule"]
@@ -78,7 +79,7 @@ class MultiLabelMLPModule(nn.Module):
         return self.layers(X)
 
 
-class MLPMultiLabelClassifier(NeuralNet):
+class MLPMultiLabelClassifier(InterruptibleNetMixin, NeuralNet):
     """A multilabel MLP (skorch + PyTorch): one sigmoid output per label.
 
     A :class:`skorch.NeuralNet` with a built-in :class:`MultiLabelMLPModule`
@@ -276,12 +277,7 @@ class MLPMultiLabelClassifier(NeuralNet):
         return _seeded_rng(seed, self.device)
 
     def _validate_own_params(self):
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            {k: getattr(self, k) for k in self._parameter_constraints},
-            caller_name=type(self).__name__,
-        )
-        _check_hidden(self.hidden_layer_sizes)
+        validate_net_params(self)
 
     # ----------------------------------------------------------- skorch hooks
 
