@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
@@ -102,7 +102,49 @@ def _check_single_output(member: Any, i: int) -> None:
         )
 
 
-class FoldEnsemble(ClassifierMixin, BaseEstimator):
+class _MemberEnsemble(ClassifierMixin, BaseEstimator):
+    """What :class:`FoldEnsemble` and ``MultiOutputFoldEnsemble`` share.
+
+    The one parameter ``estimators``, fitting a clone of every member, the
+    clean slate before members are set (``_fitted_attributes``), and the input
+    tags taken from the first member. A subclass validates its members in
+    ``_set_members`` and averages them its own way; its public methods are
+    documented there.
+    """
+
+    _parameter_constraints: dict = {"estimators": [list]}
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, estimators):
+        self.estimators = estimators
+
+    def _require_members(self, members: list[Any]) -> None:
+        if not members:
+            raise ValueError(
+                f"{type(self).__name__} needs at least one estimator; got []."
+            )
+
+    def _fit_clones(self, X, y, fit_params: dict) -> list[Any]:
+        """A clone of every member of ``estimators``, fitted on all of ``X, y``."""
+        self._require_members(self.estimators)
+        return [clone(e).fit(X, y, **fit_params) for e in self.estimators]
+
+    def _reset_members(self, members: list[Any]) -> None:
+        """Forget an earlier fit's attributes; refuse an empty member list."""
+        for name in self._fitted_attributes:
+            self.__dict__.pop(name, None)
+        self._require_members(members)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.estimators:
+            inner = get_tags(self.estimators[0])
+            tags.input_tags.sparse = inner.input_tags.sparse
+            tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        return tags
+
+
+class FoldEnsemble(_MemberEnsemble):
     """Classifier that averages several fitted classifiers, aligned by class label.
 
     It is ``estimator_`` of a threshold classifier fitted with ``refit=False``
@@ -156,10 +198,12 @@ class FoldEnsemble(ClassifierMixin, BaseEstimator):
     0.945
     """
 
-    _parameter_constraints: dict = {"estimators": [list]}
-
-    def __init__(self, estimators):
-        self.estimators = estimators
+    _fitted_attributes = (
+        "estimators_",
+        "classes_",
+        "n_features_in_",
+        "feature_names_in_",
+    )
 
     @classmethod
     def from_fitted(cls, estimators: list[Any]) -> FoldEnsemble:
@@ -197,17 +241,12 @@ class FoldEnsemble(ClassifierMixin, BaseEstimator):
         -------
         self : FoldEnsemble
         """
-        if not self.estimators:
-            raise ValueError("FoldEnsemble needs at least one estimator; got [].")
-        self._set_members([clone(e).fit(X, y, **fit_params) for e in self.estimators])
+        self._set_members(self._fit_clones(X, y, fit_params))
         return self
 
     def _set_members(self, members: list[Any]) -> None:
         """Validate fitted members and set the fitted attributes from them."""
-        for name in ("estimators_", "classes_", "n_features_in_", "feature_names_in_"):
-            self.__dict__.pop(name, None)
-        if not members:
-            raise ValueError("FoldEnsemble needs at least one estimator; got [].")
+        self._reset_members(members)
         for i, member in enumerate(members):
             check_is_fitted(member)
             if not hasattr(member, "classes_"):
@@ -343,11 +382,3 @@ class FoldEnsemble(ClassifierMixin, BaseEstimator):
         decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
         return self._mean("decision_function", X)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        if self.estimators:
-            inner = get_tags(self.estimators[0])
-            tags.input_tags.sparse = inner.input_tags.sparse
-            tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        return tags

@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
+from sklearn.base import _fit_context, clone
 from sklearn.model_selection import KFold, ShuffleSplit, check_cv
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils import _safe_indexing
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
@@ -43,7 +43,11 @@ from sklearn_balanced._crossval import (
     check_partition,
     index_params,
 )
-from sklearn_balanced._ensemble import align_to_classes
+from sklearn_balanced._ensemble import (
+    _MemberEnsemble,
+    _members_have,
+    align_to_classes,
+)
 from sklearn_balanced._validation import _missing_labels, _preview
 from sklearn_balanced._warnings import warn
 
@@ -427,16 +431,6 @@ def cross_val_scores(
     )
 
 
-def _members_have(method: str):
-    """``available_if`` check: every member (fitted ones once fitted) has ``method``."""
-
-    def check(self):
-        members = getattr(self, "estimators_", self.estimators)
-        return all(hasattr(e, method) for e in members)
-
-    return check
-
-
 def _label_classes(member: Any, n_labels: int) -> list[NDArray] | None:
     """A member's classes per label (list layout), or None for one (n, L) output."""
     classes = getattr(member, "classes_", None)
@@ -450,7 +444,7 @@ def _label_classes(member: Any, n_labels: int) -> list[NDArray] | None:
     return None
 
 
-class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
+class MultiOutputFoldEnsemble(_MemberEnsemble):
     """Average of the split models of a multi-output classifier, aligned by class.
 
     ``estimator_`` of :class:`~sklearn_balanced.MultiLabelThresholdClassifier`
@@ -508,10 +502,13 @@ class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
            [0, 1, 0]])
     """
 
-    _parameter_constraints: dict = {"estimators": [list]}
-
-    def __init__(self, estimators):
-        self.estimators = estimators
+    _fitted_attributes = (
+        "estimators_",
+        "n_labels_",
+        "classes_",
+        "n_features_in_",
+        "feature_names_in_",
+    )
 
     @classmethod
     def from_fitted(cls, estimators: list[Any], n_labels: int) -> Any:
@@ -553,27 +550,11 @@ class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
         is_pos, _ = check_multilabel_target(
             y, input_name="y", owner=type(self).__name__
         )
-        if not self.estimators:
-            raise ValueError(
-                "MultiOutputFoldEnsemble needs at least one estimator; got []."
-            )
-        members = [clone(e).fit(X, y, **fit_params) for e in self.estimators]
-        self._set_members(members, is_pos.shape[1])
+        self._set_members(self._fit_clones(X, y, fit_params), is_pos.shape[1])
         return self
 
     def _set_members(self, members: list[Any], n_labels: int) -> None:
-        for name in (
-            "estimators_",
-            "n_labels_",
-            "classes_",
-            "n_features_in_",
-            "feature_names_in_",
-        ):
-            self.__dict__.pop(name, None)
-        if not members:
-            raise ValueError(
-                "MultiOutputFoldEnsemble needs at least one estimator; got []."
-            )
+        self._reset_members(members)
         per_label = []
         for i, member in enumerate(members):
             check_is_fitted(member)
@@ -710,10 +691,6 @@ class MultiOutputFoldEnsemble(ClassifierMixin, BaseEstimator):
         tags.classifier_tags.multi_label = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = False
-        if self.estimators:
-            inner = get_tags(self.estimators[0])
-            tags.input_tags.sparse = inner.input_tags.sparse
-            tags.input_tags.allow_nan = inner.input_tags.allow_nan
         return tags
 
 

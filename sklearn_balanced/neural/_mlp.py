@@ -43,6 +43,25 @@ def sigmoid_proba(logits):
     return torch.stack((1 - p, p), dim=1)
 
 
+def _hidden_stack(
+    n_features, hidden_layer_sizes, dropout, activation, n_outputs
+) -> nn.Sequential:
+    """``Linear, activation[, Dropout]`` per hidden layer, then ``Linear`` to ``n_outputs``.
+
+    The layers of :class:`MLPModule` (one output) and of
+    :class:`~sklearn_balanced.neural.MultiLabelMLPModule` (one per label).
+    """
+    layers = []
+    width = int(n_features)
+    for size in hidden_layer_sizes:
+        layers += [nn.Linear(width, int(size)), _ACTIVATIONS[activation]()]
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
+        width = int(size)
+    layers.append(nn.Linear(width, int(n_outputs)))
+    return nn.Sequential(*layers)
+
+
 class MLPModule(nn.Module):
     """Feed-forward net: ``Linear, activation, dropout`` per hidden layer, one logit.
 
@@ -78,15 +97,9 @@ class MLPModule(nn.Module):
         self, n_features, hidden_layer_sizes=(64, 32), dropout=0.0, activation="relu"
     ):
         super().__init__()
-        layers = []
-        width = int(n_features)
-        for size in hidden_layer_sizes:
-            layers += [nn.Linear(width, int(size)), _ACTIVATIONS[activation]()]
-            if dropout > 0:
-                layers.append(nn.Dropout(dropout))
-            width = int(size)
-        layers.append(nn.Linear(width, 1))
-        self.layers = nn.Sequential(*layers)
+        self.layers = _hidden_stack(
+            n_features, hidden_layer_sizes, dropout, activation, 1
+        )
         self.register_buffer("cutoff", torch.tensor(math.nan, dtype=torch.float64))
 
     def forward(self, X):
@@ -232,7 +245,121 @@ class InterruptibleNetMixin:
             raise _Interrupted from interrupt
 
 
-class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
+class _SkorchMLPMixin(InterruptibleNetMixin):
+    """What :class:`MLPBinaryClassifier` and ``MLPMultiLabelClassifier`` share.
+
+    Put before the skorch class (``class Net(_SkorchMLPMixin, NeuralNet)``);
+    it brings :class:`InterruptibleNetMixin` with it, so that mixin stays
+    before the skorch class too. A subclass sets ``_builtin_module`` (the
+    module class built from the data's shape), ``_needs_data`` (the error of
+    :meth:`initialize_module` before any data was seen), ``_encode_y`` (its
+    target, returned as float32) and, when the module needs more than
+    ``n_features``, ``_module_shape``. Its public methods (documented there)
+    call the helpers here.
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "hidden_layer_sizes": [
+            Interval(Integral, 1, None, closed="left"),
+            "array-like",
+        ],
+        "dropout": [Interval(Real, 0.0, 1.0, closed="left")],
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "random_state": ["random_state"],
+        "threshold": [Interval(Real, 0.0, 1.0, closed="both")],
+        "torch_num_threads": [Interval(Integral, 1, None, closed="left"), None],
+    }
+    _builtin_module: ClassVar[type]
+    _needs_data: ClassVar[str]
+
+    def _fitted_classes(self):
+        try:
+            return self._classes_
+        except AttributeError:
+            raise AttributeError(
+                f"This {type(self).__name__} is not fitted yet: classes_ is set by fit."
+            ) from None
+
+    def _check_X(self, X, reset):
+        """``X`` as float32 (a skorch ``Dataset`` passes through); ``reset``
+        sets ``n_features_in_`` and ``feature_names_in_``, else checks the width."""
+        if isinstance(X, torch.utils.data.Dataset):  # skorch datasets pass through
+            return X
+        if isinstance(X, torch.Tensor):
+            X = X.detach().cpu().numpy()
+        columns = getattr(X, "columns", None)
+        X = check_array(X, dtype=np.float32, input_name="X")
+        if reset:
+            self.n_features_in_ = X.shape[1]
+            if columns is not None and all(isinstance(c, str) for c in columns):
+                self.feature_names_in_ = np.asarray(columns, dtype=object)
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} was fitted "
+                f"with {self.n_features_in_}."
+            )
+        return X
+
+    def _seeded(self):
+        """A context with the torch RNG forked and seeded from random_state."""
+        if self.random_state is None:
+            return nullcontext()
+        if isinstance(self.random_state, Integral):
+            seed = int(self.random_state)
+        else:
+            seed = int(check_random_state(self.random_state).randint(2**31 - 1))
+        return _seeded_rng(seed, self.device)
+
+    def _validate_own_params(self):
+        validate_net_params(self)
+
+    def _module_shape(self) -> dict:
+        """The data-shaped arguments of ``_builtin_module`` (after ``fit`` saw X)."""
+        return {"n_features": self.n_features_in_}
+
+    def _initialize_builtin_module(self):
+        """``initialize_module``: build ``_builtin_module`` for the data's shape
+        (any other ``module`` is skorch's business)."""
+        if not (
+            isinstance(self.module, type)
+            and issubclass(self.module, self._builtin_module)
+        ):
+            return super().initialize_module()
+        if not hasattr(self, "n_features_in_"):
+            raise ValueError(self._needs_data)
+        kwargs = {
+            **self._module_shape(),
+            "hidden_layer_sizes": _check_hidden(self.hidden_layer_sizes),
+            "dropout": self.dropout,
+            "activation": self.activation,
+            **self.get_params_for("module"),
+        }
+        self.module_ = self.module(**kwargs)
+        return self
+
+    def _fit(self, X, y, **fit_params):
+        """``fit``: validate, cast, encode, then skorch's fit (threads, seed)."""
+        self._validate_own_params()
+        X = self._check_X(X, reset=True)
+        y = self._encode_y(y, reset=True)
+        with torch_num_threads(self.torch_num_threads), self._seeded():
+            return super().fit(X, y, **fit_params)
+
+    def _predict_proba(self, X):
+        """``predict_proba``: skorch's, on float32 ``X``, widened to float64."""
+        X = self._check_X(X, reset=False)
+        with torch_num_threads(self.torch_num_threads):
+            return np.asarray(super().predict_proba(X), dtype=np.float64)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+class MLPBinaryClassifier(_SkorchMLPMixin, NeuralNetBinaryClassifier):
     """A binary MLP (skorch + PyTorch) that works wherever a scikit-learn classifier does.
 
     A :class:`skorch.NeuralNetBinaryClassifier` with a built-in
@@ -361,17 +488,11 @@ class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
     (True, True)
     """
 
-    _parameter_constraints: ClassVar[dict] = {
-        "hidden_layer_sizes": [
-            Interval(Integral, 1, None, closed="left"),
-            "array-like",
-        ],
-        "dropout": [Interval(Real, 0.0, 1.0, closed="left")],
-        "activation": [StrOptions(set(_ACTIVATIONS))],
-        "random_state": ["random_state"],
-        "threshold": [Interval(Real, 0.0, 1.0, closed="both")],
-        "torch_num_threads": [Interval(Integral, 1, None, closed="left"), None],
-    }
+    _builtin_module = MLPModule
+    _needs_data = (
+        "MLPBinaryClassifier builds its network from the data: call fit(X, y) "
+        "(or set module__n_features) before initialize()."
+    )
 
     def __init__(
         self,
@@ -428,12 +549,7 @@ class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
     @property
     def classes_(self):
         """The two labels seen in ``fit``; ``classes_[1]`` is the positive one."""
-        try:
-            return self._classes_
-        except AttributeError:
-            raise AttributeError(
-                "This MLPBinaryClassifier is not fitted yet: classes_ is set by fit."
-            ) from None
+        return self._fitted_classes()
 
     def _encode_y(self, y, reset):
         if isinstance(y, torch.Tensor):
@@ -456,61 +572,11 @@ class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
             )
         return (y == classes[1]).astype(np.float32)
 
-    # -------------------------------------------------------------------- data
-
-    def _check_X(self, X, reset):
-        if isinstance(X, torch.utils.data.Dataset):  # skorch datasets pass through
-            return X
-        if isinstance(X, torch.Tensor):
-            X = X.detach().cpu().numpy()
-        columns = getattr(X, "columns", None)
-        X = check_array(X, dtype=np.float32, input_name="X")
-        if reset:
-            self.n_features_in_ = X.shape[1]
-            if columns is not None and all(isinstance(c, str) for c in columns):
-                self.feature_names_in_ = np.asarray(columns, dtype=object)
-            elif hasattr(self, "feature_names_in_"):
-                del self.feature_names_in_
-        elif X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but MLPBinaryClassifier was fitted "
-                f"with {self.n_features_in_}."
-            )
-        return X
-
-    def _seeded(self):
-        """A context with the torch RNG forked and seeded from random_state."""
-        if self.random_state is None:
-            return nullcontext()
-        if isinstance(self.random_state, Integral):
-            seed = int(self.random_state)
-        else:
-            seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        return _seeded_rng(seed, self.device)
-
-    def _validate_own_params(self):
-        validate_net_params(self)
-
     # ----------------------------------------------------------- skorch hooks
 
     def initialize_module(self):
         """Build the :class:`MLPModule` for ``n_features_in_`` inputs."""
-        if not (isinstance(self.module, type) and issubclass(self.module, MLPModule)):
-            return super().initialize_module()
-        if not hasattr(self, "n_features_in_"):
-            raise ValueError(
-                "MLPBinaryClassifier builds its network from the data: call fit(X, y) "
-                "(or set module__n_features) before initialize()."
-            )
-        kwargs = {
-            "n_features": self.n_features_in_,
-            "hidden_layer_sizes": _check_hidden(self.hidden_layer_sizes),
-            "dropout": self.dropout,
-            "activation": self.activation,
-            **self.get_params_for("module"),
-        }
-        self.module_ = self.module(**kwargs)
-        return self
+        return self._initialize_builtin_module()
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         """Let a criterion with ``fit_labels`` (e.g. balanced weights) see ``y``."""
@@ -537,11 +603,7 @@ class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
         -------
         self : MLPBinaryClassifier
         """
-        self._validate_own_params()
-        X = self._check_X(X, reset=True)
-        y = self._encode_y(y, reset=True)
-        with torch_num_threads(self.torch_num_threads), self._seeded():
-            return super().fit(X, y, **fit_params)
+        return self._fit(X, y, **fit_params)
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Train for ``max_epochs`` more epochs without re-initialising.
@@ -586,9 +648,7 @@ class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
         -------
         proba : ndarray of float64, shape (n_samples, 2)
         """
-        X = self._check_X(X, reset=False)
-        with torch_num_threads(self.torch_num_threads):
-            return np.asarray(super().predict_proba(X), dtype=np.float64)
+        return self._predict_proba(X)
 
     @property
     def cutoff_(self):
@@ -616,5 +676,4 @@ class MLPBinaryClassifier(InterruptibleNetMixin, NeuralNetBinaryClassifier):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
-        tags.non_deterministic = self.random_state is None
         return tags

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from numbers import Integral, Real
-from typing import ClassVar
-
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    Interval,
-    StrOptions,
-)
-from sklearn.utils.validation import check_array
 from skorch import NeuralNet
 from skorch.dataset import ValidSplit
 from torch import nn
 
 from sklearn_balanced._multioutput import check_multilabel_target
 from sklearn_balanced.engine import at_or_above
-from sklearn_balanced.neural._mlp import (
-    _ACTIVATIONS,
-    InterruptibleNetMixin,
-    _check_hidden,
-    _seeded_rng,
-    torch_num_threads,
-    validate_net_params,
-)
+from sklearn_balanced.neural._mlp import _hidden_stack, _SkorchMLPMixin
 
 __all__ = ["MLPMultiLabelClassifier", "MultiLabelMLPModule"]
 
@@ -65,21 +48,15 @@ class MultiLabelMLPModule(nn.Module):
         activation="relu",
     ):
         super().__init__()
-        layers = []
-        width = int(n_features)
-        for size in hidden_layer_sizes:
-            layers += [nn.Linear(width, int(size)), _ACTIVATIONS[activation]()]
-            if dropout > 0:
-                layers.append(nn.Dropout(dropout))
-            width = int(size)
-        layers.append(nn.Linear(width, int(n_labels)))
-        self.layers = nn.Sequential(*layers)
+        self.layers = _hidden_stack(
+            n_features, hidden_layer_sizes, dropout, activation, n_labels
+        )
 
     def forward(self, X):
         return self.layers(X)
 
 
-class MLPMultiLabelClassifier(InterruptibleNetMixin, NeuralNet):
+class MLPMultiLabelClassifier(_SkorchMLPMixin, NeuralNet):
     """A multilabel MLP (skorch + PyTorch): one sigmoid output per label.
 
     A :class:`skorch.NeuralNet` with a built-in :class:`MultiLabelMLPModule`
@@ -163,17 +140,11 @@ class MLPMultiLabelClassifier(InterruptibleNetMixin, NeuralNet):
     ((2, 3), 3)
     """
 
-    _parameter_constraints: ClassVar[dict] = {
-        "hidden_layer_sizes": [
-            Interval(Integral, 1, None, closed="left"),
-            "array-like",
-        ],
-        "dropout": [Interval(Real, 0.0, 1.0, closed="left")],
-        "activation": [StrOptions(set(_ACTIVATIONS))],
-        "random_state": ["random_state"],
-        "threshold": [Interval(Real, 0.0, 1.0, closed="both")],
-        "torch_num_threads": [Interval(Integral, 1, None, closed="left"), None],
-    }
+    _builtin_module = MultiLabelMLPModule
+    _needs_data = (
+        "MLPMultiLabelClassifier builds its network from the data: call "
+        "fit(X, y) before initialize()."
+    )
 
     def __init__(
         self,
@@ -221,13 +192,7 @@ class MLPMultiLabelClassifier(InterruptibleNetMixin, NeuralNet):
     @property
     def classes_(self):
         """Each label's two classes; the greater one means "present"."""
-        try:
-            return self._classes_
-        except AttributeError:
-            raise AttributeError(
-                "This MLPMultiLabelClassifier is not fitted yet: classes_ is set by "
-                "fit."
-            ) from None
+        return self._fitted_classes()
 
     def _encode_y(self, y, reset):
         if isinstance(y, torch.Tensor):
@@ -245,64 +210,14 @@ class MLPMultiLabelClassifier(InterruptibleNetMixin, NeuralNet):
             )
         return is_pos.astype(np.float32)
 
-    # -------------------------------------------------------------------- data
-
-    def _check_X(self, X, reset):
-        if isinstance(X, torch.utils.data.Dataset):
-            return X
-        if isinstance(X, torch.Tensor):
-            X = X.detach().cpu().numpy()
-        columns = getattr(X, "columns", None)
-        X = check_array(X, dtype=np.float32, input_name="X")
-        if reset:
-            self.n_features_in_ = X.shape[1]
-            if columns is not None and all(isinstance(c, str) for c in columns):
-                self.feature_names_in_ = np.asarray(columns, dtype=object)
-            elif hasattr(self, "feature_names_in_"):
-                del self.feature_names_in_
-        elif X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but MLPMultiLabelClassifier was "
-                f"fitted with {self.n_features_in_}."
-            )
-        return X
-
-    def _seeded(self):
-        if self.random_state is None:
-            return nullcontext()
-        if isinstance(self.random_state, Integral):
-            seed = int(self.random_state)
-        else:
-            seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        return _seeded_rng(seed, self.device)
-
-    def _validate_own_params(self):
-        validate_net_params(self)
-
     # ----------------------------------------------------------- skorch hooks
 
     def initialize_module(self):
         """Build the :class:`MultiLabelMLPModule` for the data's shape."""
-        if not (
-            isinstance(self.module, type)
-            and issubclass(self.module, MultiLabelMLPModule)
-        ):
-            return super().initialize_module()
-        if not hasattr(self, "n_features_in_"):
-            raise ValueError(
-                "MLPMultiLabelClassifier builds its network from the data: call "
-                "fit(X, y) before initialize()."
-            )
-        kwargs = {
-            "n_features": self.n_features_in_,
-            "n_labels": self.n_labels_,
-            "hidden_layer_sizes": _check_hidden(self.hidden_layer_sizes),
-            "dropout": self.dropout,
-            "activation": self.activation,
-            **self.get_params_for("module"),
-        }
-        self.module_ = self.module(**kwargs)
-        return self
+        return self._initialize_builtin_module()
+
+    def _module_shape(self) -> dict:
+        return {"n_features": self.n_features_in_, "n_labels": self.n_labels_}
 
     # ------------------------------------------------------------- public API
 
@@ -322,11 +237,7 @@ class MLPMultiLabelClassifier(InterruptibleNetMixin, NeuralNet):
         -------
         self : MLPMultiLabelClassifier
         """
-        self._validate_own_params()
-        X = self._check_X(X, reset=True)
-        y = self._encode_y(y, reset=True)
-        with torch_num_threads(self.torch_num_threads), self._seeded():
-            return super().fit(X, y, **fit_params)
+        return self._fit(X, y, **fit_params)
 
     def predict_proba(self, X):
         """Probability of every label being present.
@@ -340,9 +251,7 @@ class MLPMultiLabelClassifier(InterruptibleNetMixin, NeuralNet):
         -------
         proba : ndarray of float64, shape (n_samples, n_labels)
         """
-        X = self._check_X(X, reset=False)
-        with torch_num_threads(self.torch_num_threads):
-            return np.asarray(super().predict_proba(X), dtype=np.float64)
+        return self._predict_proba(X)
 
     def predict(self, X):
         """Predict each label where its probability is ``>= threshold``.
@@ -372,5 +281,4 @@ class MLPMultiLabelClassifier(InterruptibleNetMixin, NeuralNet):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
-        tags.non_deterministic = self.random_state is None
         return tags
