@@ -16,13 +16,14 @@ The search: coordinate ascent with an exact step
     Start from ``w = 1`` (the argmax). A step for class ``k`` keeps the other
     weights fixed: with ``m_i = max_{j != k} w_j p_ij`` (reached first at class
     ``j*_i``), sample ``i`` is predicted ``k`` exactly when ``w_k > r_i =
-    m_i / p_ik``, else ``j*_i``. One sort of the ratios ``r_i`` gives every
-    distinct outcome of ``w_k`` on the open intervals between them; the
+    m_i / p_ik`` (the switch point is computed exactly in floating point, a
+    tie going to the lower class index as in ``numpy.argmax``), else ``j*_i``.
+    One sort of the switch points gives every distinct outcome of ``w_k``; the
     objective of every outcome is computed exactly from cumulative sums of the
     confusion-matrix changes of the switching samples. The best outcome is
     taken (ties: the interval closest to the current weight on a log scale,
     then the smaller weight), its weight being the midpoint of its interval
-    (half the smallest ratio, twice the largest at the ends). A step is kept
+    (half the smallest switch point, twice the largest at the ends). A step is kept
     only when the objective, recomputed from the actual predictions, improves
     by more than ``tol * max(1, |value|)``. Classes are visited in the order of
     their sorted labels (so permuting the columns with their labels permutes
@@ -32,9 +33,8 @@ The search: coordinate ascent with an exact step
 
 What is guaranteed
     The objective never decreases along the trace; every step is the exact
-    optimum of its coordinate over all outcomes strictly between ratios
-    (outcomes reachable only *at* a tie ``w_k = r_i`` are not candidates); a
-    converged result is a coordinate-wise optimum. It is **not** guaranteed to
+    optimum of its coordinate over every outcome of ``numpy.argmax`` for any
+    positive ``w_k``; a converged result is a coordinate-wise optimum. It is **not** guaranteed to
     be the global optimum over all weight vectors (the problem is
     combinatorial); with two classes one coordinate spans every outcome, so the
     result is the exact optimum, the binary cutoff of
@@ -381,8 +381,8 @@ def class_weight_step(
     Returns
     -------
     candidates : ndarray, shape (c,)
-        One weight for class ``k`` strictly inside every interval between
-        distinct ratios, increasing.
+        One weight for class ``k`` per distinct outcome (inside the interval
+        of weights that give it), increasing.
     keys : ndarray, shape (c, 2)
         The objective key (maximised lexicographically) at each candidate.
     """
@@ -401,6 +401,7 @@ def class_weight_step(
     movable = (ratio > 0) & np.isfinite(ratio)
     base_pred = np.where(fixed_k, k, jstar)
     base = _confusion(y, base_pred, weight, K)
+    ratio[movable] = _switch_points(pk[movable], m[movable], k < jstar[movable])
     idx = np.flatnonzero(movable)
     order = idx[np.argsort(ratio[idx], kind="stable")]
     r = ratio[order]
@@ -440,18 +441,49 @@ def class_weight_step(
         np.add.at(d_mat, (rows, ys * K + js), -ws)
         matrix = base[None] + take(d_mat).reshape(-1, K, K)
     keys = objective.keys(diag, pred, matrix, cost_sum, n_true, total)
-    # one weight strictly inside each interval (0, u_0), (u_0, u_1), ..., (u_last, inf)
+    # outcome g holds for every weight in [u_{g-1}, u_g) (u_{-1} = 0, u_G = inf):
+    # take its midpoint (half u_0 below, twice u_last above)
+    if uniq.shape[0] == 0:  # no movable sample: keep the weight
+        return np.array([weights[k]]), keys
     with np.errstate(over="ignore"):
         lo = np.r_[0.0, uniq]
         hi = np.r_[uniq, np.inf]
-        cand = np.where(
-            np.isinf(hi), lo * 2.0, np.where(lo == 0, hi / 2.0, lo + (hi - lo) / 2.0)
-        )
-    if cand.shape[0] == 1:  # no movable sample: keep the weight
-        cand[0] = weights[k]
-    ok = (cand > lo) & (cand < hi) & np.isfinite(cand)
-    ok[0] |= cand.shape[0] == 1
+        mid = lo + (hi - lo) / 2.0
+        cand = np.where(np.isinf(hi), lo * 2.0, np.where(mid < hi, mid, lo))
+    cand[-1] = cand[-1] if np.isfinite(cand[-1]) else lo[-1]
+    ok = (cand >= lo) & (cand < hi) & (cand > 0)
     return cand[ok], keys[ok]
+
+
+def _switch_points(
+    pk: NDArray[np.float64], m: NDArray[np.float64], k_first: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Smallest weight ``v`` at which ``argmax`` picks class ``k`` for each sample.
+
+    Class ``k`` wins where ``fl(v * p_k) > m`` or ``fl(v * p_k) == m`` and ``k``
+    comes before the best other class: a monotone predicate of ``v`` in floating
+    point. Its switch point is ``m / p_k`` up to a few units in the last place,
+    found exactly by stepping to neighbouring floats, so the outcome of a step
+    computed from these points is the outcome ``numpy.argmax`` gives.
+    """
+
+    def wins(v):
+        s = v * pk
+        return (s > m) | ((s == m) & k_first)
+
+    t = m / pk
+    for _ in range(64):
+        bad = ~wins(t)
+        if not bad.any():
+            break
+        t = np.where(bad, np.nextafter(t, np.inf), t)
+    for _ in range(64):
+        lower = np.nextafter(t, -np.inf)
+        down = (lower > 0) & wins(lower)
+        if not down.any():
+            break
+        t = np.where(down, lower, t)
+    return t
 
 
 def _select(cand, keys, current_weight) -> int:
@@ -577,9 +609,9 @@ def find_class_weights(
     missing = classes[n_true == 0]
     if missing.size:
         raise ValueError(
-            f"Class(es) {missing.tolist()} do not occur in y_true (with positive "
-            "weight): their recall is undefined and no weight can be learned for "
-            "them."
+            f"The class(es) {missing.tolist()} do not occur in y_true (with "
+            "positive weight): their recall is undefined and no class weight can "
+            "be learned for them."
         )
     if y.shape[0] > 1 and (P == P[0]).all():
         raise ValueError(

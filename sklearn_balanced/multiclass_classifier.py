@@ -21,7 +21,7 @@ from sklearn.utils import get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from sklearn_balanced._crossval import make_splits
 from sklearn_balanced._ensemble import FoldEnsemble, align_to_classes
@@ -61,7 +61,7 @@ def check_multiclass_target(y: Any, input_name: str = "y") -> tuple[NDArray, NDA
         )
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
+        y = column_or_1d(y, warn=True)  # DataConversionWarning, as scikit-learn
     if y.ndim != 1:
         raise ValueError(
             f"MulticlassDecisionClassifier needs a 1d array of class labels; got "
@@ -452,7 +452,8 @@ class MulticlassDecisionClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.classes_[np.argmax(self._weighted_proba(X), axis=1)]
+        index = np.argmax(self._weighted_proba(X), axis=1)
+        return self.classes_[index]
 
     def predict_proba(self, X):
         """The estimator's probabilities, unchanged (columns in ``classes_`` order).

@@ -80,6 +80,9 @@ def trusted_types() -> list[str]:
 
     types = {BalancedThresholdClassifier, GrayZoneClassifier, FoldEnsemble}
     types.add(GrayZoneResult)
+    from sklearn_balanced.multiclass_classifier import MulticlassDecisionClassifier
+
+    types.add(MulticlassDecisionClassifier)
     for name in objectives.__all__:
         value = getattr(objectives, name)
         if (
