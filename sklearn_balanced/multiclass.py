@@ -324,9 +324,8 @@ class ClassWeights:
 
 
 def _confusion(y, pred, weight, n_classes):
-    M = np.zeros((n_classes, n_classes))
-    np.add.at(M, (y, pred), weight)
-    return M
+    flat = np.bincount(y * n_classes + pred, weights=weight, minlength=n_classes**2)
+    return flat.reshape(n_classes, n_classes)
 
 
 def _key_of(objective, M, n_true, total):
@@ -408,13 +407,15 @@ def class_weight_step(
     ys, js, ws = y[order], jstar[order], weight[order]
     ns = r.shape[0]
     rows = np.arange(ns)
+    # one row per switching sample (j*_i != k, so no two updates share a cell)
     d_diag = np.zeros((ns, K))
-    np.add.at(d_diag, (rows[ys == k], k), ws[ys == k])
+    own = ys == k
+    d_diag[rows[own], k] = ws[own]
     hit = ys == js
-    np.add.at(d_diag, (rows[hit], js[hit]), -ws[hit])
+    d_diag[rows[hit], js[hit]] = -ws[hit]
     d_pred = np.zeros((ns, K))
-    d_pred[:, k] += ws
-    np.add.at(d_pred, (rows, js), -ws)
+    d_pred[:, k] = ws
+    d_pred[rows, js] = -ws
     # the outcome after the last sample of each group of equal ratios
     if ns:
         ends = np.flatnonzero(np.r_[r[1:] != r[:-1], True])
@@ -437,8 +438,8 @@ def class_weight_step(
         cost_sum = float((base * C).sum()) + np.r_[0.0, np.cumsum(d_cost)[ends]]
     if objective.needs_matrix:
         d_mat = np.zeros((ns, K * K))
-        np.add.at(d_mat, (rows, ys * K + k), ws)
-        np.add.at(d_mat, (rows, ys * K + js), -ws)
+        d_mat[rows, ys * K + k] = ws
+        d_mat[rows, ys * K + js] = -ws
         matrix = base[None] + take(d_mat).reshape(-1, K, K)
     keys = objective.keys(diag, pred, matrix, cost_sum, n_true, total)
     # outcome g holds for every weight in [u_{g-1}, u_g) (u_{-1} = 0, u_G = inf):
