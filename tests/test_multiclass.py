@@ -577,3 +577,54 @@ def test_skops_round_trip(mc_data, tmp_path, refit):
     restored = load(path)
     np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
     np.testing.assert_array_equal(restored.class_weights_, clf.class_weights_)
+
+
+def test_generator_cv_with_metadata_routing(mc_data):
+    X, y = mc_data
+    with config_context(enable_metadata_routing=True):
+        clf = MulticlassDecisionClassifier(
+            LogisticRegression(), cv=StratifiedKFold(3).split(X, y)
+        ).fit(X, y)
+    ref = MulticlassDecisionClassifier(LogisticRegression(), cv=3).fit(X, y)
+    np.testing.assert_array_equal(clf.class_weights_, ref.class_weights_)
+
+
+def test_parallel_splits_give_the_same_weights(mc_data):
+    X, y = mc_data
+    a = MulticlassDecisionClassifier(LogisticRegression(), cv=3).fit(X, y)
+    b = MulticlassDecisionClassifier(LogisticRegression(), cv=3, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(a.class_weights_, b.class_weights_)
+    np.testing.assert_array_equal(a.fold_class_weights_, b.fold_class_weights_)
+
+
+def test_estimator_needs_predict_proba(mc_data):
+    from sklearn.svm import LinearSVC
+
+    X, y = mc_data
+    with pytest.raises(ValueError, match="predict_proba"):
+        MulticlassDecisionClassifier(LinearSVC()).fit(X, y)
+
+
+class _NaNProba(LogisticRegression):
+    def predict_proba(self, X):
+        proba = super().predict_proba(X)
+        proba[0, 0] = np.nan
+        return proba
+
+
+def test_non_finite_probabilities_are_named(mc_data):
+    X, y = mc_data
+    with pytest.raises(ValueError, match=r"_NaNProba.predict_proba must be finite"):
+        MulticlassDecisionClassifier(_NaNProba()).fit(X, y)
+
+
+def test_two_classes_match_the_binary_estimator():
+    from sklearn_balanced import BalancedThresholdClassifier
+
+    X, y = make_classification(n_samples=400, weights=[0.8], random_state=1)
+    ours = MulticlassDecisionClassifier(
+        LogisticRegression(), objective="balanced_accuracy"
+    ).fit(X, y)
+    binary = BalancedThresholdClassifier(LogisticRegression(), objective="youden")
+    binary.fit(X, y)
+    assert ours.best_score_ == pytest.approx((binary.best_score_ + 1) / 2, abs=1e-12)
