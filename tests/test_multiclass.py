@@ -35,7 +35,7 @@ def _kappa_like(M):
 
 @st.composite
 def multiclass_data(draw, min_k=2, max_k=4, generic=False):
-    """Labels with every class present and positive integer-based probabilities.
+    """Labels with every class present and integer-based probabilities (with zeros).
 
     ``generic``: continuous probabilities (no ties between ratios, almost surely).
     """
@@ -50,8 +50,9 @@ def multiclass_data(draw, min_k=2, max_k=4, generic=False):
     if generic:
         raw = rng.random((n, k)) + 1e-3
     else:
-        raw = rng.integers(1, 6, size=(n, k)).astype(float)
+        raw = rng.integers(0, 6, size=(n, k)).astype(float)  # zeros and ties
     raw[np.arange(n), y] += rng.integers(0, 3, size=n)  # some signal
+    raw[raw.sum(axis=1) == 0, 0] = 1.0
     proba = raw / raw.sum(axis=1, keepdims=True)
     if (proba == proba[0]).all():
         proba[0, 0] += 0.5
