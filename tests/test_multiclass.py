@@ -629,3 +629,32 @@ def test_two_classes_match_the_binary_estimator():
     binary = BalancedThresholdClassifier(LogisticRegression(), objective="youden")
     binary.fit(X, y)
     assert ours.best_score_ == pytest.approx((binary.best_score_ + 1) / 2, abs=1e-12)
+
+
+def test_skorch_softmax_net(mc_data):
+    pytest.importorskip("skorch")
+    import torch
+    from skorch import NeuralNetClassifier
+
+    X, y = mc_data
+    X = X.astype(np.float32)
+    module = torch.nn.Sequential(
+        torch.nn.Linear(X.shape[1], 16),
+        torch.nn.ReLU(),
+        torch.nn.Linear(16, 3),
+        torch.nn.Softmax(dim=-1),
+    )
+    torch.manual_seed(0)
+    net = NeuralNetClassifier(
+        module, max_epochs=15, lr=0.1, train_split=None, verbose=0
+    )
+    from sklearn_balanced.neural import torch_num_threads
+
+    with torch_num_threads(1):  # small nets: one thread is fastest
+        clf = MulticlassDecisionClassifier(net, cv=3).fit(X, y)
+        proba = clf.predict_proba(X)
+    assert np.isfinite(clf.class_weights_).all()
+    assert clf.class_recalls_.min() > clf.argmax_recalls_.min()
+    np.testing.assert_array_equal(
+        clf.predict(X), clf.classes_[np.argmax(proba * clf.class_weights_, axis=1)]
+    )
