@@ -658,3 +658,14 @@ def test_skorch_softmax_net(mc_data):
     np.testing.assert_array_equal(
         clf.predict(X), clf.classes_[np.argmax(proba * clf.class_weights_, axis=1)]
     )
+
+
+def test_float_cv_is_one_stratified_holdout(mc_data, capsys):
+    X, y = mc_data
+    clf = MulticlassDecisionClassifier(
+        LogisticRegression(), cv=0.3, random_state=0, refit=False, verbose=1
+    ).fit(X, y)
+    assert clf.fold_class_weights_.shape == (1, 3)
+    np.testing.assert_array_equal(clf.fold_class_weights_[0], clf.class_weights_)
+    assert isinstance(clf.estimator_, LogisticRegression)
+    assert "split 0: fitted on 420, scored 180" in capsys.readouterr().out
