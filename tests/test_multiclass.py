@@ -669,3 +669,20 @@ def test_float_cv_is_one_stratified_holdout(mc_data, capsys):
     np.testing.assert_array_equal(clf.fold_class_weights_[0], clf.class_weights_)
     assert isinstance(clf.estimator_, LogisticRegression)
     assert "split 0: fitted on 420, scored 180" in capsys.readouterr().out
+
+
+def test_end_of_fit_invariant(mc_data, monkeypatch):
+    import dataclasses
+
+    from sklearn_balanced import multiclass_classifier
+
+    real = multiclass_classifier.find_class_weights
+
+    def broken(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return dataclasses.replace(result, weights=np.full(3, np.nan))
+
+    monkeypatch.setattr(multiclass_classifier, "find_class_weights", broken)
+    X, y = mc_data
+    with pytest.raises(RuntimeError, match="Bug in sklearn_balanced.*class_weights_"):
+        MulticlassDecisionClassifier(LogisticRegression(), cv=2).fit(X, y)
