@@ -684,5 +684,5 @@ def test_end_of_fit_invariant(mc_data, monkeypatch):
 
     monkeypatch.setattr(multiclass_classifier, "find_class_weights", broken)
     X, y = mc_data
-    with pytest.raises(RuntimeError, match="Bug in sklearn_balanced.*class_weights_"):
+    with pytest.raises(RuntimeError, match=r"Bug in sklearn_balanced.*class_weights_"):
         MulticlassDecisionClassifier(LogisticRegression(), cv=2).fit(X, y)
