@@ -53,7 +53,8 @@ def trusted_types() -> list[str]:
     """Fully qualified names of the library's types found in saved models.
 
     Everything a fitted :class:`~sklearn_balanced.BalancedThresholdClassifier`
-    (any built-in objective), :class:`~sklearn_balanced.GrayZoneClassifier` or
+    (any built-in objective), :class:`~sklearn_balanced.GrayZoneClassifier`,
+    :class:`~sklearn_balanced.MulticlassDecisionClassifier` or
     :class:`~sklearn_balanced.FoldEnsemble` holds, beyond the scikit-learn and
     numpy types skops trusts by default. Pass them as ``trusted`` to
     :func:`skops.io.load` (or use :func:`load`, which does). A function you
