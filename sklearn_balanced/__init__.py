@@ -5,10 +5,14 @@ The public API:
 - :class:`BalancedThresholdClassifier` wraps a classifier and learns its cutoff
   by cross-validation for an objective; :class:`GrayZoneClassifier` learns two
   cutoffs and abstains between them; :class:`FoldEnsemble` averages the split
-  models kept by ``refit=False``. :class:`MultiLabelThresholdClassifier` learns
-  one cutoff per label (:class:`MultiOutputFoldEnsemble` for ``refit=False``).
-- :func:`find_threshold`, :func:`threshold_curve`, :func:`bootstrap_threshold`
-  and :func:`find_gray_zone` work on scores you already have.
+  models kept by ``refit=False``.
+- :class:`MultiLabelThresholdClassifier` learns one cutoff per label
+  (:class:`MultiOutputFoldEnsemble` for ``refit=False``);
+  :class:`MulticlassDecisionClassifier` learns class weights on the
+  probabilities of a multiclass classifier.
+- :func:`find_threshold`, :func:`threshold_curve`, :func:`bootstrap_threshold`,
+  :func:`find_gray_zone`, :func:`find_multilabel_thresholds` and
+  :func:`find_class_weights` work on scores you already have.
 - :mod:`sklearn_balanced.objectives` holds the objectives,
   :mod:`sklearn_balanced.metrics` the reports and scorers,
   :mod:`sklearn_balanced.plotting` the displays (matplotlib),
@@ -29,6 +33,8 @@ from sklearn_balanced.engine import (
 )
 from sklearn_balanced.gray_zone import GrayZoneResult, find_gray_zone
 from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
+from sklearn_balanced.multiclass import ClassWeights, find_class_weights
+from sklearn_balanced.multiclass_classifier import MulticlassDecisionClassifier
 from sklearn_balanced.multilabel import (
     MultiLabelThresholds,
     find_multilabel_thresholds,
@@ -40,16 +46,19 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "BalancedThresholdClassifier",
     "BootstrapThreshold",
+    "ClassWeights",
     "FoldEnsemble",
     "GrayZoneClassifier",
     "GrayZoneResult",
     "MultiLabelThresholdClassifier",
+    "MulticlassDecisionClassifier",
     "MultiLabelThresholds",
     "MultiOutputFoldEnsemble",
     "ThresholdCurve",
     "ThresholdResult",
     "__version__",
     "bootstrap_threshold",
+    "find_class_weights",
     "find_gray_zone",
     "find_multilabel_thresholds",
     "find_threshold",

@@ -54,7 +54,8 @@ def trusted_types() -> list[str]:
 
     Everything a fitted :class:`~sklearn_balanced.BalancedThresholdClassifier`
     (any built-in objective), :class:`~sklearn_balanced.GrayZoneClassifier`,
-    :class:`~sklearn_balanced.FoldEnsemble` or
+    :class:`~sklearn_balanced.FoldEnsemble`,
+    :class:`~sklearn_balanced.MulticlassDecisionClassifier` or
     :class:`~sklearn_balanced.MultiLabelThresholdClassifier` (with its
     ``refit=False`` fold ensemble) holds, and the results
     :class:`~sklearn_balanced.gray_zone.GrayZoneResult` and
@@ -82,12 +83,14 @@ def trusted_types() -> list[str]:
     from sklearn_balanced.classifier import BalancedThresholdClassifier
     from sklearn_balanced.gray_zone import GrayZoneResult
     from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
+    from sklearn_balanced.multiclass_classifier import MulticlassDecisionClassifier
     from sklearn_balanced.multilabel import MultiLabelThresholds
     from sklearn_balanced.multilabel_classifier import MultiLabelThresholdClassifier
 
     types = {BalancedThresholdClassifier, GrayZoneClassifier, FoldEnsemble}
     types |= {MultiLabelThresholdClassifier, MultiOutputFoldEnsemble}
     types |= {GrayZoneResult, MultiLabelThresholds}
+    types.add(MulticlassDecisionClassifier)
     for name in objectives.__all__:
         value = getattr(objectives, name)
         if (
