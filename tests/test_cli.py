@@ -1211,3 +1211,158 @@ def test_demo_mlp_model_leaves_torch_threads_alone():
         assert model[-1].torch_num_threads == 1
     finally:
         torch.set_num_threads(before)
+
+
+# ------------------------------------------------------- cutoff: multiclass (issue 13)
+
+
+@pytest.fixture(scope="module")
+def multiclass_scored():
+    """Three imbalanced classes, one probability column per class, weights."""
+    rng = np.random.default_rng(3)
+    n = 300
+    y = rng.choice(3, size=n, p=[0.7, 0.2, 0.1])
+    logits = rng.normal(size=(n, 3)) + 1.2 * np.eye(3)[y] + np.array([1.0, 0, 0])
+    proba = np.round(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True), 4)
+    weight = np.where(y == 2, 2.0, 1.0)
+    return y, proba, weight
+
+
+@pytest.fixture
+def multiclass_csv(tmp_path, multiclass_scored):
+    y, proba, weight = multiclass_scored
+    names = np.array(["amp", "acp", "tm"])
+    path = tmp_path / "classes.csv"
+    lines = ["kind,p_amp,p_acp,p_tm,w"] + [
+        f"{names[a]},{p[0]},{p[1]},{p[2]},{w}"
+        for a, p, w in zip(y, proba, weight, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+MULTI = ("--label", "kind", "--score", "p_amp", "--score", "p_acp", "--score", "p_tm")
+
+
+@pytest.mark.parametrize("objective", ["balanced", "balanced_accuracy", "macro_f1"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cutoff_multiclass_json_matches_find_class_weights(
+    cli, multiclass_csv, multiclass_scored, objective, weighted
+):
+    from sklearn_balanced.multiclass import find_class_weights, weighted_argmax
+
+    y, proba, weight = multiclass_scored
+    extra = ("--weight", "w") if weighted else ()
+    proc = cli(
+        "cutoff", multiclass_csv, *MULTI, "--classes", "amp,acp,tm",
+        "--objective", objective, "--json", *extra,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    sw = weight if weighted else None
+    expected = find_class_weights(y, proba, objective=objective, sample_weight=sw)
+    assert [c["class"] for c in out["classes"]] == ["amp", "acp", "tm"]
+    assert [c["score_column"] for c in out["classes"]] == ["p_amp", "p_acp", "p_tm"]
+    np.testing.assert_allclose([c["weight"] for c in out["classes"]], expected.weights)
+    np.testing.assert_allclose(
+        [c["recall_learned"] for c in out["classes"]], expected.recalls
+    )
+    assert out["score"] == pytest.approx(expected.score)
+    assert out["start_score"] == pytest.approx(expected.start_score)
+    assert [c["n_samples"] for c in out["classes"]] == np.bincount(y).tolist()
+    w = np.ones(y.shape[0]) if sw is None else sw
+    pred = weighted_argmax(proba, np.ones(3))
+    argmax = np.array(
+        [w[(y == k) & (pred == k)].sum() / w[y == k].sum() for k in range(3)]
+    )
+    np.testing.assert_allclose([c["recall_argmax"] for c in out["classes"]], argmax)
+    assert out["balanced_accuracy_argmax"] == pytest.approx(argmax.mean())
+    assert out["balanced_accuracy_learned"] == pytest.approx(expected.recalls.mean())
+    assert out["recall_spread_argmax"] == pytest.approx(np.ptp(argmax))
+    assert out["recall_spread_learned"] == pytest.approx(np.ptp(expected.recalls))
+    assert out["weighted"] is weighted and out["objective"] == objective
+
+
+def test_cutoff_multiclass_text_report_subprocess(multiclass_csv):
+    """As a user runs it; class names default to the score column names."""
+    path = multiclass_csv.parent / "named.csv"
+    text = multiclass_csv.read_text().replace("p_amp,p_acp,p_tm", "amp,acp,tm")
+    path.write_text(text)
+    proc = run_cli("cutoff", path, "--label", "kind", "--score", "amp",
+                   "--score", "acp", "--score", "tm")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    lines = proc.stdout.splitlines()
+    assert lines[0].endswith(": 3 classes")
+    assert "balanced (minimum per-class recall)" in lines[1]
+    table = {ln.split()[0]: ln.split() for ln in lines[4:8]}
+    assert set(table) == {"class", "amp", "acp", "tm"}
+    json_out = json.loads(
+        run_cli("cutoff", path, "--label", "kind", "--score", "amp", "--score",
+                "acp", "--score", "tm", "--json").stdout
+    )  # fmt: skip
+    for row in json_out["classes"]:
+        assert float(table[row["class"]][3]) == pytest.approx(
+            row["recall_argmax"], abs=5e-4
+        )
+        assert float(table[row["class"]][4]) == pytest.approx(
+            row["recall_learned"], abs=5e-4
+        )
+    assert f"{json_out['balanced_accuracy_learned']:.3f} learned" in proc.stdout
+
+
+def test_cutoff_multiclass_integer_labels_match_class_names(cli, tmp_path):
+    path = tmp_path / "int.csv"
+    path.write_text("y,p0,p1,p2\n0,.8,.1,.1\n1,.5,.4,.1\n2,.5,.2,.3\n1,.2,.7,.1\n")
+    proc = cli("cutoff", path, "--label", "y", "--score", "p0", "--score", "p1",
+               "--score", "p2", "--classes", "0, 1, 2", "--json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert [c["recall_learned"] for c in out["classes"]] == [1.0, 1.0, 1.0]
+    assert [c["n_samples"] for c in out["classes"]] == [1, 2, 1]
+
+
+@pytest.mark.parametrize(
+    "content, extra, fragments",
+    [
+        ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--score", "c"),
+         ("--score 'c': no such column",)),
+        ("kind,a,b\na,.5,.5\nb,.2,.8\nd,.1,.9\n", (),
+         ("--label 'kind' holds label(s) 'd'", "data row 3",
+          "not among the classes 'a', 'b'")),
+        ("kind,a,b\na,.5,.5\nb,-.2,.8\n", (),
+         ("--score 'a': the value on data row 2", "is -0.2", "must be >= 0")),
+        ("kind,a,b\na,.5,.5\nb,nan,.8\n", (),
+         ("--score 'a': the value on data row 2", "NaN or infinite")),
+        ("kind,a,b\na,.5,.5\nb,.2,\n", (),
+         ("--score 'b': the value on data row 2", "is empty")),
+        ("kind,a,b\na,.5,.5\na,.2,.8\n", (),
+         ("class(es) [1] do not occur in y_true",)),
+        ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--classes", "a"),
+         ("--classes names 1 class(es)", "but 2 --score columns")),
+        ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--classes", "a,a"),
+         ("--classes must name distinct",)),
+        ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--objective", "f1"),
+         ("--objective f1 does not apply to several --score columns",
+          "balanced, balanced_accuracy, macro_f1")),
+        ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--pos-label", "a", "--gray-zone"),
+         ("--gray-zone, --pos-label apply to one --score column",)),
+        ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--score", "a"),
+         ("--score and --score name the same column 'a'",)),
+    ],
+)  # fmt: skip
+def test_error_multiclass_input(cli, tmp_path, content, extra, fragments):
+    path = tmp_path / "m.csv"
+    path.write_text(content)
+    proc = cli("cutoff", path, "--label", "kind", "--score", "a", "--score", "b",
+               *extra)  # fmt: skip
+    assert_usage_error(proc, *fragments)
+
+
+def test_error_classes_or_macro_f1_with_one_score_column(cli, csv_file):
+    proc = cli("cutoff", csv_file, "--label", "label", "--score", "score",
+               "--classes", "0,1")  # fmt: skip
+    assert_usage_error(proc, "--classes '0,1' goes with several --score columns")
+    proc = cli("cutoff", csv_file, "--label", "label", "--score", "score",
+               "--objective", "macro_f1")  # fmt: skip
+    assert_usage_error(proc, "--objective macro_f1 needs several --score columns")

@@ -6,6 +6,9 @@ Two commands:
   scores you already have from a CSV file (``-`` for standard input) and
   prints the exact optimal cutoff for an objective, the objective's value and
   the binary report at that cutoff (``--json`` for machine-readable output).
+  With ``--score`` repeated, one column per class, it learns class weights
+  instead (:func:`~sklearn_balanced.multiclass.find_class_weights`) and prints
+  the per-class recalls at the argmax and with the learned weights.
 - ``sklearn-balanced demo`` runs the library's typical scenario on peptide
   data shipped with the package: a classifier is trained on part of the data,
   its cutoff is learned by cross-validation on that part only, and the learned
@@ -28,6 +31,8 @@ The package, one concern a file:
 - :mod:`~sklearn_balanced.cli._reading`: bytes → text → CSV rows → checked
   labels, scores and weights;
 - :mod:`~sklearn_balanced.cli._cutoff`: the ``cutoff`` command;
+- :mod:`~sklearn_balanced.cli._multiclass`: ``cutoff`` with one score column
+  per class;
 - :mod:`~sklearn_balanced.cli._demo`: the ``demo`` command;
 - :mod:`~sklearn_balanced.cli._format`: reports, tables and JSON values;
 - :mod:`~sklearn_balanced.cli._plot`: ``--plot``;

@@ -69,17 +69,27 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     p.add_argument(
         "--score",
         required=True,
+        action="append",
         metavar="COL",
-        help="column of scores (larger means more positive)",
+        help="column of scores (larger means more positive); repeat it to give "
+        "one column of class probabilities per class (multiclass: learns class "
+        "weights instead of a cutoff)",
+    )
+    p.add_argument(
+        "--classes",
+        metavar="A,B,...",
+        help="with several --score columns: the class of each, comma-separated, "
+        "in the same order (default: the --score column names)",
     )
     p.add_argument(
         "--objective",
-        choices=[*sorted(OBJECTIVES), "cost"],
+        choices=[*sorted(OBJECTIVES), "cost", "macro_f1"],
         default=None,
         metavar="NAME",
         help=(
             "what to optimise: " + ", ".join(sorted(OBJECTIVES)) + " or cost "
-            "(default: balanced, i.e. Sn = Sp)"
+            "(default: balanced, i.e. Sn = Sp); with several --score columns: "
+            "balanced (equal per-class recalls), balanced_accuracy or macro_f1"
         ),
     )
     p.add_argument(
@@ -425,6 +435,19 @@ def _flags_named(args: argparse.Namespace) -> Iterator[None]:
 
 def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     """The ``cutoff`` command."""
+    if len(args.score) > 1:
+        return _run_multiclass(args, out)
+    args.score = args.score[0]
+    if args.classes is not None:
+        raise UsageError(
+            f"--classes {args.classes!r} goes with several --score columns (one "
+            "per class); one --score column is a binary cutoff."
+        )
+    if args.objective == "macro_f1":
+        raise UsageError(
+            "--objective macro_f1 needs several --score columns (one per class); "
+            "with one --score column use f1."
+        )
     if args.plot:
         _check_plot_path(args.plot)
     with _warnings_first(args.command), _flags_named(args):
@@ -437,4 +460,17 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
         out.write(format_gray_zone(payload) + "\n")
     else:
         out.write(format_cutoff(payload) + "\n")
+    return 0
+
+
+def _run_multiclass(args: argparse.Namespace, out: TextIO) -> int:
+    """``cutoff`` with several ``--score`` columns (one per class)."""
+    from sklearn_balanced.cli._multiclass import format_multiclass, multiclass_payload
+
+    with _warnings_first(args.command):
+        payload = multiclass_payload(args)
+    if args.json:
+        out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
+    else:
+        out.write(format_multiclass(payload) + "\n")
     return 0

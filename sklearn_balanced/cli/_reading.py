@@ -210,6 +210,21 @@ def _parse_labels(cells: list[str], table: Table, name: str) -> np.ndarray:
     ``1e0`` floats, so equal to ``1`` when every label is a number); anything
     else makes every label text, compared exactly (``1_0`` is not ``10``).
     """
+    labels = _label_values(cells, table, name)
+    classes = np.unique(labels)
+    if classes.shape[0] != 2:
+        shown = ", ".join(repr(c.item()) for c in classes[:6])
+        more = f", ... ({classes.shape[0]} in all)" if classes.shape[0] > 6 else ""
+        raise UsageError(
+            f"--label {name!r} must hold exactly two distinct labels; found "
+            f"{classes.shape[0]}: {shown}{more}."
+        )
+    return labels
+
+
+def _label_values(cells: list[str], table: Table, name: str) -> np.ndarray:
+    """Labels as ints, else floats, else strings (see :func:`_parse_labels`),
+    any number of distinct values; a missing or infinite label is an error."""
     for i, cell in enumerate(cells):
         what = None
         if cell == "":
@@ -232,14 +247,6 @@ def _parse_labels(cells: list[str], table: Table, name: str) -> np.ndarray:
         labels = np.array([float(c) for c in cells])  # finite: checked above
     else:
         labels = np.array(cells, dtype=str)
-    classes = np.unique(labels)
-    if classes.shape[0] != 2:
-        shown = ", ".join(repr(c.item()) for c in classes[:6])
-        more = f", ... ({classes.shape[0]} in all)" if classes.shape[0] > 6 else ""
-        raise UsageError(
-            f"--label {name!r} must hold exactly two distinct labels; found "
-            f"{classes.shape[0]}: {shown}{more}."
-        )
     return labels
 
 
@@ -355,6 +362,16 @@ def _check_scores_kept_apart(
         )
 
 
+def _same_label(text: str, item: Any) -> bool:
+    """Whether the text ``text`` names the label ``item`` (an int, float or str
+    read by :func:`_label_values`): ``1``, ``+1`` and ``1.0`` name the float 1.0."""
+    if isinstance(item, str):
+        return text == item
+    if isinstance(item, int):
+        return _INT.fullmatch(text) is not None and int(text) == item
+    return _FLOAT.fullmatch(text) is not None and float(text) == item
+
+
 def _parse_pos_label(value: str | None, labels: np.ndarray) -> Any:
     """``--pos-label`` converted to the labels' type and checked."""
     if value is None:
@@ -363,13 +380,7 @@ def _parse_pos_label(value: str | None, labels: np.ndarray) -> Any:
     text = value.strip()
     for c in classes:
         item = c.item()
-        if isinstance(item, str):
-            same = text == item
-        elif isinstance(item, int):
-            same = _INT.fullmatch(text) is not None and int(text) == item
-        else:
-            same = _FLOAT.fullmatch(text) is not None and float(text) == item
-        if same:
+        if _same_label(text, item):
             return item
     shown = ", ".join(repr(c.item()) for c in classes)
     raise UsageError(f"--pos-label {value!r} is not one of the labels {shown}.")
