@@ -11,8 +11,25 @@ negatives from the negatives, with replacement (stratified: both classes are
 always present, in their original numbers). A sample drawn ``c`` times enters
 the counts with weight ``c * sample_weight``. The resample's optimum is the
 engine's exact optimum on it; its *out-of-bag* value is the objective, on the
-samples the resample did not draw, at that optimum. The pooled data are sorted
-once; a resample is a subset of the sorted arrays, so it stays sorted.
+samples the resample did not draw, at that optimum.
+
+No resample is sorted. The pooled data are sorted once and grouped by
+distinct score; a resample is then nothing but a vector of draw counts over
+the sorted samples (per class, the counts of ``n_pos`` uniform draws from the
+positives and of ``n_neg`` from the negatives: ``Multinomial(n_pos, uniform)``
+and ``Multinomial(n_neg, uniform)``, built as ``np.bincount`` of the drawn
+indices). Its confusion counts at every cutoff are cumulative sums of
+``count * weight`` per class over the sorted samples, read at the ends of the
+distinct-score groups, keeping only the groups the resample draws (weight
+> 0): exactly the arrays :func:`~sklearn_balanced.engine.confusion_counts`
+builds from the resample written out row by row (each sample repeated as
+often as drawn), so the same :func:`~sklearn_balanced.engine.select_cutoff`
+gives the same cutoff, tie rule included. The out-of-bag counts at that cutoff
+are sums of the weights of the samples drawn zero times above it, from the
+same counts. Each resample costs ``O(n)`` (a few passes over arrays of length
+``n``), not a sort; memory is a few arrays of length ``n``, never one per
+resample. The draws are the ones of the earlier implementation (the same
+``RandomState`` calls in the same order), so a seed gives the same resamples.
 """
 
 from __future__ import annotations
@@ -25,8 +42,7 @@ from numpy.typing import NDArray
 
 from sklearn_balanced.engine import (
     ConfusionCounts,
-    checked_counts,
-    confusion_counts,
+    _sort_decreasing,
     normalise_weights,
     select_cutoff,
 )
@@ -159,6 +175,145 @@ def _score_at(
     return np.asarray(values, dtype=np.float64).reshape(k.shape)
 
 
+class _SortedPool:
+    """The pooled samples sorted once, split by class, grouped by distinct score.
+
+    Each class keeps its samples in decreasing-score order (ties: the order of
+    a stable sort, reversed); ``pos_end[g]`` / ``neg_end[g]`` is the number of
+    the class's samples in the distinct-score groups ``0..g``. A resample's
+    counts at the end of group ``g`` are then a cumulative sum read at
+    ``pos_end[g]``: no sort, no per-group loop.
+    """
+
+    def __init__(self, distinct, pos_end, neg_end, w_pos, w_neg, unit):
+        self.distinct = distinct
+        self.pos_end = pos_end
+        self.neg_end = neg_end
+        self.w_pos = w_pos  # normalised weights (None: unit weights)
+        self.w_neg = w_neg
+        self.unit = unit
+        self.n_pos = int(pos_end[-1])
+        self.n_neg = int(neg_end[-1])
+
+    @classmethod
+    def build(
+        cls,
+        is_pos: NDArray[np.bool_],
+        score: NDArray[np.floating],
+        weight: NDArray[np.float64] | None,
+    ) -> _SortedPool:
+        unit = 1.0
+        w = None
+        if weight is None:
+            # tied samples of one class are interchangeable without weights:
+            # the engine's faster sort (two class runs merged) will do
+            s, pos = _sort_decreasing(is_pos, score)
+        else:
+            order = np.argsort(score, kind="stable")[::-1]
+            s, pos = score[order], is_pos[order]
+            # divide by the engine's unit first (exact): a resample's
+            # multiplicity times a weight near the float64 maximum must not
+            # overflow; zero weights stay zero (absent samples)
+            w, unit = normalise_weights(weight[weight > 0])
+            w = weight[order] / unit if w is not None else None
+            if w is None and not weight.all():
+                w = (weight[order] > 0).astype(np.float64)
+        new_group = np.empty(s.shape[0], dtype=bool)
+        new_group[0] = True
+        np.not_equal(s[1:], s[:-1], out=new_group[1:])
+        starts = np.flatnonzero(new_group)
+        ends = np.append(starts[1:], s.shape[0])  # exclusive group ends
+        cum_pos = np.cumsum(pos, dtype=np.intp)
+        pos_end = cum_pos[ends - 1]
+        neg_end = ends - pos_end
+        return cls(
+            distinct=s[starts],
+            pos_end=pos_end,
+            neg_end=neg_end,
+            w_pos=None if w is None else w[pos],
+            w_neg=None if w is None else w[~pos],
+            unit=unit,
+        )
+
+    @staticmethod
+    def _cumulative(mult, w):
+        """Padded cumulative in-bag weight and count of drawn weighted samples."""
+        if w is None:
+            c = np.zeros(mult.shape[0] + 1, dtype=np.float64)
+            np.cumsum(mult, out=c[1:])
+            return c, c
+        c = np.zeros(mult.shape[0] + 1, dtype=np.float64)
+        np.cumsum(mult * w, out=c[1:])
+        present = np.zeros(mult.shape[0] + 1, dtype=np.float64)
+        np.cumsum((mult > 0) & (w > 0), out=present[1:])
+        return c, present
+
+    def resample_counts(self, mult_pos, mult_neg) -> ConfusionCounts | None:
+        """The resample's :class:`ConfusionCounts`; None where the engine refuses it."""
+        tp_c, pos_n = self._cumulative(mult_pos, self.w_pos)
+        fp_c, neg_n = self._cumulative(mult_neg, self.w_neg)
+        tp_all = np.take(tp_c, self.pos_end)
+        fp_all = np.take(fp_c, self.neg_end)
+        if pos_n is tp_c and neg_n is fp_c:  # unit weights: counts are weights
+            drawn = tp_all + fp_all
+        else:
+            drawn = np.take(pos_n, self.pos_end)
+            drawn += np.take(neg_n, self.neg_end)
+        # the groups the resample contains: a drawn sample of positive weight
+        present = np.empty(drawn.shape[0], dtype=bool)
+        present[0] = drawn[0] > 0
+        np.greater(drawn[1:], drawn[:-1], out=present[1:])
+        del drawn
+        groups = np.flatnonzero(present)
+        if groups.shape[0] < 2:
+            return None  # constant scores in the resample
+        tp = np.zeros(groups.shape[0] + 1, dtype=np.float64)
+        fp = np.zeros(groups.shape[0] + 1, dtype=np.float64)
+        np.take(tp_all, groups, out=tp[1:])
+        np.take(fp_all, groups, out=fp[1:])
+        if not (tp[-1] > 0 and fp[-1] > 0):
+            return None  # a class with no weight in the resample
+        return ConfusionCounts(
+            distinct_scores=self.distinct[groups],
+            tp=tp,
+            fp=fp,
+            n_pos=float(tp[-1]),
+            n_neg=float(fp[-1]),
+            unit=self.unit,
+        )
+
+    def out_of_bag_score(self, mult_pos, mult_neg, objective, threshold) -> float:
+        """The objective at ``threshold`` on the samples drawn zero times."""
+        out_pos, out_neg = mult_pos == 0, mult_neg == 0
+        if not (out_pos.any() or out_neg.any()):
+            return float("nan")
+        # the pooled groups at or above the cutoff, hence each class's prefix
+        g = int(np.searchsorted(-self.distinct, -threshold, side="right"))
+        k_pos = int(self.pos_end[g - 1]) if g else 0
+        k_neg = int(self.neg_end[g - 1]) if g else 0
+        tp, n_pos = self._out_sums(out_pos, self.w_pos, k_pos)
+        fp, n_neg = self._out_sums(out_neg, self.w_neg, k_neg)
+        counts = ConfusionCounts(
+            distinct_scores=self.distinct[:0],
+            tp=np.array([tp]),
+            fp=np.array([fp]),
+            n_pos=n_pos,
+            n_neg=n_neg,
+            unit=self.unit,
+        )
+        value = objective.score(*counts.objective_inputs(objective))
+        return float(np.asarray(value, dtype=np.float64).reshape(-1)[0])
+
+    @staticmethod
+    def _out_sums(out, w, k):
+        if w is None:
+            return float(np.count_nonzero(out[:k])), float(np.count_nonzero(out))
+        wo = np.where(out, w, 0.0)
+        # the same summation order as the engine's cumulative sum
+        c = np.cumsum(wo)
+        return (float(c[k - 1]) if k else 0.0), float(c[-1]) if c.size else 0.0
+
+
 def run_bootstrap(
     is_pos: NDArray[np.bool_],
     score: NDArray[np.floating],
@@ -203,45 +358,31 @@ def run_bootstrap(
     >>> run.thresholds.shape, bool(np.isfinite(run.oob_scores).all())
     ((50,), True)
     """
-    order = np.argsort(score, kind="stable")[::-1]
-    s, pos = score[order], is_pos[order]
-    w = None
-    if weight is not None:
-        # divide by the engine's unit first (exact): a resample's multiplicity
-        # times a weight near the float64 maximum must not overflow
-        _, unit = normalise_weights(weight[weight > 0])
-        w = weight[order] / unit
-    n = s.shape[0]
-    pos_idx, neg_idx = np.flatnonzero(pos), np.flatnonzero(~pos)
+    pooled = _SortedPool.build(is_pos, score, weight)
     thresholds = np.full(n_bootstrap, np.nan)
     oob = np.full(n_bootstrap, np.nan)
     curves = None if grid is None else np.full((n_bootstrap, grid.shape[0]), np.nan)
     for b in range(n_bootstrap):
-        draw = np.concatenate(
-            [
-                pos_idx[rng.randint(0, pos_idx.size, pos_idx.size)],
-                neg_idx[rng.randint(0, neg_idx.size, neg_idx.size)],
-            ]
+        # the same draws, in the same order, as an explicit resample: the
+        # positives first, then the negatives (indices into each class in
+        # sorted order), counted per sample
+        mult_pos = np.bincount(
+            rng.randint(0, pooled.n_pos, pooled.n_pos), minlength=pooled.n_pos
         )
-        mult = np.bincount(draw, minlength=n)
-        inbag = mult > 0
-        bw = mult[inbag].astype(np.float64)
-        if w is not None:
-            bw *= w[inbag]
+        mult_neg = np.bincount(
+            rng.randint(0, pooled.n_neg, pooled.n_neg), minlength=pooled.n_neg
+        )
+        counts = pooled.resample_counts(mult_pos, mult_neg)
+        if counts is None:
+            continue  # constant or one class absent: NaN
         try:
-            counts = checked_counts(pos[inbag], s[inbag], bw)
             index, _ = select_cutoff(counts, objective)
         except ValueError:
-            continue  # constant or infeasible resample: NaN
+            continue  # infeasible resample: NaN
         thresholds[b] = counts.threshold_at(index)
         if curves is not None:
             curves[b] = _score_at(counts, objective, grid)
-        out = ~inbag
-        if out.any():
-            oob_counts = confusion_counts(
-                pos[out], s[out], None if w is None else w[out]
-            )
-            oob[b] = _score_at(oob_counts, objective, np.array([thresholds[b]]))[0]
+        oob[b] = pooled.out_of_bag_score(mult_pos, mult_neg, objective, thresholds[b])
     return BootstrapRun(thresholds=thresholds, oob_scores=oob, curves=curves)
 
 
