@@ -52,6 +52,7 @@ __all__ = [
     "FOLD_TOLERANCE",
     "BootstrapRun",
     "bagged_threshold",
+    "draw_counts",
     "fold_agreement",
     "mean_is_defined",
     "percentile_interval",
@@ -173,6 +174,33 @@ def _score_at(
     k = counts.index_of(thresholds)
     values = objective.score(*(a[k] for a in counts.objective_inputs(objective)))
     return np.asarray(values, dtype=np.float64).reshape(k.shape)
+
+
+def draw_counts(
+    n_pos: int, n_neg: int, rng: np.random.RandomState
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """One stratified resample as draw counts: ``(counts_pos, counts_neg)``.
+
+    ``counts_pos[i]`` is how often the ``i``-th positive (in decreasing-score
+    order) is drawn among ``n_pos`` uniform draws with replacement from the
+    positives: a ``Multinomial(n_pos, [1 / n_pos] * n_pos)`` vector summing
+    to ``n_pos``; the same for the negatives. The draws are
+    ``rng.randint(0, n_pos, n_pos)`` then ``rng.randint(0, n_neg, n_neg)``,
+    counted with ``np.bincount``: the stream of an explicit resample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._bootstrap import draw_counts
+    >>> c_pos, c_neg = draw_counts(3, 4, np.random.RandomState(0))
+    >>> c_pos, c_neg
+    (array([2, 1, 0]), array([0, 0, 0, 4]))
+    >>> int(c_pos.sum()), int(c_neg.sum())  # each class keeps its size
+    (3, 4)
+    """
+    counts_pos = np.bincount(rng.randint(0, n_pos, n_pos), minlength=n_pos)
+    counts_neg = np.bincount(rng.randint(0, n_neg, n_neg), minlength=n_neg)
+    return counts_pos, counts_neg
 
 
 class _SortedPool:
@@ -363,15 +391,7 @@ def run_bootstrap(
     oob = np.full(n_bootstrap, np.nan)
     curves = None if grid is None else np.full((n_bootstrap, grid.shape[0]), np.nan)
     for b in range(n_bootstrap):
-        # the same draws, in the same order, as an explicit resample: the
-        # positives first, then the negatives (indices into each class in
-        # sorted order), counted per sample
-        mult_pos = np.bincount(
-            rng.randint(0, pooled.n_pos, pooled.n_pos), minlength=pooled.n_pos
-        )
-        mult_neg = np.bincount(
-            rng.randint(0, pooled.n_neg, pooled.n_neg), minlength=pooled.n_neg
-        )
+        mult_pos, mult_neg = draw_counts(pooled.n_pos, pooled.n_neg, rng)
         counts = pooled.resample_counts(mult_pos, mult_neg)
         if counts is None:
             continue  # constant or one class absent: NaN

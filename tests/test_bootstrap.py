@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from sklearn_balanced import find_threshold, threshold_curve
 from sklearn_balanced._bootstrap import (
     bagged_threshold,
+    draw_counts,
     fold_agreement,
     percentile_interval,
     quantile,
@@ -15,7 +16,7 @@ from sklearn_balanced._bootstrap import (
     threshold_spread,
 )
 from sklearn_balanced.engine import confusion_counts
-from sklearn_balanced.objectives import RecallAtPrecision, get_objective
+from sklearn_balanced.objectives import Cost, RecallAtPrecision, get_objective
 
 
 def _explicit_resamples(is_pos, score, n_bootstrap, seed):
@@ -68,6 +69,112 @@ def test_each_resample_is_the_exact_optimum_of_the_explicit_resample(
             k = int(np.sum(np.unique(score[oob]) >= expected.threshold))
             value = obj.score(c.tp[k], c.fp[k], c.tn[k], c.fn[k])
             np.testing.assert_equal(run.oob_scores[b], value)
+
+
+def _expanded_resamples(is_pos, score, weight, n_bootstrap, seed):
+    """Each resample written out row by row: every sample repeated by its count."""
+    rng = np.random.RandomState(seed)
+    order = np.argsort(score, kind="stable")[::-1]
+    pos_rows, neg_rows = order[is_pos[order]], order[~is_pos[order]]
+    for _ in range(n_bootstrap):
+        c_pos, c_neg = draw_counts(pos_rows.size, neg_rows.size, rng)
+        rows = np.concatenate([pos_rows, neg_rows])
+        c = np.concatenate([c_pos, c_neg])
+        inbag = np.repeat(rows, c)
+        yield inbag, rows[c == 0]
+
+
+def _scale_dependent(tp, fp, tn, fn):
+    """An objective whose optimum depends on the counts' unit (not only ratios)."""
+    return tp - fp - 0.02 * (tp + fp) ** 2
+
+
+@pytest.mark.filterwarnings("ignore:.*ranks pos_label=.* below the other:UserWarning")
+@pytest.mark.parametrize(
+    "objective", ["balanced", "youden", "f1", "mcc", Cost(fp=1, fn=4), _scale_dependent]
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_resample_counts_equal_the_engine_on_the_expanded_resample(objective, seed):
+    """Cutoff and out-of-bag value equal find_threshold on the rows repeated by count.
+
+    Ties, zero weights and weights in their own units (a function objective sees
+    them there, in the bootstrap as in find_threshold).
+    """
+    rng = np.random.RandomState(seed)
+    n = 40
+    is_pos = rng.rand(n) < 0.4
+    is_pos[:2] = [True, False]
+    score = rng.randint(0, 10, n) / 4.0 + is_pos  # ties
+    weight = rng.choice([0.0, 1.5, 3.0, 6.0], n)  # sums exact in float64
+    weight[:2] = 3.0
+    obj = get_objective(objective)
+    run = run_bootstrap(is_pos, score, weight, obj, 6, np.random.RandomState(seed))
+    resamples = _expanded_resamples(is_pos, score, weight, 6, seed)
+    for b, (inbag, oob) in enumerate(resamples):
+        try:
+            expected = find_threshold(
+                is_pos[inbag],
+                score[inbag],
+                objective=obj,
+                sample_weight=weight[inbag],
+                pos_label=True,
+            )
+        except ValueError:
+            assert np.isnan(run.thresholds[b])
+            continue
+        assert run.thresholds[b] == expected.threshold
+        keep = oob[weight[oob] > 0]
+        c = confusion_counts(is_pos[keep], score[keep], weight[keep])
+        k = c.index_of(expected.threshold)
+        value = obj.score(*(a[k] for a in c.objective_inputs(obj)))
+        np.testing.assert_equal(run.oob_scores[b], value)
+
+
+def test_draw_counts_are_stratified_multinomial():
+    n_pos, n_neg, reps = 5, 8, 4000
+    rng = np.random.RandomState(0)
+    c_pos = np.empty((reps, n_pos))
+    c_neg = np.empty((reps, n_neg))
+    for r in range(reps):
+        c_pos[r], c_neg[r] = draw_counts(n_pos, n_neg, rng)
+    # each class keeps its size in every resample
+    assert (c_pos.sum(axis=1) == n_pos).all() and (c_neg.sum(axis=1) == n_neg).all()
+    # Multinomial(n, 1/n): mean 1, variance 1 - 1/n, covariance -1/n
+    for c, m in ((c_pos, n_pos), (c_neg, n_neg)):
+        np.testing.assert_allclose(c.mean(axis=0), 1.0, atol=0.06)
+        cov = np.cov(c, rowvar=False)
+        np.testing.assert_allclose(np.diag(cov), 1 - 1 / m, atol=0.08)
+        off = cov[~np.eye(m, dtype=bool)]
+        np.testing.assert_allclose(off.mean(), -1 / m, atol=0.02)
+    # the first positive's count is Binomial(5, 1/5): chi-square against it
+    from scipy import stats
+
+    observed = np.bincount(c_pos[:, 0].astype(int), minlength=n_pos + 1)
+    expected = stats.binom.pmf(np.arange(n_pos + 1), n_pos, 1 / n_pos) * reps
+    big = expected >= 5
+    observed = np.r_[observed[big], observed[~big].sum()]
+    expected = np.r_[expected[big], expected[~big].sum()]
+    assert stats.chisquare(observed, expected).pvalue > 0.001
+
+
+def test_no_resample_is_sorted(monkeypatch):
+    rng = np.random.RandomState(0)
+    is_pos = rng.rand(300) < 0.3
+    score = rng.normal(size=300) + is_pos
+    calls = []
+    argsort = np.argsort
+
+    def counting_argsort(*args, **kwargs):
+        calls.append(1)
+        return argsort(*args, **kwargs)
+
+    monkeypatch.setattr(np, "argsort", counting_argsort)
+    for weight in (None, rng.randint(1, 4, 300).astype(float)):
+        calls.clear()
+        run_bootstrap(
+            is_pos, score, weight, get_objective("youden"), 25, np.random.RandomState(0)
+        )
+        assert len(calls) <= 1  # the pooled sort, once
 
 
 def test_weights_multiply_with_the_draw_count():
@@ -139,6 +246,7 @@ def test_seeded_runs_repeat_and_differ_between_seeds():
     b = run_bootstrap(is_pos, score, None, obj, 20, np.random.RandomState(1))
     c = run_bootstrap(is_pos, score, None, obj, 20, np.random.RandomState(2))
     np.testing.assert_array_equal(a.thresholds, b.thresholds)
+    np.testing.assert_array_equal(a.oob_scores, b.oob_scores)
     assert not np.array_equal(a.thresholds, c.thresholds)
 
 
