@@ -26,7 +26,10 @@ builds from the resample written out row by row (each sample repeated as
 often as drawn), so the same :func:`~sklearn_balanced.engine.select_cutoff`
 gives the same cutoff, tie rule included. The out-of-bag counts at that cutoff
 are sums of the weights of the samples drawn zero times above it, from the
-same counts. Each resample costs ``O(n)`` (a few passes over arrays of length
+same counts. The counts are in units of the pooled weights' normalising
+constant (:func:`~sklearn_balanced.engine.normalise_weights`); a function
+objective sees them in the weights' own units, as in
+:func:`~sklearn_balanced.find_threshold`. Each resample costs ``O(n)`` (a few passes over arrays of length
 ``n``), not a sort; memory is a few arrays of length ``n``, never one per
 resample. The draws are the ones of the earlier implementation (the same
 ``RandomState`` calls in the same order), so a seed gives the same resamples.
