@@ -309,23 +309,23 @@ def _table(y, s, w, pos: Any, exponent: int | None) -> tuple:
 
 
 def _merge_tables(tables: list[tuple]) -> tuple:
-    keys, inverse = np.unique(
-        np.concatenate([t[0] for t in tables]), return_inverse=True
-    )
+    """One table from several: equal scores merged, their weights added."""
+    keys = np.concatenate([t[0] for t in tables])
+    n_pos, n_neg = sum(t[3] for t in tables), sum(t[4] for t in tables)
+    if keys.shape[0] == 0:
+        return (*tables[0][:3], n_pos, n_neg)
+    keys.sort()  # a SIMD sort, faster than gathering through an argsort
+    first = np.empty(keys.shape[0], dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    keys = keys[first]
     m = keys.shape[0]
-    pw = np.bincount(
-        inverse, weights=np.concatenate([t[1] for t in tables]), minlength=m
-    )
-    nw = np.bincount(
-        inverse, weights=np.concatenate([t[2] for t in tables]), minlength=m
-    )
-    return (
-        keys,
-        pw,
-        nw,
-        sum(t[3] for t in tables),
-        sum(t[4] for t in tables),
-    )
+    pw, nw = np.zeros(m), np.zeros(m)
+    for t in tables:  # each table is sorted: searchsorted walks it in order
+        at = np.searchsorted(keys, t[0])
+        pw += np.bincount(at, weights=t[1], minlength=m)
+        nw += np.bincount(at, weights=t[2], minlength=m)
+    return keys, pw, nw, n_pos, n_neg
 
 
 def _tree(dask, items: list, merge) -> Any:
