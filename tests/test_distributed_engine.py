@@ -252,3 +252,21 @@ def test_missing_dask_names_the_extra(monkeypatch, sync):
     monkeypatch.setitem(sys.modules, "dask", None)
     with pytest.raises(ImportError, match=r"\[distributed\] extra"):
         find_threshold_dask([0, 1], [0.1, 0.2])
+
+
+def test_empty_partitions_and_numpy_labels(sync):
+    # a filtered dataframe has empty partitions; labels may come as numpy
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    y, s, w = _data(n=2000, seed=6)
+    df = dd.from_pandas(
+        pd.DataFrame({"i": np.arange(2000), "y": y, "s": s, "w": w}), npartitions=10
+    )
+    part = df[(df.i < 600) | (df.i >= 1400)]  # partitions 3..6 empty
+    keep = (np.arange(2000) < 600) | (np.arange(2000) >= 1400)
+    expected = find_threshold(y[keep], s[keep], sample_weight=w[keep])
+    got = find_threshold_dask(part["y"], part["s"], sample_weight=part["w"])
+    _same(got, expected)
+    sd = da.from_array(s, chunks=150)
+    _same(find_threshold_dask(y, sd), find_threshold(y, s))
+    _same(find_threshold_dask(y[:, None], sd[:, None]), find_threshold(y, s))
