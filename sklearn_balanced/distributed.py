@@ -100,6 +100,8 @@ def _to_dask(x: Any, name: str, da) -> Any:
         x = x.to_dask_array(lengths=True)
     elif not hasattr(x, "dask"):
         x = np.asarray(x)
+    if hasattr(x, "dask") and any(math.isnan(c) for c in x.shape):
+        x = x.compute_chunk_sizes()  # e.g. ``df["s"].values``: lengths unknown
     if x.ndim == 2 and x.shape[1] == 1:
         x = x.ravel()
     if x.ndim != 1:
