@@ -1,0 +1,275 @@
+"""Exact cutoffs on dask collections: ``sklearn_balanced.distributed``.
+
+Every result is compared with the in-memory engine on the gathered data, bit
+for bit (``float.hex`` of the threshold, the score and the counts). The
+cluster tests run on a ``LocalCluster`` with two worker *processes*, so the
+partition tables really travel between processes; one module-scoped cluster,
+closed at the end.
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+from sklearn_balanced import find_threshold, threshold_curve
+from sklearn_balanced.objectives import Cost
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+from sklearn_balanced.distributed import (  # noqa: E402
+    find_threshold_dask,
+    threshold_curve_dask,
+)
+
+FIELDS = ("threshold", "score", "tp", "fp", "tn", "fn", "sensitivity", "specificity")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+def sync():
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+def _data(n=6000, seed=0, labels=(0, 1), float32=False):
+    rng = np.random.default_rng(seed)
+    y01 = rng.integers(0, 2, n)
+    # rounded scores: many ties, and every tie spans several partitions
+    s = np.round(rng.normal(size=n) + 1.2 * y01, 2)
+    if float32:
+        s = s.astype(np.float32)
+    w = rng.integers(0, 5, n) * 0.25  # dyadic, a fifth of them zero
+    return np.asarray(labels)[y01], s, w
+
+
+def _chunks(n, k):
+    """k uneven chunks (dask rechunks the others to these)."""
+    cuts = np.linspace(0, n, k + 1).astype(int)
+    cuts[1:-1] += np.arange(1, k) % 3  # uneven sizes
+    return (tuple(np.diff(cuts).tolist()),)
+
+
+def _same(a, b):
+    for f in FIELDS:
+        x, y = getattr(a, f), getattr(b, f)
+        assert float(x).hex() == float(y).hex(), (f, x, y)
+    assert a.pos_label == b.pos_label
+    assert a.precision == b.precision or (
+        np.isnan(a.precision) and np.isnan(b.precision)
+    )
+
+
+def _dask(y, s, w, k=23):
+    ch = _chunks(len(s), k)
+    return (
+        da.from_array(y, chunks=ch),
+        da.from_array(s, chunks=ch),
+        None if w is None else da.from_array(w, chunks=_chunks(len(s), k + 4)),
+    )
+
+
+OBJECTIVES = ["balanced", "f1", "youden", "accuracy", Cost(fp=1, fn=4)]
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cluster_equals_in_memory_bit_for_bit(client, objective, weighted):
+    y, s, w = _data()
+    w = w if weighted else None
+    expected = find_threshold(y, s, objective=objective, sample_weight=w)
+    got = find_threshold_dask(
+        *_dask(y, s, w)[:2], objective=objective, sample_weight=_dask(y, s, w)[2]
+    )
+    _same(got, expected)
+
+
+def test_cluster_string_labels_float32_pos_label(client):
+    y, s, w = _data(labels=("ham", "spam"), float32=True, seed=1)
+    for pos, sign in ((None, 1), ("ham", -1)):  # larger scores mean more pos
+        s = sign * s
+        expected = find_threshold(y, s, objective="f1", sample_weight=w, pos_label=pos)
+        yd, sd, wd = _dask(y, s, w, k=31)
+        got = find_threshold_dask(
+            yd, sd, objective="f1", sample_weight=wd, pos_label=pos
+        )
+        _same(got, expected)
+
+
+def test_cluster_dataframe_columns_and_curve(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    y, s, w = _data(n=3000, seed=2)
+    df = dd.from_pandas(pd.DataFrame({"y": y, "s": s, "w": w}), npartitions=17)
+    expected = find_threshold(y, s, sample_weight=w)
+    _same(find_threshold_dask(df["y"], df["s"], sample_weight=df["w"]), expected)
+    c1 = threshold_curve(y, s, sample_weight=w)
+    c2 = threshold_curve_dask(df["y"], df["s"], sample_weight=df["w"])
+    for f in ("thresholds", "tp", "fp", "tn", "fn", "sensitivity", "specificity"):
+        np.testing.assert_array_equal(getattr(c2, f), getattr(c1, f), strict=True)
+
+
+@pytest.mark.parametrize(
+    "objective", ["balanced", "f1", lambda tp, fp, tn, fn: tp - 3 * fp]
+)
+def test_synchronous_scheduler_equal_and_continuous(sync, objective):
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 4000)
+    s = rng.random(4000) + 0.3 * y  # continuous: every partition's table is its size
+    yd, sd, _ = _dask(y, s, None, k=40)
+    _same(
+        find_threshold_dask(yd, sd, objective=objective),
+        find_threshold(y, s, objective=objective),
+    )
+    # equal weights are unit weights in the weights' units, as in memory
+    w = np.full(4000, 3.0)
+    _same(
+        find_threshold_dask(
+            yd, sd, objective=objective, sample_weight=da.from_array(w, chunks=500)
+        ),
+        find_threshold(y, s, objective=objective, sample_weight=w),
+    )
+
+
+def test_synchronous_non_dyadic_weights_agree_to_rounding(sync):
+    # sums of arbitrary floats are rounded in a different order: the counts
+    # agree to the last bits, the cutoff is the same (no near-tie here)
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 3000)
+    s = rng.random(3000) + 0.4 * y
+    w = rng.random(3000)
+    expected = find_threshold(y, s, sample_weight=w)
+    got = find_threshold_dask(
+        *_dask(y, s, w, k=12)[:2], sample_weight=_dask(y, s, w, k=12)[2]
+    )
+    assert got.threshold == expected.threshold
+    for f in ("tp", "fp", "tn", "fn", "score"):
+        assert getattr(got, f) == pytest.approx(getattr(expected, f), rel=1e-12)
+
+
+def _message(fn, *args, **kwargs):
+    with pytest.raises(ValueError) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+def _bad_inputs():
+    y, s, w = _data(n=400, seed=5)
+    y3 = y.copy()
+    y3[7] = 2
+    s_nan = s.copy()
+    s_nan[[3, 250, 390]] = [np.nan, np.inf, -np.inf]
+    w_neg = w.copy()
+    w_neg[[10, 300]] = [-1.0, -2.5]
+    w_nan = w.copy()
+    w_nan[399] = np.nan
+    y_nan = y.astype(float)
+    y_nan[[5, 123, 124, 300, 301, 302]] = np.nan
+    w_one = np.where(y == 1, 0.0, w)
+    huge = np.array([2**60, 2**60 + 1, 5, 7] * 100, dtype=np.int64)
+    return {
+        "non-finite scores": (y, s_nan, None),
+        "three labels": (y3, s, None),
+        "negative weights": (y, s, w_neg),
+        "nan weight": (y, s, w_nan),
+        "missing labels": (y_nan, s, None),
+        "one class": (np.zeros(400, dtype=int), s, None),
+        "zero weight class": (y, s, w_one),
+        "all weights zero": (y, s, np.zeros(400)),
+        "constant scores": (y, np.full(400, 0.5), w),
+        "int64 merged by float64": (y, huge, None),
+        "length": (y, s[:-1], None),
+        "weight length": (y, s, w[:-1]),
+    }
+
+
+@pytest.mark.parametrize("case", list(_bad_inputs()))
+def test_errors_are_the_in_memory_errors(sync, case):
+    y, s, w = _bad_inputs()[case]
+    expected = _message(find_threshold, y, s, sample_weight=w)
+    ch = 64
+    args = (da.from_array(y, chunks=ch), da.from_array(s, chunks=ch))
+    kw = {"sample_weight": None if w is None else da.from_array(w, chunks=ch)}
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        find_threshold_dask(*args, **kw)
+
+
+def test_unknown_pos_label_and_objective(sync):
+    y, s, _ = _data(n=200)
+    yd, sd = da.from_array(y, chunks=50), da.from_array(s, chunks=50)
+    expected = _message(find_threshold, y, s, pos_label=7)
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        find_threshold_dask(yd, sd, pos_label=7)
+    expected = _message(find_threshold, y, s, objective="nope")
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        find_threshold_dask(yd, sd, objective="nope")
+
+
+def test_reversed_scores_warn_as_in_memory(sync):
+    y, s, _ = _data(n=500)
+    yd, sd = da.from_array(y, chunks=100), da.from_array(-s, chunks=100)
+    with pytest.warns(UserWarning, match=r"ranks pos_label=1 below the other class"):
+        got = find_threshold_dask(yd, sd)
+    with pytest.warns(UserWarning, match=r"ranks pos_label=1 below"):
+        expected = find_threshold(y, -s)
+    _same(got, expected)
+
+
+def test_weight_sum_overflow_warns_as_in_memory(sync):
+    y, s, _ = _data(n=200)
+    w = np.full(200, 2.0**1020)  # powers of two: the sums are exact
+    w[::3] = 2.0**1022
+    with pytest.warns(UserWarning, match="sums to more than float64") as rec:
+        expected = find_threshold(y, s, sample_weight=w)
+    msg = str(rec[0].message)
+    with pytest.warns(UserWarning, match=re.escape(msg)):
+        got = find_threshold_dask(
+            da.from_array(y, chunks=40),
+            da.from_array(s, chunks=40),
+            sample_weight=da.from_array(w, chunks=40),
+        )
+    _same(got, expected)
+
+
+def test_missing_dask_names_the_extra(monkeypatch, sync):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dask", None)
+    with pytest.raises(ImportError, match=r"\[distributed\] extra"):
+        find_threshold_dask([0, 1], [0.1, 0.2])
+
+
+def test_empty_partitions_and_numpy_labels(sync):
+    # a filtered dataframe has empty partitions; labels may come as numpy
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    y, s, w = _data(n=2000, seed=6)
+    df = dd.from_pandas(
+        pd.DataFrame({"i": np.arange(2000), "y": y, "s": s, "w": w}), npartitions=10
+    )
+    part = df[(df.i < 600) | (df.i >= 1400)]  # partitions 3..6 empty
+    keep = (np.arange(2000) < 600) | (np.arange(2000) >= 1400)
+    expected = find_threshold(y[keep], s[keep], sample_weight=w[keep])
+    got = find_threshold_dask(part["y"], part["s"], sample_weight=part["w"])
+    _same(got, expected)
+    # arrays of unknown chunk sizes (``.values`` of a column)
+    got = find_threshold_dask(part["y"].values, part["s"].values)
+    _same(got, find_threshold(y[keep], s[keep]))
+    sd = da.from_array(s, chunks=150)
+    _same(find_threshold_dask(y, sd), find_threshold(y, s))
+    _same(find_threshold_dask(y[:, None], sd[:, None]), find_threshold(y, s))
