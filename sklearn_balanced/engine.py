@@ -85,6 +85,7 @@ __all__ = [
     "checked_counts",
     "confusion_counts",
     "find_threshold",
+    "fold_counts",
     "select_cutoff",
     "threshold_curve",
     "validate_inputs",
@@ -369,9 +370,22 @@ def confusion_counts(
         return ConfusionCounts(y_score[:0], zero, zero.copy(), 0.0, 0.0, unit)
     if sample_weight is None:
         s, pos = _sort_decreasing(is_pos, y_score)
-    else:
-        order = np.argsort(y_score)[::-1]
-        s, pos = y_score[order], is_pos[order]
+        return _counts_from_sorted(s, pos, None, unit)
+    # stable: tied weights are summed in sample order, so the counts of any
+    # subset equal those of the pooled order restricted to it (fold_counts)
+    order = np.argsort(y_score, kind="stable")[::-1]
+    return _counts_from_sorted(
+        y_score[order], is_pos[order], sample_weight[order], unit
+    )
+
+
+def _counts_from_sorted(
+    s: NDArray[np.floating],
+    pos: NDArray[np.bool_],
+    w: NDArray[np.float64] | None,
+    unit: float,
+) -> ConfusionCounts:
+    """The counts of scores already sorted decreasing (``w``: normalised weights)."""
     # last index of every group of equal scores (s is decreasing)
     last = np.empty(s.shape[0], dtype=bool)
     np.not_equal(s[1:], s[:-1], out=last[:-1])
@@ -380,11 +394,10 @@ def confusion_counts(
     del last
     tp = np.zeros(ends.shape[0] + 1, dtype=np.float64)
     fp = np.zeros(ends.shape[0] + 1, dtype=np.float64)
-    if sample_weight is None:
+    if w is None:
         np.take(np.cumsum(pos, dtype=np.float64), ends, out=tp[1:])
         np.subtract(ends + 1, tp[1:], out=fp[1:])
     else:
-        w = sample_weight[order]
         tp[1:] = np.cumsum(np.where(pos, w, 0.0))[ends]
         fp[1:] = np.cumsum(np.where(pos, 0.0, w))[ends]
     return ConfusionCounts(
@@ -509,6 +522,19 @@ def checked_counts(
             y_score[keep],
             sample_weight[keep],
         )
+    _check_tunable(is_pos, y_score, sample_weight, name)
+    counts = confusion_counts(is_pos, y_score, sample_weight)
+    _check_weight_range(counts, sample_weight)
+    return counts
+
+
+def _check_tunable(
+    is_pos: NDArray[np.bool_],
+    y_score: NDArray[np.floating],
+    sample_weight: NDArray[np.float64] | None,
+    name: str,
+) -> None:
+    """Both classes present and the scores not constant (zero weights removed)."""
     for label, present in (("positive", is_pos.any()), ("negative", not is_pos.all())):
         if not present and sample_weight is None:
             raise ValueError(
@@ -527,7 +553,12 @@ def checked_counts(
             "there is no cutoff to tune. Check that the model learned something "
             "that separates the classes."
         )
-    counts = confusion_counts(is_pos, y_score, sample_weight)
+
+
+def _check_weight_range(
+    counts: ConfusionCounts, sample_weight: NDArray[np.float64] | None
+) -> None:
+    """Both classes still have a positive count after the weights' normalisation."""
     if not (counts.n_pos > 0 and counts.n_neg > 0):  # weights 2**1074 times apart
         raise ValueError(
             "sample_weight spans more than float64 can hold: the weights of one "
@@ -535,7 +566,75 @@ def checked_counts(
             f"({float(sample_weight.max())!r}), so that class counts as absent. "
             "Only the weights' ratios matter; bring them closer together."
         )
-    return counts
+
+
+def fold_counts(
+    is_pos: NDArray[np.bool_],
+    y_score: NDArray[np.floating],
+    sample_weight: NDArray[np.float64] | None,
+    fold_slices: list[slice],
+    *,
+    name: str = "y_score",
+) -> tuple[ConfusionCounts, list[ConfusionCounts | None]]:
+    """The pooled counts and each fold's counts, from one sort of the pooled scores.
+
+    ``fold_slices`` are consecutive slices of the pooled arrays (one per fold,
+    covering them). The pooled counts are :func:`checked_counts` of the pooled
+    arrays (same checks, same errors). Each fold's counts equal
+    :func:`checked_counts` of that fold alone — same distinct scores, counts
+    and ``unit`` (the fold's weights are normalised on their own) — or are
+    ``None`` where that call would raise (one class, constant scores).
+
+    How: one stable sort of the pooled scores; grouping the sorted order by
+    fold with a stable (radix) sort of the fold numbers keeps every fold in
+    decreasing-score order with ties in sample order, which is the fold's own
+    stable sort. No fold is sorted again or validated again.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.engine import fold_counts
+    >>> is_pos = np.array([0, 1, 1, 0, 1, 0], dtype=bool)
+    >>> score = np.array([0.1, 0.9, 0.4, 0.3, 0.8, 0.2])
+    >>> pooled, folds = fold_counts(is_pos, score, None, [slice(0, 3), slice(3, 6)])
+    >>> folds[0].distinct_scores, folds[0].tp, folds[0].fp
+    (array([0.9, 0.4, 0.1]), array([0., 1., 2., 2.]), array([0., 0., 0., 1.]))
+    """
+    n = y_score.shape[0]
+    fold_of = np.empty(n, dtype=np.int16 if len(fold_slices) < 2**15 else np.intp)
+    for k, part in enumerate(fold_slices):
+        fold_of[part] = k
+    if sample_weight is not None and not sample_weight.all():
+        keep = sample_weight > 0
+        is_pos, y_score, sample_weight, fold_of = (
+            is_pos[keep],
+            y_score[keep],
+            sample_weight[keep],
+            fold_of[keep],
+        )
+    _check_tunable(is_pos, y_score, sample_weight, name)
+    order = np.argsort(y_score, kind="stable")[::-1]
+    s, pos = y_score[order], is_pos[order]
+    w = None if sample_weight is None else sample_weight[order]
+    normalised, unit = (None, 1.0) if w is None else normalise_weights(w)
+    pooled = _counts_from_sorted(s, pos, normalised, unit)
+    _check_weight_range(pooled, sample_weight)
+    by_fold = np.argsort(fold_of[order], kind="stable")
+    stops = np.cumsum(np.bincount(fold_of, minlength=len(fold_slices)))
+    folds: list[ConfusionCounts | None] = []
+    start = 0
+    for stop in stops.tolist():
+        idx = by_fold[start:stop]
+        start = stop
+        fs, fpos = s[idx], pos[idx]
+        if fs.shape[0] == 0 or not fpos.any() or fpos.all() or fs[0] == fs[-1]:
+            folds.append(None)  # one class or constant: no cutoff of its own
+            continue
+        fw, funit = (None, 1.0) if w is None else normalise_weights(w[idx])
+        counts = _counts_from_sorted(fs, fpos, fw, funit)
+        ok = counts.n_pos > 0 and counts.n_neg > 0
+        folds.append(counts if ok else None)
+    return pooled, folds
 
 
 @dataclass(frozen=True)
