@@ -157,12 +157,15 @@ class _Pairs:
 
     def sn(self, u: Index, fn: Array) -> Array:
         tp = self.tp[u]
-        with np.errstate(invalid="ignore"):
-            return tp / (tp + fn)  # NaN when no positive is decided
+        decided = tp + fn
+        with np.errstate(invalid="ignore"):  # NaN when no positive is decided
+            return np.divide(tp, decided, out=decided)
 
     def sp(self, u: Index, tn: Array) -> Array:
-        with np.errstate(invalid="ignore"):
-            return tn / (tn + self.fp[u])  # NaN when no negative is decided
+        decided = self.fp[u]
+        decided += tn
+        with np.errstate(invalid="ignore"):  # NaN when no negative is decided
+            return np.divide(tn, decided, out=decided)
 
     def abstention(self, u: Index, tp_low: Array, fp_low: Array) -> Array:
         return ((tp_low - self.tp[u]) + (fp_low - self.fp[u])) / self.total
@@ -192,7 +195,8 @@ def _first_true(
     rows: Any = slice(None)
     out = None
     if guess is not None:
-        out = np.minimum(np.maximum(guess, lo), hi + 1)
+        out = np.maximum(guess, lo, out=guess)  # the guess is the caller's temporary
+        np.minimum(out, hi + 1, out=out)
         ok = (out > hi) | pred(np.maximum(np.minimum(out, hi), 0), rows)
         ok &= (out <= lo) | ~pred(np.maximum(np.minimum(out - 1, hi), 0), rows)
         rows = np.flatnonzero(~ok)
@@ -213,6 +217,13 @@ def _first_true(
     return out
 
 
+def _subset(rows: Index, *arrays: NDArray) -> list[NDArray]:
+    """``arrays[i][rows]``; the arrays themselves (no copy) when ``rows`` is all."""
+    if rows.shape[0] == arrays[0].shape[0]:
+        return list(arrays)
+    return [a[rows] for a in arrays]
+
+
 def _guess(cumulative: Array, bound: Array, side: str) -> Index:
     """Where ``bound`` falls in a non-decreasing count: a guess for :func:`_first_true`."""
     return np.searchsorted(cumulative, bound, side=side)
@@ -223,10 +234,10 @@ def _sn_bound(a: float, fn: Array) -> Array:
 
     ``tp > 0`` is needed where ``fn == 0`` (the rate is undefined at 0).
     """
-    tiny = np.nextafter(0.0, 1.0)
     with np.errstate(all="ignore"):
         need = fn * (a / (1 - a)) if a < 1 else np.where(fn > 0, np.inf, 0.0)
-    return np.where(fn > 0, need, tiny)
+    need[fn <= 0] = np.nextafter(0.0, 1.0)
+    return need
 
 
 def _sp_bound(b: float | Array, tn: Array) -> Array:
@@ -257,7 +268,7 @@ def _search(
     """The chosen ``(u, low)``, or None when no pair is feasible."""
     m = pairs.tp.shape[0] - 1
     low = np.arange(m + 1, dtype=np.intp)
-    zeros = np.zeros_like(low)
+    zeros = np.broadcast_to(np.intp(0), low.shape)  # no memory
     fn, tn = pairs.fn_low, pairs.tn_low
     # Sn >= a (and defined): false, then true as u grows.
     lo = _first_true(
@@ -271,8 +282,7 @@ def _search(
     lo = np.maximum(lo, np.where(tn > 0, 0, first_fp))
     # only lower cutoffs with a candidate left are searched further
     keep = np.flatnonzero(lo <= low)
-    lo, low, fn, tn = lo[keep], low[keep], fn[keep], tn[keep]
-    tp_low, fp_low = pairs.tp[keep], pairs.fp[keep]
+    lo, low, fn, tn, tp_low, fp_low = _subset(keep, lo, low, fn, tn, pairs.tp, pairs.fp)
     if max_abstention is not None:
         lo = np.maximum(
             lo,
@@ -304,8 +314,9 @@ def _search(
     rows = np.flatnonzero(lo <= hi)
     if rows.size == 0:
         return None
-    lo, hi, low = lo[rows], hi[rows], low[rows]
-    fn, tn, tp_low, fp_low = fn[rows], tn[rows], tp_low[rows], fp_low[rows]
+    lo, hi, low, fn, tn, tp_low, fp_low = _subset(
+        rows, lo, hi, low, fn, tn, tp_low, fp_low
+    )
 
     def last_at_least(values, start):
         # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing)
