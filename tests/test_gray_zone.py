@@ -312,3 +312,19 @@ def test_guessed_search_picks_the_same_pair_as_the_plain_search(problem):
     ):
         slow = run()
     assert fast == slow
+
+
+def test_memory_stays_within_twelve_score_arrays():
+    """Peak memory of the search (defaults) is at most 12x the score array."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    y = rng.random(200_000) < 0.3
+    s = rng.normal(size=y.shape[0]) + 1.5 * y
+    tracemalloc.start()
+    try:
+        find_gray_zone(y, s, min_sensitivity=0.95, min_specificity=0.95)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 12 * s.nbytes
