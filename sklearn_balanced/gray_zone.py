@@ -268,8 +268,18 @@ def _search(
     """The chosen ``(u, low)``, or None when no pair is feasible."""
     m = pairs.tp.shape[0] - 1
     low = np.arange(m + 1, dtype=np.intp)
-    zeros = np.broadcast_to(np.intp(0), low.shape)  # no memory
     fn, tn = pairs.fn_low, pairs.tn_low
+    # Sn can reach the target below the lower cutoff only if it does with the
+    # upper cutoff at it (Sn grows with u): one evaluation drops the others.
+    low, fn, tn, tp_low, fp_low = _subset(
+        np.flatnonzero(pairs.sn(low, fn) >= min_sensitivity),
+        low,
+        fn,
+        tn,
+        pairs.tp,
+        pairs.fp,
+    )
+    zeros = np.broadcast_to(np.intp(0), low.shape)  # no memory
     # Sn >= a (and defined): false, then true as u grows.
     lo = _first_true(
         lambda u, r: pairs.sn(u, fn[r]) >= min_sensitivity,
@@ -282,7 +292,7 @@ def _search(
     lo = np.maximum(lo, np.where(tn > 0, 0, first_fp))
     # only lower cutoffs with a candidate left are searched further
     keep = np.flatnonzero(lo <= low)
-    lo, low, fn, tn, tp_low, fp_low = _subset(keep, lo, low, fn, tn, pairs.tp, pairs.fp)
+    lo, low, fn, tn, tp_low, fp_low = _subset(keep, lo, low, fn, tn, tp_low, fp_low)
     if max_abstention is not None:
         lo = np.maximum(
             lo,
