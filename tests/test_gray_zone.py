@@ -1,6 +1,7 @@
 """find_gray_zone: exactness against a brute force over all cutoff pairs, errors."""
 
 import itertools
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -254,3 +255,76 @@ def test_invalid_inputs_use_the_engine_checks():
         find_gray_zone([0, 1], [0.5, 0.5])
     with pytest.raises(ValueError, match="must be binary"):
         find_gray_zone([0, 0], [0.1, 0.2])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 40), min_size=1, max_size=30),
+    st.lists(st.integers(-5, 45), min_size=30, max_size=30),
+    st.data(),
+)
+def test_guessed_first_true_is_the_binary_search(cuts, guesses, data):
+    """A guess (right or wrong) never changes :func:`_first_true`'s answer."""
+    from sklearn_balanced.gray_zone import _first_true
+
+    cut = np.array(cuts)
+    lo = np.array([data.draw(st.integers(0, 40)) for _ in cuts])
+    hi = np.array([data.draw(st.integers(int(a) - 1, 40)) for a in lo])
+
+    def pred(u, rows):
+        return u >= cut[rows]
+
+    guess = np.array(guesses[: len(cuts)])
+    plain = _first_true(pred, lo, hi)
+    assert np.array_equal(_first_true(pred, lo, hi, guess), plain)
+    expected = [
+        next((u for u in range(a, b + 1) if u >= c), b + 1)
+        for a, b, c in zip(lo, hi, cut, strict=True)
+    ]
+    assert plain.tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems())
+def test_guessed_search_picks_the_same_pair_as_the_plain_search(problem):
+    """The closed-form guesses only speed the search up: same pair, bit for bit."""
+    from sklearn_balanced import gray_zone
+
+    y, s, w, a, b, alpha, objective = problem
+    kwargs = dict(
+        min_sensitivity=a,
+        min_specificity=b,
+        max_abstention=alpha,
+        objective=objective,
+        sample_weight=w,
+    )
+
+    def run():
+        try:
+            return find_gray_zone(y, s, **kwargs)
+        except ValueError as e:
+            return str(e)
+
+    fast = run()
+    plain = gray_zone._first_true
+    with mock.patch.object(
+        gray_zone, "_first_true", lambda pred, lo, hi, guess=None: plain(pred, lo, hi)
+    ):
+        slow = run()
+    assert fast == slow
+
+
+def test_memory_stays_within_twelve_score_arrays():
+    """Peak memory of the search (defaults) is at most 12x the score array."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    y = rng.random(200_000) < 0.3
+    s = rng.normal(size=y.shape[0]) + 1.5 * y
+    tracemalloc.start()
+    try:
+        find_gray_zone(y, s, min_sensitivity=0.95, min_specificity=0.95)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 12 * s.nbytes
