@@ -5,7 +5,7 @@ batch (:meth:`pyarrow.parquet.ParquetFile.iter_batches`), in two passes: the
 first checks the labels and weights and finds the positive label and the
 weight unit; the second builds one table of distinct scores per batch
 (:func:`sklearn_balanced.distributed._table`) and merges them
-(:func:`sklearn_balanced.distributed._merge_tables`), eight at a time. Memory
+(:func:`sklearn_balanced.distributed._merge_tables`), two at a time. Memory
 is one batch plus the tables, so a file larger than memory works when its
 distinct scores fit. The engine's search then runs on the merged table, as
 :func:`~sklearn_balanced.distributed.find_threshold_dask` does: the result is
@@ -27,10 +27,11 @@ import numpy as np
 from sklearn_balanced.cli._common import UsageError
 
 #: Rows per batch read from the file.
-BATCH_ROWS = 1 << 20
+BATCH_ROWS = 1 << 18
 
-#: Tables merged at once (as ``distributed.FAN_IN``).
-_FAN_IN = 8
+#: Tables merged at once (two: at most one pending table per level, so memory
+#: stays near one batch plus a few tables of distinct scores).
+_FAN_IN = 2
 
 
 def is_parquet(path: str) -> bool:
