@@ -431,7 +431,24 @@ def distributed_counts(
         dask.delayed(_table)(y, s, w, pos, exponent)
         for y, s, w in zip(yb, sb, wb, strict=True)
     ]
-    ((keys, pw, nw, n_pos, n_neg),) = dask.compute(_tree(dask, tables, _merge_tables))
+    table = dask.compute(_tree(dask, tables, _merge_tables))[0]
+    max_weight = summary["weights"]["max"] if weighted else None
+    return _counts_from_table(table, unit, max_weight), pos
+
+
+def _counts_from_table(
+    table: tuple, unit: float, max_weight: float | None
+) -> ConfusionCounts:
+    """The engine's :class:`ConfusionCounts` of one merged table.
+
+    ``table`` is ``(distinct scores ascending, positive weight, negative
+    weight, n+, n-)`` as built by :func:`_table` and merged by
+    :func:`_merge_tables`; ``unit`` is the weight unit the table counts in;
+    ``max_weight`` the largest weight (``None`` without weights). Raises the
+    in-memory path's errors for a missing class or a constant score.
+    """
+    keys, pw, nw, n_pos, n_neg = table
+    weighted = max_weight is not None
     if _is_wide_int(keys.dtype):  # the in-memory conversion check, on the table
         keys = check_scores(keys, input_name="y_score")
     for label, present in (("positive", n_pos), ("negative", n_neg)):
@@ -469,10 +486,10 @@ def distributed_counts(
         raise ValueError(
             "sample_weight spans more than float64 can hold: the weights of one "
             f"class are over 2**1074 times smaller than the largest weight "
-            f"({summary['weights']['max']!r}), so that class counts as absent. "
+            f"({max_weight!r}), so that class counts as absent. "
             "Only the weights' ratios matter; bring them closer together."
         )
-    return counts, pos
+    return counts
 
 
 def find_threshold_dask(

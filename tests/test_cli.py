@@ -1366,3 +1366,179 @@ def test_error_classes_or_macro_f1_with_one_score_column(cli, csv_file):
     proc = cli("cutoff", csv_file, "--label", "label", "--score", "score",
                "--objective", "macro_f1")  # fmt: skip
     assert_usage_error(proc, "--objective macro_f1 needs several --score columns")
+
+
+# --------------------------------------------------------------------------
+# Parquet input: streamed counts
+# --------------------------------------------------------------------------
+
+
+def _write_parquet(path, **columns):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    # small row groups: several batches per file, so the merge is exercised
+    pq.write_table(pa.table(columns), path, row_group_size=37)
+    return path
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr("sklearn_balanced.cli._parquet.BATCH_ROWS", 29)
+
+
+@pytest.mark.parametrize("objective", ["balanced", "f1", "youden"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_parquet_matches_find_threshold(
+    cli, tmp_path, small_batches, objective, weighted
+):
+    rng = np.random.default_rng(3)
+    n = 500
+    y = np.where(rng.random(n) < 0.3, "sick", "well")
+    score = np.round(rng.normal(size=n) + (y == "sick"), 1)  # many ties
+    weight = rng.choice([0.0, 0.5, 1.0, 3.0], size=n)
+    columns = {"y": y.tolist(), "p": score, "w": weight}
+    path = _write_parquet(tmp_path / "s.parquet", **columns)
+    extra = ["--weight", "w"] if weighted else []
+    proc = cli(
+        "cutoff", path, "--label", "y", "--score", "p", "--pos-label", "sick",
+        "--objective", objective, "--json", *extra,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    ref = find_threshold(
+        y,
+        score,
+        objective=objective,
+        sample_weight=weight if weighted else None,
+        pos_label="sick",
+    )
+    assert got["threshold"] == ref.threshold
+    assert got["score"] == pytest.approx(ref.score, rel=1e-12, abs=1e-15)
+    assert (got["n_samples"], got["pos_label"], got["neg_label"]) == (
+        n,
+        "sick",
+        "well",
+    )
+    assert got["n_pos"] == int((y == "sick").sum())
+    # the same payload as the CSV reader's on the same data
+    csv_path = tmp_path / "s.csv"
+    lines = ["y,p,w"] + [
+        f"{a},{b!r},{c!r}"
+        for a, b, c in zip(y, score.tolist(), weight.tolist(), strict=True)
+    ]
+    csv_path.write_text("\n".join(lines) + "\n")
+    ref_proc = cli(
+        "cutoff", csv_path, "--label", "y", "--score", "p", "--pos-label", "sick",
+        "--objective", objective, "--json", *extra,
+    )  # fmt: skip
+    want = json.loads(ref_proc.stdout)
+    for key in ("file", "report", "score"):
+        got.pop(key), want.pop(key)
+    assert got == want
+    assert json.loads(proc.stdout)["report"] == pytest.approx(
+        json.loads(ref_proc.stdout)["report"], rel=1e-12
+    )
+
+
+def test_parquet_text_report(cli, tmp_path, scored):
+    y, score, _ = scored
+    path = _write_parquet(tmp_path / "s.parquet", y=y, p=score)
+    proc = cli("cutoff", path, "--label", "y", "--score", "p")
+    assert proc.returncode == 0, proc.stderr
+    csv_path = tmp_path / "s.csv"
+    rows = [f"{a},{b!r}" for a, b in zip(y.tolist(), score.tolist(), strict=True)]
+    csv_path.write_text("y,p\n" + "\n".join(rows) + "\n")
+    ref = cli("cutoff", csv_path, "--label", "y", "--score", "p")
+    assert proc.stdout.replace(str(path), "F") == ref.stdout.replace(str(csv_path), "F")
+
+
+@pytest.mark.parametrize(
+    ("columns", "args", "fragments"),
+    [
+        ({"y": [0, None, 1, 1], "p": [0.1, 0.2, 0.3, 0.4]}, [],
+         ["--label 'y'", "data row 2", "missing"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, 0.2, None, 0.4]}, [],
+         ["--score 'p'", "data row 3", "missing"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, 0.2, 0.3, float("nan")]}, [],
+         ["--score 'p'", "data row 4", "NaN or infinite"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, float("inf"), 0.3, 0.4]}, [],
+         ["--score 'p'", "data row 2", "NaN or infinite"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, 0.2, 0.3, 0.4], "w": [1.0, -1.0, 1.0, 1.0]},
+         ["--weight", "w"], ["--weight 'w'", "data row 2", ">= 0"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, 0.2, 0.3, 0.4], "w": [1.0, 1.0, None, 1.0]},
+         ["--weight", "w"], ["--weight 'w'", "data row 3", "missing"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, 0.2, 0.3, 0.4], "w": [1.0, 1.0, 1.0, float("nan")]},
+         ["--weight", "w"], ["--weight 'w'", "data row 4", "NaN or infinite"]),
+        ({"y": [0, 2, 1, 1], "p": [0.1, 0.2, 0.3, 0.4]}, [],
+         ["--label 'y'", "exactly two distinct labels", "found 3"]),
+        ({"y": [1, 1, 1, 1], "p": [0.1, 0.2, 0.3, 0.4]}, [],
+         ["--label 'y'", "exactly two distinct labels", "found 1"]),
+        ({"y": [0.0, float("nan"), 1.0, 1.0], "p": [0.1, 0.2, 0.3, 0.4]}, [],
+         ["--label 'y'", "data row 2"]),
+        ({"y": [0, 0, 1, 1], "p": ["a", "b", "c", "d"]}, [],
+         ["--score 'p'", "not numbers"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, 0.2, 0.3, 0.4]}, ["--score", "q"],
+         ["--score 'q'", "no such column", "'y', 'p'"]),
+        ({"y": [0, 0, 1, 1], "p": [0.5, 0.5, 0.5, 0.5]}, [],
+         ["--score 'p'", "constant"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, 0.2, 0.3, 0.4], "w": [0.0, 0.0, 0.0, 0.0]},
+         ["--weight", "w"], ["--weight 'w'", "zero everywhere"]),
+        ({"y": [0, 0, 1, 1], "p": [0.1, 0.2, 0.3, 0.4]}, ["--pos-label", "7"],
+         ["--pos-label '7'", "not one of the labels"]),
+    ],
+)  # fmt: skip
+def test_parquet_bad_values(cli, tmp_path, small_batches, columns, args, fragments):
+    path = _write_parquet(tmp_path / "bad.parquet", **columns)
+    argv = ["cutoff", path, "--label", "y", "--score", "p", *args]
+    if "--score" in args:
+        argv[4:6] = []
+    proc = cli(*argv)
+    assert_usage_error(proc, *fragments)
+
+
+def test_parquet_bad_value_in_a_later_batch(cli, tmp_path, small_batches):
+    p = np.linspace(0, 1, 100)
+    p[73] = np.nan
+    path = _write_parquet(tmp_path / "late.parquet", y=np.arange(100) % 2, p=p)
+    proc = cli("cutoff", path, "--label", "y", "--score", "p")
+    assert_usage_error(proc, "--score 'p'", "data row 74")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--bootstrap", "10"], "--bootstrap"),
+        (["--gray-zone"], "--gray-zone"),
+        (["--plot", "x.png"], "--plot"),
+        (["--score", "q"], "several --score"),
+        (["--delimiter", ";"], "--delimiter"),
+    ],
+)
+def test_parquet_options_that_need_csv(cli, tmp_path, args, fragment):
+    path = _write_parquet(
+        tmp_path / "s.parquet", y=[0, 0, 1, 1], p=[0.1, 0.2, 0.3, 0.4], q=[1, 2, 3, 4]
+    )
+    proc = cli("cutoff", path, "--label", "y", "--score", "p", *args)
+    assert_usage_error(proc, fragment, "need CSV input for now")
+
+
+def test_parquet_without_pyarrow(cli, tmp_path, monkeypatch):
+    path = _write_parquet(
+        tmp_path / "s.parquet", y=[0, 0, 1, 1], p=[0.1, 0.2, 0.3, 0.4]
+    )
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    proc = cli("cutoff", path, "--label", "y", "--score", "p")
+    assert_usage_error(proc, "pip install pyarrow")
+
+
+def test_parquet_missing_or_broken_file(cli, tmp_path):
+    assert_usage_error(
+        cli("cutoff", tmp_path / "no.parquet", "--label", "y", "--score", "p"),
+        "no such file",
+    )
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not parquet at all")
+    assert_usage_error(
+        cli("cutoff", broken, "--label", "y", "--score", "p"),
+        "cannot read it as Parquet",
+    )

@@ -31,6 +31,8 @@ The package, one concern a file:
 - :mod:`~sklearn_balanced.cli._reading`: bytes → text → CSV rows → checked
   labels, scores and weights;
 - :mod:`~sklearn_balanced.cli._cutoff`: the ``cutoff`` command;
+- :mod:`~sklearn_balanced.cli._parquet`: ``cutoff`` on a ``.parquet`` file,
+  streamed (only the needed columns, batch tables merged);
 - :mod:`~sklearn_balanced.cli._multiclass`: ``cutoff`` with one score column
   per class;
 - :mod:`~sklearn_balanced.cli._demo`: the ``demo`` command;

@@ -435,6 +435,10 @@ def _flags_named(args: argparse.Namespace) -> Iterator[None]:
 
 def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     """The ``cutoff`` command."""
+    from sklearn_balanced.cli._parquet import is_parquet
+
+    if is_parquet(args.file):
+        return _run_parquet(args, out)
     if len(args.score) > 1:
         return _run_multiclass(args, out)
     args.score = args.score[0]
@@ -458,6 +462,27 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
     elif args.gray_zone:
         out.write(format_gray_zone(payload) + "\n")
+    else:
+        out.write(format_cutoff(payload) + "\n")
+    return 0
+
+
+def _run_parquet(args: argparse.Namespace, out: TextIO) -> int:
+    """``cutoff`` on a ``.parquet`` file: streamed counts, one binary cutoff."""
+    from sklearn_balanced.cli._parquet import check_parquet_options, parquet_payload
+
+    check_parquet_options(args)
+    args.score = args.score[0]
+    if args.objective == "macro_f1":
+        raise UsageError(
+            "--objective macro_f1 needs several --score columns (one per class); "
+            "with one --score column use f1."
+        )
+    with _warnings_first(args.command), _flags_named(args):
+        payload = parquet_payload(args)
+    if args.json:
+        payload = {k: v for k, v in payload.items() if k != "report_text"}
+        out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
     else:
         out.write(format_cutoff(payload) + "\n")
     return 0
