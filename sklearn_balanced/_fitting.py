@@ -279,18 +279,19 @@ def check_cutoffs(
 ) -> None:
     """The end-of-fit invariant of the estimators that learn cutoffs.
 
-    Every cutoff attribute must be a number or ``±inf``, never NaN (``score >=
-    nan`` is false everywhere: NaN would predict one class silently), and every
-    score attribute named in ``scores`` (the objective at a cutoff that was
-    chosen for it) must not be NaN. A violation is a bug of this library, not of
-    the data: RuntimeError.
+    Every cutoff attribute (a number, or an array of them, one per label) must
+    be a number or ``±inf``, never NaN (``score >= nan`` is false everywhere:
+    NaN would predict one class silently), and every score attribute named in
+    ``scores`` (the objective at a cutoff that was chosen for it) must not be
+    NaN. A violation is a bug of this library, not of the data: RuntimeError.
     """
     name = type(owner).__name__
     for attr in cutoffs:
         value = getattr(owner, attr)
-        if not isinstance(value, float | int | np.floating | np.integer) or np.isnan(
-            value
-        ):
+        numeric = isinstance(value, float | int | np.floating | np.integer) or (
+            isinstance(value, np.ndarray) and value.dtype.kind in "fiu"
+        )
+        if not numeric or np.isnan(value).any():
             raise RuntimeError(
                 f"Bug in sklearn_balanced: {name}.fit produced {attr}={value!r}; a "
                 "cutoff must be a number or +/-inf, never NaN (every score would "
@@ -299,7 +300,7 @@ def check_cutoffs(
             )
     for attr in scores:
         value = getattr(owner, attr)
-        if value is None or np.isnan(value):
+        if value is None or np.isnan(np.asarray(value, dtype=np.float64)).any():
             raise RuntimeError(
                 f"Bug in sklearn_balanced: {name}.fit produced {attr}={value!r} at a "
                 "cutoff chosen for its objective; the objective must be defined "

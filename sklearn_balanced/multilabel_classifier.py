@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced._bootstrap import threshold_spread
 from sklearn_balanced._fitting import (
+    check_cutoffs,
     estimator_has,
     metadata_router,
     reset_fitted_state,
@@ -361,7 +362,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(estimator, name):
                 setattr(self, name, getattr(estimator, name))
-        _check_cutoffs(self)
+        check_cutoffs(self, ("thresholds_",), ("best_score_",))
         return self
 
     def predict(self, X):
@@ -477,17 +478,3 @@ def _each_fold(search, fold_slices, is_pos, scores, weight, objective):
             continue
         out[i] = r.thresholds
     return out
-
-
-def _check_cutoffs(owner):
-    """The end-of-fit invariant: no NaN cutoff, no NaN score (a bug otherwise)."""
-    name = type(owner).__name__
-    for attr in ("thresholds_", "best_score_"):
-        value = np.asarray(getattr(owner, attr), dtype=np.float64)
-        if np.isnan(value).any():
-            raise RuntimeError(
-                f"Bug in sklearn_balanced: {name}.fit produced {attr}={value!r}; "
-                "cutoffs must be numbers or +/-inf and the objective must be "
-                "defined at them, never NaN. Please report this with the data and "
-                "parameters that produced it."
-            )
