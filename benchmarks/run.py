@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/run.py                      # full run (< 15 min on 2 cores)
+    python benchmarks/run.py                      # full run (< 25 min on 2 cores)
     python benchmarks/run.py --quick              # smoke run (about a minute)
     python benchmarks/run.py --out docs/performance.md   # update the docs page
     python benchmarks/run.py --sections 2,3       # a subset
@@ -17,19 +17,16 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_cutpoint
-import bench_fit
-import bench_quality
-import bench_refit
-import bench_search
 import numpy as np
 import scipy
 import sklearn
@@ -38,13 +35,41 @@ from threadpoolctl import threadpool_limits
 
 import sklearn_balanced
 
+# section key -> module of this folder; each module defines
+# ``run(quick: bool, log: Callable[[str], None]) -> _common.Section``
+# (the interface is described in benchmarks/README.md). Modules are imported
+# when their section runs, so one section's optional dependency (dask for
+# section 11) is not needed by the others.
 SECTIONS = {
-    "1": bench_fit,
-    "2": bench_search,
-    "3": bench_quality,
-    "4": bench_cutpoint,
-    "5": bench_refit,
+    "1": "bench_fit",
+    "2": "bench_search",
+    "3": "bench_quality",
+    "4": "bench_cutpoint",
+    "5": "bench_refit",
+    "6": "bench_gray_zone",
+    "7": "bench_bootstrap",
+    "8": "bench_multilabel",
+    "9": "bench_multiclass",
+    "10": "bench_cli",
+    "11": "bench_distributed",
 }
+
+
+def load_section(key: str):
+    """The module of section ``key``, with a clear error for an unknown key."""
+    if key not in SECTIONS:
+        raise SystemExit(
+            f"unknown section {key!r}: the sections are {', '.join(SECTIONS)}"
+        )
+    name = SECTIONS[key]
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise SystemExit(
+            f"section {key} needs benchmarks/{name}.py, which is missing"
+        ) from None
 
 
 def _cpu_name() -> str:
@@ -106,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, smoke run")
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     parser.add_argument(
-        "--sections", default="1,2,3,4,5", help="comma-separated sections to run"
+        "--sections",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections to run (default: all, {','.join(SECTIONS)})",
     )
     parser.add_argument(
         "--threads",
@@ -125,11 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     load_before = _load()
     sections = []
     limits = threadpool_limits(args.threads) if args.threads > 0 else None
-    for key in args.sections.split(","):
-        module = SECTIONS[key.strip()]
+    keys = [key.strip() for key in args.sections.split(",")]
+    modules = [load_section(key) for key in keys]  # fail before anything runs
+    for key, module in zip(keys, modules, strict=True):
         t0 = time.perf_counter()
-        log(f"== section {key.strip()}: {module.__name__}")
+        log(f"== section {key}: {module.__name__}")
         sec = module.run(args.quick, log)
+        # run.py numbers the sections: "N. " replaces any number in the title
+        sec.title = f"{key}. " + re.sub(r"^\d+\.\s*", "", sec.title)
         log(f"   ({time.perf_counter() - t0:.0f} s)")
         sections.append(sec)
     if limits is not None:
