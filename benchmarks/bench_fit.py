@@ -18,9 +18,9 @@ medians; the medians of the times are shown too.
 Data: ``make_classification(n, n_features=20, weights=[0.9])`` (10 % positives).
 Targets at n >= 1e5: ours <= 0.5 x TTCV; ours <= 1.05 x (plain + predict).
 Ours / plain alone is reported without a target: it leaves out the held-out
-``predict_proba`` that every cross-validated cutoff needs, and with a fit as
-cheap as this one that step alone is more than 5 % of the plain fits (see
-docs/performance.md).
+``predict_proba`` and the sort of the pooled scores that every
+cross-validated cutoff needs, which with a fit as cheap as this one already
+cost more than 5 % of the plain fits (see docs/performance.md).
 """
 
 from __future__ import annotations
