@@ -40,7 +40,7 @@ from sklearn_balanced import BalancedThresholdClassifier
 from sklearn_balanced.objectives import get_objective
 
 FULL = {"n": 4_000, "repeats": 3}
-QUICK = {"n": 2_000, "repeats": 2}
+QUICK = {"n": 1_000, "repeats": 2}
 K = 5
 
 
