@@ -8,6 +8,7 @@ themselves are run by hand (``python benchmarks/run.py``), never here.
 
 import importlib
 import inspect
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 @pytest.fixture
 def run_py(monkeypatch):
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    # run.py puts benchmarks/ on sys.path itself: give it a copy, restored after
+    monkeypatch.setattr(sys, "path", [str(BENCHMARKS), *sys.path])
     return importlib.import_module("run")
 
 
