@@ -29,6 +29,8 @@ from sklearn_balanced.engine import ConfusionCounts
 
 #: How many partition tables one reduction task merges.
 FAN_IN = 8
+#: Scores each partition contributes to the sample that places range bounds.
+SAMPLE = 128
 
 
 def _import_dask():
@@ -113,6 +115,7 @@ def _summarise(y, s, w, offset: int) -> dict:
             arr = s if s.dtype == np.float32 else s.astype(np.float64)
             bad = arr[~np.isfinite(arr)]
             out["bad_scores"] = (int(bad.size), bad[:3].tolist())
+    out["sample"], out["big"] = _score_sample(s)
     if w is not None:
         w = _weights(w, y.shape[0])
         with np.errstate(over="ignore"):
@@ -128,6 +131,24 @@ def _summarise(y, s, w, offset: int) -> dict:
             "min_pos": float(positive.min()) if positive.size else math.inf,
         }
     return out
+
+
+def _score_sample(s: NDArray) -> tuple[NDArray[np.float64], bool]:
+    """About :data:`SAMPLE` evenly spaced scores of a partition (float64), and
+    whether a 64-bit integer score is too large for float64 to keep exact.
+
+    The sample only places the bounds of the score ranges (their balance, not
+    the result, depends on it). A "big" integer score sends the search to one
+    merged table, where the in-memory conversion check sees all the scores.
+    """
+    if s.shape[0] == 0:
+        return np.empty(0), False
+    step = max(1, s.shape[0] // SAMPLE)
+    sample = np.asarray(s[::step], dtype=np.float64)
+    big = False
+    if _is_wide_int(s.dtype):
+        big = bool((np.abs(s.astype(np.float64)) >= 2.0**53).any())
+    return sample, big
 
 
 def _weights(w, n: int) -> NDArray[np.float64]:
@@ -177,6 +198,8 @@ def _merge_summaries(parts: list[dict]) -> dict:
                 "min_pos": min(a["min_pos"], b["min_pos"]),
             }
         out["n"] += p["n"]
+        out["sample"] = np.concatenate((out["sample"], p["sample"]))
+        out["big"] = out["big"] or p["big"]
     for key in ("missing", "infinite", "bad_scores"):  # keep the heads short
         out[key] = (out[key][0], *(v[:5] for v in out[key][1:]))
     return out
@@ -344,6 +367,43 @@ def _blocks(y_true, y_score, sample_weight, da):
     )
 
 
+def check_tunable(n_pos: int, n_neg: int, m: int, first: Any, weighted: bool) -> None:
+    """The in-memory errors for a missing class or a constant score.
+
+    ``n_pos``/``n_neg`` count the samples of each class (weight > 0), ``m``
+    the distinct scores, ``first`` one of them (0-d array or scalar).
+    """
+    for label, present in (("positive", n_pos), ("negative", n_neg)):
+        if not present and not weighted:
+            raise ValueError(
+                f"y_score has no sample of the {label} class; both classes are "
+                "needed to choose a cutoff."
+            )
+        if not present:
+            raise ValueError(
+                f"sample_weight gives the {label} class a total weight of zero; "
+                "both classes need a positive weight to choose a cutoff."
+            )
+    if m == 1:
+        where = " where sample_weight > 0" if weighted else ""
+        raise ValueError(
+            f"y_score is constant{where} (every value is {first.item()!r}); "
+            "there is no cutoff to tune. Check that the model learned something "
+            "that separates the classes."
+        )
+
+
+def check_weight_span(n_pos: float, n_neg: float, max_weight: float | None) -> None:
+    """Both classes still count after the weights' normalisation."""
+    if not (n_pos > 0 and n_neg > 0):
+        raise ValueError(
+            "sample_weight spans more than float64 can hold: the weights of one "
+            f"class are over 2**1074 times smaller than the largest weight "
+            f"({max_weight!r}), so that class counts as absent. "
+            "Only the weights' ratios matter; bring them closer together."
+        )
+
+
 def _counts_from_table(
     table: tuple, unit: float, max_weight: float | None
 ) -> ConfusionCounts:
@@ -356,27 +416,9 @@ def _counts_from_table(
     in-memory path's errors for a missing class or a constant score.
     """
     keys, pw, nw, n_pos, n_neg = table
-    weighted = max_weight is not None
     if _is_wide_int(keys.dtype):  # the in-memory conversion check, on the table
         keys = check_scores(keys, input_name="y_score")
-    for label, present in (("positive", n_pos), ("negative", n_neg)):
-        if not present and not weighted:
-            raise ValueError(
-                f"y_score has no sample of the {label} class; both classes are "
-                "needed to choose a cutoff."
-            )
-        if not present:
-            raise ValueError(
-                f"sample_weight gives the {label} class a total weight of zero; "
-                "both classes need a positive weight to choose a cutoff."
-            )
-    if keys.shape[0] == 1:
-        where = " where sample_weight > 0" if weighted else ""
-        raise ValueError(
-            f"y_score is constant{where} (every value is {keys[0].item()!r}); "
-            "there is no cutoff to tune. Check that the model learned something "
-            "that separates the classes."
-        )
+    check_tunable(n_pos, n_neg, keys.shape[0], keys[:1], max_weight is not None)
     m = keys.shape[0]
     tp = np.zeros(m + 1, dtype=np.float64)
     fp = np.zeros(m + 1, dtype=np.float64)
@@ -390,11 +432,5 @@ def _counts_from_table(
         n_neg=float(fp[-1]),
         unit=unit,
     )
-    if not (counts.n_pos > 0 and counts.n_neg > 0):
-        raise ValueError(
-            "sample_weight spans more than float64 can hold: the weights of one "
-            f"class are over 2**1074 times smaller than the largest weight "
-            f"({max_weight!r}), so that class counts as absent. "
-            "Only the weights' ratios matter; bring them closer together."
-        )
+    check_weight_span(counts.n_pos, counts.n_neg, max_weight)
     return counts

@@ -1,23 +1,33 @@
 """Exact cutoffs on dask arrays and dask dataframe columns.
 
-:func:`find_threshold_dask` and :func:`threshold_curve_dask` give the result
-of :func:`~sklearn_balanced.find_threshold` and
-:func:`~sklearn_balanced.threshold_curve` on data held by a dask cluster,
+:func:`find_threshold_dask`, :func:`threshold_curve_dask` and
+:func:`find_gray_zone_dask` give the result of
+:func:`~sklearn_balanced.find_threshold`,
+:func:`~sklearn_balanced.threshold_curve` and
+:func:`~sklearn_balanced.find_gray_zone` on data held by a dask cluster,
 without gathering the samples on one machine:
 
 1. one pass over the partitions validates them (labels, scores, weights) and
    reduces a small summary: the distinct labels, the largest and the smallest
    positive weight (the engine's weight unit depends on them, see
-   :func:`~sklearn_balanced.engine.normalise_weights`);
+   :func:`~sklearn_balanced.engine.normalise_weights`), and a sample of
+   about 128 scores per partition;
 2. a second pass turns each partition into a table of
    ``(distinct score, positive weight, negative weight)``
-   (``np.unique(..., return_inverse=True)`` and ``np.bincount``), and a tree
-   reduction merges the tables (fan-in 8), so a worker holds one partition or
-   a few tables at a time;
-3. the client turns the merged table, which has one row per *distinct* score,
-   into the engine's :class:`~sklearn_balanced.engine.ConfusionCounts`
-   (scores decreasing, cumulative ``tp`` and ``fp``) and searches it with the
-   engine's own :func:`~sklearn_balanced.engine.select_cutoff`.
+   (``np.unique(..., return_inverse=True)`` and ``np.bincount``);
+3. small data (up to ``RANGE_ROWS`` = 2**20 samples, or ``n_ranges=1``):
+   a tree reduction merges the tables (fan-in 8) and the client searches
+   the merged table, one row per *distinct* score, with the engine's own
+   :func:`~sklearn_balanced.engine.select_cutoff`;
+4. otherwise the finish is range-partitioned
+   (:mod:`sklearn_balanced._distributed_ranges`): the sample places the
+   bounds of ``R`` score ranges (by default one per partition), each
+   partition's table is split by range, the pieces of a range are merged on
+   the workers, the ranges' totals give each range its offset (the counts
+   of everything scoring above it), and the engine's search and tie rule
+   run range by range, the client exchanging a few numbers per range. No
+   worker holds more than its partitions and its ranges, the client no
+   more than ``R`` rows.
 
 The result equals the in-memory one bit for bit whenever the weighted sums
 are exact in float64: always without weights (integer counts up to 2**53),
@@ -25,19 +35,37 @@ and with weights whose normalised values are dyadic fractions of bounded range
 (integers, halves, ...). For other weights, both paths round their sums, in a
 different order (the in-memory engine adds sample by sample in its sort
 order, this one adds per partition and per score): counts can differ in the
-last bits, and a cutoff only when two objective values tie within that.
+last bits, and a cutoff only when two objective values tie within that. A
+function objective is evaluated range by range, so it must compute each
+cutoff's value from that cutoff's counts (any numpy arithmetic on the four
+arrays does).
 
-The client's memory grows with the number of distinct scores, the workers'
-with the partition size. Requires the ``[distributed]`` extra (dask).
+:func:`threshold_curve_dask` and :func:`find_gray_zone_dask` need all the
+cutoffs on the client (the curve *is* one row per distinct score; the gray
+zone search pairs cutoffs from anywhere in the order): the ranges are merged
+there, ``m + 1`` rows for ``m`` distinct scores, but no worker holds more
+than its ranges. Requires the ``[distributed]`` extra (dask).
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
+from sklearn_balanced._distributed_ranges import (
+    RANGE_ROWS,
+    choose_bounds,
+    full_counts,
+    range_counts,
+    range_stats,
+    score_range,
+    search_ranges,
+    split_table,
+)
 from sklearn_balanced._distributed_tables import (
     _blocks,
     _counts_from_table,
@@ -48,6 +76,8 @@ from sklearn_balanced._distributed_tables import (
     _summarise,
     _table,
     _tree,
+    check_tunable,
+    check_weight_span,
 )
 from sklearn_balanced._validation import check_binary_target
 from sklearn_balanced.engine import (
@@ -59,41 +89,54 @@ from sklearn_balanced.engine import (
     select_cutoff,
     warn_if_reversed,
 )
+from sklearn_balanced.gray_zone import GrayZoneResult, gray_zone_from_counts
+from sklearn_balanced.metrics import BinaryReport, binary_report
 from sklearn_balanced.objectives import get_objective
 
-__all__ = ["distributed_counts", "find_threshold_dask", "threshold_curve_dask"]
+__all__ = [
+    "distributed_counts",
+    "find_gray_zone_dask",
+    "find_threshold_dask",
+    "threshold_curve_dask",
+]
 
 
-def distributed_counts(
-    y_true: Any,
-    y_score: Any,
-    *,
-    sample_weight: Any = None,
-    pos_label: Any = None,
-) -> tuple[ConfusionCounts, Any]:
-    """The engine's counts of dask inputs, and the resolved positive label.
+def _check_n_ranges(n_ranges: Any) -> int | None:
+    ok = n_ranges is None or (
+        isinstance(n_ranges, numbers.Integral)
+        and not isinstance(n_ranges, bool)
+        and n_ranges >= 1
+    )
+    if not ok:
+        raise ValueError(
+            f"n_ranges must be None (automatic) or an integer >= 1; got {n_ranges!r}."
+        )
+    return None if n_ranges is None else int(n_ranges)
 
-    The exact :class:`~sklearn_balanced.engine.ConfusionCounts` that
-    :func:`~sklearn_balanced.engine.checked_counts` builds in memory, from
-    per-partition tables merged on the cluster (see the module docstring).
-    Validates the inputs as :func:`~sklearn_balanced.find_threshold` does and
-    raises its errors.
 
-    Parameters
-    ----------
-    y_true, y_score : dask array, dask Series or array-like of shape (n_samples,)
-        Labels and scores; at least one of them should be a dask collection.
-    sample_weight : dask array, dask Series, array-like or None, default=None
-        Non-negative weights.
-    pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+class _Prepared:
+    """Validated inputs, counted either as one merged table or as ranges.
 
-    Returns
-    -------
-    counts : ConfusionCounts
-    pos_label : object
+    ``counts`` is the engine's :class:`ConfusionCounts` (one table) or
+    ``None``; ``ranges`` the persisted
+    :class:`~sklearn_balanced._distributed_ranges.RangeCounts`, top range
+    first (or ``None``).
     """
+
+    def __init__(self, dask, counts, ranges, pos, neg):
+        self.dask, self.counts, self.ranges = dask, counts, ranges
+        self.pos, self.neg = pos, neg
+
+    def full_counts(self) -> ConfusionCounts:
+        """All the cutoffs' counts on the client (``m + 1`` rows)."""
+        if self.counts is not None:
+            return self.counts
+        return full_counts(list(self.dask.compute(*self.ranges)))
+
+
+def _prepare(y_true, y_score, sample_weight, pos_label, n_ranges) -> _Prepared:
     dask, da = _import_dask()
+    n_ranges = _check_n_ranges(n_ranges)
     yb, sb, wb, offsets = _blocks(y_true, y_score, sample_weight, da)
     weighted = sample_weight is not None
     if not yb:  # no partition at all: the in-memory "empty" error
@@ -106,6 +149,8 @@ def distributed_counts(
     if summary["n"] == 0:
         check_binary_target(np.empty(0), input_name="y_true")
     pos = _raise_for(summary, pos_label)
+    labels = summary["labels"]
+    neg = labels[labels != pos][0]
     unit, exponent = 1.0, None
     if weighted:
         hi, lo = summary["weights"]["max"], summary["weights"]["min_pos"]
@@ -114,13 +159,119 @@ def distributed_counts(
         else:
             exponent = math.frexp(hi)[1] - 1
             unit = math.ldexp(1.0, exponent)
-    tables = [
-        dask.delayed(_table)(y, s, w, pos, exponent)
-        for y, s, w in zip(yb, sb, wb, strict=True)
-    ]
-    table = dask.compute(_tree(dask, tables, _merge_tables))[0]
     max_weight = summary["weights"]["max"] if weighted else None
-    return _counts_from_table(table, unit, max_weight), pos
+    if n_ranges is None:
+        n_ranges = min(len(yb), math.ceil(summary["n"] / RANGE_ROWS))
+    # 64-bit integers beyond 2**53: one table, where float64 merges are caught
+    bounds = (
+        np.empty(0) if summary["big"] else choose_bounds(summary["sample"], n_ranges)
+    )
+    if bounds.shape[0] == 0:
+        tables = [
+            dask.delayed(_table)(y, s, w, pos, exponent)
+            for y, s, w in zip(yb, sb, wb, strict=True)
+        ]
+        table = dask.compute(_tree(dask, tables, _merge_tables))[0]
+        return _Prepared(
+            dask, _counts_from_table(table, unit, max_weight), None, pos, neg
+        )
+    return _Prepared(
+        dask,
+        None,
+        _ranges(dask, (yb, sb, wb), pos, exponent, bounds, unit, max_weight),
+        pos,
+        neg,
+    )
+
+
+def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> tuple:
+    """Persisted :class:`RangeCounts` of every non-empty range, top first."""
+    delayed = dask.delayed
+    k = bounds.shape[0] + 1
+    pieces = [
+        delayed(split_table, nout=k)(y, s, w, pos, exponent, bounds)
+        for y, s, w in zip(*blocks, strict=True)
+    ]
+    tables = dask.persist(
+        *[_tree(dask, [p[r] for p in pieces], _merge_tables) for r in range(k)]
+    )
+    stats = dask.compute(*[delayed(range_stats)(t) for t in tables])
+    n_pos = sum(st[3] for st in stats)
+    n_neg = sum(st[4] for st in stats)
+    live = [r for r in reversed(range(k)) if stats[r][0]]  # top range first
+    m = sum(stats[r][0] for r in live)
+    check_tunable(
+        n_pos, n_neg, m, stats[live[0]][5] if live else None, max_weight is not None
+    )
+    tp0 = fp0 = 0.0
+    starts = []
+    for r in live:  # everything at or above a range: the totals above it
+        starts.append((tp0, fp0))
+        tp0 += stats[r][1]
+        fp0 += stats[r][2]
+    check_weight_span(tp0, fp0, max_weight)
+    ranges = [
+        delayed(range_counts)(
+            tables[r],
+            *starts[i],
+            tp0,
+            fp0,
+            unit,
+            stats[live[i + 1]][5] if i + 1 < len(live) else None,
+            0 if i == 0 else 1,
+        )
+        for i, r in enumerate(live)
+    ]
+    return dask.persist(*ranges)
+
+
+def distributed_counts(
+    y_true: Any,
+    y_score: Any,
+    *,
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    n_ranges: int | None = None,
+) -> tuple[ConfusionCounts, Any]:
+    """The engine's counts of dask inputs, and the resolved positive label.
+
+    The exact :class:`~sklearn_balanced.engine.ConfusionCounts` that
+    :func:`~sklearn_balanced.engine.checked_counts` builds in memory, from
+    per-partition tables merged on the cluster (see the module docstring).
+    Validates the inputs as :func:`~sklearn_balanced.find_threshold` does and
+    raises its errors. The counts have one row per distinct score, on the
+    client.
+
+    Parameters
+    ----------
+    y_true, y_score : dask array, dask Series or array-like of shape (n_samples,)
+        Labels and scores; at least one of them should be a dask collection.
+    sample_weight : dask array, dask Series, array-like or None, default=None
+        Non-negative weights.
+    pos_label : object, default=None
+        The positive label; ``None`` means the greater label.
+    n_ranges : int or None, default=None
+        Score ranges merged separately on the workers (see
+        :func:`find_threshold_dask`).
+
+    Returns
+    -------
+    counts : ConfusionCounts
+    pos_label : object
+    """
+    prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
+    return prep.full_counts(), prep.pos
+
+
+def _report(result: ThresholdResult, pos: Any, neg: Any) -> BinaryReport:
+    """:func:`~sklearn_balanced.metrics.binary_report` at the cutoff, from its
+    four counts (in the weights' units), as the command line's Parquet path."""
+    return binary_report(
+        [pos, pos, neg, neg],
+        [pos, neg, pos, neg],
+        pos_label=pos,
+        sample_weight=[result.tp, result.fn, result.fp, result.tn],
+    )
 
 
 def find_threshold_dask(
@@ -130,15 +281,19 @@ def find_threshold_dask(
     objective: Any = "balanced",
     sample_weight: Any = None,
     pos_label: Any = None,
-) -> ThresholdResult:
+    n_ranges: int | None = None,
+    return_report: bool = False,
+) -> ThresholdResult | tuple[ThresholdResult, BinaryReport]:
     """Exact optimal cutoff of scores held in dask collections.
 
     The same result as :func:`~sklearn_balanced.find_threshold` on the
     gathered data (bit for bit, see :mod:`sklearn_balanced.distributed` for the
     one caveat on non-dyadic weights), computed from per-partition tables of
     distinct scores merged on the cluster: no partition is ever collected on
-    one machine. Runs on dask's current scheduler (a ``distributed.Client``
-    when one is active).
+    one machine, and beyond 2**20 samples the cutoffs are searched range by
+    range on the workers, so that neither a worker nor the client holds
+    every distinct score. Runs on dask's current scheduler (a
+    ``distributed.Client`` when one is active).
 
     Parameters
     ----------
@@ -148,15 +303,28 @@ def find_threshold_dask(
         Scores for the positive class; partitioned like ``y_true`` (dask
         arrays are rechunked to ``y_score``'s chunks).
     objective : str, Objective or callable, default="balanced"
-        What to optimise, as in :func:`~sklearn_balanced.find_threshold`.
+        What to optimise, as in :func:`~sklearn_balanced.find_threshold`. A
+        function is evaluated range by range: its value at a cutoff must
+        depend on that cutoff's counts only.
     sample_weight : dask array, dask Series or None, default=None
         Non-negative weights.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
+    n_ranges : int or None, default=None
+        How many score ranges the search is split into (bounds from a sample
+        of the scores; fewer when the sample repeats values). ``None``: one
+        per partition, and one in all up to 2**20 samples. ``1`` merges every
+        partition's table into one table searched on the client. The result
+        does not depend on it.
+    return_report : bool, default=False
+        Also return :func:`~sklearn_balanced.metrics.binary_report` at the
+        cutoff (built from its four counts: no further pass over the data).
 
     Returns
     -------
     result : ThresholdResult
+    report : BinaryReport
+        Only with ``return_report=True``: ``(result, report)``.
 
     See Also
     --------
@@ -170,17 +338,38 @@ def find_threshold_dask(
     >>> y = da.from_array([0, 0, 0, 0, 1, 1, 1, 0, 1, 1], chunks=3)
     >>> s = da.from_array([0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.65, 0.8, 0.9], chunks=3)
     >>> with dask.config.set(scheduler="synchronous"):
-    ...     r = find_threshold_dask(y, s, objective="balanced")
+    ...     r, report = find_threshold_dask(
+    ...         y, s, objective="balanced", n_ranges=3, return_report=True
+    ...     )
     >>> r.threshold, r.sensitivity, r.specificity
     (0.45, 0.8, 0.8)
+    >>> report["confusion_matrix"]
+    array([[4., 1.],
+           [1., 4.]])
     """
     obj = get_objective(objective)
-    counts, pos = distributed_counts(
-        y_true, y_score, sample_weight=sample_weight, pos_label=pos_label
-    )
-    warn_if_reversed(counts, pos, "y_score")
-    index, scores = select_cutoff(counts, obj)
-    return result_at(counts, index, scores, obj, pos)
+    prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
+    pos = prep.pos
+    if prep.counts is not None:
+        counts = prep.counts
+        warn_if_reversed(counts, pos, "y_score")
+        index, scores = select_cutoff(counts, obj)
+        result = result_at(counts, index, scores, obj, pos)
+    else:
+        dask = prep.dask
+        scored = dask.persist(*[dask.delayed(score_range)(r, obj) for r in prep.ranges])
+        result = search_ranges(
+            dask,
+            scored,
+            obj,
+            pos,
+            lambda auc: warn_if_reversed(
+                SimpleNamespace(auc=lambda: auc), pos, "y_score"
+            ),
+        )
+    if return_report:
+        return result, _report(result, pos, prep.neg)
+    return result
 
 
 def threshold_curve_dask(
@@ -189,12 +378,16 @@ def threshold_curve_dask(
     *,
     sample_weight: Any = None,
     pos_label: Any = None,
+    n_ranges: int | None = None,
 ) -> ThresholdCurve:
     """Counts and rates at every distinct cutoff of scores held in dask collections.
 
     The same curve as :func:`~sklearn_balanced.threshold_curve` on the
-    gathered data; it has one row per distinct score, so it is as large as
-    the number of distinct scores.
+    gathered data. The curve has one row per distinct score, so it is as
+    large as the number of distinct scores, and it is returned on the client
+    (numpy arrays): with continuous scores that is ``n + 1`` rows, about 50
+    bytes each. The workers merge and count it range by range (as
+    :func:`find_threshold_dask`); only the finished rows travel.
 
     Parameters
     ----------
@@ -204,6 +397,8 @@ def threshold_curve_dask(
         Non-negative weights.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
+    n_ranges : int or None, default=None
+        Score ranges counted separately (see :func:`find_threshold_dask`).
 
     Returns
     -------
@@ -220,8 +415,70 @@ def threshold_curve_dask(
     ...     threshold_curve_dask(y, s).thresholds
     array([  inf, 0.6  , 0.375, 0.225,  -inf])
     """
-    counts, pos = distributed_counts(
-        y_true, y_score, sample_weight=sample_weight, pos_label=pos_label
+    prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
+    counts = prep.full_counts()
+    warn_if_reversed(counts, prep.pos, "y_score")
+    return curve_from_counts(counts, prep.pos)
+
+
+def find_gray_zone_dask(
+    y_true: Any,
+    y_score: Any,
+    *,
+    min_sensitivity: float = 0.95,
+    min_specificity: float = 0.95,
+    max_abstention: float | None = None,
+    objective: str = "min_rate",
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    n_ranges: int | None = None,
+) -> GrayZoneResult:
+    """Exact gray zone (two cutoffs) of scores held in dask collections.
+
+    The same result as :func:`~sklearn_balanced.find_gray_zone` on the
+    gathered data: the counts are built on the cluster as for
+    :func:`find_threshold_dask`, then
+    :func:`~sklearn_balanced.gray_zone.gray_zone_from_counts` searches them
+    on the client. That search pairs cutoffs from anywhere in the score
+    order, so the client holds every cutoff's counts: ``m + 1`` rows (about
+    32 bytes each) for ``m`` distinct scores, plus the search's ``O(m)``
+    working arrays.
+
+    Parameters
+    ----------
+    y_true, y_score : dask array or dask Series of shape (n_samples,)
+        Binary labels and scores.
+    min_sensitivity, min_specificity, max_abstention, objective
+        As in :func:`~sklearn_balanced.find_gray_zone`.
+    sample_weight : dask array, dask Series or None, default=None
+        Non-negative weights.
+    pos_label : object, default=None
+        The positive label; ``None`` means the greater label.
+    n_ranges : int or None, default=None
+        Score ranges counted separately (see :func:`find_threshold_dask`).
+
+    Returns
+    -------
+    result : GrayZoneResult
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> from sklearn_balanced.distributed import find_gray_zone_dask
+    >>> y = da.from_array([0, 0, 0, 1, 0, 1, 0, 1, 1, 1], chunks=4)
+    >>> s = da.from_array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95], chunks=4)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     r = find_gray_zone_dask(y, s, min_sensitivity=0.9, min_specificity=0.9)
+    >>> r.lower_threshold, r.upper_threshold, r.abstention_rate
+    (0.35, 0.75, 0.4)
+    """
+    prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
+    return gray_zone_from_counts(
+        prep.full_counts(),
+        min_sensitivity=min_sensitivity,
+        min_specificity=min_specificity,
+        max_abstention=max_abstention,
+        objective=objective,
+        pos_label=prep.pos,
     )
-    warn_if_reversed(counts, pos, "y_score")
-    return curve_from_counts(counts, pos)
