@@ -230,47 +230,84 @@ def _max(values: NDArray) -> float:
     return float(valid.max()) if valid.size else math.nan
 
 
-def best_key(sc: Scored) -> tuple[float, float]:
+def _evaluate(table: tuple, spec: tuple, objective: Objective) -> Scored:
+    """:func:`score_range` of a range table (recomputed in every round: a
+    range keeps only its table between rounds, 24 bytes a distinct score)."""
+    return score_range(range_counts(table, *spec), objective)
+
+
+def best_key(table: tuple, spec: tuple, objective: Objective) -> tuple[float, float]:
     """Round 1: the best key among the range's own cutoffs, and its AUC share."""
+    sc = _evaluate(table, spec, objective)
     return _max(sc.key[sc.rc.first :]), sc.auc_part
 
 
-def tied_set(sc: Scored, best: float) -> tuple[int, float]:
-    """Round 2: how many own cutoffs tie with ``best``; their best tiebreak."""
+def _candidates(sc: Scored, best: float) -> NDArray[np.bool_]:
     mask = _tied(sc.key, np.float64(best))
     mask[: sc.rc.first] = False
+    return mask
+
+
+def tied_set(
+    table: tuple, spec: tuple, objective: Objective, best: float
+) -> tuple[int, float]:
+    """Round 2: how many own cutoffs tie with ``best``; their best tiebreak."""
+    sc = _evaluate(table, spec, objective)
+    mask = _candidates(sc, best)
     second = math.nan if sc.second is None else _max(sc.second[mask])
     return int(mask.sum()), second
 
 
 def _final(sc: Scored, best: float, best2: float | None) -> NDArray[np.intp]:
-    mask = _tied(sc.key, np.float64(best))
-    mask[: sc.rc.first] = False
+    mask = _candidates(sc, best)
     if best2 is not None:
         mask &= _tied(sc.second, np.float64(best2))
     return np.flatnonzero(mask)
 
 
-def final_size(sc: Scored, best: float, best2: float | None) -> int:
+def final_size(
+    table: tuple, spec: tuple, objective: Objective, best: float, best2: float
+) -> int:
     """Round 3: how many own cutoffs survive the tiebreak."""
-    return int(_final(sc, best, best2).shape[0])
+    return int(_final(_evaluate(table, spec, objective), best, best2).shape[0])
 
 
 def pick(
-    sc: Scored, best: float, best2: float | None, position: int, pos_label: Any
+    table: tuple,
+    spec: tuple,
+    objective: Objective,
+    best: float,
+    best2: float | None,
+    position: int | None,
+    pos_label: Any,
 ) -> ThresholdResult:
-    """Round 4: the engine's result at the ``position``-th surviving cutoff."""
-    j = int(_final(sc, best, best2)[position])
-    return result_at(sc.rc.counts, j, sc.scores, sc.objective, pos_label)
+    """Last round: the engine's result at the ``position``-th surviving cutoff.
+
+    ``position=None``: every tied cutoff is in this range, so the tie rule
+    runs here as in :func:`~sklearn_balanced.engine.select_cutoff`.
+    """
+    sc = _evaluate(table, spec, objective)
+    if position is None:
+        tied = np.flatnonzero(_candidates(sc, best))
+        if tied.size > 1 and sc.second is not None:
+            best2 = _max(sc.second[tied])
+            best2 = None if math.isnan(best2) else best2
+        final = _final(sc, best, best2)
+        position = (final.shape[0] - 1) // 2
+    else:
+        final = _final(sc, best, best2)
+    j = int(final[position])
+    return result_at(sc.rc.counts, j, sc.scores, objective, pos_label)
 
 
-def witness_rows(sc: Scored) -> tuple[NDArray, ...]:
+def witness_rows(table: tuple, spec: tuple, objective: Objective) -> tuple:
     """Rows of ``objective_inputs`` where the rates the infeasibility
     messages name peak (sensitivity, specificity, precision, NPV, and
     sensitivity where precision is defined): the messages' "best achievable"
     values over all ranges are the maxima over these rows."""
-    c, first = sc.rc.counts, sc.rc.first
-    inputs = [a[first:] for a in c.objective_inputs(sc.objective)]
+    rc = range_counts(table, *spec)
+    c, first = rc.counts, rc.first
+    inputs = [a[first:] for a in c.objective_inputs(objective)]
     rates = [f(*inputs) for f in (sensitivity, specificity, precision, npv)]
     rates.append(np.where(np.isnan(rates[2]), np.nan, rates[0]))
     rows = {0, inputs[0].shape[0] - 1}
@@ -282,39 +319,47 @@ def witness_rows(sc: Scored) -> tuple[NDArray, ...]:
 
 
 def search_ranges(
-    dask, scored: list, objective: Objective, pos_label: Any, warn_reversed
+    dask, ranges: list, objective: Objective, pos_label: Any, warn_reversed
 ) -> ThresholdResult:
     """:func:`~sklearn_balanced.engine.select_cutoff` and
-    :func:`~sklearn_balanced.engine.result_at` over persisted :class:`Scored`
-    ranges (top range first), in a few rounds of small messages.
+    :func:`~sklearn_balanced.engine.result_at` over ranges (top range first),
+    in three or four rounds of small messages.
 
-    ``warn_reversed(auc)`` is called with the AUC (summed over the ranges)
-    before the search, as the engine warns before it selects.
+    ``ranges`` are ``(persisted range table, spec)`` pairs, ``spec`` the
+    arguments of :func:`range_counts` after the table. ``warn_reversed(auc)``
+    is called with the AUC (summed over the ranges) before the search, as
+    the engine warns before it selects.
     """
     delayed = dask.delayed
-    firsts = dask.compute(*[delayed(best_key)(sc) for sc in scored])
+
+    def each(fn, *args):
+        return dask.compute(*[delayed(fn)(t, s, objective, *args) for t, s in ranges])
+
+    firsts = each(best_key)
     warn_reversed(sum(a for _, a in firsts) / 2)
     bests = np.array([b for b, _ in firsts])
     if np.isnan(bests).all():
-        rows = dask.compute(*[delayed(witness_rows)(sc) for sc in scored])
+        rows = each(witness_rows)
         arrays = [np.concatenate(col) for col in zip(*rows, strict=True)]
         raise ValueError(objective.infeasible_message(*arrays))
     best = float(bests[~np.isnan(bests)].max())
-    tied = dask.compute(*[delayed(tied_set)(sc, best) for sc in scored])
+    tied = each(tied_set, best)
     sizes = [k for k, _ in tied]
+    holding = [i for i, k in enumerate(sizes) if k]
+    if len(holding) == 1:  # the usual case: the tie rule runs in that range
+        args = (best, None, None, pos_label)
+        (result,) = dask.compute(delayed(pick)(*ranges[holding[0]], objective, *args))
+        return dataclasses.replace(result, objective=objective, pos_label=pos_label)
     best2 = None
-    if sum(sizes) > 1:
-        seconds = np.array([s for k, s in tied if k])
-        if (~np.isnan(seconds)).any():
-            best2 = float(seconds[~np.isnan(seconds)].max())
-            sizes = list(
-                dask.compute(*[delayed(final_size)(sc, best, best2) for sc in scored])
-            )
+    seconds = np.array([s for k, s in tied if k])
+    if (~np.isnan(seconds)).any():
+        best2 = float(seconds[~np.isnan(seconds)].max())
+        sizes = list(each(final_size, best, best2))
     position = (sum(sizes) - 1) // 2  # the lower median of the tied cutoffs
-    for sc, k in zip(scored, sizes, strict=True):
+    for (table, spec), k in zip(ranges, sizes, strict=True):
         if position < k:
             (result,) = dask.compute(
-                delayed(pick)(sc, best, best2, position, pos_label)
+                delayed(pick)(table, spec, objective, best, best2, position, pos_label)
             )
             # the function objective travelled: hand back the caller's own
             return dataclasses.replace(result, objective=objective, pos_label=pos_label)

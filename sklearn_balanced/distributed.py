@@ -62,7 +62,6 @@ from sklearn_balanced._distributed_ranges import (
     full_counts,
     range_counts,
     range_stats,
-    score_range,
     search_ranges,
     split_table,
 )
@@ -131,7 +130,9 @@ class _Prepared:
         """All the cutoffs' counts on the client (``m + 1`` rows)."""
         if self.counts is not None:
             return self.counts
-        return full_counts(list(self.dask.compute(*self.ranges)))
+        delayed = self.dask.delayed
+        pieces = [delayed(range_counts)(t, *spec) for t, spec in self.ranges]
+        return full_counts(list(self.dask.compute(*pieces)))
 
 
 def _prepare(y_true, y_score, sample_weight, pos_label, n_ranges) -> _Prepared:
@@ -185,7 +186,12 @@ def _prepare(y_true, y_score, sample_weight, pos_label, n_ranges) -> _Prepared:
 
 
 def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> tuple:
-    """Persisted :class:`RangeCounts` of every non-empty range, top first."""
+    """``(persisted range table, spec)`` of every non-empty range, top first.
+
+    ``spec`` is what :func:`~sklearn_balanced._distributed_ranges.range_counts`
+    needs after the table: the counts above the range, the totals, the unit,
+    the highest score of the range below and the first cutoff it owns.
+    """
     delayed = dask.delayed
     k = bounds.shape[0] + 1
     pieces = [
@@ -210,9 +216,8 @@ def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> tuple:
         tp0 += stats[r][1]
         fp0 += stats[r][2]
     check_weight_span(tp0, fp0, max_weight)
-    ranges = [
-        delayed(range_counts)(
-            tables[r],
+    specs = [
+        (
             *starts[i],
             tp0,
             fp0,
@@ -220,9 +225,9 @@ def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> tuple:
             stats[live[i + 1]][5] if i + 1 < len(live) else None,
             0 if i == 0 else 1,
         )
-        for i, r in enumerate(live)
+        for i in range(len(live))
     ]
-    return dask.persist(*ranges)
+    return [(tables[r], spec) for r, spec in zip(live, specs, strict=True)]
 
 
 def distributed_counts(
@@ -356,11 +361,9 @@ def find_threshold_dask(
         index, scores = select_cutoff(counts, obj)
         result = result_at(counts, index, scores, obj, pos)
     else:
-        dask = prep.dask
-        scored = dask.persist(*[dask.delayed(score_range)(r, obj) for r in prep.ranges])
         result = search_ranges(
-            dask,
-            scored,
+            prep.dask,
+            prep.ranges,
             obj,
             pos,
             lambda auc: warn_if_reversed(

@@ -26,6 +26,7 @@ dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
+from sklearn_balanced._distributed_ranges import range_counts  # noqa: E402
 from sklearn_balanced.distributed import (  # noqa: E402
     _prepare,
     find_gray_zone_dask,
@@ -186,7 +187,9 @@ def test_score_ranges_are_used_and_cover_every_score(sync):
     y, s, _ = _data(n=3000, seed=8)
     yd, sd, _ = _dask(y, s, None, k=12)
     prep = _prepare(yd, sd, None, None, 9)
-    ranges = dask.compute(*prep.ranges)
+    ranges = dask.compute(
+        *[dask.delayed(range_counts)(t, *spec) for t, spec in prep.ranges]
+    )
     assert prep.counts is None and 5 <= len(ranges) <= 9
     # the ranges, top first, hold every distinct score once, in order
     kept = np.concatenate([r.counts.distinct_scores[: r.m] for r in ranges])
