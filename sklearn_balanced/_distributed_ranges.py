@@ -323,7 +323,8 @@ def search_ranges(
 ) -> ThresholdResult:
     """:func:`~sklearn_balanced.engine.select_cutoff` and
     :func:`~sklearn_balanced.engine.result_at` over ranges (top range first),
-    in three or four rounds of small messages.
+    in two rounds of small messages when the tied cutoffs lie in one range
+    (the usual case), four when they spread over several.
 
     ``ranges`` are ``(persisted range table, spec)`` pairs, ``spec`` the
     arguments of :func:`range_counts` after the table. ``warn_reversed(auc)``
@@ -343,13 +344,14 @@ def search_ranges(
         arrays = [np.concatenate(col) for col in zip(*rows, strict=True)]
         raise ValueError(objective.infeasible_message(*arrays))
     best = float(bests[~np.isnan(bests)].max())
-    tied = each(tied_set, best)
-    sizes = [k for k, _ in tied]
-    holding = [i for i, k in enumerate(sizes) if k]
-    if len(holding) == 1:  # the usual case: the tie rule runs in that range
+    # the ranges whose own best ties with the global best hold the tied set
+    holding = np.flatnonzero(_tied(bests, np.float64(best)))
+    if holding.shape[0] == 1:  # the usual case: the tie rule runs in that range
         args = (best, None, None, pos_label)
         (result,) = dask.compute(delayed(pick)(*ranges[holding[0]], objective, *args))
         return dataclasses.replace(result, objective=objective, pos_label=pos_label)
+    tied = each(tied_set, best)
+    sizes = [k for k, _ in tied]
     best2 = None
     seconds = np.array([s for k, s in tied if k])
     if (~np.isnan(seconds)).any():

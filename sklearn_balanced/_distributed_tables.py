@@ -287,17 +287,36 @@ def _table(y, s, w, pos: Any, exponent: int | None) -> tuple:
         keep = w > 0
         if not keep.all():
             s, is_pos, w = s[keep], is_pos[keep], w[keep]
+    n_pos = int(is_pos.sum())
+    n_neg = int(is_pos.shape[0]) - n_pos
+    if exponent is None:  # counts: each class sorted alone (np.sort, no argsort)
+        pos_keys, pos_counts = _sorted_counts(s[is_pos])
+        neg_keys, neg_counts = _sorted_counts(s[~is_pos])
+        return _merge_tables(
+            [
+                (pos_keys, pos_counts, np.zeros_like(pos_counts), n_pos, 0),
+                (neg_keys, np.zeros_like(neg_counts), neg_counts, 0, n_neg),
+            ]
+        )
     keys, inverse = np.unique(s, return_inverse=True)
     m = keys.shape[0]
-    if exponent is None:
-        pw = np.bincount(inverse[is_pos], minlength=m).astype(np.float64)
-        nw = np.bincount(inverse[~is_pos], minlength=m).astype(np.float64)
-    else:
-        w = np.ldexp(w, -exponent)
-        pw = np.bincount(inverse, weights=np.where(is_pos, w, 0.0), minlength=m)
-        nw = np.bincount(inverse, weights=np.where(is_pos, 0.0, w), minlength=m)
-    n_pos = int(is_pos.sum())
-    return keys, pw, nw, n_pos, int(is_pos.shape[0]) - n_pos
+    w = np.ldexp(w, -exponent)
+    pw = np.bincount(inverse, weights=np.where(is_pos, w, 0.0), minlength=m)
+    nw = np.bincount(inverse, weights=np.where(is_pos, 0.0, w), minlength=m)
+    return keys, pw, nw, n_pos, n_neg
+
+
+def _sorted_counts(s: NDArray) -> tuple[NDArray, NDArray[np.float64]]:
+    """Distinct values of ``s`` ascending and how often each occurs (float64)."""
+    s = np.sort(s)
+    if s.shape[0] == 0:
+        return s, np.zeros(0)
+    first = np.empty(s.shape[0], dtype=bool)
+    first[0] = True
+    np.not_equal(s[1:], s[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=s.shape[0]).astype(np.float64)
+    return s[starts], counts
 
 
 def _merge_tables(tables: list[tuple]) -> tuple:
@@ -306,17 +325,18 @@ def _merge_tables(tables: list[tuple]) -> tuple:
     n_pos, n_neg = sum(t[3] for t in tables), sum(t[4] for t in tables)
     if keys.shape[0] == 0:
         return (*tables[0][:3], n_pos, n_neg)
-    keys.sort()  # a SIMD sort, faster than gathering through an argsort
+    # each table is sorted: a stable argsort (timsort) merges the sorted runs
+    # and keeps equal scores in table order; measured 1.4-4x faster than a
+    # sort followed by one searchsorted per table
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
     first = np.empty(keys.shape[0], dtype=bool)
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    keys = keys[first]
-    m = keys.shape[0]
-    pw, nw = np.zeros(m), np.zeros(m)
-    for t in tables:  # each table is sorted: searchsorted walks it in order
-        at = np.searchsorted(keys, t[0])
-        pw += np.bincount(at, weights=t[1], minlength=m)
-        nw += np.bincount(at, weights=t[2], minlength=m)
+    starts = np.flatnonzero(first)
+    pw = np.add.reduceat(np.concatenate([t[1] for t in tables])[order], starts)
+    nw = np.add.reduceat(np.concatenate([t[2] for t in tables])[order], starts)
+    keys = keys[starts]
     return keys, pw, nw, n_pos, n_neg
 
 
