@@ -21,7 +21,8 @@ without gathering the samples on one machine:
    :func:`~sklearn_balanced.engine.select_cutoff`;
 4. otherwise the finish is range-partitioned
    (:mod:`sklearn_balanced._distributed_ranges`): the sample places the
-   bounds of ``R`` score ranges (by default one per partition), each
+   bounds of ``R`` score ranges (by default one per 2**20 samples, at most
+   one per partition), each
    partition's table is split by range, the pieces of a range are merged on
    the workers, the ranges' totals give each range its offset (the counts
    of everything scoring above it), and the engine's search and tie rule
@@ -318,7 +319,7 @@ def find_threshold_dask(
     n_ranges : int or None, default=None
         How many score ranges the search is split into (bounds from a sample
         of the scores; fewer when the sample repeats values). ``None``: one
-        per partition, and one in all up to 2**20 samples. ``1`` merges every
+        per 2**20 samples, at most one per partition. ``1`` merges every
         partition's table into one table searched on the client. The result
         does not depend on it.
     return_report : bool, default=False
