@@ -111,20 +111,15 @@ def test_cluster_equals_in_memory_bit_for_bit(client, objective, weighted):
 
 def test_cluster_string_labels_float32_pos_label(client):
     y, s, w = _data(labels=("ham", "spam"), float32=True, seed=1)
-    for pos, sign in ((None, 1), ("ham", -1)):  # larger scores mean more pos
+    # larger scores mean more pos; the second case searches 6 score ranges
+    for pos, sign, n_ranges in ((None, 1, None), ("ham", -1, 6)):
         s = sign * s
         expected = find_threshold(y, s, objective="f1", sample_weight=w, pos_label=pos)
         yd, sd, wd = _dask(y, s, w, k=31)
-        for n_ranges in (None, 6):
-            got = find_threshold_dask(
-                yd,
-                sd,
-                objective="f1",
-                sample_weight=wd,
-                pos_label=pos,
-                n_ranges=n_ranges,
-            )
-            _same(got, expected)
+        got = find_threshold_dask(
+            yd, sd, objective="f1", sample_weight=wd, pos_label=pos, n_ranges=n_ranges
+        )
+        _same(got, expected)
 
 
 def _plateau(tp, fp, tn, fn):
@@ -212,6 +207,37 @@ def test_synchronous_continuous_scores_every_range_count(sync, n_ranges):
     c1, c2 = threshold_curve(y, s), threshold_curve_dask(yd, sd, n_ranges=n_ranges)
     for f in ("thresholds", "tp", "fp", "tn", "fn", "sensitivity", "specificity"):
         np.testing.assert_array_equal(getattr(c2, f), getattr(c1, f), strict=True)
+
+
+def test_score_ranges_search_without_gathering_and_edge_ranges(sync, monkeypatch):
+    import sklearn_balanced.distributed as dist
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the range search gathered every cutoff")
+
+    monkeypatch.setattr(dist, "full_counts", refuse)
+    monkeypatch.setattr(dist, "_counts_from_table", refuse)
+    rng = np.random.default_rng(14)
+    y = rng.integers(0, 2, 2400)
+    s = rng.random(2400) + 0.3 * y
+    w = rng.integers(1, 4, 2400).astype(float)
+    w[(s > 0.3) & (s < 0.9)] = 0.0  # whole ranges of absent samples
+    cases = {
+        "empty ranges": (s, w),
+        "two distinct scores": (np.round(s), None),
+        "int64 below 2**53": ((s * 1e6).astype(np.int64), None),
+    }
+    for name, (scores, weights) in cases.items():
+        yd, sd, wd = _dask(y, scores, weights, k=12)
+        for objective in ("balanced", "f1"):
+            got = find_threshold_dask(
+                yd, sd, objective=objective, sample_weight=wd, n_ranges=8
+            )
+            expected = find_threshold(
+                y, scores, objective=objective, sample_weight=weights
+            )
+            assert got == expected, name
+            _same(got, expected)
 
 
 @pytest.mark.parametrize("n_ranges", [None, 1, 0, 2.0, True])
