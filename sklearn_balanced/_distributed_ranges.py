@@ -15,12 +15,14 @@ searched on one merged table. Instead:
    above it (cutoffs compare with ``>=``), so the engine's cumulative counts
    of range ``r`` start from that offset (:func:`range_counts`);
 4. the engine's tie rule (:func:`~sklearn_balanced.engine.select_cutoff`) is
-   replayed across ranges in a few rounds of small messages
-   (:func:`search_ranges`): the best value, then the size of the tied set
-   and the best tiebreak value among it, then the size of the set that
-   survives the tiebreak, and last the cutoff at its middle position,
-   returned by the range that holds it as the engine's own
-   :class:`~sklearn_balanced.engine.ThresholdResult`.
+   replayed across ranges in rounds of small messages
+   (:func:`search_ranges`): each range sends its best value and the
+   engine's result on its own cutoffs, which is the answer when no other
+   range comes within the tie tolerance of the best (one round, the usual
+   case); otherwise the size of the tied set in each range and its best
+   tiebreak value, then the size of the set that survives the tiebreak, and
+   last the cutoff at its middle position, returned by the range that holds
+   it as the engine's own :class:`~sklearn_balanced.engine.ThresholdResult`.
 
 A worker holds a partition, the pieces it sends, and the ranges it owns; the
 client holds ``R`` rows of totals. Index ``j`` of a range's counts is the
@@ -236,10 +238,16 @@ def _evaluate(table: tuple, spec: tuple, objective: Objective) -> Scored:
     return score_range(range_counts(table, *spec), objective)
 
 
-def best_key(table: tuple, spec: tuple, objective: Objective) -> tuple[float, float]:
-    """Round 1: the best key among the range's own cutoffs, and its AUC share."""
+def best_key(
+    table: tuple, spec: tuple, objective: Objective, pos_label: Any
+) -> tuple[float, float, ThresholdResult | None]:
+    """Round 1: the best key among the range's own cutoffs, its AUC share,
+    and the engine's result of the range alone (the answer when no other
+    range comes within the tie tolerance of its best)."""
     sc = _evaluate(table, spec, objective)
-    return _max(sc.key[sc.rc.first :]), sc.auc_part
+    best = _max(sc.key[sc.rc.first :])
+    result = None if math.isnan(best) else _pick(sc, best, None, None, pos_label)
+    return best, sc.auc_part, result
 
 
 def _candidates(sc: Scored, best: float) -> NDArray[np.bool_]:
@@ -278,15 +286,22 @@ def pick(
     objective: Objective,
     best: float,
     best2: float | None,
+    position: int,
+    pos_label: Any,
+) -> ThresholdResult:
+    """Last round: the engine's result at the ``position``-th surviving cutoff."""
+    return _pick(_evaluate(table, spec, objective), best, best2, position, pos_label)
+
+
+def _pick(
+    sc: Scored,
+    best: float,
+    best2: float | None,
     position: int | None,
     pos_label: Any,
 ) -> ThresholdResult:
-    """Last round: the engine's result at the ``position``-th surviving cutoff.
-
-    ``position=None``: every tied cutoff is in this range, so the tie rule
-    runs here as in :func:`~sklearn_balanced.engine.select_cutoff`.
-    """
-    sc = _evaluate(table, spec, objective)
+    """``position=None``: every tied cutoff is in this range, so the tie rule
+    runs here as in :func:`~sklearn_balanced.engine.select_cutoff`."""
     if position is None:
         tied = np.flatnonzero(_candidates(sc, best))
         if tied.size > 1 and sc.second is not None:
@@ -297,7 +312,7 @@ def pick(
     else:
         final = _final(sc, best, best2)
     j = int(final[position])
-    return result_at(sc.rc.counts, j, sc.scores, objective, pos_label)
+    return result_at(sc.rc.counts, j, sc.scores, sc.objective, pos_label)
 
 
 def witness_rows(table: tuple, spec: tuple, objective: Objective) -> tuple:
@@ -323,7 +338,7 @@ def search_ranges(
 ) -> ThresholdResult:
     """:func:`~sklearn_balanced.engine.select_cutoff` and
     :func:`~sklearn_balanced.engine.result_at` over ranges (top range first),
-    in two rounds of small messages when the tied cutoffs lie in one range
+    in one round of small messages when the tied cutoffs lie in one range
     (the usual case), four when they spread over several.
 
     ``ranges`` are ``(persisted range table, spec)`` pairs, ``spec`` the
@@ -336,9 +351,9 @@ def search_ranges(
     def each(fn, *args):
         return dask.compute(*[delayed(fn)(t, s, objective, *args) for t, s in ranges])
 
-    firsts = each(best_key)
-    warn_reversed(sum(a for _, a in firsts) / 2)
-    bests = np.array([b for b, _ in firsts])
+    firsts = each(best_key, pos_label)
+    warn_reversed(sum(a for _, a, _ in firsts) / 2)
+    bests = np.array([b for b, _, _ in firsts])
     if np.isnan(bests).all():
         rows = each(witness_rows)
         arrays = [np.concatenate(col) for col in zip(*rows, strict=True)]
@@ -346,9 +361,8 @@ def search_ranges(
     best = float(bests[~np.isnan(bests)].max())
     # the ranges whose own best ties with the global best hold the tied set
     holding = np.flatnonzero(_tied(bests, np.float64(best)))
-    if holding.shape[0] == 1:  # the usual case: the tie rule runs in that range
-        args = (best, None, None, pos_label)
-        (result,) = dask.compute(delayed(pick)(*ranges[holding[0]], objective, *args))
+    if holding.shape[0] == 1:  # the usual case: that range's own answer
+        result = firsts[holding[0]][2]
         return dataclasses.replace(result, objective=objective, pos_label=pos_label)
     tied = each(tied_set, best)
     sizes = [k for k, _ in tied]

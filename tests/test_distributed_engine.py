@@ -220,16 +220,21 @@ def test_score_ranges_search_without_gathering_and_edge_ranges(sync, monkeypatch
     rng = np.random.default_rng(14)
     y = rng.integers(0, 2, 2400)
     s = rng.random(2400) + 0.3 * y
+    y[s > np.quantile(s, 0.6)] = 1
     w = rng.integers(1, 4, 2400).astype(float)
     w[(s > 0.3) & (s < 0.9)] = 0.0  # whole ranges of absent samples
     cases = {
+        # the top 40 % all positive: specificity 1 ties over several ranges,
+        # the tiebreak (sensitivity) decides between them
+        "tie set and tiebreak across ranges": (s, None),
         "empty ranges": (s, w),
         "two distinct scores": (np.round(s), None),
         "int64 below 2**53": ((s * 1e6).astype(np.int64), None),
     }
+    objectives = ["balanced", "f1", SpecificityAtSensitivity(0.0)]
     for name, (scores, weights) in cases.items():
         yd, sd, wd = _dask(y, scores, weights, k=12)
-        for objective in ("balanced", "f1"):
+        for objective in objectives:
             got = find_threshold_dask(
                 yd, sd, objective=objective, sample_weight=wd, n_ranges=8
             )
