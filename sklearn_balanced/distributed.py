@@ -118,9 +118,8 @@ class _Prepared:
     """Validated inputs, counted either as one merged table or as ranges.
 
     ``counts`` is the engine's :class:`ConfusionCounts` (one table) or
-    ``None``; ``ranges`` the persisted
-    :class:`~sklearn_balanced._distributed_ranges.RangeCounts`, top range
-    first (or ``None``).
+    ``None``; ``ranges`` the ``(persisted range table, spec)`` pairs of
+    :func:`_ranges`, top range first (or ``None``).
     """
 
     def __init__(self, dask, counts, ranges, pos, neg):
@@ -186,7 +185,7 @@ def _prepare(y_true, y_score, sample_weight, pos_label, n_ranges) -> _Prepared:
     )
 
 
-def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> tuple:
+def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> list:
     """``(persisted range table, spec)`` of every non-empty range, top first.
 
     ``spec`` is what :func:`~sklearn_balanced._distributed_ranges.range_counts`
@@ -195,8 +194,9 @@ def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> tuple:
     """
     delayed = dask.delayed
     k = bounds.shape[0] + 1
+    shared = delayed(bounds)  # one key in the graph, not a copy per partition
     pieces = [
-        delayed(split_table, nout=k)(y, s, w, pos, exponent, bounds)
+        delayed(split_table, nout=k)(y, s, w, pos, exponent, shared)
         for y, s, w in zip(*blocks, strict=True)
     ]
     tables = dask.persist(
