@@ -38,9 +38,10 @@ Measured on 2 shared cores, 2 worker processes (the full table is in
 partitions::
 
     one table, original code:  112 s, workers 0.65 -> 2.3-6.2 GB, client 7.2 GB
-    40 score ranges:          81.6 s, workers 0.68 -> 2.19-2.38 GB,
-                              client 0.22 -> 0.24 GB; in-memory 52.6 s;
-                              identical
+    40 score ranges:          81.6 s and 100.5 s (two runs, load 4-6 on the
+                              2 cores), workers 0.66-0.70 -> 2.19-2.42 GB,
+                              client 0.22 -> 0.23-0.24 GB; in-memory 52.6 s
+                              and 54.9 s; identical
 """
 
 from __future__ import annotations
