@@ -482,8 +482,11 @@ def test_empty_partitions_and_numpy_labels(sync):
     part = df[(df.i < 600) | (df.i >= 1400)]  # partitions 3..6 empty
     keep = (np.arange(2000) < 600) | (np.arange(2000) >= 1400)
     expected = find_threshold(y[keep], s[keep], sample_weight=w[keep])
-    got = find_threshold_dask(part["y"], part["s"], sample_weight=part["w"])
-    _same(got, expected)
+    for n_ranges in (None, 4):
+        got = find_threshold_dask(
+            part["y"], part["s"], sample_weight=part["w"], n_ranges=n_ranges
+        )
+        _same(got, expected)
     # arrays of unknown chunk sizes (``.values`` of a column)
     got = find_threshold_dask(part["y"].values, part["s"].values)
     _same(got, find_threshold(y[keep], s[keep]))
