@@ -1,23 +1,34 @@
 """Exact cutoffs on dask arrays and dask dataframe columns.
 
-:func:`find_threshold_dask` and :func:`threshold_curve_dask` give the result
-of :func:`~sklearn_balanced.find_threshold` and
-:func:`~sklearn_balanced.threshold_curve` on data held by a dask cluster,
+:func:`find_threshold_dask`, :func:`threshold_curve_dask` and
+:func:`find_gray_zone_dask` give the result of
+:func:`~sklearn_balanced.find_threshold`,
+:func:`~sklearn_balanced.threshold_curve` and
+:func:`~sklearn_balanced.find_gray_zone` on data held by a dask cluster,
 without gathering the samples on one machine:
 
 1. one pass over the partitions validates them (labels, scores, weights) and
    reduces a small summary: the distinct labels, the largest and the smallest
    positive weight (the engine's weight unit depends on them, see
-   :func:`~sklearn_balanced.engine.normalise_weights`);
+   :func:`~sklearn_balanced.engine.normalise_weights`), and a sample of
+   about 128 scores per partition;
 2. a second pass turns each partition into a table of
    ``(distinct score, positive weight, negative weight)``
-   (``np.unique(..., return_inverse=True)`` and ``np.bincount``), and a tree
-   reduction merges the tables (fan-in 8), so a worker holds one partition or
-   a few tables at a time;
-3. the client turns the merged table, which has one row per *distinct* score,
-   into the engine's :class:`~sklearn_balanced.engine.ConfusionCounts`
-   (scores decreasing, cumulative ``tp`` and ``fp``) and searches it with the
-   engine's own :func:`~sklearn_balanced.engine.select_cutoff`.
+   (``np.unique(..., return_inverse=True)`` and ``np.bincount``);
+3. small data (up to ``RANGE_ROWS`` = 2**20 samples, or ``n_ranges=1``):
+   a tree reduction merges the tables (fan-in 8) and the client searches
+   the merged table, one row per *distinct* score, with the engine's own
+   :func:`~sklearn_balanced.engine.select_cutoff`;
+4. otherwise the finish is range-partitioned
+   (:mod:`sklearn_balanced._distributed_ranges`): the sample places the
+   bounds of ``R`` score ranges (by default one per 2**20 samples, at most
+   one per partition), each
+   partition's table is split by range, the pieces of a range are merged on
+   the workers, the ranges' totals give each range its offset (the counts
+   of everything scoring above it), and the engine's search and tie rule
+   run range by range, the client exchanging a few numbers per range. No
+   worker holds more than its partitions and its ranges, the client no
+   more than ``R`` rows.
 
 The result equals the in-memory one bit for bit whenever the weighted sums
 are exact in float64: always without weights (integer counts up to 2**53),
@@ -25,28 +36,50 @@ and with weights whose normalised values are dyadic fractions of bounded range
 (integers, halves, ...). For other weights, both paths round their sums, in a
 different order (the in-memory engine adds sample by sample in its sort
 order, this one adds per partition and per score): counts can differ in the
-last bits, and a cutoff only when two objective values tie within that.
+last bits, and a cutoff only when two objective values tie within that. A
+function objective is evaluated range by range, so it must compute each
+cutoff's value from that cutoff's counts (any numpy arithmetic on the four
+arrays does).
 
-The client's memory grows with the number of distinct scores, the workers'
-with the partition size. Requires the ``[distributed]`` extra (dask).
+:func:`threshold_curve_dask` and :func:`find_gray_zone_dask` need all the
+cutoffs on the client (the curve *is* one row per distinct score; the gray
+zone search pairs cutoffs from anywhere in the order): the ranges are merged
+there, ``m + 1`` rows for ``m`` distinct scores, but no worker holds more
+than its ranges. Requires the ``[distributed]`` extra (dask).
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from sklearn_balanced._validation import (
-    _missing_labels,
-    _preview,
-    _unique_labels,
-    check_binary_target,
-    check_scores,
+from sklearn_balanced._distributed_ranges import (
+    RANGE_ROWS,
+    choose_bounds,
+    full_counts,
+    range_counts,
+    range_stats,
+    search_ranges,
+    split_table,
 )
-from sklearn_balanced._warnings import warn
+from sklearn_balanced._distributed_tables import (
+    _blocks,
+    _counts_from_table,
+    _import_dask,
+    _merge_summaries,
+    _merge_tables,
+    _raise_for,
+    _summarise,
+    _table,
+    _tree,
+    check_tunable,
+    check_weight_span,
+)
+from sklearn_balanced._validation import check_binary_target
 from sklearn_balanced.engine import (
     ConfusionCounts,
     ThresholdCurve,
@@ -56,357 +89,55 @@ from sklearn_balanced.engine import (
     select_cutoff,
     warn_if_reversed,
 )
+from sklearn_balanced.gray_zone import GrayZoneResult, gray_zone_from_counts
+from sklearn_balanced.metrics import BinaryReport, binary_report
 from sklearn_balanced.objectives import get_objective
 
-__all__ = ["distributed_counts", "find_threshold_dask", "threshold_curve_dask"]
-
-#: How many partition tables one reduction task merges.
-FAN_IN = 8
-
-
-def _import_dask():
-    try:
-        import dask
-        import dask.array as da
-    except ImportError as exc:  # pragma: no cover - the extra is installed in CI
-        raise ImportError(
-            "sklearn_balanced.distributed needs dask: install the [distributed] "
-            'extra, pip install "sklearn-balanced[distributed]".'
-        ) from exc
-    return dask, da
+__all__ = [
+    "distributed_counts",
+    "find_gray_zone_dask",
+    "find_threshold_dask",
+    "threshold_curve_dask",
+]
 
 
-class _Head(list):
-    """The first values of a longer sequence, as ``_preview`` shows them."""
-
-    def __init__(self, head, total: int):
-        super().__init__(head)
-        self.total = total
-
-    def __len__(self) -> int:
-        return self.total
-
-
-def _is_wide_int(dtype: np.dtype) -> bool:
-    """64-bit integers: float64 may merge them, so tables keep them exact."""
-    return dtype.kind in "iu" and dtype.itemsize > 4
-
-
-def _to_dask(x: Any, name: str, da) -> Any:
-    """A 1d dask array (or ``None``/numpy left for later), from a Series too."""
-    if x is None or (np.ndim(x) == 0 and not hasattr(x, "dask")):
-        return x
-    if hasattr(x, "to_dask_array"):  # dask dataframe column
-        x = x.to_dask_array(lengths=True)
-    elif not hasattr(x, "dask"):
-        x = np.asarray(x)
-    if hasattr(x, "dask") and any(math.isnan(c) for c in x.shape):
-        x = x.compute_chunk_sizes()  # e.g. ``df["s"].values``: lengths unknown
-    if x.ndim == 2 and x.shape[1] == 1:
-        x = x.ravel()
-    if x.ndim != 1:
-        raise ValueError(f"{name} must be 1d; got an array of shape {x.shape}.")
-    return x
-
-
-# --------------------------------------------------------------------------
-# pass 1: validation summary
-# --------------------------------------------------------------------------
-
-
-def _summarise(y, s, w, offset: int) -> dict:
-    """Validation summary of one partition (positions are global)."""
-    y = np.asarray(y)
-    out: dict[str, Any] = {"n": int(y.shape[0]), "labels": None, "mixed": None}
-    missing = _missing_labels(y)
-    out["missing"] = (int(missing.size), (missing[:5] + offset).tolist())
-    infinite = (
-        np.flatnonzero(np.isinf(y)) if y.dtype.kind == "f" else np.empty(0, np.intp)
+def _check_n_ranges(n_ranges: Any) -> int | None:
+    ok = n_ranges is None or (
+        isinstance(n_ranges, numbers.Integral)
+        and not isinstance(n_ranges, bool)
+        and n_ranges >= 1
     )
-    out["infinite"] = (
-        int(infinite.size),
-        (infinite[:5] + offset).tolist(),
-        y[infinite[:5]].tolist(),
-    )
-    if y.shape[0] == 0:
-        out["labels"] = y
-    elif not missing.size and not infinite.size:
-        try:
-            out["labels"] = _unique_labels(y)
-        except TypeError:
-            out["mixed"] = y[:5].tolist()
-    s = np.asarray(s)
-    out["bad_scores"] = (0, [])
-    if not _is_wide_int(s.dtype):
-        try:
-            check_scores(s, input_name="y_score")
-        except ValueError as exc:
-            if "non-finite" not in str(exc):
-                raise
-            arr = s if s.dtype == np.float32 else s.astype(np.float64)
-            bad = arr[~np.isfinite(arr)]
-            out["bad_scores"] = (int(bad.size), bad[:3].tolist())
-    if w is not None:
-        w = _weights(w, y.shape[0])
-        with np.errstate(over="ignore"):
-            total = float(w.sum())
-        finite = np.isfinite(w)
-        positive = w[finite & (w > 0)]
-        out["weights"] = {
-            "nonfinite": int((~finite).sum()),
-            "negative": int((w < 0).sum()),
-            "min": float(w[finite].min()) if finite.any() else math.inf,
-            "sum": total,
-            "max": float(positive.max()) if positive.size else 0.0,
-            "min_pos": float(positive.min()) if positive.size else math.inf,
-        }
-    return out
-
-
-def _weights(w, n: int) -> NDArray[np.float64]:
-    """One partition's weights as float64 (a scalar weight is broadcast)."""
-    w = np.asarray(w)
-    if w.ndim == 0:
-        return np.full(n, float(w))
-    if w.dtype.kind == "c":
-        raise ValueError(f"sample_weight must be real; got complex dtype {w.dtype}.")
-    try:
-        return w.astype(np.float64, copy=False)
-    except (TypeError, ValueError):
+    if not ok:
         raise ValueError(
-            f"sample_weight must be numeric; got dtype {w.dtype}."
-        ) from None
-
-
-def _merge_summaries(parts: list[dict]) -> dict:
-    out = dict(parts[0])
-    for p in parts[1:]:
-        for key in ("missing", "infinite", "bad_scores"):
-            a, b = out[key], p[key]
-            out[key] = (
-                a[0] + b[0],
-                *(x + y for x, y in zip(a[1:], b[1:], strict=True)),
-            )
-        if out["mixed"] is None and p["mixed"] is not None:
-            out["mixed"] = p["mixed"]
-        if out["labels"] is not None and p["labels"] is not None:
-            both = np.concatenate((out["labels"], p["labels"]))
-            try:
-                out["labels"] = np.unique(both)
-            except TypeError:
-                out["labels"], out["mixed"] = None, both[:5].tolist()
-        elif p["labels"] is None:
-            out["labels"] = None
-        if "weights" in p:
-            a, b = out["weights"], p["weights"]
-            with np.errstate(over="ignore"):
-                total = np.float64(a["sum"]) + np.float64(b["sum"])
-            out["weights"] = {
-                "nonfinite": a["nonfinite"] + b["nonfinite"],
-                "negative": a["negative"] + b["negative"],
-                "min": min(a["min"], b["min"]),
-                "sum": float(total),
-                "max": max(a["max"], b["max"]),
-                "min_pos": min(a["min_pos"], b["min_pos"]),
-            }
-        out["n"] += p["n"]
-    for key in ("missing", "infinite", "bad_scores"):  # keep the heads short
-        out[key] = (out[key][0], *(v[:5] for v in out[key][1:]))
-    return out
-
-
-def _raise_for(summary: dict, pos_label: Any) -> Any:
-    """Raise the in-memory path's error for a summary; return the positive label."""
-    n = summary["n"]
-    count, positions = summary["missing"]
-    if count:
-        raise ValueError(
-            f"y_true has {count} missing label(s) (NaN, None or pd.NA) at "
-            f"position(s) {_preview(_Head(positions, count))} of {n}; every "
-            "sample needs a class label: drop or fill those rows."
+            f"n_ranges must be None (automatic) or an integer >= 1; got {n_ranges!r}."
         )
-    count, positions, values = summary["infinite"]
-    if count:
-        raise ValueError(
-            f"y_true has {count} infinite label(s) at position(s) "
-            f"{_preview(_Head(positions, count))} of {n} (values "
-            f"{_preview(_Head(values, count))}); class labels must be finite."
-        )
-    if summary["mixed"] is not None:
-        raise ValueError(
-            f"y_true mixes label types ({_preview(_Head(summary['mixed'], n))}); "
-            "use one type, e.g. all ints or all strings."
-        )
-    # the distinct labels decide everything else check_binary_target says
-    _, _, pos = check_binary_target(
-        summary["labels"], pos_label=pos_label, input_name="y_true"
-    )
-    count, values = summary["bad_scores"]
-    if count:
-        raise ValueError(
-            f"y_score contains {count} non-finite value(s) (NaN or inf), e.g. "
-            f"{_preview(_Head(values[:3], count), 3)}; a cutoff cannot be chosen "
-            "on them."
-        )
-    w = summary.get("weights")
-    if w is not None:
-        if w["nonfinite"]:
-            raise ValueError(
-                f"sample_weight contains {w['nonfinite']} NaN or inf value(s); "
-                "weights must be finite."
-            )
-        if w["negative"]:
-            raise ValueError(
-                f"sample_weight must be non-negative; got {w['negative']} "
-                f"negative value(s), the smallest {w['min']!r}."
-            )
-        if not w["max"] > 0:
-            raise ValueError(
-                "sample_weight is zero everywhere (all weights are zero); at least "
-                "some samples of each class need a positive weight."
-            )
-        if math.isinf(w["sum"]):
-            warn(
-                f"sample_weight sums to more than float64 can hold (largest weight "
-                f"{w['max']!r}, {n} samples). Cutoffs, rates and objective values "
-                "are unaffected (only the weights' ratios are used), but weighted "
-                "counts reported in the weights' units overflow to inf; divide the "
-                "weights by a constant to read them.",
-                UserWarning,
-            )
-    return pos
+    return None if n_ranges is None else int(n_ranges)
 
 
-# --------------------------------------------------------------------------
-# pass 2: per-partition tables and their merge
-# --------------------------------------------------------------------------
+class _Prepared:
+    """Validated inputs, counted either as one merged table or as ranges.
 
-
-def _table(y, s, w, pos: Any, exponent: int | None) -> tuple:
-    """``(distinct scores ascending, positive weight, negative weight, n+, n-)``.
-
-    ``exponent`` is ``None`` for unit (or all-equal) weights: the table then
-    counts samples. Zero weights are absent samples.
+    ``counts`` is the engine's :class:`ConfusionCounts` (one table) or
+    ``None``; ``ranges`` the ``(persisted range table, spec)`` pairs of
+    :func:`_ranges`, top range first (or ``None``).
     """
-    is_pos = np.asarray(y) == pos
-    s = np.asarray(s)
-    if not _is_wide_int(s.dtype):
-        s = check_scores(s, input_name="y_score")
-    if w is not None:
-        w = _weights(w, s.shape[0])
-        keep = w > 0
-        if not keep.all():
-            s, is_pos, w = s[keep], is_pos[keep], w[keep]
-    keys, inverse = np.unique(s, return_inverse=True)
-    m = keys.shape[0]
-    if exponent is None:
-        pw = np.bincount(inverse[is_pos], minlength=m).astype(np.float64)
-        nw = np.bincount(inverse[~is_pos], minlength=m).astype(np.float64)
-    else:
-        w = np.ldexp(w, -exponent)
-        pw = np.bincount(inverse, weights=np.where(is_pos, w, 0.0), minlength=m)
-        nw = np.bincount(inverse, weights=np.where(is_pos, 0.0, w), minlength=m)
-    n_pos = int(is_pos.sum())
-    return keys, pw, nw, n_pos, int(is_pos.shape[0]) - n_pos
+
+    def __init__(self, dask, counts, ranges, pos, neg):
+        self.dask, self.counts, self.ranges = dask, counts, ranges
+        self.pos, self.neg = pos, neg
+
+    def full_counts(self) -> ConfusionCounts:
+        """All the cutoffs' counts on the client (``m + 1`` rows)."""
+        if self.counts is not None:
+            return self.counts
+        delayed = self.dask.delayed
+        pieces = [delayed(range_counts)(t, *spec) for t, spec in self.ranges]
+        return full_counts(list(self.dask.compute(*pieces)))
 
 
-def _merge_tables(tables: list[tuple]) -> tuple:
-    """One table from several: equal scores merged, their weights added."""
-    keys = np.concatenate([t[0] for t in tables])
-    n_pos, n_neg = sum(t[3] for t in tables), sum(t[4] for t in tables)
-    if keys.shape[0] == 0:
-        return (*tables[0][:3], n_pos, n_neg)
-    keys.sort()  # a SIMD sort, faster than gathering through an argsort
-    first = np.empty(keys.shape[0], dtype=bool)
-    first[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    keys = keys[first]
-    m = keys.shape[0]
-    pw, nw = np.zeros(m), np.zeros(m)
-    for t in tables:  # each table is sorted: searchsorted walks it in order
-        at = np.searchsorted(keys, t[0])
-        pw += np.bincount(at, weights=t[1], minlength=m)
-        nw += np.bincount(at, weights=t[2], minlength=m)
-    return keys, pw, nw, n_pos, n_neg
-
-
-def _tree(dask, items: list, merge) -> Any:
-    """Merge delayed partials ``FAN_IN`` at a time, to a single delayed."""
-    while len(items) > 1:
-        items = [
-            dask.delayed(merge)(items[i : i + FAN_IN])
-            for i in range(0, len(items), FAN_IN)
-        ]
-    return items[0]
-
-
-def _blocks(y_true, y_score, sample_weight, da):
-    """Aligned lists of per-partition delayed blocks and their global offsets."""
-    y = _to_dask(y_true, "y_true", da)
-    s = _to_dask(y_score, "y_score", da)
-    w = _to_dask(sample_weight, "sample_weight", da)
-    if y is None:
-        check_binary_target(None, input_name="y_true")  # raises its message
-    n = y.shape[0]
-    if s.shape[0] != n:
-        raise ValueError(
-            f"y_score has {s.shape[0]} values but y_true has {n}; they must "
-            "have the same length."
-        )
-    if w is not None and np.ndim(w) == 1 and w.shape[0] != n:
-        raise ValueError(
-            f"sample_weight has {w.shape[0]} values but there are {n} samples; "
-            "they must have the same length."
-        )
-    ref = next((a for a in (s, y, w) if hasattr(a, "dask")), None)
-    chunks = ref.chunks if ref is not None else ((n,),)
-
-    def aligned(a):
-        if a is None or np.ndim(a) == 0:
-            return None if a is None else [a] * len(chunks[0])
-        a = a.rechunk(chunks) if hasattr(a, "dask") else da.from_array(a, chunks)
-        return list(a.to_delayed().ravel())
-
-    offsets = np.concatenate(([0], np.cumsum(chunks[0])[:-1])).tolist()
-    wb = aligned(w)
-    return (
-        aligned(y),
-        aligned(s),
-        wb if wb is not None else [None] * len(offsets),
-        offsets,
-    )
-
-
-def distributed_counts(
-    y_true: Any,
-    y_score: Any,
-    *,
-    sample_weight: Any = None,
-    pos_label: Any = None,
-) -> tuple[ConfusionCounts, Any]:
-    """The engine's counts of dask inputs, and the resolved positive label.
-
-    The exact :class:`~sklearn_balanced.engine.ConfusionCounts` that
-    :func:`~sklearn_balanced.engine.checked_counts` builds in memory, from
-    per-partition tables merged on the cluster (see the module docstring).
-    Validates the inputs as :func:`~sklearn_balanced.find_threshold` does and
-    raises its errors.
-
-    Parameters
-    ----------
-    y_true, y_score : dask array, dask Series or array-like of shape (n_samples,)
-        Labels and scores; at least one of them should be a dask collection.
-    sample_weight : dask array, dask Series, array-like or None, default=None
-        Non-negative weights.
-    pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
-
-    Returns
-    -------
-    counts : ConfusionCounts
-    pos_label : object
-    """
+def _prepare(y_true, y_score, sample_weight, pos_label, n_ranges) -> _Prepared:
     dask, da = _import_dask()
+    n_ranges = _check_n_ranges(n_ranges)
     yb, sb, wb, offsets = _blocks(y_true, y_score, sample_weight, da)
     weighted = sample_weight is not None
     if not yb:  # no partition at all: the in-memory "empty" error
@@ -419,6 +150,8 @@ def distributed_counts(
     if summary["n"] == 0:
         check_binary_target(np.empty(0), input_name="y_true")
     pos = _raise_for(summary, pos_label)
+    labels = summary["labels"]
+    neg = labels[labels != pos][0]
     unit, exponent = 1.0, None
     if weighted:
         hi, lo = summary["weights"]["max"], summary["weights"]["min_pos"]
@@ -427,69 +160,124 @@ def distributed_counts(
         else:
             exponent = math.frexp(hi)[1] - 1
             unit = math.ldexp(1.0, exponent)
-    tables = [
-        dask.delayed(_table)(y, s, w, pos, exponent)
-        for y, s, w in zip(yb, sb, wb, strict=True)
-    ]
-    table = dask.compute(_tree(dask, tables, _merge_tables))[0]
     max_weight = summary["weights"]["max"] if weighted else None
-    return _counts_from_table(table, unit, max_weight), pos
-
-
-def _counts_from_table(
-    table: tuple, unit: float, max_weight: float | None
-) -> ConfusionCounts:
-    """The engine's :class:`ConfusionCounts` of one merged table.
-
-    ``table`` is ``(distinct scores ascending, positive weight, negative
-    weight, n+, n-)`` as built by :func:`_table` and merged by
-    :func:`_merge_tables`; ``unit`` is the weight unit the table counts in;
-    ``max_weight`` the largest weight (``None`` without weights). Raises the
-    in-memory path's errors for a missing class or a constant score.
-    """
-    keys, pw, nw, n_pos, n_neg = table
-    weighted = max_weight is not None
-    if _is_wide_int(keys.dtype):  # the in-memory conversion check, on the table
-        keys = check_scores(keys, input_name="y_score")
-    for label, present in (("positive", n_pos), ("negative", n_neg)):
-        if not present and not weighted:
-            raise ValueError(
-                f"y_score has no sample of the {label} class; both classes are "
-                "needed to choose a cutoff."
-            )
-        if not present:
-            raise ValueError(
-                f"sample_weight gives the {label} class a total weight of zero; "
-                "both classes need a positive weight to choose a cutoff."
-            )
-    if keys.shape[0] == 1:
-        where = " where sample_weight > 0" if weighted else ""
-        raise ValueError(
-            f"y_score is constant{where} (every value is {keys[0].item()!r}); "
-            "there is no cutoff to tune. Check that the model learned something "
-            "that separates the classes."
-        )
-    m = keys.shape[0]
-    tp = np.zeros(m + 1, dtype=np.float64)
-    fp = np.zeros(m + 1, dtype=np.float64)
-    np.cumsum(pw[::-1], out=tp[1:])
-    np.cumsum(nw[::-1], out=fp[1:])
-    counts = ConfusionCounts(
-        distinct_scores=keys[::-1].copy(),
-        tp=tp,
-        fp=fp,
-        n_pos=float(tp[-1]),
-        n_neg=float(fp[-1]),
-        unit=unit,
+    if n_ranges is None:
+        n_ranges = min(len(yb), math.ceil(summary["n"] / RANGE_ROWS))
+    # 64-bit integers beyond 2**53: one table, where float64 merges are caught
+    bounds = (
+        np.empty(0) if summary["big"] else choose_bounds(summary["sample"], n_ranges)
     )
-    if not (counts.n_pos > 0 and counts.n_neg > 0):
-        raise ValueError(
-            "sample_weight spans more than float64 can hold: the weights of one "
-            f"class are over 2**1074 times smaller than the largest weight "
-            f"({max_weight!r}), so that class counts as absent. "
-            "Only the weights' ratios matter; bring them closer together."
+    if bounds.shape[0] == 0:
+        tables = [
+            dask.delayed(_table)(y, s, w, pos, exponent)
+            for y, s, w in zip(yb, sb, wb, strict=True)
+        ]
+        table = dask.compute(_tree(dask, tables, _merge_tables))[0]
+        return _Prepared(
+            dask, _counts_from_table(table, unit, max_weight), None, pos, neg
         )
-    return counts
+    return _Prepared(
+        dask,
+        None,
+        _ranges(dask, (yb, sb, wb), pos, exponent, bounds, unit, max_weight),
+        pos,
+        neg,
+    )
+
+
+def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> list:
+    """``(persisted range table, spec)`` of every non-empty range, top first.
+
+    ``spec`` is what :func:`~sklearn_balanced._distributed_ranges.range_counts`
+    needs after the table: the counts above the range, the totals, the unit,
+    the highest score of the range below and the first cutoff it owns.
+    """
+    delayed = dask.delayed
+    k = bounds.shape[0] + 1
+    shared = delayed(bounds)  # one key in the graph, not a copy per partition
+    pieces = [
+        delayed(split_table, nout=k)(y, s, w, pos, exponent, shared)
+        for y, s, w in zip(*blocks, strict=True)
+    ]
+    tables = dask.persist(
+        *[_tree(dask, [p[r] for p in pieces], _merge_tables) for r in range(k)]
+    )
+    stats = dask.compute(*[delayed(range_stats)(t) for t in tables])
+    n_pos = sum(st[3] for st in stats)
+    n_neg = sum(st[4] for st in stats)
+    live = [r for r in reversed(range(k)) if stats[r][0]]  # top range first
+    m = sum(stats[r][0] for r in live)
+    check_tunable(
+        n_pos, n_neg, m, stats[live[0]][5] if live else None, max_weight is not None
+    )
+    tp0 = fp0 = 0.0
+    starts = []
+    for r in live:  # everything at or above a range: the totals above it
+        starts.append((tp0, fp0))
+        tp0 += stats[r][1]
+        fp0 += stats[r][2]
+    check_weight_span(tp0, fp0, max_weight)
+    specs = [
+        (
+            *starts[i],
+            tp0,
+            fp0,
+            unit,
+            stats[live[i + 1]][5] if i + 1 < len(live) else None,
+            0 if i == 0 else 1,
+        )
+        for i in range(len(live))
+    ]
+    return [(tables[r], spec) for r, spec in zip(live, specs, strict=True)]
+
+
+def distributed_counts(
+    y_true: Any,
+    y_score: Any,
+    *,
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    n_ranges: int | None = None,
+) -> tuple[ConfusionCounts, Any]:
+    """The engine's counts of dask inputs, and the resolved positive label.
+
+    The exact :class:`~sklearn_balanced.engine.ConfusionCounts` that
+    :func:`~sklearn_balanced.engine.checked_counts` builds in memory, from
+    per-partition tables merged on the cluster (see the module docstring).
+    Validates the inputs as :func:`~sklearn_balanced.find_threshold` does and
+    raises its errors. The counts have one row per distinct score, on the
+    client.
+
+    Parameters
+    ----------
+    y_true, y_score : dask array, dask Series or array-like of shape (n_samples,)
+        Labels and scores; at least one of them should be a dask collection.
+    sample_weight : dask array, dask Series, array-like or None, default=None
+        Non-negative weights.
+    pos_label : object, default=None
+        The positive label; ``None`` means the greater label.
+    n_ranges : int or None, default=None
+        Score ranges merged separately on the workers (see
+        :func:`find_threshold_dask`).
+
+    Returns
+    -------
+    counts : ConfusionCounts
+    pos_label : object
+    """
+    prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
+    return prep.full_counts(), prep.pos
+
+
+def _report(result: ThresholdResult, pos: Any, neg: Any) -> BinaryReport:
+    """:func:`~sklearn_balanced.metrics.binary_report` at the cutoff, from its
+    four counts (in the weights' units), as the command line's Parquet path."""
+    return binary_report(
+        [pos, pos, neg, neg],
+        [pos, neg, pos, neg],
+        pos_label=pos,
+        sample_weight=[result.tp, result.fn, result.fp, result.tn],
+    )
 
 
 def find_threshold_dask(
@@ -499,15 +287,19 @@ def find_threshold_dask(
     objective: Any = "balanced",
     sample_weight: Any = None,
     pos_label: Any = None,
-) -> ThresholdResult:
+    n_ranges: int | None = None,
+    return_report: bool = False,
+) -> ThresholdResult | tuple[ThresholdResult, BinaryReport]:
     """Exact optimal cutoff of scores held in dask collections.
 
     The same result as :func:`~sklearn_balanced.find_threshold` on the
     gathered data (bit for bit, see :mod:`sklearn_balanced.distributed` for the
     one caveat on non-dyadic weights), computed from per-partition tables of
     distinct scores merged on the cluster: no partition is ever collected on
-    one machine. Runs on dask's current scheduler (a ``distributed.Client``
-    when one is active).
+    one machine, and beyond 2**20 samples the cutoffs are searched range by
+    range on the workers, so that neither a worker nor the client holds
+    every distinct score. Runs on dask's current scheduler (a
+    ``distributed.Client`` when one is active).
 
     Parameters
     ----------
@@ -517,15 +309,28 @@ def find_threshold_dask(
         Scores for the positive class; partitioned like ``y_true`` (dask
         arrays are rechunked to ``y_score``'s chunks).
     objective : str, Objective or callable, default="balanced"
-        What to optimise, as in :func:`~sklearn_balanced.find_threshold`.
+        What to optimise, as in :func:`~sklearn_balanced.find_threshold`. A
+        function is evaluated range by range: its value at a cutoff must
+        depend on that cutoff's counts only.
     sample_weight : dask array, dask Series or None, default=None
         Non-negative weights.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
+    n_ranges : int or None, default=None
+        How many score ranges the search is split into (bounds from a sample
+        of the scores; fewer when the sample repeats values). ``None``: one
+        per 2**20 samples, at most one per partition. ``1`` merges every
+        partition's table into one table searched on the client. The result
+        does not depend on it.
+    return_report : bool, default=False
+        Also return :func:`~sklearn_balanced.metrics.binary_report` at the
+        cutoff (built from its four counts: no further pass over the data).
 
     Returns
     -------
     result : ThresholdResult
+    report : BinaryReport
+        Only with ``return_report=True``: ``(result, report)``.
 
     See Also
     --------
@@ -539,17 +344,36 @@ def find_threshold_dask(
     >>> y = da.from_array([0, 0, 0, 0, 1, 1, 1, 0, 1, 1], chunks=3)
     >>> s = da.from_array([0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.65, 0.8, 0.9], chunks=3)
     >>> with dask.config.set(scheduler="synchronous"):
-    ...     r = find_threshold_dask(y, s, objective="balanced")
+    ...     r, report = find_threshold_dask(
+    ...         y, s, objective="balanced", n_ranges=3, return_report=True
+    ...     )
     >>> r.threshold, r.sensitivity, r.specificity
     (0.45, 0.8, 0.8)
+    >>> report["confusion_matrix"]
+    array([[4., 1.],
+           [1., 4.]])
     """
     obj = get_objective(objective)
-    counts, pos = distributed_counts(
-        y_true, y_score, sample_weight=sample_weight, pos_label=pos_label
-    )
-    warn_if_reversed(counts, pos, "y_score")
-    index, scores = select_cutoff(counts, obj)
-    return result_at(counts, index, scores, obj, pos)
+    prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
+    pos = prep.pos
+    if prep.counts is not None:
+        counts = prep.counts
+        warn_if_reversed(counts, pos, "y_score")
+        index, scores = select_cutoff(counts, obj)
+        result = result_at(counts, index, scores, obj, pos)
+    else:
+        result = search_ranges(
+            prep.dask,
+            prep.ranges,
+            obj,
+            pos,
+            lambda auc: warn_if_reversed(
+                SimpleNamespace(auc=lambda: auc), pos, "y_score"
+            ),
+        )
+    if return_report:
+        return result, _report(result, pos, prep.neg)
+    return result
 
 
 def threshold_curve_dask(
@@ -558,12 +382,16 @@ def threshold_curve_dask(
     *,
     sample_weight: Any = None,
     pos_label: Any = None,
+    n_ranges: int | None = None,
 ) -> ThresholdCurve:
     """Counts and rates at every distinct cutoff of scores held in dask collections.
 
     The same curve as :func:`~sklearn_balanced.threshold_curve` on the
-    gathered data; it has one row per distinct score, so it is as large as
-    the number of distinct scores.
+    gathered data. The curve has one row per distinct score, so it is as
+    large as the number of distinct scores, and it is returned on the client
+    (numpy arrays): with continuous scores that is ``n + 1`` rows, about 50
+    bytes each. The workers merge and count it range by range (as
+    :func:`find_threshold_dask`); only the finished rows travel.
 
     Parameters
     ----------
@@ -573,6 +401,8 @@ def threshold_curve_dask(
         Non-negative weights.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
+    n_ranges : int or None, default=None
+        Score ranges counted separately (see :func:`find_threshold_dask`).
 
     Returns
     -------
@@ -589,8 +419,70 @@ def threshold_curve_dask(
     ...     threshold_curve_dask(y, s).thresholds
     array([  inf, 0.6  , 0.375, 0.225,  -inf])
     """
-    counts, pos = distributed_counts(
-        y_true, y_score, sample_weight=sample_weight, pos_label=pos_label
+    prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
+    counts = prep.full_counts()
+    warn_if_reversed(counts, prep.pos, "y_score")
+    return curve_from_counts(counts, prep.pos)
+
+
+def find_gray_zone_dask(
+    y_true: Any,
+    y_score: Any,
+    *,
+    min_sensitivity: float = 0.95,
+    min_specificity: float = 0.95,
+    max_abstention: float | None = None,
+    objective: str = "min_rate",
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    n_ranges: int | None = None,
+) -> GrayZoneResult:
+    """Exact gray zone (two cutoffs) of scores held in dask collections.
+
+    The same result as :func:`~sklearn_balanced.find_gray_zone` on the
+    gathered data: the counts are built on the cluster as for
+    :func:`find_threshold_dask`, then
+    :func:`~sklearn_balanced.gray_zone.gray_zone_from_counts` searches them
+    on the client. That search pairs cutoffs from anywhere in the score
+    order, so the client holds every cutoff's counts: ``m + 1`` rows (about
+    32 bytes each) for ``m`` distinct scores, plus the search's ``O(m)``
+    working arrays.
+
+    Parameters
+    ----------
+    y_true, y_score : dask array or dask Series of shape (n_samples,)
+        Binary labels and scores.
+    min_sensitivity, min_specificity, max_abstention, objective
+        As in :func:`~sklearn_balanced.find_gray_zone`.
+    sample_weight : dask array, dask Series or None, default=None
+        Non-negative weights.
+    pos_label : object, default=None
+        The positive label; ``None`` means the greater label.
+    n_ranges : int or None, default=None
+        Score ranges counted separately (see :func:`find_threshold_dask`).
+
+    Returns
+    -------
+    result : GrayZoneResult
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> from sklearn_balanced.distributed import find_gray_zone_dask
+    >>> y = da.from_array([0, 0, 0, 1, 0, 1, 0, 1, 1, 1], chunks=4)
+    >>> s = da.from_array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95], chunks=4)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     r = find_gray_zone_dask(y, s, min_sensitivity=0.9, min_specificity=0.9)
+    >>> r.lower_threshold, r.upper_threshold, r.abstention_rate
+    (0.35, 0.75, 0.4)
+    """
+    prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
+    return gray_zone_from_counts(
+        prep.full_counts(),
+        min_sensitivity=min_sensitivity,
+        min_specificity=min_specificity,
+        max_abstention=max_abstention,
+        objective=objective,
+        pos_label=prep.pos,
     )
-    warn_if_reversed(counts, pos, "y_score")
-    return curve_from_counts(counts, pos)

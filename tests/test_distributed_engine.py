@@ -12,14 +12,24 @@ import re
 import numpy as np
 import pytest
 
-from sklearn_balanced import find_threshold, threshold_curve
-from sklearn_balanced.objectives import Cost
+from sklearn_balanced import find_gray_zone, find_threshold, threshold_curve
+from sklearn_balanced.metrics import binary_report
+from sklearn_balanced.objectives import (
+    Cost,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
 
 dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
+from sklearn_balanced._distributed_ranges import range_counts  # noqa: E402
 from sklearn_balanced.distributed import (  # noqa: E402
+    _prepare,
+    find_gray_zone_dask,
     find_threshold_dask,
     threshold_curve_dask,
 )
@@ -101,14 +111,219 @@ def test_cluster_equals_in_memory_bit_for_bit(client, objective, weighted):
 
 def test_cluster_string_labels_float32_pos_label(client):
     y, s, w = _data(labels=("ham", "spam"), float32=True, seed=1)
-    for pos, sign in ((None, 1), ("ham", -1)):  # larger scores mean more pos
+    # larger scores mean more pos; the second case searches 6 score ranges
+    for pos, sign, n_ranges in ((None, 1, None), ("ham", -1, 6)):
         s = sign * s
         expected = find_threshold(y, s, objective="f1", sample_weight=w, pos_label=pos)
         yd, sd, wd = _dask(y, s, w, k=31)
         got = find_threshold_dask(
-            yd, sd, objective="f1", sample_weight=wd, pos_label=pos
+            yd, sd, objective="f1", sample_weight=wd, pos_label=pos, n_ranges=n_ranges
         )
         _same(got, expected)
+
+
+def _plateau(tp, fp, tn, fn):
+    # a wide plateau of equal values: the tie rule's median spans ranges
+    return np.minimum(tp + tn, 0.4 * (tp + fp + tn + fn))
+
+
+#: every kind of objective: tiebreaks, constraints, costs, functions
+RANGE_OBJECTIVES = [
+    "balanced",
+    "balanced_accuracy",
+    "f1",
+    "mcc",
+    "kappa",
+    "gmean",
+    "accuracy",
+    Cost(fp=1, fn=4),
+    Cost(fp=2, fn=1, prevalence=0.2),
+    SpecificityAtSensitivity(0.9),
+    SensitivityAtSpecificity(0.8),
+    PrecisionAtRecall(0.6),
+    RecallAtPrecision(0.8),
+    lambda tp, fp, tn, fn: tp - 3 * fp,
+    lambda tp, fp, tn, fn: 0.0 * tp,  # every cutoff tied
+    _plateau,
+]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cluster_score_ranges_equal_in_memory_bit_for_bit(client, weighted):
+    # the range-partitioned finish: tables split into score ranges, merged
+    # and searched range by range on the worker processes; scores rounded to
+    # 2 decimals, so each distinct score spans several partitions
+    y, s, w = _data(n=4000, seed=7)
+    w = w if weighted else None
+    yd, sd, wd = _dask(y, s, w, k=19)
+    with distributed.get_task_stream(client) as stream:
+        for objective in ("balanced", SpecificityAtSensitivity(0.9), _plateau):
+            got = find_threshold_dask(
+                yd, sd, objective=objective, sample_weight=wd, n_ranges=7
+            )
+            _same(got, find_threshold(y, s, objective=objective, sample_weight=w))
+    keys = [str(task["key"]) for task in stream.data]
+    assert any("pick-" in k for k in keys)  # searched range by range
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_score_ranges_every_objective_kind(sync, weighted):
+    y, s, w = _data(n=3000, seed=13)
+    w = w if weighted else None
+    yd, sd, wd = _dask(y, s, w, k=11)
+    for objective in RANGE_OBJECTIVES:
+        got = find_threshold_dask(
+            yd, sd, objective=objective, sample_weight=wd, n_ranges=7
+        )
+        _same(got, find_threshold(y, s, objective=objective, sample_weight=w))
+
+
+def test_score_ranges_are_used_and_cover_every_score(sync):
+    y, s, _ = _data(n=3000, seed=8)
+    yd, sd, _ = _dask(y, s, None, k=12)
+    prep = _prepare(yd, sd, None, None, 9)
+    ranges = dask.compute(
+        *[dask.delayed(range_counts)(t, *spec) for t, spec in prep.ranges]
+    )
+    assert prep.counts is None and 5 <= len(ranges) <= 9
+    # the ranges, top first, hold every distinct score once, in order
+    kept = np.concatenate([r.counts.distinct_scores[: r.m] for r in ranges])
+    np.testing.assert_array_equal(kept, np.unique(s)[::-1])
+    # small data: one table by default; many partitions, automatic ranges
+    assert _prepare(yd, sd, None, None, None).counts is not None
+
+
+@pytest.mark.parametrize("n_ranges", [1, 2, 40])
+def test_synchronous_continuous_scores_every_range_count(sync, n_ranges):
+    rng = np.random.default_rng(9)
+    y = rng.integers(0, 2, 3000)
+    s = rng.random(3000) + 0.3 * y
+    yd, sd, _ = _dask(y, s, None, k=15)
+    for objective in ("youden", "f1", _plateau, RecallAtPrecision(0.9)):
+        _same(
+            find_threshold_dask(yd, sd, objective=objective, n_ranges=n_ranges),
+            find_threshold(y, s, objective=objective),
+        )
+    c1, c2 = threshold_curve(y, s), threshold_curve_dask(yd, sd, n_ranges=n_ranges)
+    for f in ("thresholds", "tp", "fp", "tn", "fn", "sensitivity", "specificity"):
+        np.testing.assert_array_equal(getattr(c2, f), getattr(c1, f), strict=True)
+
+
+def test_score_ranges_search_without_gathering_and_edge_ranges(sync, monkeypatch):
+    import sklearn_balanced.distributed as dist
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the range search gathered every cutoff")
+
+    monkeypatch.setattr(dist, "full_counts", refuse)
+    monkeypatch.setattr(dist, "_counts_from_table", refuse)
+    rng = np.random.default_rng(14)
+    y = rng.integers(0, 2, 2400)
+    s = rng.random(2400) + 0.3 * y
+    y[s > np.quantile(s, 0.6)] = 1
+    w = rng.integers(1, 4, 2400).astype(float)
+    w[(s > 0.3) & (s < 0.9)] = 0.0  # whole ranges of absent samples
+    cases = {
+        # the top 40 % all positive: specificity 1 ties over several ranges,
+        # the tiebreak (sensitivity) decides between them
+        "tie set and tiebreak across ranges": (s, None),
+        "empty ranges": (s, w),
+        "two distinct scores": (np.round(s), None),
+        "int64 below 2**53": ((s * 1e6).astype(np.int64), None),
+    }
+    objectives = ["balanced", "f1", SpecificityAtSensitivity(0.0)]
+    for name, (scores, weights) in cases.items():
+        yd, sd, wd = _dask(y, scores, weights, k=12)
+        for objective in objectives:
+            got = find_threshold_dask(
+                yd, sd, objective=objective, sample_weight=wd, n_ranges=8
+            )
+            expected = find_threshold(
+                y, scores, objective=objective, sample_weight=weights
+            )
+            assert got == expected, name
+            _same(got, expected)
+
+
+@pytest.mark.parametrize("n_ranges", [None, 1, 0, 2.0, True])
+def test_n_ranges_is_checked(sync, n_ranges):
+    y, s, _ = _data(n=200)
+    yd, sd = da.from_array(y, chunks=50), da.from_array(s, chunks=50)
+    if n_ranges is None or (n_ranges == 1 and n_ranges is not True):
+        _same(find_threshold_dask(yd, sd, n_ranges=n_ranges), find_threshold(y, s))
+        return
+    with pytest.raises(
+        ValueError, match=r"n_ranges must be None .* got " + re.escape(repr(n_ranges))
+    ):
+        find_threshold_dask(yd, sd, n_ranges=n_ranges)
+
+
+@pytest.mark.parametrize(
+    "objective",
+    [RecallAtPrecision(1.0), lambda tp, fp, tn, fn: np.full_like(tp, np.nan)],
+)
+def test_infeasible_message_across_ranges(sync, objective):
+    rng = np.random.default_rng(10)
+    y = rng.integers(0, 2, 2000)
+    s = rng.random(2000) + 0.2 * y
+    y[np.argmax(s)] = 0  # the top score is negative: precision 1 is out of reach
+    expected = _message(find_threshold, y, s, objective=objective)
+    yd, sd, _ = _dask(y, s, None, k=10)
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        find_threshold_dask(yd, sd, objective=objective, n_ranges=6)
+
+
+@pytest.mark.parametrize("n_ranges", [1, 5])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gray_zone_equals_in_memory(sync, n_ranges, weighted):
+    y, s, w = _data(n=3000, seed=11)
+    w = w if weighted else None
+    yd, sd, wd = _dask(y, s, w, k=9)
+    for kw in (
+        {"min_sensitivity": 0.9, "min_specificity": 0.85},
+        {"min_sensitivity": 0.8, "min_specificity": 0.8, "max_abstention": 0.5},
+    ):
+        expected = find_gray_zone(y, s, sample_weight=w, **kw)
+        got = find_gray_zone_dask(yd, sd, sample_weight=wd, n_ranges=n_ranges, **kw)
+        assert got == expected
+        assert float(got.lower_threshold).hex() == float(expected.lower_threshold).hex()
+    kw = {"min_sensitivity": 1.0, "min_specificity": 1.0, "max_abstention": 0.01}
+    expected = _message(find_gray_zone, y, s, sample_weight=w, **kw)
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        find_gray_zone_dask(yd, sd, sample_weight=wd, n_ranges=n_ranges, **kw)
+
+
+@pytest.mark.parametrize("n_ranges", [1, 4])
+def test_report_at_the_cutoff(sync, n_ranges):
+    y, s, w = _data(n=2000, seed=12, labels=("no", "yes"))
+    yd, sd, wd = _dask(y, s, w, k=8)
+    result, report = find_threshold_dask(
+        yd,
+        sd,
+        objective="f1",
+        sample_weight=wd,
+        n_ranges=n_ranges,
+        return_report=True,
+    )
+    _same(result, find_threshold(y, s, objective="f1", sample_weight=w))
+    pred = np.where(s >= result.threshold, "yes", "no")
+    expected = binary_report(y, pred, pos_label="yes", sample_weight=w)
+    assert str(report) == str(expected)
+    np.testing.assert_array_equal(
+        report["confusion_matrix"], expected["confusion_matrix"], strict=True
+    )
+    for key in (
+        "accuracy",
+        "mcc",
+        "sensitivity",
+        "specificity",
+        "precision",
+        "npv",
+        "f1",
+        "balanced_accuracy",
+    ):
+        assert float(report[key]).hex() == float(expected[key]).hex(), key
+    assert report["labels"] == expected["labels"]
 
 
 def test_cluster_dataframe_columns_and_curve(client):
@@ -198,15 +413,16 @@ def _bad_inputs():
     }
 
 
+@pytest.mark.parametrize("n_ranges", [None, 4])
 @pytest.mark.parametrize("case", list(_bad_inputs()))
-def test_errors_are_the_in_memory_errors(sync, case):
+def test_errors_are_the_in_memory_errors(sync, case, n_ranges):
     y, s, w = _bad_inputs()[case]
     expected = _message(find_threshold, y, s, sample_weight=w)
     ch = 64
     args = (da.from_array(y, chunks=ch), da.from_array(s, chunks=ch))
     kw = {"sample_weight": None if w is None else da.from_array(w, chunks=ch)}
     with pytest.raises(ValueError, match=re.escape(expected)):
-        find_threshold_dask(*args, **kw)
+        find_threshold_dask(*args, n_ranges=n_ranges, **kw)
 
 
 def test_unknown_pos_label_and_objective(sync):
@@ -220,11 +436,12 @@ def test_unknown_pos_label_and_objective(sync):
         find_threshold_dask(yd, sd, objective="nope")
 
 
-def test_reversed_scores_warn_as_in_memory(sync):
+@pytest.mark.parametrize("n_ranges", [None, 3])
+def test_reversed_scores_warn_as_in_memory(sync, n_ranges):
     y, s, _ = _data(n=500)
     yd, sd = da.from_array(y, chunks=100), da.from_array(-s, chunks=100)
     with pytest.warns(UserWarning, match=r"ranks pos_label=1 below the other class"):
-        got = find_threshold_dask(yd, sd)
+        got = find_threshold_dask(yd, sd, n_ranges=n_ranges)
     with pytest.warns(UserWarning, match=r"ranks pos_label=1 below"):
         expected = find_threshold(y, -s)
     _same(got, expected)
@@ -265,8 +482,11 @@ def test_empty_partitions_and_numpy_labels(sync):
     part = df[(df.i < 600) | (df.i >= 1400)]  # partitions 3..6 empty
     keep = (np.arange(2000) < 600) | (np.arange(2000) >= 1400)
     expected = find_threshold(y[keep], s[keep], sample_weight=w[keep])
-    got = find_threshold_dask(part["y"], part["s"], sample_weight=part["w"])
-    _same(got, expected)
+    for n_ranges in (None, 4):
+        got = find_threshold_dask(
+            part["y"], part["s"], sample_weight=part["w"], n_ranges=n_ranges
+        )
+        _same(got, expected)
     # arrays of unknown chunk sizes (``.values`` of a column)
     got = find_threshold_dask(part["y"].values, part["s"].values)
     _same(got, find_threshold(y[keep], s[keep]))

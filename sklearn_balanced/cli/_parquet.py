@@ -4,8 +4,8 @@ Only the ``--label``, ``--score`` and ``--weight`` columns are read, batch by
 batch (:meth:`pyarrow.parquet.ParquetFile.iter_batches`), in two passes: the
 first checks the labels and weights and finds the positive label and the
 weight unit; the second builds one table of distinct scores per batch
-(:func:`sklearn_balanced.distributed._table`) and merges them
-(:func:`sklearn_balanced.distributed._merge_tables`), two at a time. Memory
+(:func:`sklearn_balanced._distributed_tables._table`) and merges them
+(:func:`sklearn_balanced._distributed_tables._merge_tables`), two at a time. Memory
 is one batch plus the tables, so a file larger than memory works when its
 distinct scores fit. The engine's search then runs on the merged table, as
 :func:`~sklearn_balanced.distributed.find_threshold_dask` does: the result is
@@ -202,7 +202,7 @@ def _first_pass(pf, args, pc) -> tuple[dict, dict | None, int]:
 
 def _merged_tables(pf, args, pos, exponent, pc) -> tuple:
     """Second pass: one table per batch, merged ``_FAN_IN`` at a time."""
-    from sklearn_balanced.distributed import _merge_tables, _table
+    from sklearn_balanced._distributed_tables import _merge_tables, _table
 
     columns = [args.label, args.score]
     if args.weight is not None:
@@ -233,6 +233,7 @@ def _merged_tables(pf, args, pos, exponent, pc) -> tuple:
 
 def parquet_payload(args: argparse.Namespace) -> dict[str, Any]:
     """Everything ``cutoff`` prints for a Parquet input (a binary cutoff)."""
+    from sklearn_balanced._distributed_tables import _counts_from_table
     from sklearn_balanced.cli._cutoff import _objective_from_args
     from sklearn_balanced.cli._format import (
         REPORT_METRICS,
@@ -240,7 +241,6 @@ def parquet_payload(args: argparse.Namespace) -> dict[str, Any]:
         _report_text,
     )
     from sklearn_balanced.cli._reading import _parse_pos_label
-    from sklearn_balanced.distributed import _counts_from_table
     from sklearn_balanced.engine import result_at, select_cutoff, warn_if_reversed
     from sklearn_balanced.metrics import binary_report
 
