@@ -295,7 +295,7 @@ def _check_no_merged_scores(
         return  # 32-bit integers are exact in float64
     detail = ""
     if kind in "iu":  # 64-bit integers: exact up to 2**53
-        big = np.abs(converted) > 2.0**53
+        big = np.abs(converted) >= 2.0**53  # 2**53 + 1 rounds to 2**53
         if not big.any():
             return
         largest = max(original[big].tolist(), key=abs)

@@ -25,6 +25,12 @@ Y = [0, 0, 1, 1]
         ([2**63 - 4, 2**63 - 3, 2**63 - 2, 2**63 - 1], np.uint64, "uint64, largest"),
         ([-(2**62), -(2**62) + 1, 0, 1], np.int64, "int64, largest magnitude -46"),
         ([2**70, 2**70 + 1, 2**70 + 2, 2**70 + 3], object, "object, largest"),
+        # 2**53 + 1 rounds to 2**53 itself: the magnitude test must be >=
+        (
+            [0, 5, 2**53, 2**53 + 1],
+            np.int64,
+            "int64, largest magnitude 9007199254740993",
+        ),
     ],
 )
 def test_integer_scores_merged_by_float64_are_an_error(scores, dtype, detail):
