@@ -215,6 +215,9 @@ def run(quick: bool, log: Callable[[str], None]):
                 "one table" if r["n_ranges"] == 1 else "score ranges",
                 f"{r['time']:.2f} s",
                 f"{res['in_memory']:.2f} s",
+                f"{r['time'] / res['in_memory']:.2f}",
+                f"{res['sort_anchor']:.2f} s",
+                f"{r['time'] / res['sort_anchor']:.2f}",
                 "yes" if r["identical"] else "NO",
                 f"{_gb(min(b for b, _ in w))} -> {_gb(max(p for _, p in w))}",
                 f"{(r['client'][1] - r['client'][0]) / 2**20:.0f} MiB",
@@ -243,6 +246,9 @@ def run(quick: bool, log: Callable[[str], None]):
             "finish",
             "find_threshold_dask",
             "in-memory",
+            "dask / in-memory",
+            "map_blocks(np.sort)",
+            "dask / sort anchor",
             "identical",
             "worker RSS before -> peak (GB)",
             "client growth",
@@ -282,127 +288,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-# --- section 11 of run.py (the interface of benchmarks/README.md) -----------
-# Kept apart from main() above, which stays the standalone (1e8, real cluster)
-# entry point.
-
-RUN_PLAN = {False: (10_000_000, 20, 3), True: (100_000, 4, 2)}  # quick -> plan
-
-
-def run(quick, log):
-    """Section 11: ``find_threshold_dask`` on a 2-worker local process cluster.
-
-    n = 1e7 in 20 partitions (1e5 in 4 with ``quick``), generated and
-    persisted on the workers. Alternated (medians): ``find_threshold_dask``
-    and the anchor ``s.map_blocks(np.sort)``; then the in-memory
-    ``find_threshold`` on the gathered arrays. Reported: the time ratios, each
-    worker's peak RSS (``ru_maxrss``) after persisting and after the searches,
-    and the in-memory search's tracemalloc peak. Target: the two results are
-    identical (threshold, score and counts, bit for bit).
-    """
-    import dask
-    import dask.array as da
-    from _common import Check, Section, alternate, fmt_n, fmt_time, median, table
-    from bench_search import peak_bytes
-    from distributed import Client, LocalCluster, wait
-
-    from sklearn_balanced import find_threshold
-    from sklearn_balanced.distributed import find_threshold_dask
-
-    n, partitions, repeats = RUN_PLAN[bool(quick)]
-    workers = 2
-    chunk = -(-n // partitions)
-    sec = Section("11. Exact cutoff on a dask cluster vs the in-memory engine")
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    )
-    client = Client(cluster)
-    try:
-        rng = da.random.default_rng(0)
-        y = (rng.random(n, chunks=chunk) < 0.3).astype(np.int8)
-        s = rng.standard_normal(n, chunks=chunk) + 1.5 * y
-        y, s = dask.persist(y, s)
-        wait([y, s])
-        client.run(_warm_up)
-        before = client.run(_peak_mib)
-        log(f"  n={fmt_n(n)}, {partitions} partitions, {workers} workers")
-        results = []
-        times = alternate(
-            {
-                "dask": lambda: results.append(find_threshold_dask(y, s)),
-                "anchor": lambda: s.map_blocks(np.sort).sum().compute(),
-            },
-            repeats,
-            log,
-        )
-        after = client.run(_peak_mib)
-        y_np, s_np = dask.compute(y, s)
-    finally:
-        client.close()
-        cluster.close()
-    mem = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        ref = find_threshold(y_np, s_np)
-        mem.append(time.perf_counter() - start)
-    mem_peak = peak_bytes(lambda: find_threshold(y_np, s_np))
-    fields = ("threshold", "score", "tp", "fp", "tn", "fn")
-    same = all(
-        float(getattr(ref, f)).hex() == float(getattr(got, f)).hex()
-        for got in results
-        for f in fields
-    )
-    t_dask, t_sort, t_mem = median(times["dask"]), median(times["anchor"]), median(mem)
-    log(f"    in-memory find_threshold {fmt_time(t_mem)}; identical: {same}")
-    sec.markdown += table(
-        [
-            "n",
-            "partitions",
-            "find_threshold_dask",
-            "map_blocks(np.sort)",
-            "in-memory find_threshold",
-            "dask / in-memory",
-            "dask / sort anchor",
-            "identical",
-        ],
-        [
-            [
-                fmt_n(n),
-                partitions,
-                fmt_time(t_dask),
-                fmt_time(t_sort),
-                fmt_time(t_mem),
-                f"{t_dask / t_mem:.2f}",
-                f"{t_dask / t_sort:.2f}",
-                "yes" if same else "NO",
-            ]
-        ],
-    )
-    data_mib = (s_np.nbytes + y_np.nbytes) / 2**20
-    grown = max(after[a] - before[a] for a in after)
-    sec.markdown += [
-        "",
-        f"{workers} worker processes (LocalCluster, 1 thread each), "
-        f"{data_mib:.0f} MiB of float64 scores and int8 labels "
-        f"({data_mib / partitions:.1f} MiB a partition). Peak RSS per worker "
-        "after persisting its share / after the searches: "
-        + ", ".join(f"{before[a]:.0f} / {after[a]:.0f} MiB" for a in sorted(after))
-        + f" (largest growth {grown:.0f} MiB = {grown / data_mib:.2f} x all the "
-        f"data). In-memory `find_threshold` on one machine: {mem_peak / 2**20:.0f} "
-        "MiB above its inputs (tracemalloc). The 1e8 run is standalone: "
-        "`python benchmarks/bench_distributed.py --n 1e8 --partitions 40`.",
-    ]
-    sec.checks.append(
-        Check(
-            f"distributed result identical to in-memory at n={fmt_n(n)}",
-            float(same),
-            1.0,
-            at_least=True,
-        )
-    )
-    return sec
