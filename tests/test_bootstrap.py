@@ -72,9 +72,14 @@ def test_each_resample_is_the_exact_optimum_of_the_explicit_resample(
 
 
 def _expanded_resamples(is_pos, score, weight, n_bootstrap, seed):
-    """Each resample written out row by row: every sample repeated by its count."""
+    """Each resample written out row by row: every sample repeated by its count.
+
+    Rows of zero weight are absent: never drawn, never out of bag.
+    """
     rng = np.random.RandomState(seed)
     order = np.argsort(score, kind="stable")[::-1]
+    if weight is not None:
+        order = order[weight[order] > 0]
     pos_rows, neg_rows = order[is_pos[order]], order[~is_pos[order]]
     for _ in range(n_bootstrap):
         c_pos, c_neg = draw_counts(pos_rows.size, neg_rows.size, rng)
