@@ -166,20 +166,22 @@ def bootstrap_threshold(
     Progress of a long run, here after every resample:
 
     >>> done = []
-    >>> _ = bootstrap_threshold(y, s, n_bootstrap=3, random_state=0, progress=done.append)
+    >>> _ = bootstrap_threshold(
+    ...     y, s, n_bootstrap=3, random_state=0, progress=done.append
+    ... )
     >>> done
     [1, 2, 3]
     """
     check_bootstrap_params(n_bootstrap, confidence_level)
-    is_pos, score, weight, _ = validate_inputs(
-        y_true, y_score, sample_weight, pos_label
-    )
-    obj = get_objective(objective)
     if progress is not None and not callable(progress):
         raise TypeError(
             f"progress must be a callable taking the number of resamples done, or "
             f"None; got {progress!r}."
         )
+    is_pos, score, weight, _ = validate_inputs(
+        y_true, y_score, sample_weight, pos_label
+    )
+    obj = get_objective(objective)
     pooled, counts = checked_pool(is_pos, score, weight)  # one sort for both
     index, scores = select_cutoff(counts, obj)
     run = bootstrap_pool(
