@@ -9,30 +9,43 @@ Bootstrap scheme
 Each resample draws ``n_pos`` positives from the positives and ``n_neg``
 negatives from the negatives, with replacement (stratified: both classes are
 always present, in their original numbers). A sample drawn ``c`` times enters
-the counts with weight ``c * sample_weight``. The resample's optimum is the
-engine's exact optimum on it; its *out-of-bag* value is the objective, on the
-samples the resample did not draw, at that optimum.
+the counts with weight ``c * sample_weight``. Samples of zero weight are
+absent, as everywhere in the library: they are left out before drawing (the
+same resamples as without those rows). The resample's optimum is the engine's
+exact optimum on it; its *out-of-bag* value is the objective, on the samples
+the resample did not draw, at that optimum.
 
 No resample is sorted. The pooled data are sorted once and grouped by
 distinct score; a resample is then nothing but a vector of draw counts over
-the sorted samples (per class, the counts of ``n_pos`` uniform draws from the
-positives and of ``n_neg`` from the negatives: ``Multinomial(n_pos, uniform)``
-and ``Multinomial(n_neg, uniform)``, built as ``np.bincount`` of the drawn
-indices). Its confusion counts at every cutoff are cumulative sums of
-``count * weight`` per class over the sorted samples, read at the ends of the
-distinct-score groups, keeping only the groups the resample draws (weight
-> 0): exactly the arrays :func:`~sklearn_balanced.engine.confusion_counts`
-builds from the resample written out row by row (each sample repeated as
-often as drawn), so the same :func:`~sklearn_balanced.engine.select_cutoff`
-gives the same cutoff, tie rule included. The out-of-bag counts at that cutoff
-are sums of the weights of the samples drawn zero times above it, from the
-same counts. The counts are in units of the pooled weights' normalising
-constant (:func:`~sklearn_balanced.engine.normalise_weights`); a function
-objective sees them in the weights' own units, as in
-:func:`~sklearn_balanced.find_threshold`. Each resample costs ``O(n)`` (a few passes over arrays of length
-``n``), not a sort; memory is a few arrays of length ``n``, never one per
-resample. The draws are the ones of the earlier implementation (the same
-``RandomState`` calls in the same order), so a seed gives the same resamples.
+the sorted samples: per class, the counts of ``n_pos`` uniform draws from the
+positives and of ``n_neg`` from the negatives, i.e. ``Multinomial(n_pos,
+uniform)`` and ``Multinomial(n_neg, uniform)`` vectors (the law of "draw
+``n`` rows with replacement", each row's count), built as ``np.bincount``
+of the indices ``rng.randint(0, n_pos, n_pos)`` then ``rng.randint(0, n_neg,
+n_neg)`` (:func:`draw_counts`; the positives and negatives in decreasing-score
+order, ties in the order of a stable sort). Its confusion counts at every
+cutoff are cumulative sums of ``count * weight`` per class over the sorted
+samples, read at the ends of the distinct-score groups, keeping only the
+groups the resample draws: the arrays
+:func:`~sklearn_balanced.engine.confusion_counts` builds from the resample
+written out row by row (``np.repeat`` of the rows by their counts), so the
+same :func:`~sklearn_balanced.engine.select_cutoff` gives the same cutoff, tie
+rule included. Without weights the counts are integers and equal bit for bit;
+with weights they are equal bit for bit whenever the weighted sums are exact in
+float64 (integer or dyadic weights of moderate size), and otherwise differ
+only by the rounding of a different summation order (``c * w`` once instead
+of ``w`` added ``c`` times), as the engine's own result does when the rows
+are reordered. The out-of-bag counts at that cutoff come from the same draw
+counts (the samples drawn zero times). The counts are in units of the pooled
+weights' normalising constant (:func:`~sklearn_balanced.engine.normalise_weights`);
+a function objective sees them in the weights' own units, as in
+:func:`~sklearn_balanced.find_threshold`.
+
+Cost: each resample is ``O(n)``: the ``n`` random draws and their
+``bincount``, a few passes over integer arrays of length ``n`` (reused from
+one resample to the next), and one evaluation of the objective at the
+resample's distinct scores (about 63 % of the pooled ones for continuous
+scores). Measured in ``benchmarks/bench_bootstrap.py``.
 """
 
 from __future__ import annotations
