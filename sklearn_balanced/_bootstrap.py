@@ -230,7 +230,9 @@ class _SortedPool:
 
     Samples of zero weight are absent (as in the engine): they are left out
     before anything else, so they are never drawn. Each class keeps its
-    samples in the order of the engine's sort (decreasing score);
+    samples in decreasing-score order (without weights the engine's own
+    sort, whose tied samples of a class are interchangeable; with weights a
+    stable sort);
     ``pos_end[g]`` / ``neg_end[g]`` is the number of the class's samples in the
     distinct-score groups ``0..g``. A resample's counts at the end of group
     ``g`` are then a cumulative sum read at ``pos_end[g]``: no sort, no
