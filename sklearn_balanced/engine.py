@@ -476,7 +476,7 @@ def best_indices(key: NDArray[np.float64]) -> NDArray[np.intp]:
     The tie rule's first step (see the module docstring), shared by every search
     built on the engine. Empty when every key is NaN.
     """
-    best = np.fmax.reduce(key) if key.size else np.nan  # the max ignoring NaN
+    best = np.fmax.reduce(key, axis=None) if key.size else np.nan  # NaN ignored
     if np.isnan(best):
         return np.empty(0, dtype=np.intp)
     if np.isposinf(best):
