@@ -487,8 +487,9 @@ def run_bootstrap(
         Cutoffs at which to evaluate every resample's objective (for bands).
     progress : callable, optional
         Called as ``progress(done)`` with the number of resamples done so far:
-        after every ``max(1, n_bootstrap // 100)`` resamples and after the
-        last one (at most about 100 calls; the last one gets ``n_bootstrap``).
+        after every ``max(1, n_bootstrap // 100)`` resamples (about every
+        1 %; every resample when there are fewer than 200) and after the last
+        one, which gets ``n_bootstrap``.
 
     Returns
     -------

@@ -131,10 +131,10 @@ def bootstrap_threshold(
         The positive label; ``None`` means the greater label.
     progress : callable, default=None
         Called as ``progress(done)`` with the number of resamples done so
-        far, after every ``max(1, n_bootstrap // 100)`` resamples and after
-        the last one (at most about 100 calls; the last gets
-        ``n_bootstrap``), e.g. to show a progress bar. Its return value is
-        ignored.
+        far, after every ``max(1, n_bootstrap // 100)`` resamples (about
+        every 1 %; every resample when there are fewer than 200) and after
+        the last one, which gets ``n_bootstrap``; e.g. to show a progress
+        bar. Its return value is ignored.
 
     Returns
     -------
