@@ -45,7 +45,7 @@ from sklearn_balanced.objectives import Youden
 N_BOOTSTRAP = 200
 TARGET = 20.0  # 200 resamples / one find_threshold
 # n -> (repeats, resamples actually run per repeat: scaled to 200)
-FULL = {100_000: (5, 200), 1_000_000: (3, 200)}
+FULL = {100_000: (5, 200), 1_000_000: (3, 50)}
 QUICK = {100_000: (3, 200), 1_000_000: (3, 20)}
 PROFILE_RESAMPLES = {True: 5, False: 15}
 
