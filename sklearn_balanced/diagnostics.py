@@ -19,10 +19,11 @@ from sklearn.utils import check_random_state
 from sklearn_balanced._bootstrap import (
     FOLD_TOLERANCE,
     bagged_threshold,
+    bootstrap_pool,
+    checked_pool,
     percentile_interval,
-    run_bootstrap,
 )
-from sklearn_balanced.engine import checked_counts, select_cutoff, validate_inputs
+from sklearn_balanced.engine import select_cutoff, validate_inputs
 from sklearn_balanced.objectives import Objective, get_objective
 
 __all__ = ["FOLD_TOLERANCE", "BootstrapThreshold", "bootstrap_threshold"]
@@ -99,6 +100,7 @@ def bootstrap_threshold(
     random_state: Any = None,
     sample_weight: ArrayLike | None = None,
     pos_label: Any = None,
+    progress: Callable[[int], object] | None = None,
 ) -> BootstrapThreshold:
     """Exact cutoff, its bootstrap percentile interval and the bagged cutoff.
 
@@ -127,6 +129,12 @@ def bootstrap_threshold(
         Weights; a sample drawn ``c`` times weighs ``c`` times its weight.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
+    progress : callable, default=None
+        Called as ``progress(done)`` with the number of resamples done so
+        far, after every ``max(1, n_bootstrap // 100)`` resamples (about
+        every 1 %; every resample when there are fewer than 200) and after
+        the last one, which gets ``n_bootstrap``; e.g. to show a progress
+        bar. Its return value is ignored.
 
     Returns
     -------
@@ -154,16 +162,34 @@ def bootstrap_threshold(
     (0.71, 0.77)
     >>> [round(v, 2) for v in r.ci]
     [0.4, 1.24]
+
+    Progress of a long run, here after every resample:
+
+    >>> done = []
+    >>> _ = bootstrap_threshold(
+    ...     y, s, n_bootstrap=3, random_state=0, progress=done.append
+    ... )
+    >>> done
+    [1, 2, 3]
     """
     check_bootstrap_params(n_bootstrap, confidence_level)
+    if progress is not None and not callable(progress):
+        raise TypeError(
+            f"progress must be a callable taking the number of resamples done, or "
+            f"None; got {progress!r}."
+        )
     is_pos, score, weight, _ = validate_inputs(
         y_true, y_score, sample_weight, pos_label
     )
     obj = get_objective(objective)
-    counts = checked_counts(is_pos, score, weight)
+    pooled, counts = checked_pool(is_pos, score, weight)  # one sort for both
     index, scores = select_cutoff(counts, obj)
-    run = run_bootstrap(
-        is_pos, score, weight, obj, int(n_bootstrap), check_random_state(random_state)
+    run = bootstrap_pool(
+        pooled,
+        obj,
+        int(n_bootstrap),
+        check_random_state(random_state),
+        progress=progress,
     )
     return summarise(
         threshold=counts.threshold_at(index),

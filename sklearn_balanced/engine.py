@@ -476,13 +476,13 @@ def best_indices(key: NDArray[np.float64]) -> NDArray[np.intp]:
     The tie rule's first step (see the module docstring), shared by every search
     built on the engine. Empty when every key is NaN.
     """
-    valid = ~np.isnan(key)
-    if not valid.any():
+    best = np.fmax.reduce(key, axis=None) if key.size else np.nan  # NaN ignored
+    if np.isnan(best):
         return np.empty(0, dtype=np.intp)
-    best = key[valid].max()
     if np.isposinf(best):
         return np.flatnonzero(key == best)
-    return np.flatnonzero(valid & (key >= best - TIE_RTOL * max(1.0, abs(best))))
+    # NaN compares False: never a candidate
+    return np.flatnonzero(key >= best - TIE_RTOL * max(1.0, abs(best)))
 
 
 def validate_inputs(

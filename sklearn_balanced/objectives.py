@@ -60,8 +60,13 @@ def _div(num: Any, den: Any) -> Array:
     """``num / den`` with NaN where ``den == 0`` and no warnings."""
     num = np.asarray(num, dtype=np.float64)
     den = np.asarray(den, dtype=np.float64)
+    # one division where den != 0 into a NaN-filled result: no float
+    # temporary besides the result (the bootstrap evaluates this on every
+    # resample); the values are those of num / den, bit for bit
+    out = np.full(np.broadcast_shapes(num.shape, den.shape), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+        np.divide(num, den, out=out, where=den != 0)
+    return out
 
 
 def sensitivity(tp: Any, fp: Any, tn: Any, fn: Any) -> Array:

@@ -16,7 +16,12 @@ from sklearn_balanced._bootstrap import (
     threshold_spread,
 )
 from sklearn_balanced.engine import confusion_counts
-from sklearn_balanced.objectives import Cost, RecallAtPrecision, get_objective
+from sklearn_balanced.objectives import (
+    Cost,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    get_objective,
+)
 
 
 def _explicit_resamples(is_pos, score, n_bootstrap, seed):
@@ -72,9 +77,14 @@ def test_each_resample_is_the_exact_optimum_of_the_explicit_resample(
 
 
 def _expanded_resamples(is_pos, score, weight, n_bootstrap, seed):
-    """Each resample written out row by row: every sample repeated by its count."""
+    """Each resample written out row by row: every sample repeated by its count.
+
+    Rows of zero weight are absent: never drawn, never out of bag.
+    """
     rng = np.random.RandomState(seed)
     order = np.argsort(score, kind="stable")[::-1]
+    if weight is not None:
+        order = order[weight[order] > 0]
     pos_rows, neg_rows = order[is_pos[order]], order[~is_pos[order]]
     for _ in range(n_bootstrap):
         c_pos, c_neg = draw_counts(pos_rows.size, neg_rows.size, rng)
@@ -284,3 +294,247 @@ def test_fold_agreement_measures_rates_not_score_units():
     sn, sp = fold_agreement(counts, np.array([0.35, 0.75, np.nan]))
     assert (sn, sp) == (pytest.approx(0.4), pytest.approx(0.2))
     assert all(np.isnan(fold_agreement(counts, np.array([0.5]))))
+
+
+# --- issue 14 §3: resamples as draw counts, exact and equal in distribution ---
+
+OBJECTIVES_ALL_KINDS = [
+    "balanced",
+    "youden",
+    "f1",
+    "mcc",
+    "accuracy",
+    "kappa",
+    Cost(fp=1, fn=4),  # a cost
+    RecallAtPrecision(0.6),  # a constraint (infeasible on some resamples)
+    SensitivityAtSpecificity(0.7),
+    _scale_dependent,  # a function, seeing the weights in their own units
+]
+
+
+def _materialised_optima(is_pos, score, weight, obj, n_bootstrap, seed):
+    """Every resample as rows (np.repeat of its drawn counts), through find_threshold.
+
+    Returns the cutoff (NaN where find_threshold refuses the resample) and the
+    objective on the rows drawn zero times at that cutoff.
+    """
+    thresholds, oob_scores = [], []
+    for inbag, oob in _expanded_resamples(is_pos, score, weight, n_bootstrap, seed):
+        w = None if weight is None else weight[inbag]
+        try:
+            t = find_threshold(
+                is_pos[inbag],
+                score[inbag],
+                objective=obj,
+                sample_weight=w,
+                pos_label=True,
+            ).threshold
+        except ValueError:  # constant scores, or infeasible everywhere
+            thresholds.append(np.nan)
+            oob_scores.append(np.nan)
+            continue
+        thresholds.append(t)
+        if oob.size == 0:
+            oob_scores.append(np.nan)
+            continue
+        c = confusion_counts(
+            is_pos[oob], score[oob], None if weight is None else weight[oob]
+        )
+        k = c.index_of(t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = obj.score(*(a[k] for a in c.objective_inputs(obj)))
+        oob_scores.append(float(np.asarray(value, dtype=np.float64).reshape(-1)[0]))
+    return np.array(thresholds), np.array(oob_scores)
+
+
+@pytest.mark.filterwarnings("ignore:.*ranks pos_label=.* below the other:UserWarning")
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("objective", OBJECTIVES_ALL_KINDS)
+def test_cutoffs_are_find_threshold_on_the_materialised_resample_bit_for_bit(
+    objective, weighted
+):
+    """20 seeds x 5 resamples, ties, zero weights: cutoff and out-of-bag value equal."""
+    obj = get_objective(objective)
+    for seed in range(20):
+        rng = np.random.RandomState(1000 + seed)
+        n = int(rng.randint(8, 60))
+        is_pos = rng.rand(n) < rng.uniform(0.2, 0.6)
+        is_pos[:2] = [True, False]
+        score = rng.randint(0, 6, n) / 8.0 + 0.5 * is_pos  # many ties
+        weight = None
+        if weighted:  # dyadic weights: every sum is exact in float64
+            weight = rng.choice([0.0, 0.25, 1.0, 1.5, 3.0], n)
+            weight[:2] = 1.0
+        run = run_bootstrap(is_pos, score, weight, obj, 5, np.random.RandomState(seed))
+        expected, expected_oob = _materialised_optima(
+            is_pos, score, weight, obj, 5, seed
+        )
+        np.testing.assert_array_equal(run.thresholds, expected)
+        np.testing.assert_array_equal(run.oob_scores, expected_oob)
+
+
+def test_zero_weight_samples_are_never_drawn():
+    """A zero weight is an absent sample: the same run as without those rows."""
+    rng = np.random.RandomState(4)
+    is_pos = rng.rand(80) < 0.4
+    score = rng.normal(size=80) + is_pos
+    weight = rng.choice([0.0, 1.0, 2.0], 80)
+    keep = weight > 0
+    obj = get_objective("youden")
+    run = run_bootstrap(is_pos, score, weight, obj, 30, np.random.RandomState(0))
+    dropped = run_bootstrap(
+        is_pos[keep], score[keep], weight[keep], obj, 30, np.random.RandomState(0)
+    )
+    np.testing.assert_array_equal(run.thresholds, dropped.thresholds)
+    np.testing.assert_array_equal(run.oob_scores, dropped.oob_scores)
+
+
+def test_drawn_counts_follow_the_multinomial_distribution():
+    """Per class, Multinomial(n_c, uniform): totals, marginals, cells, distinct draws.
+
+    Fixed seeds, so the test is deterministic; each check fails for a
+    different wrong scheme (draws without replacement, Poisson counts, a
+    class drawn from the other's size, a non-uniform draw).
+    """
+    from scipy import stats
+
+    n_pos, n_neg, reps = 7, 12, 3000
+    rng = np.random.RandomState(123)
+    c_pos = np.empty((reps, n_pos), dtype=np.int64)
+    c_neg = np.empty((reps, n_neg), dtype=np.int64)
+    for r in range(reps):
+        c_pos[r], c_neg[r] = draw_counts(n_pos, n_neg, rng)
+    for c, m in ((c_pos, n_pos), (c_neg, n_neg)):
+        # the total per class is exactly the class size in every resample
+        assert (c.sum(axis=1) == m).all()
+        # cells: the counts summed over resamples are Multinomial(reps * m, 1/m)
+        assert stats.chisquare(c.sum(axis=0)).pvalue > 1e-3
+        # a cell's count is Binomial(m, 1/m): chi-square on every cell
+        # (exchangeable), tail bins merged
+        observed = np.bincount(c.ravel(), minlength=m + 1)[: m + 1]
+        expected = stats.binom.pmf(np.arange(m + 1), m, 1 / m) * c.size
+        tail = np.cumsum(expected[::-1])[::-1] < 5
+        cut = int(np.argmax(tail)) if tail.any() else m + 1
+        observed = np.r_[observed[:cut], c.size - observed[:cut].sum()]
+        expected = np.r_[expected[:cut], c.size - expected[:cut].sum()]
+        # cells of one resample are dependent: compare a dispersion-free
+        # statistic, the mean and variance, against theory too
+        np.testing.assert_allclose(c.mean(), 1.0, atol=0.03)
+        np.testing.assert_allclose(c.var(axis=0).mean(), 1 - 1 / m, atol=0.06)
+        assert stats.chisquare(observed, expected).pvalue > 1e-4
+        # the number of distinct samples drawn (equivalently, out of bag)
+        distinct = (c > 0).sum(axis=1)
+        q = (1 - 1 / m) ** m
+        mean = m * (1 - q)
+        var = m * (m - 1) * (1 - 2 / m) ** m + m * q - (m * q) ** 2
+        z = (distinct.mean() - mean) / np.sqrt(var / reps)
+        assert abs(z) < 4.0, (m, distinct.mean(), mean)
+        np.testing.assert_allclose(distinct.var(), var, rtol=0.15)
+
+
+def test_draw_counts_are_the_documented_random_stream():
+    """The counts are np.bincount of rng.randint(0, n_c, n_c), positives first."""
+    a = np.random.RandomState(7)
+    b = np.random.RandomState(7)
+    for _ in range(3):
+        c_pos, c_neg = draw_counts(30, 50, a)
+        np.testing.assert_array_equal(
+            c_pos, np.bincount(b.randint(0, 30, 30), minlength=30)
+        )
+        np.testing.assert_array_equal(
+            c_neg, np.bincount(b.randint(0, 50, 50), minlength=50)
+        )
+
+
+@pytest.mark.parametrize(
+    ("n_bootstrap", "expected"),
+    [(1, [1]), (4, [1, 2, 3, 4]), (250, list(range(2, 251, 2))), (301, None)],
+)
+def test_progress_is_called_with_the_number_of_resamples_done(n_bootstrap, expected):
+    rng = np.random.RandomState(0)
+    is_pos = rng.rand(40) < 0.5
+    score = rng.normal(size=40) + is_pos
+    done = []
+    run_bootstrap(
+        is_pos,
+        score,
+        None,
+        get_objective("youden"),
+        n_bootstrap,
+        np.random.RandomState(0),
+        progress=done.append,
+    )
+    if expected is None:  # every 3rd resample, and the last
+        expected = [*range(3, 301, 3), 301]
+    assert done == expected
+
+
+def test_progress_counts_failed_resamples_too():
+    is_pos = np.array([False, True, True, False, False, False])
+    score = np.array([0.95, 0.9, 0.1, 0.8, 0.5, 0.4])
+    done = []
+    run = run_bootstrap(
+        is_pos,
+        score,
+        None,
+        RecallAtPrecision(1.0),
+        10,
+        np.random.RandomState(0),
+        progress=done.append,
+    )
+    assert np.isnan(run.thresholds).any()
+    assert done == list(range(1, 11))
+
+
+def test_checked_pool_counts_are_checked_counts(monkeypatch):
+    """The one sort serves the counts and the resamples; same arrays as the engine."""
+    from sklearn_balanced import engine
+    from sklearn_balanced._bootstrap import checked_pool
+
+    rng = np.random.RandomState(3)
+    n = 300
+    is_pos = rng.rand(n) < 0.3
+    score = np.round(rng.normal(size=n) + is_pos, 1)  # ties
+    for weight in (
+        None,
+        np.full(n, 2.5),  # equal weights: the unweighted path, unit 2.5
+        rng.choice([0.0, 0.3, 1.7], n),  # unequal, zeros, not dyadic
+    ):
+        pooled, counts = checked_pool(is_pos, score, weight)
+        expected = engine.checked_counts(is_pos, score, weight)
+        np.testing.assert_array_equal(counts.distinct_scores, expected.distinct_scores)
+        np.testing.assert_array_equal(counts.tp, expected.tp)
+        np.testing.assert_array_equal(counts.fp, expected.fp)
+        assert (counts.n_pos, counts.n_neg, counts.unit) == (
+            expected.n_pos,
+            expected.n_neg,
+            expected.unit,
+        )
+        assert pooled.n_pos + pooled.n_neg == (
+            n if weight is None else (weight > 0).sum()
+        )
+    # the same errors as checked_counts
+    with pytest.raises(ValueError, match="y_score is constant"):
+        checked_pool(is_pos, np.ones(n), None)
+    with pytest.raises(ValueError, match="total weight of zero"):
+        checked_pool(is_pos, score, np.where(is_pos, 0.0, 1.0))
+
+
+def test_bootstrap_threshold_sorts_the_scores_once(monkeypatch):
+    from sklearn_balanced import _bootstrap, bootstrap_threshold, engine
+
+    calls = []
+    sort = engine._sort_decreasing
+
+    def counting_sort(*args, **kwargs):
+        calls.append(1)
+        return sort(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_sort_decreasing", counting_sort)
+    monkeypatch.setattr(_bootstrap, "_sort_decreasing", counting_sort)
+    rng = np.random.RandomState(0)
+    y = rng.rand(500) < 0.3
+    s = rng.normal(size=500) + y
+    r = bootstrap_threshold(y, s, n_bootstrap=5, random_state=0)
+    assert len(calls) == 1
+    assert r.threshold == find_threshold(y, s).threshold

@@ -280,3 +280,18 @@ def test_disagreement_warning_stays_short_with_many_folds():
     message = str(rec[0].message)
     assert len(message) < 450
     assert str(round(float(clf.fold_thresholds_[0]), 4)) in message
+
+
+def test_progress_reports_the_resamples_done():
+    y, s = _data(80)
+    done = []
+    a = bootstrap_threshold(y, s, n_bootstrap=250, random_state=0, progress=done.append)
+    assert done == list(range(2, 251, 2))  # every 1 % (2 resamples), the last
+    b = bootstrap_threshold(y, s, n_bootstrap=250, random_state=0)
+    np.testing.assert_array_equal(a.thresholds, b.thresholds)  # no effect on results
+
+
+def test_progress_must_be_callable():
+    y, s = _data(50)
+    with pytest.raises(TypeError, match=r"progress must be a callable .* got 5"):
+        bootstrap_threshold(y, s, progress=5)
