@@ -485,16 +485,24 @@ def _numbers(column, offset: int, option: str, name: str, source: str):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_trim_whitespace(column)
+    text = column
     try:
         values = pc.cast(text, pa.float64())
     except pa.ArrowInvalid:
-        for i, cell in enumerate(text.to_pylist()):
+        values = None
+    if values is None:  # spaces around a value (ignored), or a bad value
+        text = pc.utf8_trim_whitespace(column)
+        try:
+            values = pc.cast(text, pa.float64())
+        except pa.ArrowInvalid:
+            values = None
+    if values is None:  # Python's reading (str.strip) names the bad value
+        cells = [c.strip() for c in column.to_pylist()]
+        for i, cell in enumerate(cells):
             if not (_FLOAT.fullmatch(cell) and math.isfinite(float(cell))):
-                raise _number_error(
-                    cell, offset + i + 1, option, name, source
-                ) from None
-        raise  # pragma: no cover - pyarrow refused what Python reads
+                raise _number_error(cell, offset + i + 1, option, name, source)
+        text = pa.array(cells, pa.string())  # spaces pyarrow does not trim
+        values = pa.array([float(c) for c in cells], pa.float64())
     out = values.to_numpy(zero_copy_only=False)
     bad = np.flatnonzero(~np.isfinite(out))
     if bad.size:
@@ -639,31 +647,65 @@ def _kept_apart(tracked: _Tracked, keys: np.ndarray, rows_at_key, name, source):
 # ------------------------------------------------------------------ tables
 
 
-def _merge(tables: list[tuple]) -> tuple:
-    """One table ``(keys, columns)`` from several: equal scores merged, their
-    columns added (the merge of :func:`sklearn_balanced.distributed._merge_tables`,
-    for any number of columns)."""
-    width = max(t[1].shape[0] for t in tables)
-    keys = np.concatenate([t[0] for t in tables])
+#: Rows held before they are counted into the tables (at least; more while
+#: the tables are larger, so each row is merged a few times only).
+BUFFER_ROWS = 1 << 22
+
+
+def _runs(keys: np.ndarray, columns: np.ndarray) -> tuple:
+    """Sorted ``keys`` with their ``columns`` → distinct keys, summed columns."""
     if keys.shape[0] == 0:
-        return keys, np.zeros((width, 0))
-    keys.sort()
+        return keys, columns
     first = np.empty(keys.shape[0], dtype=bool)
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    keys = keys[first]
-    m = keys.shape[0]
-    columns = np.zeros((width, m))
-    for t_keys, t_columns in tables:
-        at = np.searchsorted(keys, t_keys)
-        for k in range(t_columns.shape[0]):
-            columns[k] += np.bincount(at, weights=t_columns[k], minlength=m)
-    return keys, columns
+    if first.all():
+        return keys, columns
+    starts = np.flatnonzero(first)
+    return keys[starts], np.add.reduceat(columns, starts, axis=1)
+
+
+def _merge_two(a: tuple, b: tuple) -> tuple:
+    """Two tables of sorted distinct keys → one (a stable sort of two sorted
+    runs is a linear merge)."""
+    keys = np.concatenate((a[0], b[0]))
+    order = np.argsort(keys, kind="stable")
+    columns = np.concatenate((a[1], b[1]), axis=1)[:, order]
+    return _runs(keys[order], columns)
+
+
+def _table_of(scores: np.ndarray, weights: np.ndarray | None, exponent) -> tuple:
+    """``(keys, columns)`` of one label's rows: distinct scores ascending; the
+    columns are the rows (and, with weights, the weights times
+    ``2**-exponent`` and the rows with a positive weight) at each."""
+    if weights is None:
+        keys = np.sort(scores)
+        if keys.shape[0] == 0:
+            return keys, np.zeros((1, 0))
+        first = np.empty(keys.shape[0], dtype=bool)
+        first[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        rows = np.diff(np.append(starts, keys.shape[0])).astype(np.float64)
+        return keys[starts], rows[np.newaxis, :]
+    order = np.argsort(scores, kind="stable")
+    w = weights[order]
+    columns = np.vstack(
+        (np.ones_like(w), np.ldexp(w, -exponent), (w > 0).astype(np.float64))
+    )
+    return _runs(scores[order], columns)
 
 
 class StreamedCounts:
-    """Checked batches → per-batch tables merged two at a time (and, with
-    ``collect``, the checked columns as numpy arrays)."""
+    """Checked batches → per-label tables of distinct scores (and, with
+    ``collect``, the checked columns as numpy arrays).
+
+    Rows are held in a buffer of at least :data:`BUFFER_ROWS` rows, then
+    counted per label text (one sort) and merged into the tables (a linear
+    merge); the labels' tables are merged into one at the end. A table's
+    columns are the rows at each distinct score, with weights also the sum of
+    the weights (times a power of two) and the rows of positive weight.
+    """
 
     def __init__(self, source: str, label: str, score: str, weight: str | None,
                  collect: bool) -> None:  # fmt: skip
@@ -674,46 +716,60 @@ class StreamedCounts:
         self.collect = collect
         self.labels = _Labels(source, label)
         self.tracked = _Tracked()
-        self.levels: list[list[tuple]] = [[]]
+        self.tables: list[tuple | None] = []  # per label text
+        self.exponents: list[int] = []  # of each table's weight sums
+        self.buffer: list[tuple] = []
+        self.buffered = 0
+        self.table_rows = 0
         self.n = 0
         self.w_max = 0.0
         self.w_min_pos = math.inf
-        self.tiny: tuple[int, str] | None = None  # first subnormal weight
+        self.tiny: tuple[int, str, float] | None = None  # first subnormal weight
         self.n_tiny = 0
         self.parts: list[tuple] = []
         self.exponent: int | None = None  # of the merged table's weight sums
 
-    # columns of a table: [rows per text] + weighted: [weight per text] +
-    # [rows with a positive weight per text]; T texts each.
-
-    def add(self, label_col, score_col, weight_col) -> None:
-        import pyarrow.compute as pc
-
-        offset = self.n
+    def _label_codes(self, label_col, offset: int) -> np.ndarray:
+        """The label text index of each row (texts checked as they appear)."""
         nrows = len(label_col)
-        if nrows == 0:
-            return
-        encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(label_col))
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        local = encoded.dictionary.to_pylist()
-        if len(local) > 1:  # the first row of each text, in file order
+        if hasattr(label_col, "dictionary"):
+            local = [t.strip() for t in label_col.dictionary.to_pylist()]
+            codes = label_col.indices.to_numpy(zero_copy_only=False)
+        else:  # pragma: no cover - the reader asks for a dictionary
+            local = [t.strip() for t in label_col.to_pylist()]
+            codes = np.arange(nrows)
+        if len(local) <= 8:
+            firsts = np.array(
+                [int(np.argmax(codes == k)) if (codes == k).any() else nrows
+                 for k in range(len(local))], dtype=np.int64,
+            )  # fmt: skip
+        else:
             firsts = np.full(len(local), nrows, dtype=np.int64)
             np.minimum.at(firsts, codes, np.arange(nrows))
-        else:
-            firsts = np.zeros(1, dtype=np.int64)
-        order = np.argsort(firsts, kind="stable")
-        remap = np.empty(len(local), dtype=np.intp)
-        for k in order.tolist():
+        remap = np.zeros(len(local), dtype=np.intp)
+        for k in np.argsort(firsts, kind="stable").tolist():
+            if firsts[k] == nrows:
+                continue  # not in this batch
             text = local[k]
             j = self.labels.index.get(text)
             if j is None:
                 j = self.labels.add(text, offset + int(firsts[k]) + 1)
+                self.tables.append(None)
+                self.exponents.append(0)
             remap[k] = j
         self.labels.check_few(offset + nrows)
-        text_of = remap[codes]
+        text_of = remap[codes] if len(local) > 1 else np.zeros(nrows, dtype=np.intp)
         per_text = np.bincount(text_of, minlength=len(self.labels.texts))
         for j, c in enumerate(per_text.tolist()):
             self.labels.counts[j] += c
+        return text_of
+
+    def add(self, label_col, score_col, weight_col) -> None:
+        offset = self.n
+        nrows = len(label_col)
+        if nrows == 0:
+            return
+        text_of = self._label_codes(label_col, offset)
         s_text, s_values, scores = _numbers(
             score_col, offset, "--score", self.score, self.source
         )
@@ -724,27 +780,49 @@ class StreamedCounts:
                 weight_col, offset, "--weight", self.weight, self.source
             )
             self._check_weights(w_text, weights, offset)
-        n_texts = len(self.labels.texts)
-        keys, inverse = np.unique(scores, return_inverse=True)
-        m = keys.shape[0]
-        cell = inverse * n_texts + text_of
-
-        def per_key(w=None):
-            sums = np.bincount(cell, weights=w, minlength=m * n_texts)
-            return sums.reshape(m, n_texts).T.astype(np.float64)
-
-        blocks = [per_key()]
-        exponent = None
-        if weights is not None:
-            positive = weights > 0
-            top = float(weights.max())
-            exponent = math.frexp(top)[1] - 1 if top > 0 else 0
-            blocks.append(per_key(np.ldexp(weights, -exponent)))
-            blocks.append(per_key(positive.astype(np.float64)))
-        self._push((keys, np.vstack(blocks), n_texts, exponent))
+        codes = text_of.astype(np.uint8 if MAX_LABEL_TEXTS < 256 else np.int32)
+        self.buffer.append((codes, scores, weights))
+        self.buffered += nrows
         if self.collect:
-            self.parts.append((text_of.astype(np.int32), scores, weights))
+            self.parts.append((codes, scores, weights))
         self.n += nrows
+        if self.buffered >= max(BUFFER_ROWS, self.table_rows):
+            self._count_buffer()
+
+    def _count_buffer(self) -> None:
+        if not self.buffer:
+            return
+        codes = np.concatenate([b[0] for b in self.buffer])
+        scores = np.concatenate([b[1] for b in self.buffer])
+        weights = None
+        if self.weight is not None:
+            weights = np.concatenate([b[2] for b in self.buffer])
+        self.buffer, self.buffered = [], 0
+        single = len(self.labels.texts) == 1
+        for j in range(len(self.labels.texts)):
+            mine = None if single else codes == j
+            s = scores if single else scores[mine]
+            if s.shape[0] == 0:
+                continue
+            w = None
+            exponent = 0
+            if weights is not None:
+                w = weights if single else weights[mine]
+                top = float(w.max())
+                exponent = math.frexp(top)[1] - 1 if top > 0 else 0
+            table = _table_of(s, w, exponent)
+            old = self.tables[j]
+            if old is not None:
+                if weights is not None:  # one unit for both (exact: powers of 2)
+                    high = max(exponent, self.exponents[j])
+                    table = _rescaled(table, exponent, high)
+                    old = _rescaled(old, self.exponents[j], high)
+                    exponent = high
+                self.table_rows -= old[0].shape[0]
+                table = _merge_two(old, table)
+            self.tables[j] = table
+            self.exponents[j] = exponent
+            self.table_rows += table[0].shape[0]
 
     def _check_weights(self, text, weights: np.ndarray, offset: int) -> None:
         negative = np.flatnonzero(weights < 0)
@@ -780,45 +858,37 @@ class StreamedCounts:
             "matter: multiply every weight by the same constant."
         )
 
-    def _push(self, table: tuple) -> None:
-        levels = self.levels
-        levels[0].append(table)
-        k = 0
-        while len(levels[k]) == 2:
-            if k + 1 == len(levels):
-                levels.append([])
-            levels[k + 1].append(self._merge(levels[k]))
-            levels[k] = []
-            k += 1
-
-    def _merge(self, tables: list[tuple]) -> tuple:
-        n_texts = max(t[2] for t in tables)
-        kinds = 1 if self.weight is None else 3
-        exponents = [t[3] for t in tables if t[3] is not None]
-        top = max(exponents) if exponents else None
-        padded = []
-        for keys, columns, t, exponent in tables:
-            parts = np.split(columns, kinds)
-            if t < n_texts:  # texts found later: their rows are zero here
-                parts = [
-                    np.vstack([p, np.zeros((n_texts - t, p.shape[1]))]) for p in parts
-                ]
-            if kinds == 3 and exponent != top:  # the same unit: exact (powers of 2)
-                parts[1] = np.ldexp(parts[1], exponent - top)
-            padded.append((keys, np.vstack(parts)))
-        keys, columns = _merge(padded)
-        return keys, columns, n_texts, top
-
     def finish(self):
         """``(classes, group of each text, keys, columns)``: the merged table
+        (columns: rows per text; with weights also the weight sums per text,
+        times ``2**-self.exponent``, and the rows of positive weight per text)
         after the end-of-file checks."""
         if self.n == 0:
             raise UsageError(f"{self.source} has a header row but no data rows.")
         classes, group = self.labels.classes()
-        rest = [t for level in self.levels for t in level]
-        self.levels = [[]]
-        keys, columns, _, self.exponent = self._merge(rest)
+        self._count_buffer()
+        tables = [t for t in self.tables if t is not None]
         n_texts = len(self.labels.texts)
+        keys = tables[0][0]
+        for t in tables[1:]:
+            keys = np.sort(np.concatenate((keys, t[0])))
+            keep = np.empty(keys.shape[0], dtype=bool)
+            keep[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+            keys = keys[keep]
+        kinds = 1 if self.weight is None else 3
+        columns = np.zeros((kinds * n_texts, keys.shape[0]))
+        top = max(self.exponents) if self.weight is not None else None
+        for j, t in enumerate(self.tables):
+            if t is None:
+                continue
+            if top is not None:
+                t = _rescaled(t, self.exponents[j], top)
+            at = np.searchsorted(keys, t[0])
+            for k in range(kinds):
+                columns[k * n_texts + j, at] = t[1][k]
+            self.tables[j] = None
+        self.exponent = top
         rows_per_key = columns[:n_texts].sum(axis=0)
 
         def rows_at_key(value: float) -> float:
@@ -841,6 +911,16 @@ class StreamedCounts:
             weights = np.concatenate([p[2] for p in self.parts])
         self.parts = []
         return labels, scores, weights
+
+
+def _rescaled(table: tuple, exponent: int, top: int) -> tuple:
+    """``table`` with its weight sums in units of ``2**top`` instead of
+    ``2**exponent`` (exact: a power of two)."""
+    if exponent == top:
+        return table
+    columns = table[1].copy()
+    columns[1] = np.ldexp(columns[1], exponent - top)
+    return table[0], columns
 
 
 # ------------------------------------------------------------------ reading
@@ -930,7 +1010,10 @@ def stream_csv(args, counts: StreamedCounts, show_progress: bool = False) -> Non
         )
         convert_options = pacsv.ConvertOptions(
             include_columns=wanted,
-            column_types={c: pa.string() for c in wanted},
+            column_types={
+                c: pa.dictionary(pa.int32(), pa.string()) if k == 0 else pa.string()
+                for k, c in enumerate(wanted)
+            },
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
             check_utf8=False,
