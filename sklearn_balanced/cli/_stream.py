@@ -537,10 +537,14 @@ def _track_scores(text, values, out: np.ndarray, offset: int, tracked: _Tracked)
     risky |= length > _SHORT
     if not risky.any():
         return
-    at = np.flatnonzero(risky)
-    sub_text = text.take(pa.array(at))
-    same = pc.equal(pc.cast(values.take(pa.array(at)), pa.string()), sub_text)
-    at = at[~same.to_numpy(zero_copy_only=False)]
+    if risky.mean() > 0.5:  # compare every row: cheaper than picking most
+        same = pc.equal(pc.cast(values, pa.string()), text)
+        at = np.flatnonzero(risky & ~same.to_numpy(zero_copy_only=False))
+    else:
+        at = np.flatnonzero(risky)
+        sub_text = text.take(pa.array(at))
+        same = pc.equal(pc.cast(values.take(pa.array(at)), pa.string()), sub_text)
+        at = at[~same.to_numpy(zero_copy_only=False)]
     if at.size == 0:
         return
     from decimal import Decimal
@@ -583,7 +587,7 @@ def _track_scores(text, values, out: np.ndarray, offset: int, tracked: _Tracked)
         tracked.counts.append(np.array(keep_n, dtype=np.int64))
 
 
-def _kept_apart(tracked: _Tracked, keys: np.ndarray, rows_at_key, name, source):
+def _kept_apart(tracked: _Tracked, rows_at_key, name, source):
     """Refuse distinct score texts that become one float (see the module)."""
     if not tracked.floats:
         return
@@ -665,13 +669,24 @@ def _runs(keys: np.ndarray, columns: np.ndarray) -> tuple:
     return keys[starts], np.add.reduceat(columns, starts, axis=1)
 
 
-def _merge_two(a: tuple, b: tuple) -> tuple:
-    """Two tables of sorted distinct keys → one (a stable sort of two sorted
-    runs is a linear merge)."""
-    keys = np.concatenate((a[0], b[0]))
-    order = np.argsort(keys, kind="stable")
-    columns = np.concatenate((a[1], b[1]), axis=1)[:, order]
-    return _runs(keys[order], columns)
+def _merge_two(tables: list[tuple]) -> tuple:
+    """Two tables of sorted distinct keys → one. ``tables`` is emptied, so
+    that each input is freed as soon as it is counted in."""
+    keys = np.concatenate((tables[0][0], tables[1][0]))
+    keys.sort()
+    keep = np.empty(keys.shape[0], dtype=bool)
+    keep[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+    keys = keys[keep]
+    del keep
+    columns = np.zeros((tables[0][1].shape[0], keys.shape[0]))
+    while tables:
+        t_keys, t_columns = tables.pop()
+        at = np.searchsorted(keys, t_keys)
+        del t_keys
+        columns[:, at] += t_columns  # distinct keys: no index repeats
+        del t_columns, at
+    return keys, columns
 
 
 def _table_of(scores: np.ndarray, weights: np.ndarray | None, exponent) -> tuple:
@@ -819,7 +834,10 @@ class StreamedCounts:
                     old = _rescaled(old, self.exponents[j], high)
                     exponent = high
                 self.table_rows -= old[0].shape[0]
-                table = _merge_two(old, table)
+                self.tables[j] = None
+                pair = [old, table]
+                del old, table
+                table = _merge_two(pair)
             self.tables[j] = table
             self.exponents[j] = exponent
             self.table_rows += table[0].shape[0]
@@ -858,49 +876,85 @@ class StreamedCounts:
             "matter: multiply every weight by the same constant."
         )
 
-    def finish(self):
-        """``(classes, group of each text, keys, columns)``: the merged table
-        (columns: rows per text; with weights also the weight sums per text,
-        times ``2**-self.exponent``, and the rows of positive weight per text)
-        after the end-of-file checks."""
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(classes, class of each label text)`` after the end-of-file
+        checks (two labels, scores float64 keeps apart, weights)."""
         if self.n == 0:
             raise UsageError(f"{self.source} has a header row but no data rows.")
         classes, group = self.labels.classes()
         self._count_buffer()
-        tables = [t for t in self.tables if t is not None]
-        n_texts = len(self.labels.texts)
-        keys = tables[0][0]
-        for t in tables[1:]:
-            keys = np.sort(np.concatenate((keys, t[0])))
-            keep = np.empty(keys.shape[0], dtype=bool)
-            keep[0] = True
-            np.not_equal(keys[1:], keys[:-1], out=keep[1:])
-            keys = keys[keep]
-        kinds = 1 if self.weight is None else 3
-        columns = np.zeros((kinds * n_texts, keys.shape[0]))
-        top = max(self.exponents) if self.weight is not None else None
-        for j, t in enumerate(self.tables):
-            if t is None:
-                continue
-            if top is not None:
-                t = _rescaled(t, self.exponents[j], top)
-            at = np.searchsorted(keys, t[0])
-            for k in range(kinds):
-                columns[k * n_texts + j, at] = t[1][k]
-            self.tables[j] = None
-        self.exponent = top
-        rows_per_key = columns[:n_texts].sum(axis=0)
 
         def rows_at_key(value: float) -> float:
-            i = int(np.searchsorted(keys, value))
-            return rows_per_key[i] if i < keys.shape[0] and keys[i] == value else 0
+            total = 0.0
+            for t in self.tables:
+                if t is not None:
+                    i = int(np.searchsorted(t[0], value))
+                    if i < t[0].shape[0] and t[0][i] == value:
+                        total += t[1][0, i]
+            return total
 
-        _kept_apart(self.tracked, keys, rows_at_key, self.score, self.source)
+        _kept_apart(self.tracked, rows_at_key, self.score, self.source)
         if self.weight is not None:
             if self.tiny is not None and self.w_min_pos != self.w_max:
                 row, cell, value = self.tiny
                 self._tiny_error(row, cell, value, self.n_tiny)
-        return classes, group, keys, columns
+        return classes, group
+
+    def class_table(self, is_pos: np.ndarray) -> tuple:
+        """``(keys, positive, negative, n+, n-, unit)``: the distinct scores with
+        a positive weight, ascending, and each class's rows (or weights, in
+        units of ``unit``) at each; ``is_pos`` says which label texts are
+        positive. The label tables are freed as they are merged."""
+        weighted = self.weight is not None
+        equal = weighted and self.w_min_pos == self.w_max
+        top = max(self.exponents) if weighted else 0
+        column = 1 if weighted and not equal else (2 if weighted else 0)
+        unit = 1.0
+        if weighted:
+            unit = self.w_max if equal else math.ldexp(1.0, top)
+        per_class = []
+        for want in (True, False):
+            table = None
+            for j in np.flatnonzero(is_pos == want).tolist():
+                t = self.tables[j]
+                self.tables[j] = None
+                if t is None:
+                    continue
+                if weighted:
+                    t = _rescaled(t, self.exponents[j], top)
+                    keep = t[1][2] > 0  # zero weights are absent samples
+                    t = (t[0][keep], t[1][column : column + 1, keep])
+                else:
+                    t = (t[0], t[1][:1])
+                if table is not None:
+                    pair = [table, t]
+                    del table, t
+                    t = _merge_two(pair)
+                table = t
+            per_class.append(table)
+        sizes = [0 if t is None else int(t[1].sum() > 0) for t in per_class]
+        if weighted:
+            n_pos, n_neg = sizes  # presence only, for the engine's checks
+        else:
+            n_pos, n_neg = (0 if t is None else int(t[1].sum()) for t in per_class)
+        empty = (np.zeros(0), np.zeros((1, 0)))
+        pos_t, neg_t = (empty if t is None else t for t in per_class)
+        per_class.clear()
+        keys = np.concatenate((pos_t[0], neg_t[0]))
+        keys.sort()
+        if keys.shape[0]:
+            keep = np.empty(keys.shape[0], dtype=bool)
+            keep[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+            keys = keys[keep]
+            del keep
+        out = []
+        for t in (pos_t, neg_t):
+            values = np.zeros(keys.shape[0])
+            values[np.searchsorted(keys, t[0])] = t[1][0]
+            out.append(values)
+        del pos_t, neg_t
+        return keys, out[0], out[1], n_pos, n_neg, unit
 
     def arrays(self, group: np.ndarray, classes: np.ndarray):
         """The checked columns: labels, scores, weights (numpy arrays)."""
@@ -1089,7 +1143,7 @@ def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
     collect = bool(args.bootstrap or args.gray_zone or args.plot)
     counts = StreamedCounts(source, args.label, args.score, args.weight, collect)
     stream_csv(args, counts, show_progress)
-    classes, group, keys, columns = counts.finish()
+    classes, group = counts.finish()
     if collect:
         labels, scores, weights = counts.arrays(group, classes)
         data = CutoffInput(
@@ -1103,49 +1157,17 @@ def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
         pos = classes[1].item()
     is_pos = np.array([classes[g].item() == pos for g in group.tolist()])
     neg = next(c.item() for c in classes if c.item() != pos)
-    n_texts = len(counts.labels.texts)
     rows = np.array(counts.labels.counts, dtype=np.int64)
     label_counts = {pos: int(rows[is_pos].sum()), neg: int(rows[~is_pos].sum())}
-    unit, max_weight = 1.0, None
-    if args.weight is None:
-        present = columns
-    else:
+    max_weight = None
+    if args.weight is not None:
         max_weight = counts.w_max
         if not max_weight > 0:
             raise ValueError(
                 "sample_weight is zero everywhere (all weights are zero); at least "
                 "some samples of each class need a positive weight."
             )
-        present = columns[2 * n_texts :]
-        keep = present.sum(axis=0) > 0  # zero weights are absent samples
-        keys, columns, present = keys[keep], columns[:, keep], present[:, keep]
-        if counts.w_min_pos == max_weight:  # equal weights count samples
-            unit = max_weight
-        else:
-            exponent = math.frexp(max_weight)[1] - 1
-            unit = math.ldexp(1.0, exponent)
-            sums = columns[n_texts : 2 * n_texts]
-            if counts.exponent != exponent:  # pragma: no cover - max is the last
-                sums = np.ldexp(sums, counts.exponent - exponent)
-            present = sums
-    n_pos = (
-        int(columns[:n_texts][is_pos].sum())
-        if args.weight is None
-        else int(columns[2 * n_texts :][is_pos].sum())
-    )
-    n_rows = (
-        int(columns[:n_texts].sum())
-        if args.weight is None
-        else int(columns[2 * n_texts :].sum())
-    )
-    table = (
-        keys,
-        present[is_pos].sum(axis=0),
-        present[~is_pos].sum(axis=0),
-        n_pos,
-        n_rows - n_pos,
-    )
-    del columns, present
+    *table, unit = counts.class_table(is_pos)
     return counts_payload(
-        args, source, counts.n, label_counts, pos, neg, table, unit, max_weight
+        args, source, counts.n, label_counts, pos, neg, tuple(table), unit, max_weight
     )
