@@ -1509,9 +1509,6 @@ def test_parquet_bad_value_in_a_later_batch(cli, tmp_path, small_batches):
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--bootstrap", "10"], "--bootstrap"),
-        (["--gray-zone"], "--gray-zone"),
-        (["--plot", "x.png"], "--plot"),
         (["--score", "q"], "several --score"),
         (["--delimiter", ";"], "--delimiter"),
     ],

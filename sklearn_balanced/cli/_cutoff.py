@@ -501,7 +501,12 @@ def _csv_payload(args: argparse.Namespace) -> dict[str, Any]:
 
 def _run_parquet(args: argparse.Namespace, out: TextIO) -> int:
     """``cutoff`` on a ``.parquet`` file: streamed counts, one binary cutoff."""
-    from sklearn_balanced.cli._parquet import check_parquet_options, parquet_payload
+    from sklearn_balanced.cli._parquet import (
+        check_parquet_options,
+        needs_every_row,
+        parquet_input,
+        parquet_payload,
+    )
 
     check_parquet_options(args)
     args.score = args.score[0]
@@ -510,11 +515,18 @@ def _run_parquet(args: argparse.Namespace, out: TextIO) -> int:
             "--objective macro_f1 needs several --score columns (one per class); "
             "with one --score column use f1."
         )
+    if args.plot:
+        _check_plot_path(args.plot)
     with _warnings_first(args.command), _flags_named(args):
-        payload = parquet_payload(args)
+        if needs_every_row(args):
+            payload = cutoff_payload(args, parquet_input(args))
+        else:
+            payload = parquet_payload(args)
     if args.json:
         payload = {k: v for k, v in payload.items() if k != "report_text"}
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
+    elif args.gray_zone:
+        out.write(format_gray_zone(payload) + "\n")
     else:
         out.write(format_cutoff(payload) + "\n")
     return 0

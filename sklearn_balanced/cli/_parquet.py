@@ -52,14 +52,16 @@ def _import_pyarrow():
     return pa, pc, pq
 
 
+def needs_every_row(args: argparse.Namespace) -> bool:
+    """Whether the options need every score in memory (not streamed counts)."""
+    return bool(args.bootstrap or args.gray_zone or args.plot)
+
+
 def check_parquet_options(args: argparse.Namespace) -> None:
-    """Refuse the options that do not work on streamed counts."""
+    """Refuse the options that do not apply to a Parquet input."""
     given = [
         name
         for name, value in (
-            ("--bootstrap", args.bootstrap),
-            ("--gray-zone", args.gray_zone or None),
-            ("--plot", args.plot),
             ("--delimiter", args.delimiter),
             ("--classes", args.classes),
             ("several --score", True if len(args.score) > 1 else None),
@@ -70,10 +72,41 @@ def check_parquet_options(args: argparse.Namespace) -> None:
         raise UsageError(
             f"{', '.join(given)} with a Parquet input need CSV input for now; "
             f"{args.file} is read as streamed counts (objective, --pos-label, "
-            "--weight and --json work on it)."
+            "--weight, --bootstrap, --gray-zone, --plot and --json work on it)."
         )
-    if args.max_abstention is not None:
+    if args.max_abstention is not None and not args.gray_zone:
         raise UsageError("--max-abstention goes with --gray-zone.")
+
+
+def parquet_input(args: argparse.Namespace):
+    """The three columns of a Parquet file as checked numpy arrays (for the
+    options that need every score: ``--bootstrap``, ``--gray-zone``, ``--plot``)."""
+    from sklearn_balanced.cli._reading import CutoffInput, _parse_pos_label
+
+    _, pc, pq = _import_pyarrow()
+    chosen = [("--label", args.label), ("--score", args.score)]
+    if args.weight is not None:
+        chosen.append(("--weight", args.weight))
+    pf = _open(args.file, pq)
+    _check_columns(pf, args.file, chosen)
+    _first_pass(pf, args, pc)  # labels and weights checked, as when streamed
+    parts: list[list[np.ndarray]] = [[] for _ in chosen]
+    offset = 0
+    for batch in pf.iter_batches(
+        batch_size=BATCH_ROWS, columns=[name for _, name in chosen]
+    ):
+        for k, (option, name) in enumerate(chosen):
+            values = _values(batch.column(k), option, name, args.file, offset, pc)
+            if option != "--label":
+                _check_numbers(values, option, name, args.file, offset)
+                values = values.astype(np.float64, copy=False)
+            parts[k].append(values)
+        offset += batch.num_rows
+    labels, scores = np.concatenate(parts[0]), np.concatenate(parts[1])
+    weights = np.concatenate(parts[2]) if args.weight is not None else None
+    return CutoffInput(
+        args.file, labels, scores, weights, _parse_pos_label(args.pos_label, labels)
+    )
 
 
 def _open(path: str, pq):

@@ -773,7 +773,7 @@ class StreamedCounts:
                 self.exponents.append(0)
             remap[k] = j
         self.labels.check_few(offset + nrows)
-        text_of = remap[codes] if len(local) > 1 else np.zeros(nrows, dtype=np.intp)
+        text_of = remap[codes] if len(local) > 1 else np.full(nrows, remap[0])
         per_text = np.bincount(text_of, minlength=len(self.labels.texts))
         for j, c in enumerate(per_text.tolist()):
             self.labels.counts[j] += c
@@ -1013,6 +1013,27 @@ def _line_of_bad_row(path: str, delimiter: str, n_fields: int) -> int | None:
     return None
 
 
+def _without_blank_records(batch):
+    """``batch`` without the rows whose every cell is blank (``,`` in a file
+    of the chosen columns only): skipped, as by the in-memory reader."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    labels = batch.column(0)
+    if not any(not t.strip() for t in labels.dictionary.to_pylist()):
+        return batch
+    blank = None
+    for k in range(batch.num_columns):
+        column = batch.column(k)
+        if k == 0:
+            column = column.dictionary_decode()
+        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if not pc.any(blank).as_py():
+        return batch
+    return batch.filter(pc.invert(blank)) if pa is not None else batch
+
+
 def stream_csv(args, counts: StreamedCounts, show_progress: bool = False) -> None:
     """Read ``args.file`` into ``counts`` batch by batch (see the module);
     ``show_progress`` writes a progress line on standard error."""
@@ -1073,6 +1094,7 @@ def stream_csv(args, counts: StreamedCounts, show_progress: bool = False) -> Non
             check_utf8=False,
         )
         first = True
+        every_column = len(header) == len(chosen)  # a blank row can be seen
 
         def failed(exc: Exception) -> UsageError:
             if checked.error is not None:
@@ -1114,6 +1136,8 @@ def stream_csv(args, counts: StreamedCounts, show_progress: bool = False) -> Non
                         )
                     batch = batch.slice(1)
                     first = False
+                if every_column:
+                    batch = _without_blank_records(batch)
                 counts.add(
                     batch.column(0),
                     batch.column(1),
