@@ -429,3 +429,24 @@ def test_progress_on_a_terminal_only_and_not_with_quiet(tmp_path):
     assert status == 0 and err == ""
     status, err = run_with_stderr(argv, tty=False, tmp_path=tmp_path)
     assert status == 0 and err == ""
+
+
+def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
+    from sklearn_balanced.cli import _stream
+
+    y, score, _ = data(1)
+    path = write_csv(tmp_path / "s.csv", y, score)
+
+    def no_room(self):
+        raise MemoryError
+
+    monkeypatch.setattr(_stream.StreamedCounts, "_count_buffer", no_room)
+    one_line_error(
+        cli("cutoff", path, "--label", "y", "--score", "p"),
+        "out of memory after 300 data rows", "the distinct scores do not fit",
+        "Round the scores",
+    )  # fmt: skip
+    one_line_error(
+        cli("cutoff", path, "--label", "y", "--score", "p", "--bootstrap", "5"),
+        "--bootstrap, --gray-zone and --plot hold every score in memory",
+    )

@@ -1152,6 +1152,23 @@ def stream_csv(args, counts: StreamedCounts, show_progress: bool = False) -> Non
             to_close.close()
 
 
+def _no_room(counts: StreamedCounts, collect: bool) -> UsageError:
+    """The error when memory runs out: what had to fit, and what helps."""
+    if collect:
+        return UsageError(
+            f"out of memory after {counts.n} data rows of {counts.source}: "
+            "--bootstrap, --gray-zone and --plot hold every score in memory "
+            "(about 17 bytes a row); leave them out to count distinct scores only."
+        )
+    return UsageError(
+        f"out of memory after {counts.n} data rows of {counts.source}, with "
+        f"{counts.table_rows} distinct scores counted: the distinct scores do not "
+        "fit (about 16-24 bytes each, more while they are merged, and the search "
+        "needs about 100 bytes each). Round the scores (6 decimals keep the cutoff "
+        "to 1e-6) so that fewer are distinct."
+    )
+
+
 def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
     """Everything ``cutoff`` prints for one CSV ``--score`` column, read by
     :func:`stream_csv`: from the merged table of distinct scores, or, for
@@ -1166,8 +1183,11 @@ def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
     source = "standard input" if args.file == "-" else args.file
     collect = bool(args.bootstrap or args.gray_zone or args.plot)
     counts = StreamedCounts(source, args.label, args.score, args.weight, collect)
-    stream_csv(args, counts, show_progress)
-    classes, group = counts.finish()
+    try:
+        stream_csv(args, counts, show_progress)
+        classes, group = counts.finish()
+    except MemoryError:
+        raise _no_room(counts, collect) from None
     if collect:
         labels, scores, weights = counts.arrays(group, classes)
         data = CutoffInput(
@@ -1191,7 +1211,10 @@ def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
                 "sample_weight is zero everywhere (all weights are zero); at least "
                 "some samples of each class need a positive weight."
             )
-    *table, unit = counts.class_table(is_pos)
+    try:
+        *table, unit = counts.class_table(is_pos)
+    except MemoryError:
+        raise _no_room(counts, collect) from None
     return counts_payload(
         args, source, counts.n, label_counts, pos, neg, tuple(table), unit, max_weight
     )
