@@ -290,7 +290,7 @@ def parquet_payload(args: argparse.Namespace) -> dict[str, Any]:
         else:
             exponent = math.frexp(hi)[1] - 1
             unit = math.ldexp(1.0, exponent)
-    table = _merged_tables(pf, args, pos, exponent, pc)
+    table = [_merged_tables(pf, args, pos, exponent, pc)]
     return counts_payload(
         args,
         args.file,
@@ -311,13 +311,14 @@ def counts_payload(
     label_counts: dict,
     pos: Any,
     neg: Any,
-    table: tuple,
+    table: tuple | list,
     unit: float,
     max_weight: float | None,
 ) -> dict[str, Any]:
     """Everything ``cutoff`` prints, from a merged table of distinct scores
     ``(keys, positive weight, negative weight, n+, n-)`` (as built by
-    :func:`sklearn_balanced.distributed._table`)."""
+    :func:`sklearn_balanced.distributed._table`); given in a one-element list,
+    the list is emptied so that the table is freed once it is counted."""
     from sklearn_balanced._warnings import warn
     from sklearn_balanced.cli._cutoff import _objective_from_args
     from sklearn_balanced.cli._format import (
@@ -330,6 +331,8 @@ def counts_payload(
     from sklearn_balanced.metrics import binary_report
 
     objective = _objective_from_args(args)
+    if isinstance(table, list):  # the caller's only reference: freed once counted
+        table = table.pop()
     counts = _counts_from_table(table, unit, max_weight)
     del table
     warn_if_reversed(counts, pos, "y_score")

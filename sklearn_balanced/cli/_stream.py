@@ -49,8 +49,9 @@ from sklearn_balanced.cli._reading import (
     _nonfinite_text,
 )
 
-#: Bytes of the file parsed at a time (one batch of rows).
-BLOCK_BYTES = 4 << 20
+#: Bytes of the file parsed at a time (one batch of rows): a line of at most
+#: ``MAX_LINE_BYTES`` must fit in a block.
+BLOCK_BYTES = MAX_LINE_BYTES + (1 << 16)
 
 #: Largest number of distinct label texts (``0``, ``0.0``, ``+0``, ...) kept.
 MAX_LABEL_TEXTS = 64
@@ -653,7 +654,7 @@ def _kept_apart(tracked: _Tracked, rows_at_key, name, source):
 
 #: Rows held before they are counted into the tables (at least; more while
 #: the tables are larger, so each row is merged a few times only).
-BUFFER_ROWS = 1 << 22
+BUFFER_ROWS = 1 << 21
 
 
 def _runs(keys: np.ndarray, columns: np.ndarray) -> tuple:
@@ -1212,9 +1213,11 @@ def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
                 "some samples of each class need a positive weight."
             )
     try:
-        *table, unit = counts.class_table(is_pos)
+        *parts, unit = counts.class_table(is_pos)
     except MemoryError:
         raise _no_room(counts, collect) from None
+    table = [tuple(parts)]
+    del parts
     return counts_payload(
-        args, source, counts.n, label_counts, pos, neg, tuple(table), unit, max_weight
+        args, source, counts.n, label_counts, pos, neg, table, unit, max_weight
     )
