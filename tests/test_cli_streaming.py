@@ -450,3 +450,26 @@ def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
         cli("cutoff", path, "--label", "y", "--score", "p", "--bootstrap", "5"),
         "--bootstrap, --gray-zone and --plot hold every score in memory",
     )
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_counts_of_huge_equal_weights_are_inf_with_one_warning(cli, tmp_path, kind):
+    # weights of 1e308: the counts in the weights' units overflow; the cutoff and
+    # rates are those of unit weights, and the overflow is said once
+    y, score, _ = data(4, shift=2.0)
+    weight = np.full(len(y), 1e308)
+    if kind == "parquet":
+        pq = pytest.importorskip("pyarrow.parquet")
+        path = tmp_path / "w.parquet"
+        pq.write_table(pa.table({"y": y, "p": score, "w": weight}), path)
+    else:
+        path = write_csv(tmp_path / "w.csv", y, score, weight)
+    base = ["cutoff", path, "--label", "y", "--score", "p", "--json"]
+    weighted = cli(*base, "--weight", "w")
+    assert weighted.returncode == 0, weighted.stderr
+    assert weighted.stderr.count("sums to more than float64") == 1
+    plain = json.loads(cli(*base).stdout)
+    got = json.loads(weighted.stdout)
+    assert got["threshold"] == plain["threshold"]
+    assert got["report"]["sensitivity"] == plain["report"]["sensitivity"]
+    assert got["report"]["n"] == "inf"
