@@ -1017,7 +1017,6 @@ def _line_of_bad_row(path: str, delimiter: str, n_fields: int) -> int | None:
 def _without_blank_records(batch):
     """``batch`` without the rows whose every cell is blank (``,`` in a file
     of the chosen columns only): skipped, as by the in-memory reader."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     labels = batch.column(0)
@@ -1032,7 +1031,7 @@ def _without_blank_records(batch):
         blank = empty if blank is None else pc.and_(blank, empty)
     if not pc.any(blank).as_py():
         return batch
-    return batch.filter(pc.invert(blank)) if pa is not None else batch
+    return batch.filter(pc.invert(blank))
 
 
 def stream_csv(args, counts: StreamedCounts, show_progress: bool = False) -> None:
