@@ -744,6 +744,8 @@ class StreamedCounts:
         self.n_tiny = 0
         self.parts: list[tuple] = []
         self.exponent: int | None = None  # of the merged table's weight sums
+        self.pool = None  # the worker thread of :meth:`_track`
+        self.pending = None
 
     def _label_codes(self, label_col, offset: int) -> np.ndarray:
         """The label text index of each row (texts checked as they appear)."""
@@ -789,7 +791,7 @@ class StreamedCounts:
         s_text, s_values, scores = _numbers(
             score_col, offset, "--score", self.score, self.source
         )
-        _track_scores(s_text, s_values, scores, offset, self.tracked)
+        self._track(s_text, s_values, scores, offset)
         weights = None
         if weight_col is not None:
             w_text, _, weights = _numbers(
@@ -877,9 +879,32 @@ class StreamedCounts:
             "matter: multiply every weight by the same constant."
         )
 
+    def _track(self, text, values, scores: np.ndarray, offset: int) -> None:
+        """:func:`_track_scores` on a worker thread (pyarrow's kernels release
+        the GIL), one batch at a time, while the next batch is read."""
+        if self.pending is not None:
+            self.pending.result()
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(1)
+        self.pending = self.pool.submit(
+            _track_scores, text, values, scores, offset, self.tracked
+        )
+
+    def close(self) -> None:
+        """Wait for the last batch's tracking and stop the worker thread."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
     def finish(self) -> tuple[np.ndarray, np.ndarray]:
         """``(classes, class of each label text)`` after the end-of-file
         checks (two labels, scores float64 keeps apart, weights)."""
+        self.close()
         if self.n == 0:
             raise UsageError(f"{self.source} has a header row but no data rows.")
         classes, group = self.labels.classes()
@@ -1188,6 +1213,11 @@ def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
         classes, group = counts.finish()
     except MemoryError:
         raise _no_room(counts, collect) from None
+    finally:
+        try:
+            counts.close()  # after an error: the worker stopped, its result unused
+        except Exception:  # the first error is the one to report
+            pass
     if collect:
         labels, scores, weights = counts.arrays(group, classes)
         data = CutoffInput(
