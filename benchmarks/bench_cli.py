@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from _common import Check, Section, fmt_n, fmt_time, median, table
 
-FULL = {10_000_000: 2}
+FULL = {10_000_000: 3}
 QUICK = {1_000_000: 1}
 TIME_LIMIT = 1.2  # ours / pandas
 RSS_LIMIT = 0.5  # ours / pandas
