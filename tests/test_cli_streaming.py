@@ -84,11 +84,21 @@ def data(seed, n=300, shift=1.0):
     return y, score, weight
 
 
+@pytest.fixture(params=["tables", "rows"])
+def counting(request, monkeypatch):
+    """Counted into tables of distinct scores, or (without weights) switched to
+    rows kept as they are after the first buffer."""
+    if request.param == "rows":
+        monkeypatch.setattr("sklearn_balanced.cli._stream.RAW_ROWS", 1)
+        monkeypatch.setattr("sklearn_balanced.cli._stream.RAW_SHARE", 0.0)
+    return request.param
+
+
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("objective", ["balanced", "f1", "youden"])
 def test_streamed_equals_find_threshold(
-    cli, tmp_path, small_batches, seed, weighted, objective
+    cli, tmp_path, small_batches, counting, seed, weighted, objective
 ):
     y, score, weight = data(seed)
     path = write_csv(tmp_path / "s.csv", y, score, weight)
@@ -298,7 +308,7 @@ def test_blank_lines_are_skipped_and_not_counted(cli, tmp_path, small_batches):
     ],
 )  # fmt: skip
 def test_scores_float64_cannot_keep_apart_across_batches(
-    cli, tmp_path, small_batches, early, late, fragments
+    cli, tmp_path, small_batches, counting, early, late, fragments
 ):
     lines = ["y,p"] + [f"{i % 2},{i}.5" for i in range(1, 101)]
     lines[5], lines[90] = f"0,{early}", f"1,{late}"
@@ -310,7 +320,9 @@ def test_scores_float64_cannot_keep_apart_across_batches(
     )  # fmt: skip
 
 
-def test_equal_scores_written_differently_across_batches(cli, tmp_path, small_batches):
+def test_equal_scores_written_differently_across_batches(
+    cli, tmp_path, small_batches, counting
+):
     # "0.5", "0.50", "5e-1", "0.500000000000000000000": one number, no error
     texts = ["0.5", "0.50", "5e-1", "0.500000000000000000000", ".5", "+0.5"]
     lines = ["y,p"] + [f"{i % 2},{texts[i % len(texts)]}" for i in range(60)]

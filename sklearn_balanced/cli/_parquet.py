@@ -317,8 +317,9 @@ def counts_payload(
 ) -> dict[str, Any]:
     """Everything ``cutoff`` prints, from a merged table of distinct scores
     ``(keys, positive weight, negative weight, n+, n-)`` (as built by
-    :func:`sklearn_balanced.distributed._table`); given in a one-element list,
-    the list is emptied so that the table is freed once it is counted."""
+    :func:`sklearn_balanced.distributed._table`) or the engine's counts; given
+    in a one-element list, the list is emptied so that the table is freed once
+    it is counted."""
     from sklearn_balanced._warnings import warn
     from sklearn_balanced.cli._cutoff import _objective_from_args
     from sklearn_balanced.cli._format import (
@@ -327,13 +328,21 @@ def counts_payload(
         _report_text,
     )
     from sklearn_balanced.distributed import _counts_from_table
-    from sklearn_balanced.engine import result_at, select_cutoff, warn_if_reversed
+    from sklearn_balanced.engine import (
+        ConfusionCounts,
+        result_at,
+        select_cutoff,
+        warn_if_reversed,
+    )
     from sklearn_balanced.metrics import binary_report
 
     objective = _objective_from_args(args)
     if isinstance(table, list):  # the caller's only reference: freed once counted
         table = table.pop()
-    counts = _counts_from_table(table, unit, max_weight)
+    if isinstance(table, ConfusionCounts):  # counted already
+        counts = table
+    else:
+        counts = _counts_from_table(table, unit, max_weight)
     del table
     warn_if_reversed(counts, pos, "y_score")
     index, scores = select_cutoff(counts, objective)

@@ -656,6 +656,12 @@ def _kept_apart(tracked: _Tracked, rows_at_key, name, source):
 #: the tables are larger, so each row is merged a few times only).
 BUFFER_ROWS = 1 << 21
 
+#: Without weights, once this many rows are counted and the distinct scores
+#: are more than ``RAW_SHARE`` of them, the rows are kept as they are instead
+#: (:meth:`StreamedCounts._to_raw`).
+RAW_ROWS = 1 << 21
+RAW_SHARE = 0.5
+
 
 def _runs(keys: np.ndarray, columns: np.ndarray) -> tuple:
     """Sorted ``keys`` with their ``columns`` → distinct keys, summed columns."""
@@ -746,6 +752,8 @@ class StreamedCounts:
         self.exponent: int | None = None  # of the merged table's weight sums
         self.pool = None  # the worker thread of :meth:`_track`
         self.pending = None
+        self.counted = 0  # rows counted into the tables
+        self.raw = False  # rows kept as they are (see :meth:`_count_buffer`)
 
     def _label_codes(self, label_col, offset: int) -> np.ndarray:
         """The label text index of each row (texts checked as they appear)."""
@@ -808,8 +816,9 @@ class StreamedCounts:
             self._count_buffer()
 
     def _count_buffer(self) -> None:
-        if not self.buffer:
+        if not self.buffer or self.raw:
             return
+        self.counted += self.buffered
         codes = np.concatenate([b[0] for b in self.buffer])
         scores = np.concatenate([b[1] for b in self.buffer])
         weights = None
@@ -844,6 +853,29 @@ class StreamedCounts:
             self.tables[j] = table
             self.exponents[j] = exponent
             self.table_rows += table[0].shape[0]
+        if (
+            self.weight is None
+            and self.counted >= RAW_ROWS
+            and self.table_rows > RAW_SHARE * self.counted
+        ):
+            self._to_raw()
+
+    def _to_raw(self) -> None:
+        """Most scores are distinct: a table costs more than the rows (16 bytes
+        a distinct score, 9 a row) and its merges more than one sort. Keep the
+        rows from now on (the tables turned back into rows); the engine counts
+        them at the end, in one sort. Without weights only."""
+        for j, table in enumerate(self.tables):
+            if table is None:
+                continue
+            self.tables[j] = None
+            keys, columns = table
+            scores = np.repeat(keys, columns[0].astype(np.int64))
+            del keys, columns, table
+            codes = np.full(scores.shape[0], j, dtype=np.uint8)
+            self.buffer.append((codes, scores, None))
+        self.table_rows = 0
+        self.raw = True
 
     def _check_weights(self, text, weights: np.ndarray, offset: int) -> None:
         negative = np.flatnonzero(weights < 0)
@@ -910,7 +942,15 @@ class StreamedCounts:
         classes, group = self.labels.classes()
         self._count_buffer()
 
+        sorted_rows = None
+        if self.raw and self.tracked.floats:
+            sorted_rows = np.sort(np.concatenate([b[1] for b in self.buffer]))
+
         def rows_at_key(value: float) -> float:
+            if sorted_rows is not None:
+                lo = int(np.searchsorted(sorted_rows, value, side="left"))
+                hi = int(np.searchsorted(sorted_rows, value, side="right"))
+                return float(hi - lo)
             total = 0.0
             for t in self.tables:
                 if t is not None:
@@ -925,6 +965,18 @@ class StreamedCounts:
                 row, cell, value = self.tiny
                 self._tiny_error(row, cell, value, self.n_tiny)
         return classes, group
+
+    def raw_counts(self, is_pos: np.ndarray):
+        """The engine's counts of the rows kept as they are (``self.raw``);
+        ``is_pos`` says which label texts are positive."""
+        from sklearn_balanced.engine import checked_counts
+
+        codes = np.concatenate([b[0] for b in self.buffer])
+        positive = is_pos[codes]
+        del codes
+        scores = np.concatenate([b[1] for b in self.buffer])
+        self.buffer = []
+        return checked_counts(positive, scores)
 
     def class_table(self, is_pos: np.ndarray) -> tuple:
         """``(keys, positive, negative, n+, n-, unit)``: the distinct scores with
@@ -1242,11 +1294,14 @@ def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
                 "some samples of each class need a positive weight."
             )
     try:
-        *parts, unit = counts.class_table(is_pos)
+        if counts.raw:
+            table, unit = [counts.raw_counts(is_pos)], 1.0
+        else:
+            *parts, unit = counts.class_table(is_pos)
+            table = [tuple(parts)]
+            del parts
     except MemoryError:
         raise _no_room(counts, collect) from None
-    table = [tuple(parts)]
-    del parts
     return counts_payload(
         args, source, counts.n, label_counts, pos, neg, table, unit, max_weight
     )
