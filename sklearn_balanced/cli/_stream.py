@@ -660,7 +660,7 @@ BUFFER_ROWS = 1 << 21
 #: are more than ``RAW_SHARE`` of them, the rows are kept as they are instead
 #: (:meth:`StreamedCounts._to_raw`).
 RAW_ROWS = 1 << 21
-RAW_SHARE = 0.5
+RAW_SHARE = 0.9
 
 
 def _runs(keys: np.ndarray, columns: np.ndarray) -> tuple:
