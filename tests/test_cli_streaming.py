@@ -462,6 +462,20 @@ def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
         cli("cutoff", path, "--label", "y", "--score", "p", "--bootstrap", "5"),
         "--bootstrap, --gray-zone and --plot hold every score in memory",
     )
+    # nearly every score distinct: the rows are kept, and the message says so
+    monkeypatch.undo()
+    monkeypatch.setattr(_stream, "RAW_ROWS", 1)
+    monkeypatch.setattr(_stream, "RAW_SHARE", 0.0)
+    monkeypatch.setattr(_stream, "BUFFER_ROWS", 7)
+
+    def no_room_either(self, is_pos):
+        raise MemoryError
+
+    monkeypatch.setattr(_stream.StreamedCounts, "raw_counts", no_room_either)
+    one_line_error(
+        cli("cutoff", path, "--label", "y", "--score", "p"),
+        "nearly every score is distinct, so every row is kept",
+    )
 
 
 @pytest.mark.parametrize("kind", ["csv", "parquet"])

@@ -1237,6 +1237,13 @@ def _no_room(counts: StreamedCounts, collect: bool) -> UsageError:
             "--bootstrap, --gray-zone and --plot hold every score in memory "
             "(about 17 bytes a row); leave them out to count distinct scores only."
         )
+    if counts.raw:
+        return UsageError(
+            f"out of memory after {counts.n} data rows of {counts.source}: nearly "
+            "every score is distinct, so every row is kept (9 bytes a row, and "
+            "the search needs about 100 bytes a row). Round the scores (6 "
+            "decimals keep the cutoff to 1e-6) so that fewer are distinct."
+        )
     return UsageError(
         f"out of memory after {counts.n} data rows of {counts.source}, with "
         f"{counts.table_rows} distinct scores counted: the distinct scores do not "
