@@ -584,6 +584,7 @@ def test_keyboard_interrupt_in_process(cli, csv_file, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("sklearn_balanced.cli._cutoff.read_table", interrupted)
+    monkeypatch.setattr("sklearn_balanced.cli._stream.stream_csv", interrupted)
     proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
     assert proc.returncode == 130
     assert proc.stderr == "sklearn-balanced cutoff: interrupted.\n"
@@ -618,6 +619,7 @@ def test_internal_error_is_one_line_exit_1_traceback_on_request(
         raise TypeError("unsupported operand\ntype(s)")
 
     monkeypatch.setattr("sklearn_balanced.cli._cutoff.cutoff_payload", broken)
+    monkeypatch.setattr("sklearn_balanced.cli._parquet.counts_payload", broken)
     monkeypatch.delenv("SKLEARN_BALANCED_DEBUG", raising=False)
     argv = ("cutoff", csv_file, "--label", "label", "--score", "score")
     proc = cli(*argv)
@@ -935,9 +937,9 @@ def test_long_multiline_library_warning_is_one_line(cli, csv_file, monkeypatch):
     # one line per warning on stderr, each written once
     import warnings
 
-    import sklearn_balanced
+    from sklearn_balanced.cli import _parquet
 
-    real = sklearn_balanced.find_threshold
+    real = _parquet.counts_payload
     long = "The folds disagree:\n" + ",\n  ".join(
         f"{i / 1000:.4f}" for i in range(1000)
     )
@@ -948,7 +950,7 @@ def test_long_multiline_library_warning_is_one_line(cli, csv_file, monkeypatch):
         warnings.warn(long, UserWarning, stacklevel=2)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sklearn_balanced, "find_threshold", noisy)
+    monkeypatch.setattr(_parquet, "counts_payload", noisy)
     proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.splitlines() == [
@@ -1507,9 +1509,6 @@ def test_parquet_bad_value_in_a_later_batch(cli, tmp_path, small_batches):
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--bootstrap", "10"], "--bootstrap"),
-        (["--gray-zone"], "--gray-zone"),
-        (["--plot", "x.png"], "--plot"),
         (["--score", "q"], "several --score"),
         (["--delimiter", ";"], "--delimiter"),
     ],

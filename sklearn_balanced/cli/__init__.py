@@ -3,7 +3,8 @@
 Two commands:
 
 - ``sklearn-balanced cutoff FILE --label COL --score COL`` reads labels and
-  scores you already have from a CSV file (``-`` for standard input) and
+  scores you already have from a CSV file (``-`` for standard input; gzip or
+  zstd compressed; or a Parquet file) and
   prints the exact optimal cutoff for an objective, the objective's value and
   the binary report at that cutoff (``--json`` for machine-readable output).
   With ``--score`` repeated, one column per class, it learns class weights
@@ -28,8 +29,14 @@ with ``SKLEARN_BALANCED_DEBUG=1``). See :func:`main`.
 
 The package, one concern a file:
 
-- :mod:`~sklearn_balanced.cli._reading`: bytes → text → CSV rows → checked
-  labels, scores and weights;
+- :mod:`~sklearn_balanced.cli._stream`: CSV input streamed with pyarrow
+  (checked bytes, gzip/zstd, only the needed columns, per-batch checks,
+  tables of distinct scores merged as they grow);
+- :mod:`~sklearn_balanced.cli._reading`: the whole-file reader (without
+  pyarrow, and for several ``--score`` columns): bytes → text → CSV rows →
+  checked labels, scores and weights;
+- :mod:`~sklearn_balanced.cli._progress`: a progress line on standard error
+  (a terminal only; ``--quiet``);
 - :mod:`~sklearn_balanced.cli._cutoff`: the ``cutoff`` command;
 - :mod:`~sklearn_balanced.cli._parquet`: ``cutoff`` on a ``.parquet`` file,
   streamed (only the needed columns, batch tables merged);

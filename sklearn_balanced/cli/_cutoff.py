@@ -161,6 +161,12 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress line on standard error (shown only on a terminal, for "
+        "long reads)",
+    )
+    p.add_argument(
         "--delimiter",
         type=_delimiter_option,
         metavar="CHAR",
@@ -170,11 +176,7 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     return p
 
 
-def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
-    if args.bootstrap is not None and args.bootstrap < 1:
-        raise UsageError(
-            f"--bootstrap must be a positive number of resamples; got {args.bootstrap}."
-        )
+def _check_distinct_columns(args: argparse.Namespace) -> None:
     chosen = [("--label", args.label), ("--score", args.score)]
     if args.weight is not None:
         chosen.append(("--weight", args.weight))
@@ -185,6 +187,15 @@ def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
                     f"{flag_a} and {flag_b} name the same column {col_a!r}; each "
                     "needs its own column."
                 )
+
+
+def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
+    """The whole input in memory (without pyarrow): Python's CSV reader."""
+    if args.bootstrap is not None and args.bootstrap < 1:
+        raise UsageError(
+            f"--bootstrap must be a positive number of resamples; got {args.bootstrap}."
+        )
+    _check_distinct_columns(args)
     table = read_table(args.file, args.delimiter)
     labels = _parse_labels(table.column(args.label, "--label"), table, args.label)
     score_cells = table.column(args.score, "--score")
@@ -455,8 +466,7 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     if args.plot:
         _check_plot_path(args.plot)
     with _warnings_first(args.command), _flags_named(args):
-        data = _read_cutoff_input(args)
-        payload = cutoff_payload(args, data)
+        payload = _csv_payload(args)
     if args.json:
         payload = {k: v for k, v in payload.items() if k != "report_text"}
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
@@ -467,9 +477,36 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _csv_payload(args: argparse.Namespace) -> dict[str, Any]:
+    """The payload of a CSV input: streamed with pyarrow when it is installed,
+    else read whole by Python's CSV reader (plain, uncompressed files only)."""
+    from sklearn_balanced.cli._progress import progress_enabled
+    from sklearn_balanced.cli._stream import (
+        EXTRA,
+        compression_of,
+        have_pyarrow,
+        streamed_payload,
+    )
+
+    if not have_pyarrow():
+        kind = compression_of(args.file)
+        if kind is not None:
+            raise UsageError(
+                f"reading a {kind} compressed file needs pyarrow: {EXTRA}."
+            )
+        return cutoff_payload(args, _read_cutoff_input(args))
+    _check_distinct_columns(args)
+    return streamed_payload(args, progress_enabled(args))
+
+
 def _run_parquet(args: argparse.Namespace, out: TextIO) -> int:
     """``cutoff`` on a ``.parquet`` file: streamed counts, one binary cutoff."""
-    from sklearn_balanced.cli._parquet import check_parquet_options, parquet_payload
+    from sklearn_balanced.cli._parquet import (
+        check_parquet_options,
+        needs_every_row,
+        parquet_input,
+        parquet_payload,
+    )
 
     check_parquet_options(args)
     args.score = args.score[0]
@@ -478,11 +515,18 @@ def _run_parquet(args: argparse.Namespace, out: TextIO) -> int:
             "--objective macro_f1 needs several --score columns (one per class); "
             "with one --score column use f1."
         )
+    if args.plot:
+        _check_plot_path(args.plot)
     with _warnings_first(args.command), _flags_named(args):
-        payload = parquet_payload(args)
+        if needs_every_row(args):
+            payload = cutoff_payload(args, parquet_input(args))
+        else:
+            payload = parquet_payload(args)
     if args.json:
         payload = {k: v for k, v in payload.items() if k != "report_text"}
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
+    elif args.gray_zone:
+        out.write(format_gray_zone(payload) + "\n")
     else:
         out.write(format_cutoff(payload) + "\n")
     return 0

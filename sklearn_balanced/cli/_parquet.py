@@ -52,14 +52,16 @@ def _import_pyarrow():
     return pa, pc, pq
 
 
+def needs_every_row(args: argparse.Namespace) -> bool:
+    """Whether the options need every score in memory (not streamed counts)."""
+    return bool(args.bootstrap or args.gray_zone or args.plot)
+
+
 def check_parquet_options(args: argparse.Namespace) -> None:
-    """Refuse the options that do not work on streamed counts."""
+    """Refuse the options that do not apply to a Parquet input."""
     given = [
         name
         for name, value in (
-            ("--bootstrap", args.bootstrap),
-            ("--gray-zone", args.gray_zone or None),
-            ("--plot", args.plot),
             ("--delimiter", args.delimiter),
             ("--classes", args.classes),
             ("several --score", True if len(args.score) > 1 else None),
@@ -70,10 +72,41 @@ def check_parquet_options(args: argparse.Namespace) -> None:
         raise UsageError(
             f"{', '.join(given)} with a Parquet input need CSV input for now; "
             f"{args.file} is read as streamed counts (objective, --pos-label, "
-            "--weight and --json work on it)."
+            "--weight, --bootstrap, --gray-zone, --plot and --json work on it)."
         )
-    if args.max_abstention is not None:
+    if args.max_abstention is not None and not args.gray_zone:
         raise UsageError("--max-abstention goes with --gray-zone.")
+
+
+def parquet_input(args: argparse.Namespace):
+    """The three columns of a Parquet file as checked numpy arrays (for the
+    options that need every score: ``--bootstrap``, ``--gray-zone``, ``--plot``)."""
+    from sklearn_balanced.cli._reading import CutoffInput, _parse_pos_label
+
+    _, pc, pq = _import_pyarrow()
+    chosen = [("--label", args.label), ("--score", args.score)]
+    if args.weight is not None:
+        chosen.append(("--weight", args.weight))
+    pf = _open(args.file, pq)
+    _check_columns(pf, args.file, chosen)
+    _first_pass(pf, args, pc)  # labels and weights checked, as when streamed
+    parts: list[list[np.ndarray]] = [[] for _ in chosen]
+    offset = 0
+    for batch in pf.iter_batches(
+        batch_size=BATCH_ROWS, columns=[name for _, name in chosen]
+    ):
+        for k, (option, name) in enumerate(chosen):
+            values = _values(batch.column(k), option, name, args.file, offset, pc)
+            if option != "--label":
+                _check_numbers(values, option, name, args.file, offset)
+                values = values.astype(np.float64, copy=False)
+            parts[k].append(values)
+        offset += batch.num_rows
+    labels, scores = np.concatenate(parts[0]), np.concatenate(parts[1])
+    weights = np.concatenate(parts[2]) if args.weight is not None else None
+    return CutoffInput(
+        args.file, labels, scores, weights, _parse_pos_label(args.pos_label, labels)
+    )
 
 
 def _open(path: str, pq):
@@ -233,22 +266,14 @@ def _merged_tables(pf, args, pos, exponent, pc) -> tuple:
 
 def parquet_payload(args: argparse.Namespace) -> dict[str, Any]:
     """Everything ``cutoff`` prints for a Parquet input (a binary cutoff)."""
-    from sklearn_balanced._distributed_tables import _counts_from_table
     from sklearn_balanced.cli._cutoff import _objective_from_args
-    from sklearn_balanced.cli._format import (
-        REPORT_METRICS,
-        _objective_label,
-        _report_text,
-    )
     from sklearn_balanced.cli._reading import _parse_pos_label
-    from sklearn_balanced.engine import result_at, select_cutoff, warn_if_reversed
-    from sklearn_balanced.metrics import binary_report
 
     _, pc, pq = _import_pyarrow()
     chosen = [("--label", args.label), ("--score", args.score)]
     if args.weight is not None:
         chosen.append(("--weight", args.weight))
-    objective = _objective_from_args(args)
+    _objective_from_args(args)  # the options' mistakes before reading
     pf = _open(args.file, pq)
     _check_columns(pf, args.file, chosen)
     label_counts, weights, n = _first_pass(pf, args, pc)
@@ -265,20 +290,90 @@ def parquet_payload(args: argparse.Namespace) -> dict[str, Any]:
         else:
             exponent = math.frexp(hi)[1] - 1
             unit = math.ldexp(1.0, exponent)
-    table = _merged_tables(pf, args, pos, exponent, pc)
-    counts = _counts_from_table(
-        table, unit, None if weights is None else weights["max"]
+    table = [_merged_tables(pf, args, pos, exponent, pc)]
+    return counts_payload(
+        args,
+        args.file,
+        n,
+        {pos: label_counts[pos], neg: label_counts[neg]},
+        pos,
+        neg,
+        table,
+        unit,
+        None if weights is None else weights["max"],
     )
+
+
+def counts_payload(
+    args: argparse.Namespace,
+    source: str,
+    n: int,
+    label_counts: dict,
+    pos: Any,
+    neg: Any,
+    table: tuple | list,
+    unit: float,
+    max_weight: float | None,
+) -> dict[str, Any]:
+    """Everything ``cutoff`` prints, from a merged table of distinct scores
+    ``(keys, positive weight, negative weight, n+, n-)`` (as built by
+    :func:`sklearn_balanced._distributed_tables._table`) or the engine's counts; given
+    in a one-element list, the list is emptied so that the table is freed once
+    it is counted."""
+    from sklearn_balanced._warnings import warn
+    from sklearn_balanced.cli._cutoff import _objective_from_args
+    from sklearn_balanced.cli._format import (
+        REPORT_METRICS,
+        _objective_label,
+        _report_text,
+    )
+    from sklearn_balanced._distributed_tables import _counts_from_table
+    from sklearn_balanced.engine import (
+        ConfusionCounts,
+        result_at,
+        select_cutoff,
+        warn_if_reversed,
+    )
+    from sklearn_balanced.metrics import binary_report
+
+    objective = _objective_from_args(args)
+    if isinstance(table, list):  # the caller's only reference: freed once counted
+        table = table.pop()
+    if isinstance(table, ConfusionCounts):  # counted already
+        counts = table
+    else:
+        counts = _counts_from_table(table, unit, max_weight)
+    del table
     warn_if_reversed(counts, pos, "y_score")
     index, scores = select_cutoff(counts, objective)
     result = result_at(counts, index, scores, objective, pos)
-    # the report at the cutoff, from its four counts (in the weights' units)
+    # the report at the cutoff, from its four counts: rates from the counts in
+    # the engine's unit (finite), the counts shown in the weights' units
+    tp, fp = float(counts.tp[index]), float(counts.fp[index])
     report = binary_report(
         [pos, pos, neg, neg],
         [pos, neg, pos, neg],
         pos_label=pos,
-        sample_weight=[result.tp, result.fn, result.fp, result.tn],
+        sample_weight=[tp, counts.n_pos - tp, fp, counts.n_neg - fp],
     )
+    if counts.unit != 1.0:
+        with np.errstate(over="ignore"):
+            cm = report.confusion_matrix * counts.unit
+            report = type(report)(
+                report,
+                confusion_matrix=cm,
+                support={neg: cm[0].sum(), pos: cm[1].sum()},
+            )
+            total = (counts.n_pos + counts.n_neg) * counts.unit
+        if math.isinf(total):
+            warn(
+                f"sample_weight sums to more than float64 can hold (largest weight "
+                f"{max_weight!r}, {n} samples). Cutoffs, rates and objective values "
+                "are unaffected (only the weights' ratios are used), but weighted "
+                "counts reported in the weights' units overflow to inf; divide the "
+                "weights by a constant to read them.",
+                UserWarning,
+            )
     cm = report["confusion_matrix"]
     flat = {
         "n": float(cm.sum()),
@@ -289,13 +384,13 @@ def parquet_payload(args: argparse.Namespace) -> dict[str, Any]:
     }
     flat.update({key: float(report[key]) for key in REPORT_METRICS})
     return {
-        "file": args.file,
+        "file": source,
         "n_samples": n,
         "pos_label": pos,
         "neg_label": neg,
         "n_pos": label_counts[pos],
         "n_neg": label_counts[neg],
-        "weighted": weights is not None,
+        "weighted": max_weight is not None,
         "objective": {
             "name": objective.name,
             "label": _objective_label(objective),
