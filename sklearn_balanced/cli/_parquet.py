@@ -320,6 +320,7 @@ def counts_payload(
     :func:`sklearn_balanced._distributed_tables._table`) or the engine's counts; given
     in a one-element list, the list is emptied so that the table is freed once
     it is counted."""
+    from sklearn_balanced._distributed_tables import _counts_from_table
     from sklearn_balanced._warnings import warn
     from sklearn_balanced.cli._cutoff import _objective_from_args
     from sklearn_balanced.cli._format import (
@@ -327,7 +328,6 @@ def counts_payload(
         _objective_label,
         _report_text,
     )
-    from sklearn_balanced._distributed_tables import _counts_from_table
     from sklearn_balanced.engine import (
         ConfusionCounts,
         result_at,
