@@ -443,6 +443,22 @@ def test_progress_on_a_terminal_only_and_not_with_quiet(tmp_path):
     assert status == 0 and err == ""
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_bootstrap_progress_on_a_terminal_only_and_not_with_quiet(tmp_path):
+    pytest.importorskip("pty")
+    y, score, _ = data(3, n=400)
+    path = write_csv(tmp_path / "s.csv", y, score)
+    argv = ["cutoff", path, "--label", "y", "--score", "p", "--pos-label", "sick",
+            "--bootstrap", "30"]  # fmt: skip
+    status, err = run_with_stderr(argv, tty=True, tmp_path=tmp_path)
+    assert status == 0, err
+    assert "sklearn-balanced cutoff: bootstrap resamples 30 of 30 (100%)" in err
+    status, err = run_with_stderr([*argv, "--quiet"], tty=True, tmp_path=tmp_path)
+    assert status == 0 and err == ""
+    status, err = run_with_stderr(argv, tty=False, tmp_path=tmp_path)
+    assert status == 0 and err == ""
+
+
 def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
     from sklearn_balanced.cli import _stream
 

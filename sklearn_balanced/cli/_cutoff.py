@@ -401,16 +401,22 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
 
 def _bootstrap(args, data: CutoffInput, objective, pos) -> dict[str, Any]:
     from sklearn_balanced import bootstrap_threshold
+    from sklearn_balanced.cli._progress import Progress, progress_enabled
 
-    boot = bootstrap_threshold(
-        data.labels,
-        data.scores,
-        objective=objective,
-        n_bootstrap=args.bootstrap,
-        random_state=args.random_state,
-        sample_weight=data.weights,
-        pos_label=pos,
-    )
+    progress = Progress(args.bootstrap, "bootstrap resamples", progress_enabled(args))
+    try:
+        boot = bootstrap_threshold(
+            data.labels,
+            data.scores,
+            objective=objective,
+            n_bootstrap=args.bootstrap,
+            random_state=args.random_state,
+            sample_weight=data.weights,
+            pos_label=pos,
+            progress=progress.update,
+        )
+    finally:
+        progress.close()
     failed = int(np.isnan(boot.thresholds).sum())
     return {
         "n_resamples": args.bootstrap,
