@@ -84,13 +84,16 @@ def data(seed, n=300, shift=1.0):
     return y, score, weight
 
 
-@pytest.fixture(params=["tables", "rows"])
+@pytest.fixture(params=["tables", "rows", "rows in ranges"])
 def counting(request, monkeypatch):
     """Counted into tables of distinct scores, or (without weights) switched to
-    rows kept as they are after the first buffer."""
-    if request.param == "rows":
+    rows kept as they are after the first buffer, searched in one score range
+    or (``sorted_ranges_result``) in about 20."""
+    if request.param.startswith("rows"):
         monkeypatch.setattr("sklearn_balanced.cli._stream.RAW_ROWS", 1)
         monkeypatch.setattr("sklearn_balanced.cli._stream.RAW_SHARE", 0.0)
+    if request.param == "rows in ranges":
+        monkeypatch.setattr("sklearn_balanced._sorted_ranges.RANGE_ROWS", 16)
     return request.param
 
 
@@ -484,10 +487,10 @@ def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(_stream, "RAW_SHARE", 0.0)
     monkeypatch.setattr(_stream, "BUFFER_ROWS", 7)
 
-    def no_room_either(self, is_pos):
+    def no_room_either(self, is_pos, objective, pos_label):
         raise MemoryError
 
-    monkeypatch.setattr(_stream.StreamedCounts, "raw_counts", no_room_either)
+    monkeypatch.setattr(_stream.StreamedCounts, "raw_result", no_room_either)
     one_line_error(
         cli("cutoff", path, "--label", "y", "--score", "p"),
         "nearly every score is distinct, so every row is kept",

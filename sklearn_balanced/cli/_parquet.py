@@ -317,7 +317,9 @@ def counts_payload(
 ) -> dict[str, Any]:
     """Everything ``cutoff`` prints, from a merged table of distinct scores
     ``(keys, positive weight, negative weight, n+, n-)`` (as built by
-    :func:`sklearn_balanced._distributed_tables._table`) or the engine's counts; given
+    :func:`sklearn_balanced._distributed_tables._table`), the engine's counts, or
+    (unweighted rows searched by
+    :func:`~sklearn_balanced._sorted_ranges.sorted_ranges_result`) the result; given
     in a one-element list, the list is emptied so that the table is freed once
     it is counted."""
     from sklearn_balanced._distributed_tables import _counts_from_table
@@ -330,6 +332,7 @@ def counts_payload(
     )
     from sklearn_balanced.engine import (
         ConfusionCounts,
+        ThresholdResult,
         result_at,
         select_cutoff,
         warn_if_reversed,
@@ -339,32 +342,39 @@ def counts_payload(
     objective = _objective_from_args(args)
     if isinstance(table, list):  # the caller's only reference: freed once counted
         table = table.pop()
-    if isinstance(table, ConfusionCounts):  # counted already
-        counts = table
+    if isinstance(table, ThresholdResult):  # searched already (unweighted)
+        result = table
+        tp, fp = result.tp, result.fp
+        n_pos_w, n_neg_w, unit = tp + result.fn, fp + result.tn, 1.0
     else:
-        counts = _counts_from_table(table, unit, max_weight)
+        if isinstance(table, ConfusionCounts):  # counted already
+            counts = table
+        else:
+            counts = _counts_from_table(table, unit, max_weight)
+        warn_if_reversed(counts, pos, "y_score")
+        index, scores = select_cutoff(counts, objective)
+        result = result_at(counts, index, scores, objective, pos)
+        # the report at the cutoff, from its four counts: rates from the counts
+        # in the engine's unit (finite), the counts shown in the weights' units
+        tp, fp = float(counts.tp[index]), float(counts.fp[index])
+        n_pos_w, n_neg_w, unit = counts.n_pos, counts.n_neg, counts.unit
+        del counts
     del table
-    warn_if_reversed(counts, pos, "y_score")
-    index, scores = select_cutoff(counts, objective)
-    result = result_at(counts, index, scores, objective, pos)
-    # the report at the cutoff, from its four counts: rates from the counts in
-    # the engine's unit (finite), the counts shown in the weights' units
-    tp, fp = float(counts.tp[index]), float(counts.fp[index])
     report = binary_report(
         [pos, pos, neg, neg],
         [pos, neg, pos, neg],
         pos_label=pos,
-        sample_weight=[tp, counts.n_pos - tp, fp, counts.n_neg - fp],
+        sample_weight=[tp, n_pos_w - tp, fp, n_neg_w - fp],
     )
-    if counts.unit != 1.0:
+    if unit != 1.0:
         with np.errstate(over="ignore"):
-            cm = report.confusion_matrix * counts.unit
+            cm = report.confusion_matrix * unit
             report = type(report)(
                 report,
                 confusion_matrix=cm,
                 support={neg: cm[0].sum(), pos: cm[1].sum()},
             )
-            total = (counts.n_pos + counts.n_neg) * counts.unit
+            total = (n_pos_w + n_neg_w) * unit
         if math.isinf(total):
             warn(
                 f"sample_weight sums to more than float64 can hold (largest weight "

@@ -966,17 +966,19 @@ class StreamedCounts:
                 self._tiny_error(row, cell, value, self.n_tiny)
         return classes, group
 
-    def raw_counts(self, is_pos: np.ndarray):
-        """The engine's counts of the rows kept as they are (``self.raw``);
-        ``is_pos`` says which label texts are positive."""
-        from sklearn_balanced.engine import checked_counts
+    def raw_result(self, is_pos: np.ndarray, objective, pos_label):
+        """The cutoff of the rows kept as they are (``self.raw``), by
+        :func:`~sklearn_balanced._sorted_ranges.sorted_ranges_result` (the
+        engine's result in about 2 x the scores' memory); ``is_pos`` says
+        which label texts are positive."""
+        from sklearn_balanced._sorted_ranges import sorted_ranges_result
 
         codes = np.concatenate([b[0] for b in self.buffer])
         positive = is_pos[codes]
         del codes
         scores = np.concatenate([b[1] for b in self.buffer])
         self.buffer = []
-        return checked_counts(positive, scores)
+        return sorted_ranges_result(positive, scores, objective, pos_label)
 
     def class_table(self, is_pos: np.ndarray) -> tuple:
         """``(keys, positive, negative, n+, n-, unit)``: the distinct scores with
@@ -1302,7 +1304,8 @@ def streamed_payload(args, show_progress: bool = False) -> dict[str, Any]:
             )
     try:
         if counts.raw:
-            table, unit = [counts.raw_counts(is_pos)], 1.0
+            objective = _objective_from_args(args)
+            table, unit = [counts.raw_result(is_pos, objective, pos)], 1.0
         else:
             *parts, unit = counts.class_table(is_pos)
             table = [tuple(parts)]

@@ -1,0 +1,92 @@
+"""sorted_ranges_result: find_threshold's result, bit for bit, in score ranges."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sklearn_balanced import find_threshold
+from sklearn_balanced._sorted_ranges import range_table, sorted_ranges_result
+from sklearn_balanced.objectives import (
+    Cost,
+    PrecisionAtRecall,
+    SpecificityAtSensitivity,
+    get_objective,
+)
+
+FIELDS = ("threshold", "score", "tp", "fp", "tn", "fn", "sensitivity", "specificity")
+OBJECTIVES = ["balanced", "youden", "f1", "mcc", "accuracy", "kappa"]
+
+
+def same(a, b):
+    return all(float(getattr(a, f)).hex() == float(getattr(b, f)).hex() for f in FIELDS)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    labels=st.lists(st.booleans(), min_size=2, max_size=120),
+    seed=st.integers(0, 2**31),
+    decimals=st.integers(0, 3),
+    n_ranges=st.sampled_from([None, 1, 2, 3, 7, 40]),
+    objective=st.sampled_from(OBJECTIVES),
+)
+def test_equals_find_threshold_bit_for_bit(labels, seed, decimals, n_ranges, objective):
+    y = np.array(labels)
+    if y.all() or not y.any():
+        return
+    rng = np.random.default_rng(seed)
+    s = np.round(rng.normal(size=y.shape[0]) + y, decimals)  # ties across ranges
+    if np.unique(s).shape[0] == 1:
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ref = find_threshold(y, s, objective=objective)
+        n_ref = len(caught)
+        got = sorted_ranges_result(y, s, get_objective(objective), True, n_ranges)
+    assert same(ref, got)
+    # the reversed-scores warning is given the same way
+    assert [str(w.message) for w in caught[n_ref:]] == [
+        str(w.message) for w in caught[:n_ref]
+    ]
+
+
+def test_cost_and_constraints_and_plateaus():
+    rng = np.random.default_rng(3)
+    y = rng.random(2000) < 0.2
+    s = np.round(rng.normal(size=2000) + 2 * y, 1)
+    for objective in [
+        Cost(fp=1, fn=20),
+        SpecificityAtSensitivity(0.9),
+        PrecisionAtRecall(0.8),
+        get_objective(lambda tp, fp, tn, fn: tp - 3 * fp),
+    ]:
+        for n_ranges in (1, 5, 60):
+            got = sorted_ranges_result(y, s, objective, True, n_ranges)
+            assert same(find_threshold(y, s, objective=objective), got)
+
+
+def test_errors_are_the_engines():
+    y = np.array([0, 1, 0, 1], dtype=bool)
+    with pytest.raises(ValueError, match=r"y_score is constant \(every value is 0.5\)"):
+        sorted_ranges_result(y, np.full(4, 0.5), get_objective("f1"), True, 2)
+    with pytest.raises(ValueError, match="no sample of the positive class"):
+        sorted_ranges_result(
+            np.zeros(4, bool), np.arange(4.0), get_objective("f1"), True
+        )
+
+
+def test_reversed_scores_warn():
+    y = np.array([1, 1, 0, 0], dtype=bool)
+    with pytest.warns(UserWarning, match=r"ranks pos_label=True below.*AUC 0.000"):
+        sorted_ranges_result(y, np.arange(4.0), get_objective("youden"), True, 3)
+
+
+def test_range_table_counts_each_class():
+    keys, pw, nw, n_pos, n_neg = range_table(
+        np.array([0.1, 0.2, 0.2]), np.array([0.2, 0.3]), 3, 2
+    )
+    assert keys.tolist() == [0.1, 0.2, 0.3]
+    assert pw.tolist() == [1.0, 2.0, 0.0] and nw.tolist() == [0.0, 1.0, 1.0]
+    assert (n_pos, n_neg) == (3, 2)
