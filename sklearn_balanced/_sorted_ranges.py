@@ -33,7 +33,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sklearn_balanced._distributed_ranges import (
-    RANGE_ROWS,
     choose_bounds,
     range_stats,
     search_ranges,
@@ -44,6 +43,10 @@ from sklearn_balanced.objectives import Objective
 
 #: Scores sampled per class to place the range bounds.
 _SAMPLE = 4096
+
+#: Samples per score range (by default): a range's table, counts and
+#: objective values take about 15 arrays of this length.
+RANGE_ROWS = 2**18
 
 
 class _Range:
@@ -130,8 +133,7 @@ def sorted_ranges_result(
     pos_label : Any
         The positive label, stored in the result.
     n_ranges : int, optional
-        Number of score ranges; by default one per
-        :data:`~sklearn_balanced._distributed_ranges.RANGE_ROWS` samples.
+        Number of score ranges; by default one per :data:`RANGE_ROWS` samples.
 
     Returns
     -------
@@ -154,6 +156,28 @@ def sorted_ranges_result(
     pos.sort()
     neg = scores[~positive]
     neg.sort()
+    return class_sorted_result(pos, neg, objective, pos_label, n_ranges)
+
+
+def class_sorted_result(
+    pos: NDArray[np.float64],
+    neg: NDArray[np.float64],
+    objective: Objective,
+    pos_label: Any,
+    n_ranges: int | None = None,
+) -> ThresholdResult:
+    """:func:`sorted_ranges_result` of the positives' and the negatives'
+    scores, each sorted ascending (finite float64).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._sorted_ranges import class_sorted_result
+    >>> from sklearn_balanced.objectives import get_objective
+    >>> pos, neg = np.array([0.4, 0.6, 0.9]), np.array([0.1, 0.3, 0.5])
+    >>> class_sorted_result(pos, neg, get_objective("youden"), 1, n_ranges=2).threshold
+    0.55
+    """
     n_pos, n_neg = pos.shape[0], neg.shape[0]
     n = n_pos + n_neg
     if n_ranges is None:

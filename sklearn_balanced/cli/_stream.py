@@ -971,14 +971,16 @@ class StreamedCounts:
         :func:`~sklearn_balanced._sorted_ranges.sorted_ranges_result` (the
         engine's result in about 2 x the scores' memory); ``is_pos`` says
         which label texts are positive."""
-        from sklearn_balanced._sorted_ranges import sorted_ranges_result
+        from sklearn_balanced._sorted_ranges import class_sorted_result
 
-        codes = np.concatenate([b[0] for b in self.buffer])
-        positive = is_pos[codes]
-        del codes
-        scores = np.concatenate([b[1] for b in self.buffer])
+        # each class's scores gathered batch by batch (never all the scores
+        # in one more array), the batches freed, then sorted in place
+        pos = np.concatenate([s[is_pos[c]] for c, s, _ in self.buffer])
+        neg = np.concatenate([s[~is_pos[c]] for c, s, _ in self.buffer])
         self.buffer = []
-        return sorted_ranges_result(positive, scores, objective, pos_label)
+        pos.sort()
+        neg.sort()
+        return class_sorted_result(pos, neg, objective, pos_label)
 
     def class_table(self, is_pos: np.ndarray) -> tuple:
         """``(keys, positive, negative, n+, n-, unit)``: the distinct scores with
