@@ -61,7 +61,11 @@ def _div(num: Any, den: Any) -> Array:
     num = np.asarray(num, dtype=np.float64)
     den = np.asarray(den, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+        out = np.asarray(np.divide(num, den))
+    zero = den == 0
+    if zero.any():  # rare: x / 0 is inf or NaN, undefined here
+        np.copyto(out, np.nan, where=zero)
+    return out
 
 
 def sensitivity(tp: Any, fp: Any, tn: Any, fn: Any) -> Array:
@@ -160,7 +164,8 @@ class Balanced(Objective):
     greater_is_better: ClassVar[bool] = False
 
     def score(self, tp, fp, tn, fn):
-        return np.abs(sensitivity(tp, fp, tn, fn) - specificity(tp, fp, tn, fn))
+        gap = np.subtract(sensitivity(tp, fp, tn, fn), specificity(tp, fp, tn, fn))
+        return np.abs(gap, out=gap)
 
     def tiebreak(self, tp, fp, tn, fn):
         return sensitivity(tp, fp, tn, fn) + specificity(tp, fp, tn, fn)
