@@ -329,13 +329,17 @@ def _search(
     )
 
     def last_at_least(values, start):
-        # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing)
+        # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing);
+        # values is Sp at start (or inf / NaN: none), so the guess is the end
+        # of the run of fp[start] (the closed form _sp_bound rounds off the
+        # plateau on about half of the rows, which then need a binary search)
+        guess = np.searchsorted(pairs.fp, pairs.fp[start], side="right")
         return (
             _first_true(
                 lambda u, r: ~(pairs.sp(u, tn[r]) >= values[r]),
                 start,
                 hi,
-                _guess(pairs.fp, _sp_bound(values, tn), "right"),
+                np.where(values <= 1.0, guess, start),
             )
             - 1
         )
@@ -345,8 +349,13 @@ def _search(
     elif objective == "specificity":
         u = last_at_least(pairs.sp(lo, tn), lo)
     else:  # "min_rate": best of the two sides of the Sn/Sp crossing
+        # Sn >= Sp is tp * fp >= tn * fn in exact arithmetic (both rates
+        # defined), and tp * fp grows with u: a guess found by searchsorted
         cross = _first_true(
-            lambda u, r: pairs.sn(u, fn[r]) >= pairs.sp(u, tn[r]), lo, hi
+            lambda u, r: pairs.sn(u, fn[r]) >= pairs.sp(u, tn[r]),
+            lo,
+            hi,
+            _guess(pairs.tp * pairs.fp, tn * fn, "left"),
         )
         below = np.maximum(cross - 1, lo)
         at = np.minimum(cross, hi)
