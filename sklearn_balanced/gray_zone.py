@@ -167,6 +167,15 @@ class _Pairs:
         with np.errstate(invalid="ignore"):  # NaN when no negative is decided
             return np.divide(tn, decided, out=decided)
 
+    def next_fp_rise(self) -> Index:
+        """Per cutoff ``k``: the first ``j > k`` with ``fp[j] > fp[k]`` (``m + 1``
+        if none), i.e. ``searchsorted(fp, fp[k], "right")`` for every ``k`` in
+        one linear pass instead of a binary search per row."""
+        fp = self.fp
+        rises = np.flatnonzero(fp[1:] > fp[:-1]) + 1
+        stops = np.append(rises, fp.shape[0])
+        return np.repeat(stops, np.diff(stops, prepend=0))
+
     def abstention(self, u: Index, tp_low: Array, fp_low: Array) -> Array:
         return ((tp_low - self.tp[u]) + (fp_low - self.fp[u])) / self.total
 
@@ -197,9 +206,16 @@ def _first_true(
     if guess is not None:
         out = np.maximum(guess, lo, out=guess)  # the guess is the caller's temporary
         np.minimum(out, hi + 1, out=out)
-        ok = (out > hi) | pred(np.maximum(np.minimum(out, hi), 0), rows)
-        ok &= (out <= lo) | ~pred(np.maximum(np.minimum(out - 1, hi), 0), rows)
-        rows = np.flatnonzero(~ok)
+        u = np.minimum(out, hi)
+        np.maximum(u, 0, out=u)
+        ok = pred(u, rows)
+        ok |= out > hi
+        np.subtract(out, 1, out=u)  # out - 1 <= hi (pred is done with u)
+        np.maximum(u, 0, out=u)
+        early = pred(u, rows)
+        early &= out > lo  # pred already holds before out: not the first
+        early |= ~ok
+        rows = np.flatnonzero(early)
         if rows.size == 0:
             return out
         lo, hi = lo[rows], hi[rows]
@@ -218,9 +234,12 @@ def _first_true(
 
 
 def _subset(rows: Index, *arrays: NDArray) -> list[NDArray]:
-    """``arrays[i][rows]``; the arrays themselves (no copy) when ``rows`` is all."""
-    if rows.shape[0] == arrays[0].shape[0]:
-        return list(arrays)
+    """``arrays[i][rows]`` (``rows`` increasing); views, not copies, when ``rows``
+    is a run of consecutive indices (all rows, or a suffix such as the lower
+    cutoffs where the sensitivity target can be met). Read-only results."""
+    if rows.shape[0] and rows[-1] - rows[0] + 1 == rows.shape[0]:
+        run = slice(int(rows[0]), int(rows[-1]) + 1)
+        return [a[run] for a in arrays]
     return [a[rows] for a in arrays]
 
 
@@ -272,7 +291,7 @@ def _search(
     # Sn can reach the target below the lower cutoff only if it does with the
     # upper cutoff at it (Sn grows with u): one evaluation drops the others.
     low, fn, tn, tp_low, fp_low = _subset(
-        np.flatnonzero(pairs.sn(low, fn) >= min_sensitivity),
+        np.flatnonzero(pairs.sn(slice(None), fn) >= min_sensitivity),  # u = low
         low,
         fn,
         tn,
@@ -333,7 +352,7 @@ def _search(
         # values is Sp at start (or inf / NaN: none), so the guess is the end
         # of the run of fp[start] (the closed form _sp_bound rounds off the
         # plateau on about half of the rows, which then need a binary search)
-        guess = np.searchsorted(pairs.fp, pairs.fp[start], side="right")
+        guess = pairs.next_fp_rise()[start]  # searchsorted(fp, fp[start], "right")
         return (
             _first_true(
                 lambda u, r: ~(pairs.sp(u, tn[r]) >= values[r]),
