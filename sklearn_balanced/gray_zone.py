@@ -350,9 +350,11 @@ def _search(
     def last_at_least(values, start):
         # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing);
         # values is Sp at start (or inf / NaN: none), so the guess is the end
-        # of the run of fp[start] (the closed form _sp_bound rounds off the
-        # plateau on about half of the rows, which then need a binary search)
-        guess = pairs.next_fp_rise()[start]  # searchsorted(fp, fp[start], "right")
+        # of the run of fp[start], searchsorted(fp, fp[start], "right") (the
+        # closed form _sp_bound rounds off the plateau on about half of the
+        # rows, which then need a binary search)
+        # (with no negative below, Sp is 0 for every u: the whole range)
+        guess = np.where(tn > 0, pairs.next_fp_rise()[start], hi + 1)
         return (
             _first_true(
                 lambda u, r: ~(pairs.sp(u, tn[r]) >= values[r]),
