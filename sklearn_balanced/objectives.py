@@ -164,8 +164,7 @@ class Balanced(Objective):
     greater_is_better: ClassVar[bool] = False
 
     def score(self, tp, fp, tn, fn):
-        gap = np.subtract(sensitivity(tp, fp, tn, fn), specificity(tp, fp, tn, fn))
-        return np.abs(gap, out=gap)
+        return np.abs(sensitivity(tp, fp, tn, fn) - specificity(tp, fp, tn, fn))
 
     def tiebreak(self, tp, fp, tn, fn):
         return sensitivity(tp, fp, tn, fn) + specificity(tp, fp, tn, fn)
