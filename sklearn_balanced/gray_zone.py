@@ -300,12 +300,16 @@ def _search(
     )
     zeros = np.broadcast_to(np.intp(0), low.shape)  # no memory
     # Sn >= a (and defined): false, then true as u grows.
-    lo = _first_true(
-        lambda u, r: pairs.sn(u, fn[r]) >= min_sensitivity,
-        zeros,
-        low,
-        _guess(pairs.tp, _sn_bound(min_sensitivity, fn), "left"),
-    )
+    if min_sensitivity <= 0:  # Sn >= 0 wherever defined: no search
+        first_tp = int(np.searchsorted(pairs.tp, 0.0, side="right"))
+        lo = np.where(fn > 0, 0, np.minimum(first_tp, low + 1))
+    else:
+        lo = _first_true(
+            lambda u, r: pairs.sn(u, fn[r]) >= min_sensitivity,
+            zeros,
+            low,
+            _guess(pairs.tp, _sn_bound(min_sensitivity, fn), "left"),
+        )
     # At least one decided negative: needs fp[u] > 0 when no negative is below.
     first_fp = int(np.searchsorted(pairs.fp, 0.0, side="right"))
     lo = np.maximum(lo, np.where(tn > 0, 0, first_fp))
@@ -330,15 +334,18 @@ def _search(
         )
     # Sp >= b: true, then false as u grows when a negative is below; with
     # none below, Sp is 0 (or undefined) and only b == 0 can hold.
-    hi = (
-        _first_true(
-            lambda u, r: ~(pairs.sp(u, tn[r]) >= min_specificity),
-            lo,
-            low,
-            _guess(pairs.fp, _sp_bound(min_specificity, tn), "right"),
+    if min_specificity <= 0:  # Sp >= 0 wherever defined: every u up to low
+        hi = low
+    else:
+        hi = (
+            _first_true(
+                lambda u, r: ~(pairs.sp(u, tn[r]) >= min_specificity),
+                lo,
+                low,
+                _guess(pairs.fp, _sp_bound(min_specificity, tn), "right"),
+            )
+            - 1
         )
-        - 1
-    )
     hi = np.where(tn > 0, hi, low if min_specificity <= 0 else -1)
     rows = np.flatnonzero(lo <= hi)
     if rows.size == 0:
