@@ -382,3 +382,26 @@ def test_every_guess_of_the_search_is_right(kwargs):
     with mock.patch.object(gray_zone, "_first_true", counting):
         find_gray_zone(y, s, **kwargs)
     assert missed and all(m == 0 for m in missed), missed
+
+
+def test_zero_targets_need_no_rate_search():
+    """Sn >= 0 and Sp >= 0 hold wherever the rates are defined: with both
+    targets at 0 only the abstention, crossing and plateau searches run."""
+    from sklearn_balanced import gray_zone
+
+    rng = np.random.default_rng(1)
+    y = rng.random(5000) < 0.3
+    s = rng.normal(size=y.shape[0]) + y
+    calls = []
+    real = gray_zone._first_true
+
+    def counting(pred, lo, hi, guess=None):
+        calls.append(1)
+        return real(pred, lo, hi, guess)
+
+    kwargs = dict(min_sensitivity=0.0, min_specificity=0.0, max_abstention=0.2)
+    expected = find_gray_zone(y, s, **kwargs)
+    with mock.patch.object(gray_zone, "_first_true", counting):
+        got = find_gray_zone(y, s, **kwargs)
+    assert got == expected
+    assert len(calls) == 3
