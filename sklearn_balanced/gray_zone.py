@@ -277,6 +277,67 @@ def _check_fraction(name: str, value: Any, *, allow_none: bool = False) -> float
     return float(value)
 
 
+#: Rows searched together for the upper cutoff under ``max_abstention``.
+_BLOCK = 1 << 16
+
+
+def _best_upper(
+    pairs: _Pairs,
+    objective: str,
+    lo: Index,
+    hi: Index,
+    fn: Array,
+    tn: Array,
+    rise: Index,
+    tp_fp: Array | None,
+) -> Index:
+    """Per row, the upper cutoff in ``[lo, hi]`` that maximises ``objective``
+    (``"specificity"`` or ``"min_rate"``), the narrowest gray zone among ties.
+
+    ``rise`` is :meth:`_Pairs.next_fp_rise`, ``tp_fp`` the product ``tp * fp``
+    (``"min_rate"`` only); rows are independent, so any block of rows gives
+    the same answers as all of them at once.
+    """
+
+    def last_at_least(values, start):
+        # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing);
+        # values is Sp at start (or inf / NaN: none), so the guess is the end
+        # of the run of fp[start], searchsorted(fp, fp[start], "right") (the
+        # closed form _sp_bound rounds off the plateau on about half of the
+        # rows, which then need a binary search); with no negative below, Sp
+        # is 0 for every u: the whole range
+        guess = rise[start]
+        np.copyto(guess, hi + 1, where=tn <= 0)
+        np.copyto(guess, start, where=~(values <= 1.0))
+        return (
+            _first_true(
+                lambda u, r: ~(pairs.sp(u, tn[r]) >= values[r]),
+                start,
+                hi,
+                guess,
+            )
+            - 1
+        )
+
+    if objective == "specificity":
+        return last_at_least(pairs.sp(lo, tn), lo)
+    # "min_rate": best of the two sides of the Sn/Sp crossing. Sn >= Sp is
+    # tp * fp >= tn * fn in exact arithmetic (both rates defined), and
+    # tp * fp grows with u: a guess found by searchsorted
+    cross = _first_true(
+        lambda u, r: pairs.sn(u, fn[r]) >= pairs.sp(u, tn[r]),
+        lo,
+        hi,
+        _guess(tp_fp, tn * fn, "left"),
+    )
+    at = np.minimum(cross, hi)
+    value_at = np.where(cross <= hi, pairs.sp(at, tn), -np.inf)
+    after = last_at_least(np.where(cross <= hi, value_at, np.inf), at)
+    below = np.maximum(cross - 1, lo)
+    value_below = np.where(cross - 1 >= lo, pairs.sn(below, fn), -np.inf)
+    return np.where(value_at >= value_below, np.maximum(after, at), below)
+
+
 def _search(
     pairs: _Pairs,
     min_sensitivity: float,
@@ -354,60 +415,40 @@ def _search(
         rows, lo, hi, low, fn, tn, tp_low, fp_low
     )
 
-    def last_at_least(values, start):
-        # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing);
-        # values is Sp at start (or inf / NaN: none), so the guess is the end
-        # of the run of fp[start], searchsorted(fp, fp[start], "right") (the
-        # closed form _sp_bound rounds off the plateau on about half of the
-        # rows, which then need a binary search)
-        # (with no negative below, Sp is 0 for every u: the whole range)
-        guess = np.where(tn > 0, pairs.next_fp_rise()[start], hi + 1)
-        return (
-            _first_true(
-                lambda u, r: ~(pairs.sp(u, tn[r]) >= values[r]),
-                start,
-                hi,
-                np.where(values <= 1.0, guess, start),
-            )
-            - 1
-        )
-
     if max_abstention is None or objective == "sensitivity":
         u = hi
-    elif objective == "specificity":
-        u = last_at_least(pairs.sp(lo, tn), lo)
-    else:  # "min_rate": best of the two sides of the Sn/Sp crossing
-        # Sn >= Sp is tp * fp >= tn * fn in exact arithmetic (both rates
-        # defined), and tp * fp grows with u: a guess found by searchsorted
-        cross = _first_true(
-            lambda u, r: pairs.sn(u, fn[r]) >= pairs.sp(u, tn[r]),
-            lo,
-            hi,
-            _guess(pairs.tp * pairs.fp, tn * fn, "left"),
-        )
-        below = np.maximum(cross - 1, lo)
-        at = np.minimum(cross, hi)
-        value_below = np.where(cross - 1 >= lo, pairs.sn(below, fn), -np.inf)
-        value_at = np.where(cross <= hi, pairs.sp(at, tn), -np.inf)
-        after = last_at_least(np.where(cross <= hi, value_at, np.inf), at)
-        u = np.where(value_at >= value_below, np.maximum(after, at), below)
+    else:  # rows are independent: searched in blocks (memory: a few rows each)
+        rise = pairs.next_fp_rise()
+        tp_fp = pairs.tp * pairs.fp if objective == "min_rate" else None
+        u = np.empty_like(hi)
+        for first in range(0, hi.shape[0], _BLOCK):
+            block = slice(first, first + _BLOCK)
+            u[block] = _best_upper(
+                pairs,
+                objective,
+                lo[block],
+                hi[block],
+                fn[block],
+                tn[block],
+                rise,
+                tp_fp,
+            )
+        del rise, tp_fp
+    lo = hi = None  # memory
 
     sn, sp = pairs.sn(u, fn), pairs.sp(u, tn)
-    abst = pairs.abstention(u, tp_low, fp_low)
+    abst = np.negative(pairs.abstention(u, tp_low, fp_low))  # -abstention
     if max_abstention is None:
-        keys = [-abst, sn + sp]
+        keys = [abst, np.add(sn, sp, out=sn)]
+    elif objective == "min_rate":
+        keys = [np.minimum(sn, sp), abst, np.add(sn, sp, out=sn)]
     else:
-        primary = {
-            "min_rate": np.minimum(sn, sp),
-            "sensitivity": sn,
-            "specificity": sp,
-        }[objective]
-        keys = [primary, -abst, sn + sp]
-    candidates = np.arange(low.shape[0])
-    for key in keys:
-        candidates = candidates[
-            best_indices(np.asarray(key, dtype=np.float64)[candidates])
-        ]
+        primary = sn if objective == "sensitivity" else sp
+        keys = [primary, abst, sn + sp]
+    del sp
+    candidates = best_indices(keys[0])  # all rows: no copy of the key
+    for key in keys[1:]:
+        candidates = candidates[best_indices(key[candidates])]
     pick = int(candidates[(candidates.size - 1) // 2])
     return int(u[pick]), int(low[pick])
 
