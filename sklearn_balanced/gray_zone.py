@@ -244,7 +244,18 @@ def _subset(rows: Index, *arrays: NDArray) -> list[NDArray]:
 
 
 def _guess(cumulative: Array, bound: Array, side: str) -> Index:
-    """Where ``bound`` falls in a non-decreasing count: a guess for :func:`_first_true`."""
+    """Where ``bound`` falls in a non-decreasing count: a guess for :func:`_first_true`.
+
+    Runs of equal bounds (the sensitivity bound only changes at a positive)
+    are searched once each: the same answers, fewer binary searches.
+    """
+    n = bound.shape[0]
+    if n > 1024:
+        starts = np.flatnonzero(bound[1:] != bound[:-1]) + 1
+        if starts.shape[0] < n // 4:
+            starts = np.concatenate(([0], starts))
+            found = np.searchsorted(cumulative, bound[starts], side=side)
+            return np.repeat(found, np.diff(starts, append=n))
     return np.searchsorted(cumulative, bound, side=side)
 
 
