@@ -405,3 +405,18 @@ def test_zero_targets_need_no_rate_search():
         got = find_gray_zone(y, s, **kwargs)
     assert got == expected
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("levels", [3, 50, 100_000])
+def test_guess_on_runs_of_equal_bounds_is_searchsorted(side, levels):
+    """Runs of equal bounds are searched once each: the same answers."""
+    from sklearn_balanced import gray_zone
+
+    rng = np.random.default_rng(levels)
+    cumulative = np.cumsum(rng.integers(0, 3, 5000)).astype(float)
+    bound = np.sort(rng.integers(0, levels, 6000))[::-1] * (cumulative[-1] / levels)
+    np.testing.assert_array_equal(
+        gray_zone._guess(cumulative, bound, side),
+        np.searchsorted(cumulative, bound, side=side),
+    )
