@@ -589,8 +589,12 @@ def checked_counts(
             y_score[keep],
             sample_weight[keep],
         )
-    _check_tunable(is_pos, y_score, sample_weight, name)
     counts = confusion_counts(is_pos, y_score, sample_weight)
+    if not (counts.n_pos > 0 and counts.n_neg > 0 and counts.distinct_scores.size > 1):
+        # something to refuse: the same checks, in the same order, as if
+        # they ran first (when the counts show both classes and two distinct
+        # scores, they pass: no extra passes over the data then)
+        _check_tunable(is_pos, y_score, sample_weight, name)
     _check_weight_range(counts, sample_weight)
     return counts
 
