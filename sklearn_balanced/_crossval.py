@@ -310,6 +310,15 @@ def _last(estimator):
     return steps[-1][1] if steps else estimator
 
 
+def _take_rows(X: Any, rows: NDArray) -> Any:
+    """``_safe_indexing(X, rows)``; for a plain ndarray directly ``X[rows]``,
+    what it returns, without its checks of the container type (about 0.1 ms
+    a call, 15 calls a fit)."""
+    if type(X) is np.ndarray:
+        return X[rows]
+    return _safe_indexing(X, rows)
+
+
 def _fit_and_respond(
     estimator,
     X,
@@ -324,7 +333,7 @@ def _fit_and_respond(
     verbose,
 ):
     start = time.perf_counter()
-    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+    X_train, y_train = _take_rows(X, train), _take_rows(y, train)
     try:
         estimator.fit(X_train, y_train, **index_params(fit_params, train, n_samples))
     except RuntimeError as exc:  # torch dtype errors of plain skorch nets
@@ -337,7 +346,7 @@ def _fit_and_respond(
             if hint is not None:
                 raise hint from exc
         raise
-    response = positive_response(estimator, _safe_indexing(X, test), method, pos_label)
+    response = positive_response(estimator, _take_rows(X, test), method, pos_label)
     if verbose:
         print(
             f"[sklearn-balanced] split {fold}: fitted on {len(train)}, scored "
