@@ -163,7 +163,7 @@ def fold_agreement(
         return float("nan"), float("nan")
     k = counts.index_of(t)
     tp, fp = counts.tp[k], counts.fp[k]
-    tn, fn = counts.tn[k], counts.fn[k]
+    tn, fn = counts.n_neg - fp, counts.n_pos - tp  # counts.tn[k], counts.fn[k]
     sn = sensitivity(tp, fp, tn, fn)
     sp = specificity(tp, fp, tn, fn)
     return float(np.ptp(sn)), float(np.ptp(sp))

@@ -348,7 +348,12 @@ def fit_scores(
             [slice(0, response.shape[0])],
         )
     splits = make_splits(
-        owner.cv, X, y, random_state=owner.random_state, split_params=split_params
+        owner.cv,
+        X,
+        y,
+        random_state=owner.random_state,
+        split_params=split_params,
+        binary=True,  # check_binary_target passed
     )
     check_fold_classes(splits, y, classes)
     oof = cross_val_response(

@@ -39,6 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced._crossval import (
     OutOfFold,
+    _as_indices,
     check_fold_ranking,
     check_partition,
     index_params,
@@ -324,7 +325,7 @@ def make_multilabel_splits(
     else:
         splitter = check_cv(cv, Y, classifier=True)
     splits = [
-        (np.asarray(train), np.asarray(test))
+        (_as_indices(train), _as_indices(test))  # a boolean mask: its rows
         for train, test in splitter.split(X, Y, **(split_params or {}))
     ]
     if not splits:

@@ -167,6 +167,15 @@ class _Pairs:
         with np.errstate(invalid="ignore"):  # NaN when no negative is decided
             return np.divide(tn, decided, out=decided)
 
+    def next_fp_rise(self) -> Index:
+        """Per cutoff ``k``: the first ``j > k`` with ``fp[j] > fp[k]`` (``m + 1``
+        if none), i.e. ``searchsorted(fp, fp[k], "right")`` for every ``k`` in
+        one linear pass instead of a binary search per row."""
+        fp = self.fp
+        rises = np.flatnonzero(fp[1:] > fp[:-1]) + 1
+        stops = np.append(rises, fp.shape[0])
+        return np.repeat(stops, np.diff(stops, prepend=0))
+
     def abstention(self, u: Index, tp_low: Array, fp_low: Array) -> Array:
         return ((tp_low - self.tp[u]) + (fp_low - self.fp[u])) / self.total
 
@@ -197,9 +206,16 @@ def _first_true(
     if guess is not None:
         out = np.maximum(guess, lo, out=guess)  # the guess is the caller's temporary
         np.minimum(out, hi + 1, out=out)
-        ok = (out > hi) | pred(np.maximum(np.minimum(out, hi), 0), rows)
-        ok &= (out <= lo) | ~pred(np.maximum(np.minimum(out - 1, hi), 0), rows)
-        rows = np.flatnonzero(~ok)
+        u = np.minimum(out, hi)
+        np.maximum(u, 0, out=u)
+        ok = pred(u, rows)
+        ok |= out > hi
+        np.subtract(out, 1, out=u)  # out - 1 <= hi (pred is done with u)
+        np.maximum(u, 0, out=u)
+        early = pred(u, rows)
+        early &= out > lo  # pred already holds before out: not the first
+        early |= ~ok
+        rows = np.flatnonzero(early)
         if rows.size == 0:
             return out
         lo, hi = lo[rows], hi[rows]
@@ -218,14 +234,28 @@ def _first_true(
 
 
 def _subset(rows: Index, *arrays: NDArray) -> list[NDArray]:
-    """``arrays[i][rows]``; the arrays themselves (no copy) when ``rows`` is all."""
-    if rows.shape[0] == arrays[0].shape[0]:
-        return list(arrays)
+    """``arrays[i][rows]`` (``rows`` increasing); views, not copies, when ``rows``
+    is a run of consecutive indices (all rows, or a suffix such as the lower
+    cutoffs where the sensitivity target can be met). Read-only results."""
+    if rows.shape[0] and rows[-1] - rows[0] + 1 == rows.shape[0]:
+        run = slice(int(rows[0]), int(rows[-1]) + 1)
+        return [a[run] for a in arrays]
     return [a[rows] for a in arrays]
 
 
 def _guess(cumulative: Array, bound: Array, side: str) -> Index:
-    """Where ``bound`` falls in a non-decreasing count: a guess for :func:`_first_true`."""
+    """Where ``bound`` falls in a non-decreasing count: a guess for :func:`_first_true`.
+
+    Runs of equal bounds (the sensitivity bound only changes at a positive)
+    are searched once each: the same answers, fewer binary searches.
+    """
+    n = bound.shape[0]
+    if n > 1024:
+        starts = np.flatnonzero(bound[1:] != bound[:-1]) + 1
+        if starts.shape[0] < n // 4:
+            starts = np.concatenate(([0], starts))
+            found = np.searchsorted(cumulative, bound[starts], side=side)
+            return np.repeat(found, np.diff(starts, append=n))
     return np.searchsorted(cumulative, bound, side=side)
 
 
@@ -258,6 +288,67 @@ def _check_fraction(name: str, value: Any, *, allow_none: bool = False) -> float
     return float(value)
 
 
+#: Rows searched together for the upper cutoff under ``max_abstention``.
+_BLOCK = 1 << 16
+
+
+def _best_upper(
+    pairs: _Pairs,
+    objective: str,
+    lo: Index,
+    hi: Index,
+    fn: Array,
+    tn: Array,
+    rise: Index,
+    tp_fp: Array | None,
+) -> Index:
+    """Per row, the upper cutoff in ``[lo, hi]`` that maximises ``objective``
+    (``"specificity"`` or ``"min_rate"``), the narrowest gray zone among ties.
+
+    ``rise`` is :meth:`_Pairs.next_fp_rise`, ``tp_fp`` the product ``tp * fp``
+    (``"min_rate"`` only); rows are independent, so any block of rows gives
+    the same answers as all of them at once.
+    """
+
+    def last_at_least(values, start):
+        # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing);
+        # values is Sp at start (or inf / NaN: none), so the guess is the end
+        # of the run of fp[start], searchsorted(fp, fp[start], "right") (the
+        # closed form _sp_bound rounds off the plateau on about half of the
+        # rows, which then need a binary search); with no negative below, Sp
+        # is 0 for every u: the whole range
+        guess = rise[start]
+        np.copyto(guess, hi + 1, where=tn <= 0)
+        np.copyto(guess, start, where=~(values <= 1.0))
+        return (
+            _first_true(
+                lambda u, r: ~(pairs.sp(u, tn[r]) >= values[r]),
+                start,
+                hi,
+                guess,
+            )
+            - 1
+        )
+
+    if objective == "specificity":
+        return last_at_least(pairs.sp(lo, tn), lo)
+    # "min_rate": best of the two sides of the Sn/Sp crossing. Sn >= Sp is
+    # tp * fp >= tn * fn in exact arithmetic (both rates defined), and
+    # tp * fp grows with u: a guess found by searchsorted
+    cross = _first_true(
+        lambda u, r: pairs.sn(u, fn[r]) >= pairs.sp(u, tn[r]),
+        lo,
+        hi,
+        _guess(tp_fp, tn * fn, "left"),
+    )
+    at = np.minimum(cross, hi)
+    value_at = np.where(cross <= hi, pairs.sp(at, tn), -np.inf)
+    after = last_at_least(np.where(cross <= hi, value_at, np.inf), at)
+    below = np.maximum(cross - 1, lo)
+    value_below = np.where(cross - 1 >= lo, pairs.sn(below, fn), -np.inf)
+    return np.where(value_at >= value_below, np.maximum(after, at), below)
+
+
 def _search(
     pairs: _Pairs,
     min_sensitivity: float,
@@ -272,7 +363,7 @@ def _search(
     # Sn can reach the target below the lower cutoff only if it does with the
     # upper cutoff at it (Sn grows with u): one evaluation drops the others.
     low, fn, tn, tp_low, fp_low = _subset(
-        np.flatnonzero(pairs.sn(low, fn) >= min_sensitivity),
+        np.flatnonzero(pairs.sn(slice(None), fn) >= min_sensitivity),  # u = low
         low,
         fn,
         tn,
@@ -281,12 +372,16 @@ def _search(
     )
     zeros = np.broadcast_to(np.intp(0), low.shape)  # no memory
     # Sn >= a (and defined): false, then true as u grows.
-    lo = _first_true(
-        lambda u, r: pairs.sn(u, fn[r]) >= min_sensitivity,
-        zeros,
-        low,
-        _guess(pairs.tp, _sn_bound(min_sensitivity, fn), "left"),
-    )
+    if min_sensitivity <= 0:  # Sn >= 0 wherever defined: no search
+        first_tp = int(np.searchsorted(pairs.tp, 0.0, side="right"))
+        lo = np.where(fn > 0, 0, np.minimum(first_tp, low + 1))
+    else:
+        lo = _first_true(
+            lambda u, r: pairs.sn(u, fn[r]) >= min_sensitivity,
+            zeros,
+            low,
+            _guess(pairs.tp, _sn_bound(min_sensitivity, fn), "left"),
+        )
     # At least one decided negative: needs fp[u] > 0 when no negative is below.
     first_fp = int(np.searchsorted(pairs.fp, 0.0, side="right"))
     lo = np.maximum(lo, np.where(tn > 0, 0, first_fp))
@@ -311,15 +406,18 @@ def _search(
         )
     # Sp >= b: true, then false as u grows when a negative is below; with
     # none below, Sp is 0 (or undefined) and only b == 0 can hold.
-    hi = (
-        _first_true(
-            lambda u, r: ~(pairs.sp(u, tn[r]) >= min_specificity),
-            lo,
-            low,
-            _guess(pairs.fp, _sp_bound(min_specificity, tn), "right"),
+    if min_specificity <= 0:  # Sp >= 0 wherever defined: every u up to low
+        hi = low
+    else:
+        hi = (
+            _first_true(
+                lambda u, r: ~(pairs.sp(u, tn[r]) >= min_specificity),
+                lo,
+                low,
+                _guess(pairs.fp, _sp_bound(min_specificity, tn), "right"),
+            )
+            - 1
         )
-        - 1
-    )
     hi = np.where(tn > 0, hi, low if min_specificity <= 0 else -1)
     rows = np.flatnonzero(lo <= hi)
     if rows.size == 0:
@@ -328,49 +426,40 @@ def _search(
         rows, lo, hi, low, fn, tn, tp_low, fp_low
     )
 
-    def last_at_least(values, start):
-        # the largest u in [start, hi] with Sp(u) >= values (Sp non-increasing)
-        return (
-            _first_true(
-                lambda u, r: ~(pairs.sp(u, tn[r]) >= values[r]),
-                start,
-                hi,
-                _guess(pairs.fp, _sp_bound(values, tn), "right"),
-            )
-            - 1
-        )
-
     if max_abstention is None or objective == "sensitivity":
         u = hi
-    elif objective == "specificity":
-        u = last_at_least(pairs.sp(lo, tn), lo)
-    else:  # "min_rate": best of the two sides of the Sn/Sp crossing
-        cross = _first_true(
-            lambda u, r: pairs.sn(u, fn[r]) >= pairs.sp(u, tn[r]), lo, hi
-        )
-        below = np.maximum(cross - 1, lo)
-        at = np.minimum(cross, hi)
-        value_below = np.where(cross - 1 >= lo, pairs.sn(below, fn), -np.inf)
-        value_at = np.where(cross <= hi, pairs.sp(at, tn), -np.inf)
-        after = last_at_least(np.where(cross <= hi, value_at, np.inf), at)
-        u = np.where(value_at >= value_below, np.maximum(after, at), below)
+    else:  # rows are independent: searched in blocks (memory: a few rows each)
+        rise = pairs.next_fp_rise()
+        tp_fp = pairs.tp * pairs.fp if objective == "min_rate" else None
+        u = np.empty_like(hi)
+        for first in range(0, hi.shape[0], _BLOCK):
+            block = slice(first, first + _BLOCK)
+            u[block] = _best_upper(
+                pairs,
+                objective,
+                lo[block],
+                hi[block],
+                fn[block],
+                tn[block],
+                rise,
+                tp_fp,
+            )
+        del rise, tp_fp
+    lo = hi = None  # memory
 
     sn, sp = pairs.sn(u, fn), pairs.sp(u, tn)
-    abst = pairs.abstention(u, tp_low, fp_low)
+    abst = np.negative(pairs.abstention(u, tp_low, fp_low))  # -abstention
     if max_abstention is None:
-        keys = [-abst, sn + sp]
+        keys = [abst, np.add(sn, sp, out=sn)]
+    elif objective == "min_rate":
+        keys = [np.minimum(sn, sp), abst, np.add(sn, sp, out=sn)]
     else:
-        primary = {
-            "min_rate": np.minimum(sn, sp),
-            "sensitivity": sn,
-            "specificity": sp,
-        }[objective]
-        keys = [primary, -abst, sn + sp]
-    candidates = np.arange(low.shape[0])
-    for key in keys:
-        candidates = candidates[
-            best_indices(np.asarray(key, dtype=np.float64)[candidates])
-        ]
+        primary = sn if objective == "sensitivity" else sp
+        keys = [primary, abst, sn + sp]
+    del sp
+    candidates = best_indices(keys[0])  # all rows: no copy of the key
+    for key in keys[1:]:
+        candidates = candidates[best_indices(key[candidates])]
     pick = int(candidates[(candidates.size - 1) // 2])
     return int(u[pick]), int(low[pick])
 

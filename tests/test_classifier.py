@@ -657,3 +657,67 @@ def test_verbose_prints_a_line_per_split_and_for_the_refit(data, capsys, refit):
         )
     else:
         assert len(lines) == 3
+
+
+@pytest.mark.parametrize("cv", [4, 0.25])
+def test_int_cv_is_stratified_kfold_without_check_cv(monkeypatch, cv):
+    """The labels are already known binary: an int cv is StratifiedKFold(cv)
+    at once (check_cv would pass over y again with type_of_target), with the
+    folds check_cv would give."""
+    import sklearn_balanced._crossval as crossval
+
+    X, y = make_classification(n_samples=300, weights=[0.8], random_state=0)
+    given = StratifiedKFold(cv) if isinstance(cv, int) else cv
+    expected = BalancedThresholdClassifier(
+        LogisticRegression(), cv=given, random_state=0
+    ).fit(X, y)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("check_cv called for an int or float cv")
+
+    monkeypatch.setattr(crossval, "check_cv", refuse)
+    got = BalancedThresholdClassifier(LogisticRegression(), cv=cv, random_state=0)
+    got.fit(X, y)
+    assert got.threshold_ == expected.threshold_
+    np.testing.assert_array_equal(got.fold_thresholds_, expected.fold_thresholds_)
+
+
+def test_boolean_mask_splits_are_their_rows():
+    """(train, test) boolean masks mean the rows they select (they raised an
+    IndexError when the held-out masks were concatenated)."""
+    X, y = make_classification(n_samples=300, random_state=0)
+    rows = np.arange(300)
+    masks = [(rows % 3 != k, rows % 3 == k) for k in range(3)]
+    indices = [(np.flatnonzero(a), np.flatnonzero(b)) for a, b in masks]
+    a = BalancedThresholdClassifier(LogisticRegression(), cv=masks).fit(X, y)
+    b = BalancedThresholdClassifier(LogisticRegression(), cv=indices).fit(X, y)
+    assert a.threshold_ == b.threshold_
+    np.testing.assert_array_equal(a.fold_thresholds_, b.fold_thresholds_)
+    # a boolean training part of one class is named with its own size
+    one_class = [(y == 0, y == 1), (y == 1, y == 0)]
+    with pytest.raises(ValueError, match=rf"training part \({(y == 0).sum()} samples"):
+        BalancedThresholdClassifier(LogisticRegression(), cv=one_class).fit(X, y)
+
+
+def test_class_checks_look_past_the_first_samples_of_a_part():
+    """The class checks settle most parts on their first samples; parts whose
+    first samples are all of one class are counted in full."""
+    rng = np.random.default_rng(0)
+    y = (np.arange(3000) >= 2500).astype(int)  # sorted by class
+    X = rng.normal(size=(3000, 2)) + y[:, None]
+    rows = np.arange(3000)
+    parts = [rows[:1200], rows[1200:2600], rows[2600:]]  # 0s; 0s then 1s; 1s
+    cv = [(np.setdiff1d(rows, p), p) for p in parts]
+    with pytest.warns(
+        UserWarning,
+        match=re.escape(
+            "2 of 3 splits have a held-out part with a single class (split 0 holds "
+            "out only class(es) [0]; split 2 holds out only class(es) [1])"
+        ),
+    ):
+        clf = BalancedThresholdClassifier(LogisticRegression(), cv=cv).fit(X, y)
+    assert np.isnan(clf.fold_thresholds_[[0, 2]]).all()
+    assert np.isfinite(clf.fold_thresholds_[1])
+    cv = [(rows[:2400], rows[2400:]), (rows[2400:], rows[:2400])]
+    with pytest.raises(ValueError, match=r"Split 0 of 2: its training part \(2400"):
+        BalancedThresholdClassifier(LogisticRegression(), cv=cv).fit(X, y)

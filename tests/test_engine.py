@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sklearn_balanced import find_threshold, threshold_curve
 from sklearn_balanced.engine import (
     TIE_RTOL,
+    best_indices,
     checked_counts,
     confusion_counts,
     fold_counts,
@@ -445,3 +446,98 @@ def test_fold_counts_equal_each_folds_own_checked_counts(case):
                     select_cutoff(got, obj)
                 continue
             assert select_cutoff(got, obj)[0] == want
+
+
+def _cumsum_counts(is_pos, score, weight, part):
+    """The engine's counts as computed before the rank-based merge (the
+    reference): a class-wise sort merged by a stable argsort, then cumulative
+    sums, on the samples of ``part`` with a positive weight."""
+    is_pos, score = is_pos[part], score[part]
+    w = None if weight is None else weight[part]
+    unit = 1.0
+    if w is not None:
+        keep = w > 0
+        is_pos, score, w = is_pos[keep], score[keep], w[keep]
+        hi = float(w.max())
+        if float(w.min()) == hi:
+            w, unit = None, hi
+        else:
+            exponent = np.frexp(hi)[1] - 1
+            w, unit = np.ldexp(w, -exponent), float(np.ldexp(1.0, exponent))
+    if w is None:
+        p, q = np.sort(score[is_pos]), np.sort(score[~is_pos])
+        both = np.concatenate((p, q))
+        order = np.argsort(both, kind="stable")
+        s, pos = both[order][::-1], (order < p.shape[0])[::-1]
+    else:
+        order = np.argsort(score)[::-1]
+        s, pos, w = score[order], is_pos[order], w[order]
+    last = np.append(s[1:] != s[:-1], True)
+    ends = np.flatnonzero(last)
+    tp = np.zeros(ends.shape[0] + 1)
+    fp = np.zeros(ends.shape[0] + 1)
+    if w is None:
+        tp[1:] = np.cumsum(pos, dtype=np.float64)[ends]
+        fp[1:] = ends + 1 - tp[1:]
+    else:
+        tp[1:] = np.cumsum(np.where(pos, w, 0.0))[ends]
+        fp[1:] = np.cumsum(np.where(pos, 0.0, w))[ends]
+    return s[ends], tp, fp, unit
+
+
+@st.composite
+def _signed_zeros(draw):
+    """Folded problems whose scores may mix 0.0 and -0.0 (equal, two bit patterns)."""
+    is_pos, score, weight, slices = draw(_folded())
+    flip = np.array(
+        draw(st.lists(st.booleans(), min_size=len(score), max_size=len(score)))
+    )
+    score = np.where(flip & (score == 0), -score.dtype.type(0.0), score).astype(
+        score.dtype
+    )
+    return is_pos, score, weight, slices
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_folded(), _signed_zeros()))
+def test_counts_are_bit_identical_to_the_cumulative_sum_reference(case):
+    """The pooled and every fold's counts (ties, signed zeros, float32,
+    weights) equal, bit for bit, the sorted cumulative sums they replace:
+    same distinct scores (the same element of each group), tp, fp, unit."""
+    is_pos, score, weight, slices = case
+    try:
+        pooled, folds = fold_counts(is_pos, score, weight, slices)
+    except ValueError:
+        return  # nothing to tune on the pooled scores: the errors are tested above
+    for part, got in zip([slice(None), *slices], [pooled, *folds], strict=True):
+        if got is None:
+            continue
+        s, tp, fp, unit = _cumsum_counts(is_pos, score, weight, part)
+        assert got.distinct_scores.dtype == s.dtype
+        assert got.distinct_scores.tobytes() == s.tobytes()
+        assert got.tp.tobytes() == tp.tobytes()
+        assert got.fp.tobytes() == fp.tobytes()
+        assert (got.n_pos, got.n_neg, got.unit) == (tp[-1], fp[-1], unit)
+
+
+def test_best_indices_ignores_nan_and_keeps_infinite_ties():
+    assert best_indices(np.array([])).size == 0
+    assert best_indices(np.array([np.nan, np.nan])).size == 0
+    np.testing.assert_array_equal(
+        best_indices(np.array([np.nan, 1.0, 1.0 - 1e-13, 0.5])), [1, 2]
+    )
+    np.testing.assert_array_equal(
+        best_indices(np.array([np.inf, 1.0, np.inf, np.nan])), [0, 2]
+    )
+    np.testing.assert_array_equal(best_indices(np.array([-np.inf, np.nan])), [0])
+
+
+def test_result_counts_at_the_cutoff_equal_the_full_curve():
+    """result_at reads the counts at one cutoff; they are the curve's values."""
+    y = np.array([0, 1, 0, 1, 1, 0, 0, 1])
+    s = np.array([0.1, 0.9, 0.4, 0.4, 0.7, 0.2, 0.75, 0.3])
+    w = np.array([1.0, 3.0, 0.5, 2.0, 1.0, 1.5, 0.25, 3.0])
+    r = find_threshold(y, s, sample_weight=w, objective="f1")
+    c = threshold_curve(y, s, sample_weight=w)
+    k = int(np.flatnonzero(c.thresholds == r.threshold)[0])
+    assert (r.tp, r.fp, r.tn, r.fn) == (c.tp[k], c.fp[k], c.tn[k], c.fn[k])

@@ -5,7 +5,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sklearn_balanced import find_gray_zone
@@ -328,3 +328,95 @@ def test_memory_stays_within_twelve_score_arrays():
     finally:
         tracemalloc.stop()
     assert peak <= 12 * s.nbytes
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), min_size=2, max_size=40),
+    st.lists(st.booleans(), min_size=40, max_size=40),
+)
+def test_next_fp_rise_is_searchsorted_of_every_cutoff(levels, labels):
+    from sklearn_balanced import gray_zone
+
+    y = np.array(labels[: len(levels)])
+    assume(y.any() and not y.all())
+    counts = confusion_counts(y, np.array(levels, dtype=float))
+    pairs = gray_zone._Pairs(counts)
+    k = np.arange(counts.fp.shape[0])
+    expected = np.searchsorted(counts.fp, counts.fp[k], side="right")
+    np.testing.assert_array_equal(pairs.next_fp_rise(), expected)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"max_abstention": 0.2, "min_sensitivity": 0.0, "min_specificity": 0.0},
+        {"max_abstention": 0.9},
+        {"max_abstention": 0.9, "objective": "specificity"},
+        {"max_abstention": 0.9, "objective": "sensitivity"},
+    ],
+)
+def test_every_guess_of_the_search_is_right(kwargs):
+    """Each vectorised search starts from a guess that is checked; on
+    continuous scores (no rounding at stake) every guess must be the answer,
+    so no row falls back to the binary search (with max_abstention, the
+    plateau and crossing searches used to miss on about half of the rows)."""
+    from sklearn_balanced import gray_zone
+
+    rng = np.random.default_rng(0)
+    y = rng.random(20_000) < 0.2
+    s = rng.normal(size=y.shape[0]) + 1.5 * y
+    real = gray_zone._first_true
+    missed = []
+
+    def counting(pred, lo, hi, guess=None):
+        if guess is not None:
+            clipped = np.minimum(np.maximum(guess, lo), hi + 1)
+            out = real(pred, lo, hi, guess)
+            missed.append(int(np.count_nonzero(out != clipped)))
+            return out
+        missed.append(-1)  # no guess at all: a full binary search
+        return real(pred, lo, hi)
+
+    with mock.patch.object(gray_zone, "_first_true", counting):
+        find_gray_zone(y, s, **kwargs)
+    assert missed and all(m == 0 for m in missed), missed
+
+
+def test_zero_targets_need_no_rate_search():
+    """Sn >= 0 and Sp >= 0 hold wherever the rates are defined: with both
+    targets at 0 only the abstention, crossing and plateau searches run."""
+    from sklearn_balanced import gray_zone
+
+    rng = np.random.default_rng(1)
+    y = rng.random(5000) < 0.3
+    s = rng.normal(size=y.shape[0]) + y
+    calls = []
+    real = gray_zone._first_true
+
+    def counting(pred, lo, hi, guess=None):
+        calls.append(1)
+        return real(pred, lo, hi, guess)
+
+    kwargs = dict(min_sensitivity=0.0, min_specificity=0.0, max_abstention=0.2)
+    expected = find_gray_zone(y, s, **kwargs)
+    with mock.patch.object(gray_zone, "_first_true", counting):
+        got = find_gray_zone(y, s, **kwargs)
+    assert got == expected
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("levels", [3, 50, 100_000])
+def test_guess_on_runs_of_equal_bounds_is_searchsorted(side, levels):
+    """Runs of equal bounds are searched once each: the same answers."""
+    from sklearn_balanced import gray_zone
+
+    rng = np.random.default_rng(levels)
+    cumulative = np.cumsum(rng.integers(0, 3, 5000)).astype(float)
+    bound = np.sort(rng.integers(0, levels, 6000))[::-1] * (cumulative[-1] / levels)
+    np.testing.assert_array_equal(
+        gray_zone._guess(cumulative, bound, side),
+        np.searchsorted(cumulative, bound, side=side),
+    )

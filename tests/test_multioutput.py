@@ -139,6 +139,18 @@ def test_splits_int_is_unshuffled_kfold_float_is_seeded_holdout(data):
         make_multilabel_splits([], X, Y)
 
 
+def test_boolean_mask_splits_are_their_rows(data):
+    """(train, test) boolean masks are the rows they select (the pooled
+    held-out masks raised an IndexError)."""
+    X, Y = data
+    rows = np.arange(X.shape[0])
+    masks = [(rows % 3 != k, rows % 3 == k) for k in range(3)]
+    got = make_multilabel_splits(masks, X, Y)
+    for (a, b), (train, test) in zip(got, masks, strict=True):
+        np.testing.assert_array_equal(a, np.flatnonzero(train))
+        np.testing.assert_array_equal(b, np.flatnonzero(test))
+
+
 def test_cross_val_scores_takes_any_response(data):
     """The multiclass estimator will pass its own (n, K) response."""
     X, Y = data
