@@ -50,7 +50,7 @@ def small_batches(monkeypatch):
     """Blocks of 200 bytes (about ten rows) and a buffer of 7 rows: many
     batches and merges, ties across their boundaries."""
     monkeypatch.setattr("sklearn_balanced.cli._stream.BLOCK_BYTES", 200)
-    monkeypatch.setattr("sklearn_balanced.cli._stream.BUFFER_ROWS", 7)
+    monkeypatch.setattr("sklearn_balanced.cli._tables.BUFFER_ROWS", 7)
 
 
 def write_csv(path, y, score, weight=None, compress=None):
@@ -90,8 +90,8 @@ def counting(request, monkeypatch):
     rows kept as they are after the first buffer, searched in one score range
     or (``sorted_ranges_result``) in about 20."""
     if request.param.startswith("rows"):
-        monkeypatch.setattr("sklearn_balanced.cli._stream.RAW_ROWS", 1)
-        monkeypatch.setattr("sklearn_balanced.cli._stream.RAW_SHARE", 0.0)
+        monkeypatch.setattr("sklearn_balanced.cli._tables.RAW_ROWS", 1)
+        monkeypatch.setattr("sklearn_balanced.cli._tables.RAW_SHARE", 0.0)
     if request.param == "rows in ranges":
         monkeypatch.setattr("sklearn_balanced._sorted_ranges.RANGE_ROWS", 16)
     return request.param
@@ -127,7 +127,7 @@ def test_streamed_equals_whole_file_reading(cli, tmp_path, monkeypatch):
     argv = ["cutoff", path, "--label", "y", "--score", "p", "--weight", "w", "--json"]
     whole = json.loads(cli(*argv).stdout)
     monkeypatch.setattr("sklearn_balanced.cli._stream.BLOCK_BYTES", 128)
-    monkeypatch.setattr("sklearn_balanced.cli._stream.BUFFER_ROWS", 3)
+    monkeypatch.setattr("sklearn_balanced.cli._tables.BUFFER_ROWS", 3)
     assert json.loads(cli(*argv).stdout) == whole
 
 
@@ -463,7 +463,7 @@ def test_bootstrap_progress_on_a_terminal_only_and_not_with_quiet(tmp_path):
 
 
 def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
-    from sklearn_balanced.cli import _stream
+    from sklearn_balanced.cli import _stream, _tables
 
     y, score, _ = data(1)
     path = write_csv(tmp_path / "s.csv", y, score)
@@ -483,9 +483,9 @@ def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
     )
     # nearly every score distinct: the rows are kept, and the message says so
     monkeypatch.undo()
-    monkeypatch.setattr(_stream, "RAW_ROWS", 1)
-    monkeypatch.setattr(_stream, "RAW_SHARE", 0.0)
-    monkeypatch.setattr(_stream, "BUFFER_ROWS", 7)
+    monkeypatch.setattr(_tables, "RAW_ROWS", 1)
+    monkeypatch.setattr(_tables, "RAW_SHARE", 0.0)
+    monkeypatch.setattr(_tables, "BUFFER_ROWS", 7)
 
     def no_room_either(self, is_pos, objective, pos_label):
         raise MemoryError

@@ -30,8 +30,11 @@ with ``SKLEARN_BALANCED_DEBUG=1``). See :func:`main`.
 The package, one concern a file:
 
 - :mod:`~sklearn_balanced.cli._stream`: CSV input streamed with pyarrow
-  (checked bytes, gzip/zstd, only the needed columns, per-batch checks,
-  tables of distinct scores merged as they grow);
+  (only the needed columns, a block at a time) and the report; its steps:
+  :mod:`~sklearn_balanced.cli._bytes` (checked bytes, gzip/zstd, the
+  header), :mod:`~sklearn_balanced.cli._cells` (per-batch checks of labels,
+  scores, weights) and :mod:`~sklearn_balanced.cli._tables` (tables of
+  distinct scores merged as they grow, or the rows searched in score ranges);
 - :mod:`~sklearn_balanced.cli._reading`: the whole-file reader (without
   pyarrow, and for several ``--score`` columns): bytes → text → CSV rows →
   checked labels, scores and weights;
