@@ -12,7 +12,8 @@ integer column), each a fresh Python process, alternated within each repeat
 On the plain file, on its gzip copy, and on a file of the same rows with the
 scores rounded to 6 decimals (fewer distinct scores: the streamed tables are
 small). Time is the wall time of the
-process; peak memory its own ``ru_maxrss`` (the resident set at its largest),
+process; peak memory its own ``VmHWM`` (the resident set at its largest;
+``ru_maxrss`` would include a large parent's peak),
 reported by the process at exit.
 
 Targets (plain CSV, largest n): time <= 1.2 x pandas, peak RSS <= 0.5 x pandas.
@@ -44,23 +45,40 @@ RSS_LIMIT = 0.5  # ours / pandas
 BIG_ROWS = 100_000_000
 BIG_RSS_LIMIT = 2 * 2**30
 
-_OURS = """
+_PEAK = """
 import resource, sys
-from sklearn_balanced.cli import main
-status = main(sys.argv[1:])
-print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-sys.exit(status)
+
+def _peak_kib():
+    # VmHWM: this process's own peak RSS. ru_maxrss is not reset by exec on
+    # Linux, so a child of a large parent (run.py after other sections) would
+    # report the parent's peak instead of its own.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
-_PANDAS = """
-import resource, sys
+_OURS = (
+    _PEAK
+    + """
+from sklearn_balanced.cli import main
+status = main(sys.argv[1:])
+print("RSS", _peak_kib(), file=sys.stderr)
+sys.exit(status)
+"""
+)
+
+_PANDAS = (
+    _PEAK
+    + """
 import pandas as pd
 from sklearn_balanced import find_threshold
 df = pd.read_csv(sys.argv[1], usecols=["y", "s"])
 result = find_threshold(df["y"].to_numpy(), df["s"].to_numpy())
 print(result.threshold)
-print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+print("RSS", _peak_kib(), file=sys.stderr)
 """
+)
 
 
 def write_csv(path: Path, n: int, seed: int = 0, decimals: int | None = None) -> None:

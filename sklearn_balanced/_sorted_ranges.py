@@ -156,7 +156,7 @@ def sorted_ranges_result(
     pos.sort()
     neg = scores[~positive]
     neg.sort()
-    return class_sorted_result(pos, neg, objective, pos_label, n_ranges)
+    return class_sorted_result(pos, neg, objective, pos_label, n_ranges, scores[:1])
 
 
 def class_sorted_result(
@@ -165,9 +165,12 @@ def class_sorted_result(
     objective: Objective,
     pos_label: Any,
     n_ranges: int | None = None,
+    first: NDArray | None = None,
 ) -> ThresholdResult:
     """:func:`sorted_ranges_result` of the positives' and the negatives'
-    scores, each sorted ascending (finite float64).
+    scores, each sorted ascending (finite float64); ``first`` is the value
+    named when every score is the same (the first sample's, as the engine
+    names it; by default the highest).
 
     Examples
     --------
@@ -194,7 +197,9 @@ def class_sorted_result(
     stats = [range_stats(p.table()) for p in pieces]
     live = [r for r in reversed(range(len(pieces))) if stats[r][0]]
     m = sum(stats[r][0] for r in live)
-    check_tunable(n_pos, n_neg, m, stats[live[0]][5] if live else None, False)
+    if first is None and live:
+        first = stats[live[0]][5]
+    check_tunable(n_pos, n_neg, m, first, False)
     tp0 = fp0 = 0.0
     starts = []
     for r in live:

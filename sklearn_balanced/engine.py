@@ -760,6 +760,12 @@ def result_at(
     )
 
 
+#: Unweighted float64 scores from this many samples on are searched by
+#: :func:`~sklearn_balanced._sorted_ranges.sorted_ranges_result` in
+#: :func:`find_threshold` (the same result, faster and in less memory).
+LEAN_ROWS = 2**18
+
+
 def find_threshold(
     y_true: ArrayLike,
     y_score: ArrayLike,
@@ -820,6 +826,12 @@ def find_threshold(
         y_true, y_score, sample_weight, pos_label
     )
     obj = get_objective(objective)
+    if weight is None and score.dtype == np.float64 and score.shape[0] >= LEAN_ROWS:
+        # the same result, bit for bit, with the classes sorted apart in
+        # place and counted by score range: no argsort, ~2x the scores' memory
+        from sklearn_balanced._sorted_ranges import sorted_ranges_result
+
+        return sorted_ranges_result(is_pos, score, obj, pos)
     counts = checked_counts(is_pos, score, weight)
     warn_if_reversed(counts, pos, "y_score")
     index, scores = select_cutoff(counts, obj)

@@ -90,3 +90,53 @@ def test_range_table_counts_each_class():
     assert keys.tolist() == [0.1, 0.2, 0.3]
     assert pw.tolist() == [1.0, 2.0, 0.0] and nw.tolist() == [0.0, 1.0, 1.0]
     assert (n_pos, n_neg) == (3, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    labels=st.lists(st.booleans(), min_size=2, max_size=80),
+    seed=st.integers(0, 2**31),
+    decimals=st.integers(0, 2),
+    objective=st.sampled_from(OBJECTIVES),
+)
+def test_find_threshold_routes_large_unweighted_scores_here(
+    labels, seed, decimals, objective
+):
+    # find_threshold gives the same result (and the same error) through
+    # either path; LEAN_ROWS only moves the size at which it switches
+    import sklearn_balanced.engine as engine
+
+    y = np.array(labels)
+    s = np.round(np.random.default_rng(seed).normal(size=y.shape[0]) + y, decimals)
+    out = []
+    for lean_rows in (10**12, 0):
+        with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            mp.setattr(engine, "LEAN_ROWS", lean_rows)
+            try:
+                out.append(find_threshold(y, s, objective=objective))
+            except ValueError as exc:
+                out.append(str(exc))
+    if isinstance(out[0], str):
+        assert out[0] == out[1]
+    else:
+        assert same(out[0], out[1]) and out[0] == out[1]
+        assert out[0].precision == out[1].precision or np.isnan(out[0].precision)
+
+
+def test_find_threshold_uses_score_ranges_for_large_unweighted_scores(monkeypatch):
+    import sklearn_balanced._sorted_ranges as sr
+
+    calls = []
+    real = sr.sorted_ranges_result
+    monkeypatch.setattr(
+        sr, "sorted_ranges_result", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    rng = np.random.default_rng(0)
+    y = rng.random(2**18) < 0.3
+    s = rng.normal(size=y.shape[0]) + y
+    find_threshold(y, s)
+    assert calls == [1]
+    find_threshold(y, s, sample_weight=np.ones(y.shape[0]))  # weighted: engine
+    find_threshold(y[:1000], s[:1000])  # small: engine
+    assert calls == [1]
