@@ -44,6 +44,10 @@ from sklearn_balanced.objectives import Objective
 #: Scores sampled per class to place the range bounds.
 _SAMPLE = 4096
 
+#: Up to this many samples, the ranges' tables (24 bytes per distinct score)
+#: are kept between the rounds of the search instead of built again.
+KEEP_ROWS = 2**22
+
 #: Samples per score range (by default): a range's table, counts and
 #: objective values take about 15 arrays of this length.
 RANGE_ROWS = 2**18
@@ -58,9 +62,16 @@ class _Range:
         self.pos = pos[a[0] : a[1]]  # views: no copy
         self.neg = neg[b[0] : b[1]]
         self.sizes = sizes  # (n+, n-) on the lowest range, (0, 0) elsewhere
+        self.kept: tuple | None = None
 
-    def table(self) -> tuple:
-        return range_table(self.pos, self.neg, *self.sizes)
+    def table(self, keep: bool = False) -> tuple:
+        """The range's table; ``keep`` holds on to it for the next call."""
+        if self.kept is not None:
+            return self.kept
+        table = range_table(self.pos, self.neg, *self.sizes)
+        if keep:
+            self.kept = table
+        return table
 
 
 def range_table(pos: NDArray, neg: NDArray, n_pos: int, n_neg: int) -> tuple:
@@ -194,7 +205,8 @@ def class_sorted_result(
         for i, (lo, hi) in enumerate(pairwise(edges))
     ]
     # every finite score lies in one [lo, hi); the ranges' stats, top first
-    stats = [range_stats(p.table()) for p in pieces]
+    keep = n <= KEEP_ROWS  # small: build each table once, not once a round
+    stats = [range_stats(p.table(keep)) for p in pieces]
     live = [r for r in reversed(range(len(pieces))) if stats[r][0]]
     m = sum(stats[r][0] for r in live)
     if first is None and live:

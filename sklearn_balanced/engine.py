@@ -762,8 +762,10 @@ def result_at(
 
 #: Unweighted float64 scores from this many samples on are searched by
 #: :func:`~sklearn_balanced._sorted_ranges.sorted_ranges_result` in
-#: :func:`find_threshold` (the same result, faster and in less memory).
-LEAN_ROWS = 2**18
+#: :func:`find_threshold`: the same result, in about a third of the memory,
+#: and faster where an argsort of n stops fitting the caches (measured: 0.58x
+#: the time at 1e7; 1.3-1.8x at 3e5-3e6, where the argsort is cheap).
+LEAN_ROWS = 2**22
 
 
 def find_threshold(

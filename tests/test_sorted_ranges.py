@@ -126,14 +126,16 @@ def test_find_threshold_routes_large_unweighted_scores_here(
 
 def test_find_threshold_uses_score_ranges_for_large_unweighted_scores(monkeypatch):
     import sklearn_balanced._sorted_ranges as sr
+    import sklearn_balanced.engine as engine
 
     calls = []
     real = sr.sorted_ranges_result
     monkeypatch.setattr(
         sr, "sorted_ranges_result", lambda *a, **k: calls.append(1) or real(*a, **k)
     )
+    monkeypatch.setattr(engine, "LEAN_ROWS", 5000)
     rng = np.random.default_rng(0)
-    y = rng.random(2**18) < 0.3
+    y = rng.random(5000) < 0.3
     s = rng.normal(size=y.shape[0]) + y
     find_threshold(y, s)
     assert calls == [1]
