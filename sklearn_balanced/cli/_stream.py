@@ -244,7 +244,7 @@ def _no_room(counts: StreamedCounts, collect: bool) -> UsageError:
         return UsageError(
             f"out of memory after {counts.n} data rows of {counts.source}: nearly "
             "every score is distinct, so every row is kept (9 bytes a row, and "
-            "the search needs about 100 bytes a row). Round the scores (6 "
+            "the search needs about 8 more). Round the scores (6 "
             "decimals keep the cutoff to 1e-6) so that fewer are distinct."
         )
     return UsageError(

@@ -246,8 +246,9 @@ class StreamedCounts:
     def _to_raw(self) -> None:
         """Most scores are distinct: a table costs more than the rows (16 bytes
         a distinct score, 9 a row) and its merges more than one sort. Keep the
-        rows from now on (the tables turned back into rows); the engine counts
-        them at the end, in one sort. Without weights only."""
+        rows from now on (the tables turned back into rows); they are searched
+        at the end by :meth:`raw_result` (each class sorted apart, score
+        ranges). Without weights only."""
         for j, table in enumerate(self.tables):
             if table is None:
                 continue
