@@ -760,6 +760,16 @@ def result_at(
     )
 
 
+def _per_cutoff(objective: Objective) -> bool:
+    """Whether ``objective`` is one of the library's own, whose value at a
+    cutoff depends on that cutoff's counts only (a function of the whole
+    arrays, such as ``tp / tp.max()``, must see every cutoff at once)."""
+    return (
+        type(objective).__module__ == "sklearn_balanced.objectives"
+        and type(objective).__name__ != "CallableObjective"
+    )
+
+
 #: Unweighted float64 scores from this many samples on are searched by
 #: :func:`~sklearn_balanced._sorted_ranges.sorted_ranges_result` in
 #: :func:`find_threshold`: the same result, in about a third of the memory,
@@ -828,7 +838,12 @@ def find_threshold(
         y_true, y_score, sample_weight, pos_label
     )
     obj = get_objective(objective)
-    if weight is None and score.dtype == np.float64 and score.shape[0] >= LEAN_ROWS:
+    if (
+        weight is None
+        and score.dtype == np.float64
+        and score.shape[0] >= LEAN_ROWS
+        and _per_cutoff(obj)
+    ):
         # the same result, bit for bit, with the classes sorted apart in
         # place and counted by score range: no argsort, ~2x the scores' memory
         from sklearn_balanced._sorted_ranges import sorted_ranges_result

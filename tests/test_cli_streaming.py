@@ -518,3 +518,24 @@ def test_counts_of_huge_equal_weights_are_inf_with_one_warning(cli, tmp_path, ki
     assert got["threshold"] == plain["threshold"]
     assert got["report"]["sensitivity"] == plain["report"]["sensitivity"]
     assert got["report"]["n"] == "inf"
+
+
+@pytest.mark.parametrize("reader", ["stream", "whole file"])
+def test_a_quote_never_closed_is_an_error_not_a_swallowed_file(
+    cli, tmp_path, monkeypatch, reader
+):
+    # the open quote would take every later row into one cell of column c:
+    # the cutoff of the first rows only, with no other sign than n_samples
+    if reader == "whole file":
+        monkeypatch.setattr("sklearn_balanced.cli._stream.have_pyarrow", lambda: False)
+    path = tmp_path / "q.csv"
+    path.write_text(
+        'y,s,c\n1,0.1,a\n0,0.2,b\n1,0.3,"oops\n0,0.4,d\n1,0.5,e\n0,0.05,f\n'
+    )
+    one_line_error(
+        cli("cutoff", str(path), "--label", "y", "--score", "s"),
+        "line 4: a double quote opens a field that is never closed",
+    )
+    # quotes that pair up (a doubled quote, a cell over two lines) are fine
+    path.write_text('y,s,c\n1,0.9,"a ""b"" c"\n0,0.2,"two\nlines"\n1,0.3,z\n0,0.1,q\n')
+    assert cli("cutoff", str(path), "--label", "y", "--score", "s").returncode == 0

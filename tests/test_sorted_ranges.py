@@ -142,3 +142,23 @@ def test_find_threshold_uses_score_ranges_for_large_unweighted_scores(monkeypatc
     find_threshold(y, s, sample_weight=np.ones(y.shape[0]))  # weighted: engine
     find_threshold(y[:1000], s[:1000])  # small: engine
     assert calls == [1]
+
+
+def test_find_threshold_keeps_whole_array_callables_on_the_engine(monkeypatch):
+    # a callable may use the whole arrays (tp / tp.max()): it must see every
+    # cutoff at once, so find_threshold never hands it to the range search
+    import sklearn_balanced.engine as engine
+
+    rng = np.random.default_rng(0)
+    y = rng.random(3000) < 0.3
+    s = rng.normal(size=3000) + y
+
+    def relative(tp, fp, tn, fn):
+        return tp / tp.max() - fp / fp.max()
+
+    ref = find_threshold(y, s, objective=relative)
+    monkeypatch.setattr(engine, "LEAN_ROWS", 0)
+    monkeypatch.setattr("sklearn_balanced._sorted_ranges.RANGE_ROWS", 100)
+    assert same(find_threshold(y, s, objective=relative), ref)
+    with pytest.raises(ValueError, match=r"got shape \(2,\)"):
+        find_threshold(y, s, objective=lambda tp, fp, tn, fn: np.arange(2.0))

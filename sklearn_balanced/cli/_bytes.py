@@ -87,6 +87,8 @@ class _CheckedBytes(io.RawIOBase):
         self.started = False
         self.eof = False
         self.last = b"\n"  # the last byte handed on
+        self.quotes = 0  # double quotes so far: an odd count is an open quote
+        self.quote_line = 0  # line of the quote that left the count odd
         self.put_back = b""
         self.error: UsageError | None = None
 
@@ -127,6 +129,8 @@ class _CheckedBytes(io.RawIOBase):
         if not data:
             self.eof = True
             self._decode(b"", final=True)
+            if self.quotes % 2:
+                self._fail(unclosed_quote(self.source, self.quote_line))
             return b""
         for start in range(0, len(data), MAX_LINE_BYTES):
             self._check(data[start : start + MAX_LINE_BYTES])
@@ -151,6 +155,11 @@ class _CheckedBytes(io.RawIOBase):
             )
         if self.pending or not chunk.isascii():
             self._decode(chunk)
+        quotes = chunk.count(b'"')
+        if quotes:
+            self.quotes += quotes
+            if self.quotes % 2:  # the chunk's last quote opens a field
+                self.quote_line = self.line + chunk.count(b"\n", 0, chunk.rfind(b'"'))
         if first_nl < 0:
             self.line_bytes += len(chunk)
         else:
@@ -189,6 +198,16 @@ class _CheckedBytes(io.RawIOBase):
             self.last = data[-1:]
         buffer[: len(data)] = data
         return len(data)
+
+
+def unclosed_quote(source: str, line: int) -> str:
+    """The message for a file that ends inside a quoted field."""
+    return (
+        f"{source}, line {line}: a double quote opens a field that is never "
+        "closed (the file has an odd number of double quotes), so every row "
+        "after it would be read as part of one cell. Close the quote; a quote "
+        'inside a cell is written doubled ("") in a quoted cell.'
+    )
 
 
 def _open_source(path: str):

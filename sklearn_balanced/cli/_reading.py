@@ -147,6 +147,12 @@ def read_table(path: str, delimiter: str | None = None) -> Table:
         if path != "-":
             handle.close()
     text = _decode(data, source)
+    if text.count('"') % 2:  # the last quote opens a field never closed
+        from sklearn_balanced.cli._bytes import unclosed_quote
+
+        raise UsageError(
+            unclosed_quote(source, text.count("\n", 0, text.rfind('"')) + 1)
+        )
     if not text.strip():
         raise UsageError(f"{source} is empty; expected a header row and data rows.")
     if delimiter is None:
