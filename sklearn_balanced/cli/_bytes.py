@@ -20,6 +20,7 @@ import re
 from sklearn_balanced.cli._common import UsageError
 from sklearn_balanced.cli._reading import (
     MAX_LINE_BYTES,
+    guess_delimiter,
 )
 
 _GZIP = b"\x1f\x8b"
@@ -280,10 +281,7 @@ def _header(checked: _CheckedBytes, source: str, delimiter: str | None):
         body = text.lstrip()
         if body and re.search(r"[\r\n]", body):
             if delimiter is None:
-                head = body.split("\n", 1)[0]
-                delimiter = ","
-                if "," not in head:
-                    delimiter = "\t" if "\t" in head else ";" if ";" in head else ","
+                delimiter = guess_delimiter(body.split("\n", 1)[0])
             found = _first_record(text, delimiter, complete=False)
             if found is not None:
                 break
@@ -293,10 +291,7 @@ def _header(checked: _CheckedBytes, source: str, delimiter: str | None):
     if not text.strip():
         raise UsageError(f"{source} is empty; expected a header row and data rows.")
     if delimiter is None:
-        head = text.lstrip().split("\n", 1)[0]
-        delimiter = ","
-        if "," not in head:
-            delimiter = "\t" if "\t" in head else ";" if ";" in head else ","
+        delimiter = guess_delimiter(text.lstrip().split("\n", 1)[0])
     found = _first_record(text, delimiter, complete=True)
     if found is None:
         raise UsageError(

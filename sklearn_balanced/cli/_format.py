@@ -44,6 +44,12 @@ def report_at(
     report = binary_report(
         y_true, y_pred, pos_label=pos_label, sample_weight=sample_weight
     )
+    return flat_report(report), report
+
+
+def flat_report(report) -> dict[str, float]:
+    """The four counts, their total and :data:`REPORT_METRICS` of a
+    :func:`~sklearn_balanced.metrics.binary_report`, as floats (for JSON)."""
     cm = report["confusion_matrix"]
     flat = {
         "n": float(cm.sum()),
@@ -53,7 +59,7 @@ def report_at(
         "fn": float(cm[1, 0]),
     }
     flat.update({key: float(report[key]) for key in REPORT_METRICS})
-    return flat, report
+    return flat
 
 
 def _fmt(value: float, digits: int = 4) -> str:

@@ -326,9 +326,9 @@ def counts_payload(
     from sklearn_balanced._warnings import warn
     from sklearn_balanced.cli._cutoff import _objective_from_args
     from sklearn_balanced.cli._format import (
-        REPORT_METRICS,
         _objective_label,
         _report_text,
+        flat_report,
     )
     from sklearn_balanced.engine import (
         ConfusionCounts,
@@ -384,15 +384,6 @@ def counts_payload(
                 "weights by a constant to read them.",
                 UserWarning,
             )
-    cm = report["confusion_matrix"]
-    flat = {
-        "n": float(cm.sum()),
-        "tp": float(cm[1, 1]),
-        "fp": float(cm[0, 1]),
-        "tn": float(cm[0, 0]),
-        "fn": float(cm[1, 0]),
-    }
-    flat.update({key: float(report[key]) for key in REPORT_METRICS})
     return {
         "file": source,
         "n_samples": n,
@@ -408,7 +399,7 @@ def counts_payload(
         },
         "threshold": result.threshold,
         "score": result.score,
-        "report": flat,
+        "report": flat_report(report),
         "bootstrap": None,
         "report_text": _report_text(report),
     }

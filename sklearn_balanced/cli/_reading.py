@@ -131,6 +131,14 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
+def guess_delimiter(head: str) -> str:
+    """The delimiter of a header line: a tab or a semicolon when it has one
+    and no comma, else a comma."""
+    if "," in head:
+        return ","
+    return "\t" if "\t" in head else ";" if ";" in head else ","
+
+
 def read_table(path: str, delimiter: str | None = None) -> Table:
     """Read a CSV file (``-`` for stdin) with a header row into a :class:`Table`.
 
@@ -156,10 +164,7 @@ def read_table(path: str, delimiter: str | None = None) -> Table:
     if not text.strip():
         raise UsageError(f"{source} is empty; expected a header row and data rows.")
     if delimiter is None:
-        head = text.lstrip().split("\n", 1)[0]
-        delimiter = ","
-        if "," not in head:
-            delimiter = "\t" if "\t" in head else ";" if ";" in head else ","
+        delimiter = guess_delimiter(text.lstrip().split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     numbered = []  # (line where the record starts, record), blank records left out
     start = 1
