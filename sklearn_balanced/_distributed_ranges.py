@@ -42,7 +42,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sklearn_balanced._distributed_tables import _is_wide_int, _table
+from sklearn_balanced._distributed_tables import (
+    _is_wide_int,
+    _table,
+    check_tunable,
+    check_weight_span,
+)
 from sklearn_balanced.engine import (
     TIE_RTOL,
     ConfusionCounts,
@@ -109,6 +114,48 @@ def range_stats(table: tuple) -> tuple:
     tot_pos = float(np.cumsum(pw[::-1])[-1])
     tot_neg = float(np.cumsum(nw[::-1])[-1])
     return m, tot_pos, tot_neg, n_pos, n_neg, keys[m - 1 : m], keys[:1]
+
+
+def range_specs(
+    stats: list[tuple], unit: float, max_weight: float | None, first: Any = None
+) -> list[tuple[int, tuple]]:
+    """``(range, spec)`` of every non-empty range, top range first.
+
+    ``stats`` are the ranges' :func:`range_stats`, ascending; ``spec`` is
+    what :func:`range_counts` needs after the table: the counts above the
+    range, the totals, the unit, the highest score of the range below and
+    the first cutoff the range owns. Raises the engine's errors for a missing
+    class, constant scores (naming ``first``, by default the highest score)
+    or weights that span too much (``max_weight`` is None without weights).
+    """
+    n_pos = sum(st[3] for st in stats)
+    n_neg = sum(st[4] for st in stats)
+    live = [r for r in reversed(range(len(stats))) if stats[r][0]]
+    m = sum(stats[r][0] for r in live)
+    if first is None and live:
+        first = stats[live[0]][5]
+    check_tunable(n_pos, n_neg, m, first, max_weight is not None)
+    tp0 = fp0 = 0.0
+    starts = []
+    for r in live:  # everything at or above a range: the totals above it
+        starts.append((tp0, fp0))
+        tp0 += stats[r][1]
+        fp0 += stats[r][2]
+    check_weight_span(tp0, fp0, max_weight)
+    return [
+        (
+            r,
+            (
+                *starts[i],
+                tp0,
+                fp0,
+                unit,
+                stats[live[i + 1]][5] if i + 1 < len(live) else None,
+                0 if i == 0 else 1,
+            ),
+        )
+        for i, r in enumerate(live)
+    ]
 
 
 @dataclass(frozen=True)

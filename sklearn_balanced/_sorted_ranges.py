@@ -34,10 +34,10 @@ from numpy.typing import NDArray
 
 from sklearn_balanced._distributed_ranges import (
     choose_bounds,
+    range_specs,
     range_stats,
     search_ranges,
 )
-from sklearn_balanced._distributed_tables import check_tunable
 from sklearn_balanced.engine import ThresholdResult, warn_if_reversed
 from sklearn_balanced.objectives import Objective
 
@@ -204,34 +204,10 @@ def class_sorted_result(
         _Range(pos, neg, lo, hi, (n_pos, n_neg) if i == 0 else (0, 0))
         for i, (lo, hi) in enumerate(pairwise(edges))
     ]
-    # every finite score lies in one [lo, hi); the ranges' stats, top first
+    # every finite score lies in one [lo, hi)
     keep = n <= KEEP_ROWS  # small: build each table once, not once a round
     stats = [range_stats(p.table(keep)) for p in pieces]
-    live = [r for r in reversed(range(len(pieces))) if stats[r][0]]
-    m = sum(stats[r][0] for r in live)
-    if first is None and live:
-        first = stats[live[0]][5]
-    check_tunable(n_pos, n_neg, m, first, False)
-    tp0 = fp0 = 0.0
-    starts = []
-    for r in live:
-        starts.append((tp0, fp0))
-        tp0 += stats[r][1]
-        fp0 += stats[r][2]
-    ranges = [
-        (
-            pieces[r],
-            (
-                *starts[i],
-                tp0,
-                fp0,
-                1.0,
-                stats[live[i + 1]][5] if i + 1 < len(live) else None,
-                0 if i == 0 else 1,
-            ),
-        )
-        for i, r in enumerate(live)
-    ]
+    ranges = [(pieces[r], spec) for r, spec in range_specs(stats, 1.0, None, first)]
     return search_ranges(
         _run_here(),
         ranges,

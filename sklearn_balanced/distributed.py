@@ -62,6 +62,7 @@ from sklearn_balanced._distributed_ranges import (
     choose_bounds,
     full_counts,
     range_counts,
+    range_specs,
     range_stats,
     search_ranges,
     split_table,
@@ -76,8 +77,6 @@ from sklearn_balanced._distributed_tables import (
     _summarise,
     _table,
     _tree,
-    check_tunable,
-    check_weight_span,
 )
 from sklearn_balanced._validation import check_binary_target
 from sklearn_balanced.engine import (
@@ -203,32 +202,7 @@ def _ranges(dask, blocks, pos, exponent, bounds, unit, max_weight) -> list:
         *[_tree(dask, [p[r] for p in pieces], _merge_tables) for r in range(k)]
     )
     stats = dask.compute(*[delayed(range_stats)(t) for t in tables])
-    n_pos = sum(st[3] for st in stats)
-    n_neg = sum(st[4] for st in stats)
-    live = [r for r in reversed(range(k)) if stats[r][0]]  # top range first
-    m = sum(stats[r][0] for r in live)
-    check_tunable(
-        n_pos, n_neg, m, stats[live[0]][5] if live else None, max_weight is not None
-    )
-    tp0 = fp0 = 0.0
-    starts = []
-    for r in live:  # everything at or above a range: the totals above it
-        starts.append((tp0, fp0))
-        tp0 += stats[r][1]
-        fp0 += stats[r][2]
-    check_weight_span(tp0, fp0, max_weight)
-    specs = [
-        (
-            *starts[i],
-            tp0,
-            fp0,
-            unit,
-            stats[live[i + 1]][5] if i + 1 < len(live) else None,
-            0 if i == 0 else 1,
-        )
-        for i in range(len(live))
-    ]
-    return [(tables[r], spec) for r, spec in zip(live, specs, strict=True)]
+    return [(tables[r], spec) for r, spec in range_specs(stats, unit, max_weight)]
 
 
 def distributed_counts(
