@@ -764,9 +764,8 @@ def _per_cutoff(objective: Objective) -> bool:
     """Whether ``objective`` is one of the library's own, whose value at a
     cutoff depends on that cutoff's counts only (a function of the whole
     arrays, such as ``tp / tp.max()``, must see every cutoff at once)."""
-    return (
-        type(objective).__module__ == "sklearn_balanced.objectives"
-        and type(objective).__name__ != "CallableObjective"
+    return type(objective).__module__ == Objective.__module__ and not isinstance(
+        objective, CallableObjective
     )
 
 
