@@ -21,6 +21,7 @@ from sklearn_balanced.cli._common import UsageError
 from sklearn_balanced.cli._reading import (
     MAX_LINE_BYTES,
     guess_delimiter,
+    unclosed_quote,
 )
 
 _GZIP = b"\x1f\x8b"
@@ -199,16 +200,6 @@ class _CheckedBytes(io.RawIOBase):
             self.last = data[-1:]
         buffer[: len(data)] = data
         return len(data)
-
-
-def unclosed_quote(source: str, line: int) -> str:
-    """The message for a file that ends inside a quoted field."""
-    return (
-        f"{source}, line {line}: a double quote opens a field that is never "
-        "closed (the file has an odd number of double quotes), so every row "
-        "after it would be read as part of one cell. Close the quote; a quote "
-        'inside a cell is written doubled ("") in a quoted cell.'
-    )
 
 
 def _open_source(path: str):

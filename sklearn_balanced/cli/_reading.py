@@ -131,6 +131,16 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
+def unclosed_quote(source: str, line: int) -> str:
+    """The message for a file that ends inside a quoted field."""
+    return (
+        f"{source}, line {line}: a double quote opens a field that is never "
+        "closed (the file has an odd number of double quotes), so every row "
+        "after it would be read as part of one cell. Close the quote; a quote "
+        'inside a cell is written doubled ("") in a quoted cell.'
+    )
+
+
 def guess_delimiter(head: str) -> str:
     """The delimiter of a header line: a tab or a semicolon when it has one
     and no comma, else a comma."""
@@ -156,8 +166,6 @@ def read_table(path: str, delimiter: str | None = None) -> Table:
             handle.close()
     text = _decode(data, source)
     if text.count('"') % 2:  # the last quote opens a field never closed
-        from sklearn_balanced.cli._bytes import unclosed_quote
-
         raise UsageError(
             unclosed_quote(source, text.count("\n", 0, text.rfind('"')) + 1)
         )
