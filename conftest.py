@@ -18,7 +18,6 @@ from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
 import pytest
 from sybil import Sybil
-from sybil.evaluators.doctest import NUMBER
 from sybil.example import SybilFailure
 from sybil.parsers import markdown, rest
 
@@ -36,7 +35,7 @@ collect_ignore_glob = [
     "examples/*",
 ]
 
-_FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE | NUMBER
+_FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
 _EXCLUDES = ["_build/*", "auto_examples/*", "generated/*"]
 _SYBILS = (
     Sybil(

@@ -12,7 +12,8 @@ The public API:
   probabilities of a multiclass classifier.
 - :func:`find_threshold`, :func:`threshold_curve`, :func:`bootstrap_threshold`,
   :func:`find_gray_zone`, :func:`find_multilabel_thresholds` and
-  :func:`find_class_weights` work on scores you already have.
+  :func:`find_class_weights` work on scores you already have;
+  :func:`binary_report` reports Sn, Sp, precision and the counts at a cutoff.
 - :mod:`sklearn_balanced.objectives` holds the objectives,
   :mod:`sklearn_balanced.metrics` the reports and scorers,
   :mod:`sklearn_balanced.plotting` the displays (matplotlib),
@@ -33,6 +34,7 @@ from sklearn_balanced.engine import (
 )
 from sklearn_balanced.gray_zone import GrayZoneResult, find_gray_zone
 from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
+from sklearn_balanced.metrics import BinaryReport, binary_report
 from sklearn_balanced.multiclass import ClassWeights, find_class_weights
 from sklearn_balanced.multiclass_classifier import MulticlassDecisionClassifier
 from sklearn_balanced.multilabel import (
@@ -45,6 +47,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BalancedThresholdClassifier",
+    "BinaryReport",
     "BootstrapThreshold",
     "ClassWeights",
     "FoldEnsemble",
@@ -57,6 +60,7 @@ __all__ = [
     "ThresholdCurve",
     "ThresholdResult",
     "__version__",
+    "binary_report",
     "bootstrap_threshold",
     "find_class_weights",
     "find_gray_zone",

@@ -157,7 +157,7 @@ class Balanced(Objective):
     Examples
     --------
     >>> from sklearn_balanced.objectives import Balanced
-    >>> float(Balanced().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0))
+    >>> round(float(Balanced().score(tp=8.0, fp=3.0, tn=7.0, fn=2.0)), 3)
     0.1
     """
 

@@ -89,3 +89,15 @@ def test_python_blocks_run_and_other_languages_do_not(tmp_path):
     assert len(_run_page(tmp_path, text)) == 2  # one namespace per page
     with pytest.raises(NameError, match="undefined_name"):
         _run_page(tmp_path, "```python\nundefined_name\n```\n")
+
+
+def test_printed_outputs_are_what_python_prints():
+    # No NUMBER doctest flag (it let ``0.0729333222519099`` pass as ``0.073``):
+    # a page rounds in the example or shows the real value (issue 18, item 8).
+    import tomllib
+    from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+
+    assert _docs_conftest()._FLAGS == ELLIPSIS | NORMALIZE_WHITESPACE
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    flags = options["tool"]["pytest"]["ini_options"]["doctest_optionflags"].split()
+    assert sorted(flags) == ["ELLIPSIS", "NORMALIZE_WHITESPACE"]

@@ -190,3 +190,15 @@ def test_huge_float_label_is_refused_without_a_numpy_warning():
             binary_report([0.0, 1.0, 1e300], [0.0, 1.0, 1.0])
         with pytest.raises(ValueError, match=r"y_pred has 1 infinite label"):
             binary_report([0.0, 1.0, 1.0], [0.0, 1.0, np.inf])
+
+
+def test_binary_report_is_importable_from_the_package():
+    # where users look first (issue 18, item 10)
+    import sklearn_balanced
+    from sklearn_balanced import BinaryReport, binary_report
+
+    assert binary_report is sklearn_balanced.metrics.binary_report
+    assert BinaryReport is sklearn_balanced.metrics.BinaryReport
+    assert {"binary_report", "BinaryReport"} <= set(sklearn_balanced.__all__)
+    report = binary_report([0, 1, 1, 0], [0, 1, 0, 0])
+    assert (report.sensitivity, report.specificity) == (0.5, 1.0)

@@ -202,7 +202,7 @@ def peptide_features(sequences, kind="aac"):
     >>> X = peptide_features(["AAC", "GW"])
     >>> X.shape
     (2, 20)
-    >>> X[0, :2]
+    >>> X[0, :2].round(3)
     array([0.667, 0.333])
     >>> peptide_features(["AAC"], kind="aac+dpc")[0, 20:22]
     array([0.5, 0.5])
