@@ -329,7 +329,7 @@ def test_invalid_inputs():
         find_class_weights(y, proba, "accuracy")
     with pytest.raises(ValueError, match="finite non-negative"):
         find_class_weights(y, proba, sample_weight=[1, -1, 1, 1])
-    with pytest.raises(TypeError, match="must return one number"):
+    with pytest.raises(TypeError, match="must return one real number"):
         find_class_weights(y, proba, lambda M: M)
 
 
