@@ -284,7 +284,8 @@ def _call(func, matrix) -> float:
     if isinstance(number, bool | np.bool_) or not isinstance(number, Real):
         raise TypeError(
             f"The objective {name!r} must return one real number for a confusion "
-            f"matrix; it returned {value!r} (type {type(value).__name__}) for "
+            f"matrix; it returned {' '.join(repr(value).split())} (type "
+            f"{type(value).__name__}) for "
             f"{matrix.tolist()}."
         )
     number = float(number)
