@@ -34,7 +34,7 @@ The search: coordinate ascent with an exact step
 Sample weights
     Only their ratios matter, as in the binary engine (see "Weights" in
     :mod:`sklearn_balanced.engine`): they are divided by a constant before
-    counting (:func:`sample_weights`; a power of two, exact, or their common
+    counting (``_sample_weights``; a power of two, exact, or their common
     value when all are equal), and objective values within the engine's tie
     tolerance (``1e-12`` relative, :func:`~sklearn_balanced.engine.best_indices`)
     are tied everywhere in the search, the choice among candidates and the
@@ -92,7 +92,6 @@ __all__ = [
     "check_cost_matrix",
     "class_weight_step",
     "find_class_weights",
-    "sample_weights",
     "weighted_argmax",
 ]
 
@@ -366,7 +365,7 @@ class ClassWeights:
 # ----------------------------------------------------------------- the search
 
 
-def sample_weights(
+def _sample_weights(
     sample_weight: ArrayLike | None, n: int
 ) -> tuple[NDArray[np.float64], float]:
     """Checked sample weights in the search's units: ``(weight, unit)``.
@@ -394,10 +393,10 @@ def sample_weights(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced.multiclass import sample_weights
-    >>> sample_weights([3.0, 0.0, 12.0], 3)
+    >>> from sklearn_balanced.multiclass import _sample_weights
+    >>> _sample_weights([3.0, 0.0, 12.0], 3)
     (array([0.375, 0.   , 1.5  ]), 8.0)
-    >>> sample_weights(np.full(2, 1e300), 2)
+    >>> _sample_weights(np.full(2, 1e300), 2)
     (array([1., 1.]), 1e+300)
     """
     if sample_weight is None:
@@ -708,7 +707,7 @@ def find_class_weights(
             f"proba has {K} columns but there are {classes.shape[0]} classes "
             f"{classes.tolist()}; pass labels=... naming the class of every column."
         )
-    weight, unit = sample_weights(sample_weight, n)
+    weight, unit = _sample_weights(sample_weight, n)
     if sample_weight is not None and not (weight > 0).all():
         given = np.asarray(sample_weight, dtype=np.float64) > 0
         lost = np.setdiff1d(y[given], y[weight > 0])

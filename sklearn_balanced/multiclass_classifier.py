@@ -47,8 +47,8 @@ from sklearn_balanced.multiclass import (
     _check_proba,
     _confusion,
     _resolve,
+    _sample_weights,
     find_class_weights,
-    sample_weights,
 )
 
 __all__ = ["MulticlassDecisionClassifier"]
@@ -529,12 +529,12 @@ class MulticlassDecisionClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
 def _argmax_confusion(y, proba, classes, weight, user_units=True):
     """The argmax's weighted confusion matrix (rows: true class).
 
-    Counted in the search's units (:func:`~sklearn_balanced.multiclass.sample_weights`,
+    Counted in the search's units (``multiclass._sample_weights``,
     no sum overflows) and, with ``user_units``, multiplied back into the sample
     weights' units (exact; ``inf`` only where the true sum exceeds float64).
     """
     index = np.searchsorted(classes, y)
-    w, unit = sample_weights(weight, len(y))
+    w, unit = _sample_weights(weight, len(y))
     M = _confusion(index, np.argmax(proba, axis=1), w, len(classes))
     if not user_units:
         return M

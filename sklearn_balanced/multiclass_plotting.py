@@ -18,7 +18,7 @@ from sklearn_balanced.multiclass import (
     _check_proba,
     _confusion,
     _encode,
-    sample_weights,
+    _sample_weights,
     weighted_argmax,
 )
 from sklearn_balanced.multilabel_plotting import _axes
@@ -75,7 +75,7 @@ def class_recalls(
             f"class_weights must be {K} positive finite numbers (one per column of "
             f"proba); got {w!r}."
         )
-    sw, _ = sample_weights(sample_weight, n)  # normalised: no sum overflows
+    sw, _ = _sample_weights(sample_weight, n)  # normalised: no sum overflows
     M = _confusion(y, weighted_argmax(P, w), sw, K)
     n_true = M.sum(axis=1)
     if (n_true == 0).any():
