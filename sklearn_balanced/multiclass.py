@@ -25,14 +25,30 @@ The search: coordinate ascent with an exact step
     then the smaller weight), its weight being the midpoint of its interval
     (half the smallest switch point, twice the largest at the ends). A step is kept
     only when the objective, recomputed from the actual predictions, improves
-    by more than ``tol * max(1, |value|)``. Classes are visited in the order of
+    by more than ``max(tol, 1e-12) * max(1, |value|)``. Classes are visited in the order of
     their sorted labels (so permuting the columns with their labels permutes
     the weights);
     sweeps repeat until one changes nothing (``converged``) or ``max_iter``
     sweeps (:class:`~sklearn.exceptions.ConvergenceWarning`).
 
+Sample weights
+    Only their ratios matter, as in the binary engine (see "Weights" in
+    :mod:`sklearn_balanced.engine`): they are divided by a constant before
+    counting (``_sample_weights``; a power of two, exact, or their common
+    value when all are equal), and objective values within the engine's tie
+    tolerance (``1e-12`` relative, :func:`~sklearn_balanced.engine.best_indices`)
+    are tied everywhere in the search, the choice among candidates and the
+    acceptance of a step alike. So any power-of-two scale of ``sample_weight``
+    gives bit-identical results, and any other scale (``x 0.3``, ``x 1e-300``,
+    ...), whose rounded weights move the counts in their last bits, the same
+    weights and the same score up to those bits. A function passed as objective
+    sees the confusion matrix in the weights' own units (the counts multiplied
+    back by the constant), and its reported score is its value there.
+
 What is guaranteed
-    The objective never decreases along the trace; every step is the exact
+    The objective never decreases along the trace by more than the tie
+    tolerance (it can lose last bits where a tie on the first key is broken by
+    the second, ``"balanced"``'s mean recall); every step is the exact
     optimum of its coordinate over every outcome of ``numpy.argmax`` for any
     positive ``w_k``; a converged result is a coordinate-wise optimum. It is **not** guaranteed to
     be the global optimum over all weight vectors (the problem is
@@ -49,14 +65,17 @@ Objectives (all maximised internally)
     - a cost matrix ``C[true, predicted]`` (array-like ``K x K``): minimise the
       observed mean cost ``sum(M * C) / sum(M)``.
     - a callable ``f(M) -> float`` on the weighted confusion matrix ``M``
-      (rows: true class, columns: predicted class; greater is better).
+      (rows: true class, columns: predicted class, in the units of
+      ``sample_weight``; greater is better). It must return a real number:
+      finite, or NaN for a matrix that may not be chosen.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -64,7 +83,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine import TIE_RTOL, best_indices
+from sklearn_balanced.engine import TIE_RTOL, best_indices, normalise_weights
 
 __all__ = [
     "MULTICLASS_OBJECTIVES",
@@ -214,17 +233,28 @@ def bayes_decision(proba: ArrayLike, cost_matrix: ArrayLike) -> NDArray[np.intp]
 
 @dataclass(frozen=True)
 class _Objective:
-    """Keys ``(n_cand, 2)`` to maximise lexicographically, from confusion pieces."""
+    """Keys ``(n_cand, 2)`` to maximise lexicographically, from confusion pieces.
+
+    The counts it receives are in the search's units (the sample weights
+    divided by the power of two ``unit``, see :func:`find_class_weights`); the
+    library's objectives are ratios of counts, the same in any unit, while a
+    function sees the matrix multiplied back by ``unit`` (exact): the weighted
+    confusion matrix in the sample weights' own units, as its value is
+    reported.
+    """
 
     name: str
     needs_matrix: bool
     cost: NDArray[np.float64] | None = None
     func: Callable | None = None
+    unit: float = 1.0
 
     def keys(self, diag, pred, matrix, cost_sum, n_true, total):
         """``diag, pred``: (c, K); ``matrix``: (c, K, K) or None; ``cost_sum``: (c,)."""
         if self.func is not None:
-            vals = np.array([_call(self.func, m) for m in matrix])
+            with np.errstate(over="ignore"):  # only a true value beyond float64
+                user = matrix * self.unit
+            vals = np.array([_call(self.func, m) for m in user])
             return np.column_stack([vals, np.zeros_like(vals)])
         if self.cost is not None:
             v = -cost_sum / total
@@ -245,15 +275,26 @@ class _Objective:
 
 
 def _call(func, matrix) -> float:
-    value = func(matrix)
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
+    """``func(matrix)`` as a float: a real number, finite or NaN (not allowed)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = func(matrix)
+    number = value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+    name = getattr(func, "__name__", type(func).__name__)
+    if isinstance(number, bool | np.bool_) or not isinstance(number, Real):
         raise TypeError(
-            f"The objective {func!r} must return one number for a confusion "
-            f"matrix; it returned {value!r}."
-        ) from None
-    return value
+            f"The objective {name!r} must return one real number for a confusion "
+            f"matrix; it returned {' '.join(repr(value).split())} (type "
+            f"{type(value).__name__}) for "
+            f"{matrix.tolist()}."
+        )
+    number = float(number)
+    if math.isinf(number):
+        raise ValueError(
+            f"The objective {name!r} must return a finite number (or NaN for a "
+            f"confusion matrix that may not be chosen); it returned {number!r} "
+            f"for {matrix.tolist()}."
+        )
+    return number
 
 
 def _resolve(objective: Any, n_classes: int) -> _Objective:
@@ -288,7 +329,8 @@ class ClassWeights:
         The class of each column of ``proba``.
     score : float
         The objective at ``weights``: the minimum recall for ``"balanced"``,
-        the mean cost for a cost matrix (lower is better), else the value.
+        the mean cost for a cost matrix (lower is better), else the value
+        (a function's: ``f(confusion)``).
     start_score : float
         The objective at the argmax (all weights 1).
     baseline_score : float or None
@@ -305,7 +347,7 @@ class ClassWeights:
     trace : ndarray
         The maximised quantity (minimum recall for ``"balanced"``, minus the
         mean cost for a cost matrix) at the start and after every step;
-        never decreasing.
+        never decreasing by more than the tie tolerance.
     """
 
     weights: NDArray[np.float64]
@@ -323,6 +365,58 @@ class ClassWeights:
 # ----------------------------------------------------------------- the search
 
 
+def _sample_weights(
+    sample_weight: ArrayLike | None, n: int
+) -> tuple[NDArray[np.float64], float]:
+    """Checked sample weights in the search's units: ``(weight, unit)``.
+
+    ``weight * unit`` gives back ``sample_weight``. The positive weights are
+    normalised as by :func:`~sklearn_balanced.engine.normalise_weights`:
+    equal weights become ones (``unit`` is their value, so any constant weight
+    gives the counts of no weights at all), others are divided by the power of
+    two just below the largest (exact), so any power-of-two scale gives
+    bit-identical counts and no scale up to the largest float64 overflows a
+    count. Zero weights stay zero (absent samples); ones without weights.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n,) or None
+        Finite, non-negative weights.
+    n : int
+        Number of samples.
+
+    Returns
+    -------
+    weight : ndarray of float64, shape (n,)
+    unit : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.multiclass import _sample_weights
+    >>> _sample_weights([3.0, 0.0, 12.0], 3)
+    (array([0.375, 0.   , 1.5  ]), 8.0)
+    >>> _sample_weights(np.full(2, 1e300), 2)
+    (array([1., 1.]), 1e+300)
+    """
+    if sample_weight is None:
+        return np.ones(n), 1.0
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.shape != (n,) or not np.isfinite(w).all() or (w < 0).any():
+        low = f" with minimum {w.min()!r}" if w.size and not np.isnan(w).any() else ""
+        raise ValueError(
+            f"sample_weight must be {n} finite non-negative numbers; got shape "
+            f"{w.shape}{low}."
+        )
+    keep = w > 0
+    if not keep.any():
+        return w.copy(), 1.0
+    norm, unit = normalise_weights(w[keep])
+    weight = np.zeros(n)
+    weight[keep] = 1.0 if norm is None else norm
+    return weight, unit
+
+
 def _confusion(y, pred, weight, n_classes):
     flat = np.bincount(y * n_classes + pred, weights=weight, minlength=n_classes**2)
     return flat.reshape(n_classes, n_classes)
@@ -338,15 +432,25 @@ def _key_of(objective, M, n_true, total):
 
 
 def _improves(new, cur, tol) -> bool:
-    """Lexicographic strict improvement above a relative tolerance."""
+    """Lexicographic strict improvement, with the engine's tie tolerance.
+
+    Values within ``TIE_RTOL`` (relative) of each other are tied, as in
+    :func:`~sklearn_balanced.engine.best_indices`: the counts of two scales of
+    the same sample weights differ in their last bits, so an exact comparison
+    would let the unit of the weights decide. The first key must gain more
+    than ``max(tol, TIE_RTOL) * max(1, |value|)``; or tie and the second key
+    gain that much.
+    """
     if np.isnan(new[0]):
         return False
     if np.isnan(cur[0]):
         return True
-    slack = tol * max(1.0, abs(cur[0]))
-    if new[0] > cur[0] + slack:
+    step = max(tol, TIE_RTOL)
+    scale0 = max(1.0, abs(cur[0]))
+    if new[0] > cur[0] + step * scale0:
         return True
-    return bool(new[0] >= cur[0] and new[1] > cur[1] + tol * max(1.0, abs(cur[1])))
+    tied = new[0] >= cur[0] - TIE_RTOL * scale0
+    return bool(tied and new[1] > cur[1] + step * max(1.0, abs(cur[1])))
 
 
 def _normalise(w: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -546,17 +650,21 @@ def find_class_weights(
         ``"balanced"`` (largest minimum recall, then largest mean recall),
         ``"balanced_accuracy"``, ``"macro_f1"``, a cost matrix ``C[true,
         predicted]`` (see :func:`check_cost_matrix`; the mean cost is
-        minimised) or ``f(confusion_matrix) -> float`` (maximised).
+        minimised) or ``f(confusion_matrix) -> float`` (maximised; the matrix
+        in the units of ``sample_weight``; a finite number, or NaN where the
+        matrix may not be chosen).
     labels : array-like of shape (n_classes,), default=None
         The class of each column of ``proba``; ``np.unique(y_true)`` when None.
         Every class must occur in ``y_true`` (with positive weight).
     sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weights; any positive scale gives the same weights.
+        Non-negative weights; any positive scale gives the same weights (see
+        "Sample weights" in :mod:`sklearn_balanced.multiclass`).
     max_iter : int, default=100
-        Maximum number of sweeps over the classes.
+        Maximum number of sweeps over the classes, at least 1.
     tol : float, default=1e-12
-        A step is kept only when it improves the objective by more than
-        ``tol * max(1, |value|)``.
+        In ``[0, 1)``. A step is kept only when it improves the objective by
+        more than ``max(tol, 1e-12) * max(1, |value|)`` (values closer than
+        the tie tolerance ``1e-12`` are tied whatever ``tol``).
 
     Returns
     -------
@@ -581,6 +689,14 @@ def find_class_weights(
     >>> result.start_score, result.score
     (0.0, 0.8333333333333334)
     """
+    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}.")
+    if (
+        isinstance(tol, bool)
+        or not isinstance(tol, Real)
+        or not 0 <= tol < 1  # NaN fails too
+    ):
+        raise ValueError(f"tol must be a number in [0, 1); got {tol!r}.")
     P = _check_proba(proba)
     n, K = P.shape
     classes, y = _encode(y_true, labels)
@@ -591,21 +707,22 @@ def find_class_weights(
             f"proba has {K} columns but there are {classes.shape[0]} classes "
             f"{classes.tolist()}; pass labels=... naming the class of every column."
         )
-    if sample_weight is None:
-        w_user = np.ones(n)
-    else:
-        w_user = np.asarray(sample_weight, dtype=np.float64)
-        if w_user.shape != (n,) or not np.isfinite(w_user).all() or (w_user < 0).any():
+    weight, unit = _sample_weights(sample_weight, n)
+    if sample_weight is not None and not (weight > 0).all():
+        given = np.asarray(sample_weight, dtype=np.float64) > 0
+        lost = np.setdiff1d(y[given], y[weight > 0])
+        if lost.size:  # positive weights 2**1074 times below the largest
             raise ValueError(
-                f"sample_weight must be {n} finite non-negative numbers; got shape "
-                f"{w_user.shape} with min {w_user.min() if w_user.size else None}."
+                "sample_weight spans more than float64 can hold: the weights of "
+                f"the class(es) {classes[lost].tolist()} are over 2**1074 times "
+                f"smaller than the largest weight ({float(np.max(sample_weight))!r}), so "
+                "they count as absent. Only the weights' ratios matter; bring "
+                "them closer together."
             )
-    keep = w_user > 0
-    P, y, w_user = P[keep], y[keep], w_user[keep]
+    keep = weight > 0
+    P, y, weight = P[keep], y[keep], weight[keep]
     if y.shape[0] == 0:
         raise ValueError("No sample has a positive weight.")
-    unit = float(np.ldexp(1.0, math.frexp(float(w_user.max()))[1]))
-    weight = w_user / unit  # exact: any power-of-two scale gives identical counts
     n_true = np.bincount(y, weights=weight, minlength=K)
     missing = classes[n_true == 0]
     if missing.size:
@@ -619,7 +736,7 @@ def find_class_weights(
             "proba is the same for every sample; it carries no information to "
             "choose class weights on."
         )
-    obj = _resolve(objective, K)
+    obj = replace(_resolve(objective, K), unit=unit)  # a function sees user units
     total = float(weight.sum())
     visit = [int(i) for i in np.argsort(classes, kind="stable")]  # label order
     weights = np.ones(K)
@@ -647,6 +764,13 @@ def find_class_weights(
         if not moved:
             converged = True
             break
+    if np.isnan(key[0]):
+        raise ValueError(
+            f"The objective {obj.name!r} returned NaN (not allowed) at the "
+            "argmax's confusion matrix and at every matrix that changing one "
+            "class weight from there gives: no class weights can be chosen. The "
+            f"argmax's matrix: {(M * unit).tolist()}."
+        )
     if not converged:
         warn(
             f"The class-weight search did not converge in max_iter={max_iter} "
@@ -658,6 +782,8 @@ def find_class_weights(
         Mb = _confusion(y, np.argmin(P @ obj.cost, axis=1), weight, K)
         baseline = float((Mb * obj.cost).sum() / total)
     weights = _normalise(weights)
+    with np.errstate(over="ignore"):  # inf only where the true sum exceeds float64
+        confusion = M * unit
     return ClassWeights(
         weights=weights,
         classes=classes,
@@ -665,7 +791,7 @@ def find_class_weights(
         start_score=obj.value(start_key),
         baseline_score=baseline,
         recalls=np.diag(M) / n_true,
-        confusion=M * unit,
+        confusion=confusion,
         n_iter=n_iter,
         converged=converged,
         trace=np.asarray(trace),

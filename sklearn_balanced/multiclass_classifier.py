@@ -45,7 +45,9 @@ from sklearn_balanced.engine import TIE_RTOL
 from sklearn_balanced.multiclass import (
     MULTICLASS_OBJECTIVES,
     _check_proba,
+    _confusion,
     _resolve,
+    _sample_weights,
     find_class_weights,
 )
 
@@ -177,7 +179,9 @@ class MulticlassDecisionClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         larger mean recall), ``"balanced_accuracy"``, ``"macro_f1"``, a cost
         matrix ``C[true, predicted]`` (``K x K``, finite, non-negative, a
         correct decision no costlier than a wrong one; the observed mean cost
-        is minimised) or ``f(confusion_matrix) -> float`` (maximised).
+        is minimised) or ``f(confusion_matrix) -> float`` (maximised; the
+        out-of-fold matrix in the units of ``sample_weight``; a finite number,
+        or NaN where the matrix may not be chosen).
 
     cv : int, float, cross-validation generator, iterable or "prefit", default=5
         An int is ``StratifiedKFold(cv)``; a float in (0, 1) one stratified
@@ -201,11 +205,11 @@ class MulticlassDecisionClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         Seeds the holdout split when ``cv`` is a float.
 
     max_iter : int, default=100
-        Maximum number of sweeps of the coordinate ascent.
+        Maximum number of sweeps of the coordinate ascent, at least 1.
 
     tol : float, default=1e-12
-        A step is kept only when it improves the objective by more than
-        ``tol * max(1, |value|)``.
+        In ``[0, 1)``. A step is kept only when it improves the objective by
+        more than ``max(tol, 1e-12) * max(1, |value|)``.
 
     store_cv_results : bool, default=False
         Store the search's trace and the out-of-fold confusion matrices in
@@ -233,7 +237,8 @@ class MulticlassDecisionClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     best_score_ : float
         The objective at ``class_weights_`` on the pooled out-of-fold
         probabilities (the minimum recall for ``"balanced"``; the mean cost
-        for a cost matrix).
+        for a cost matrix; a function's value ``f(M)`` at the out-of-fold
+        confusion matrix ``M``, ``cv_results_["confusion"]``).
 
     argmax_score_ : float
         The same objective at the plain argmax.
@@ -303,7 +308,7 @@ class MulticlassDecisionClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0.0, None, closed="left")],
+        "tol": [Interval(Real, 0.0, 1.0, closed="left")],
         "store_cv_results": ["boolean"],
         "verbose": ["verbose"],
     }
@@ -521,17 +526,24 @@ class MulticlassDecisionClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         return tags
 
 
-def _argmax_confusion(y, proba, classes, weight):
+def _argmax_confusion(y, proba, classes, weight, user_units=True):
+    """The argmax's weighted confusion matrix (rows: true class).
+
+    Counted in the search's units (``multiclass._sample_weights``,
+    no sum overflows) and, with ``user_units``, multiplied back into the sample
+    weights' units (exact; ``inf`` only where the true sum exceeds float64).
+    """
     index = np.searchsorted(classes, y)
-    pred = np.argmax(proba, axis=1)
-    K = len(classes)
-    M = np.zeros((K, K))
-    np.add.at(M, (index, pred), np.ones(len(y)) if weight is None else weight)
-    return M
+    w, unit = _sample_weights(weight, len(y))
+    M = _confusion(index, np.argmax(proba, axis=1), w, len(classes))
+    if not user_units:
+        return M
+    with np.errstate(over="ignore"):
+        return M * unit
 
 
 def _argmax_recalls(y, proba, classes, weight):
-    M = _argmax_confusion(y, proba, classes, weight)
+    M = _argmax_confusion(y, proba, classes, weight, user_units=False)
     return np.diag(M) / M.sum(axis=1)
 
 

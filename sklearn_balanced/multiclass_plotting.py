@@ -18,6 +18,7 @@ from sklearn_balanced.multiclass import (
     _check_proba,
     _confusion,
     _encode,
+    _sample_weights,
     weighted_argmax,
 )
 from sklearn_balanced.multilabel_plotting import _axes
@@ -74,15 +75,7 @@ def class_recalls(
             f"class_weights must be {K} positive finite numbers (one per column of "
             f"proba); got {w!r}."
         )
-    if sample_weight is None:
-        sw = np.ones(n)
-    else:
-        sw = np.asarray(sample_weight, dtype=np.float64)
-        if sw.shape != (n,) or not np.isfinite(sw).all() or (sw < 0).any():
-            raise ValueError(
-                f"sample_weight must be {n} finite non-negative numbers; got shape "
-                f"{sw.shape}."
-            )
+    sw, _ = _sample_weights(sample_weight, n)  # normalised: no sum overflows
     M = _confusion(y, weighted_argmax(P, w), sw, K)
     n_true = M.sum(axis=1)
     if (n_true == 0).any():

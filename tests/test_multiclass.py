@@ -1,5 +1,7 @@
 """Multiclass class weights: the exact coordinate search and its estimator."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -329,7 +331,7 @@ def test_invalid_inputs():
         find_class_weights(y, proba, "accuracy")
     with pytest.raises(ValueError, match="finite non-negative"):
         find_class_weights(y, proba, sample_weight=[1, -1, 1, 1])
-    with pytest.raises(TypeError, match="must return one number"):
+    with pytest.raises(TypeError, match="must return one real number"):
         find_class_weights(y, proba, lambda M: M)
 
 
@@ -342,6 +344,242 @@ def test_integer_weights_equal_repeated_rows():
     b = find_class_weights(np.repeat(y, w), np.repeat(proba, w, axis=0), "macro_f1")
     np.testing.assert_array_equal(a.weights, b.weights)
     assert a.score == pytest.approx(b.score, abs=1e-12)
+
+
+# ------------------------------------------------------------ the weights' unit
+
+SCALES = [0.3, 1 / 3, 1e-5, 1e-300, 1e300, 2.0**-40, 7.0]
+
+
+def _tiny_problem(rng, t):
+    """A tiny problem like the outside review's: 2-4 classes, 6-15 samples,
+    coarse (rounded) or continuous probabilities, integer or float weights."""
+    K = int(rng.integers(2, 5))
+    n = int(rng.integers(6, 16))
+    y = np.r_[np.arange(K), rng.integers(0, K, n - K)]
+    proba = rng.dirichlet(np.ones(K), n)
+    if t % 2:
+        proba = np.round(proba, 1) + 0.01
+    if t % 3:
+        w = rng.integers(1, 4, n).astype(float)
+    else:
+        w = rng.random(n) + 0.1
+    return y, proba, w
+
+
+def _assert_same_search(a, b, exact):
+    np.testing.assert_array_equal(b.weights, a.weights)
+    if exact:
+        np.testing.assert_array_equal(b.recalls, a.recalls)
+        assert (b.score, b.start_score) == (a.score, a.start_score)
+    else:  # the rounded weights move the counts in their last bits only
+        assert b.score == pytest.approx(a.score, rel=1e-14, abs=1e-14)
+        assert b.start_score == pytest.approx(a.start_score, rel=1e-14, abs=1e-14)
+    assert (b.n_iter, b.converged) == (a.n_iter, a.converged)
+
+
+@pytest.mark.parametrize("name", [*OBJECTIVES, "cost", "callable"])
+def test_any_scale_of_sample_weight_gives_the_same_weights(name):
+    """The review's finding: x0.3, x1/3, x1e-5, ... changed the "balanced"
+    weights of 27-39 of 200 tiny problems (now: none, at every scale). The
+    review's 200 for "balanced", the objective that failed; 40 for the others."""
+    rng = np.random.default_rng(20240518)
+    differ = []
+    for t in range(200 if name == "balanced" else 40):
+        y, proba, w = _tiny_problem(rng, t)
+        K = proba.shape[1]
+        objective = {"cost": _cost(K), "callable": _kappa_like}.get(name, name)
+        try:
+            a = find_class_weights(y, proba, objective, sample_weight=w)
+        except ValueError:  # constant probabilities
+            continue
+        for scale in SCALES:
+            b = find_class_weights(y, proba, objective, sample_weight=w * scale)
+            if not np.array_equal(a.weights, b.weights):
+                differ.append((t, scale))
+                continue
+            exact = math.frexp(scale)[0] == 0.5  # a power of two
+            _assert_same_search(a, b, exact)
+    assert differ == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    multiclass_data(),
+    st.sampled_from([*OBJECTIVES, "cost"]),
+    st.sampled_from(SCALES),
+    st.booleans(),
+    st.integers(0, 2**31 - 1),
+)
+def test_scaled_sample_weight_property(data, name, scale, integer, seed):
+    y, proba = data
+    K = proba.shape[1]
+    rng = np.random.default_rng(seed)
+    n = y.shape[0]
+    w = rng.integers(1, 5, n).astype(float) if integer else rng.random(n) + 0.05
+    objective = _cost(K) if name == "cost" else name
+    a = find_class_weights(y, proba, objective, sample_weight=w)
+    b = find_class_weights(y, proba, objective, sample_weight=w * scale)
+    _assert_same_search(a, b, exact=math.frexp(scale)[0] == 0.5)
+
+
+def _user_confusion(y, proba, weights, sample_weight, K):
+    """Brute force: the weighted confusion matrix in the sample weights' units."""
+    M = np.zeros((K, K))
+    np.add.at(M, (y, weighted_argmax(proba, weights)), sample_weight)
+    return M
+
+
+def test_callable_sees_and_reports_the_weights_units():
+    """The review's case: f = -|M[2, 2] - 3| was reported -0.0 where M[2, 2] = 6
+    (f saw the matrix divided by the weights' power of two)."""
+    rng = np.random.default_rng(7)
+    y = np.array([0, 1, 2] * 4 + [2, 2])
+    proba = rng.dirichlet([1, 1, 1], size=14)
+    w = rng.integers(1, 4, size=14).astype(float)
+    seen = []
+
+    def f(M):
+        seen.append(M.sum())
+        return -abs(M[2, 2] - 3.0)
+
+    result = find_class_weights(y, proba, f, sample_weight=w)
+    np.testing.assert_array_equal(seen, w.sum())  # every matrix in the user's units
+    M = _user_confusion(y, proba, result.weights, w, 3)
+    np.testing.assert_array_equal(result.confusion, M)
+    assert result.score == f(M)
+    M0 = _user_confusion(y, proba, np.ones(3), w, 3)
+    assert result.start_score == f(M0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    multiclass_data(),
+    st.sampled_from(["total_correct", "distance", "ratio"]),
+    st.sampled_from([1.0, 0.3, 3.0, 1e-5, 2.0**20]),
+    st.integers(0, 2**31 - 1),
+)
+def test_callable_score_is_f_of_the_confusion_at_the_weights(data, name, scale, seed):
+    """score == f(M) for the brute-force confusion M of the returned weights, in
+    the user's units (exact with integer weights x a power of two)."""
+    y, proba = data
+    K = proba.shape[1]
+    rng = np.random.default_rng(seed)
+    w = rng.integers(1, 4, y.shape[0]) * scale
+    f = {
+        "total_correct": np.trace,  # depends on the unit
+        "distance": lambda M: -abs(M[K - 1, K - 1] - 3.0 * scale),
+        "ratio": _kappa_like,
+    }[name]
+    result = find_class_weights(y, proba, f, sample_weight=w)
+    M = _user_confusion(y, proba, result.weights, w, K)
+    assert result.score == f(result.confusion)
+    exact = math.frexp(scale)[0] == 0.5
+    if exact:
+        np.testing.assert_array_equal(result.confusion, M)
+        assert result.score == f(M)
+    else:
+        np.testing.assert_allclose(result.confusion, M, rtol=1e-13)
+        assert result.score == pytest.approx(f(M), rel=1e-12, abs=1e-12)
+    assert result.start_score == pytest.approx(
+        f(_user_confusion(y, proba, np.ones(K), w, K)), rel=1e-12, abs=1e-12
+    )
+
+
+def test_nan_marks_matrices_that_may_not_be_chosen():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], [20, 8, 4])
+    proba = rng.dirichlet([3, 1, 1], size=32)
+
+    def at_least_two_of_the_last(M):  # the argmax is not allowed
+        return np.trace(M) / M.sum() if M[2, 2] >= 2 else np.nan
+
+    result = find_class_weights(y, proba, at_least_two_of_the_last)
+    assert np.isnan(result.start_score)
+    assert result.confusion[2, 2] >= 2
+    assert result.score == at_least_two_of_the_last(result.confusion)
+
+
+@pytest.mark.parametrize(
+    "f, error, match",
+    [
+        (lambda M: np.nan, ValueError, r"returned NaN \(not allowed\) at the argmax"),
+        (lambda M: "3.5", TypeError, r"one real number.*returned '3\.5' \(type str\)"),
+        (lambda M: None, TypeError, r"one real number.*returned None"),
+        (lambda M: True, TypeError, r"one real number.*returned True \(type bool\)"),
+        (lambda M: M, TypeError, r"one real number.*\(type ndarray\)"),
+        (lambda M: np.inf, ValueError, r"must return a finite number.*returned inf"),
+        (lambda M: -np.inf, ValueError, r"finite number.*returned -inf"),
+    ],
+)
+def test_bad_callable_values_are_refused(f, error, match):
+    y = np.array([0, 1, 2, 0, 1, 2, 0])
+    proba = np.random.default_rng(0).dirichlet([1, 1, 1], size=7)
+    with pytest.raises(error, match=match):
+        find_class_weights(y, proba, f)
+
+
+def test_numpy_scalars_and_zero_dim_arrays_are_numbers():
+    y = np.array([0, 1, 2, 0, 1, 2, 0])
+    proba = np.random.default_rng(0).dirichlet([1, 1, 1], size=7)
+    a = find_class_weights(y, proba, lambda M: np.float32(np.trace(M)))
+    b = find_class_weights(y, proba, lambda M: np.asarray(np.trace(M)))
+    c = find_class_weights(y, proba, lambda M: int(np.trace(M)))
+    assert a.score == b.score == c.score == np.trace(a.confusion)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"max_iter": 0}, r"max_iter must be an integer >= 1; got 0\."),
+        ({"max_iter": -3}, r"max_iter must be an integer >= 1; got -3\."),
+        ({"max_iter": 2.0}, r"max_iter must be an integer >= 1; got 2\.0\."),
+        ({"max_iter": True}, r"max_iter must be an integer >= 1; got True\."),
+        ({"tol": -1e-3}, r"tol must be a number in \[0, 1\); got -0\.001\."),
+        ({"tol": float("nan")}, r"tol must be a number in \[0, 1\); got nan\."),
+        ({"tol": 1.0}, r"tol must be a number in \[0, 1\); got 1\.0\."),
+        ({"tol": "0"}, r"tol must be a number in \[0, 1\); got '0'\."),
+    ],
+)
+def test_bad_max_iter_and_tol(kwargs, match):
+    y = np.array([0, 1, 2, 0])
+    proba = np.array(
+        [[0.6, 0.3, 0.1], [0.2, 0.5, 0.3], [0.1, 0.2, 0.7], [0.5, 0.4, 0.1]]
+    )
+    with pytest.raises(ValueError, match=match):
+        find_class_weights(y, proba, **kwargs)
+
+
+def test_tol_zero_still_ties_last_bits():
+    """tol=0 may not let the rounding of a scale decide either."""
+    rng = np.random.default_rng(20240518)
+    for t in range(60):
+        y, proba, w = _tiny_problem(rng, t)
+        try:
+            a = find_class_weights(y, proba, sample_weight=w, tol=0.0)
+        except ValueError:
+            continue
+        b = find_class_weights(y, proba, sample_weight=w * 0.3, tol=0.0)
+        np.testing.assert_array_equal(b.weights, a.weights)
+
+
+def test_weights_near_the_float64_limits():
+    rng = np.random.default_rng(0)
+    y = np.array([0, 1, 2] * 5)
+    proba = rng.dirichlet([1, 1, 1], size=15)
+    plain = find_class_weights(y, proba)
+    huge = find_class_weights(y, proba, sample_weight=np.full(15, 1.7e308))
+    np.testing.assert_array_equal(huge.weights, plain.weights)
+    np.testing.assert_array_equal(huge.recalls, plain.recalls)
+    assert huge.score == plain.score
+    # the matrix in the weights' units: inf only where the true sum is beyond float64
+    assert np.isinf(huge.confusion).any()
+    np.testing.assert_array_equal(
+        np.isinf(huge.confusion), plain.confusion > np.finfo(float).max / 1.7e308
+    )
+    w = np.where(y == 2, 5e-324, 1e300)  # class 2 is 2**1074 times lighter
+    with pytest.raises(ValueError, match=r"spans more than float64.*class\(es\) \[2\]"):
+        find_class_weights(y, proba, sample_weight=w)
 
 
 # ================================================================ the estimator
@@ -686,3 +924,80 @@ def test_end_of_fit_invariant(mc_data, monkeypatch):
     X, y = mc_data
     with pytest.raises(RuntimeError, match=r"Bug in sklearn_balanced.*class_weights_"):
         MulticlassDecisionClassifier(LogisticRegression(), cv=2).fit(X, y)
+
+
+def _oof_confusion(X, y, w, clf, n_splits=5):
+    """Brute force: out-of-fold probabilities of the classifier's own splits,
+    its weights' decisions, the confusion matrix in the sample weights' units."""
+    from sklearn.base import clone
+
+    proba = np.empty((y.shape[0], 3))
+    for train, test in StratifiedKFold(n_splits).split(X, y):
+        model = clone(clf.estimator).fit(X[train], y[train], sample_weight=w[train])
+        proba[test] = model.predict_proba(X[test])
+    return _user_confusion(y, proba, clf.class_weights_, w, 3), proba
+
+
+def test_best_score_is_f_of_the_out_of_fold_confusion(mc_data):
+    """The review: best_score_ of a callable differed from f(out-of-fold confusion)."""
+    X, y = mc_data
+    w = np.where(y == 2, 3.0, 1.0)
+
+    def correct_weight(M):  # depends on the weights' unit
+        return np.trace(M) - 0.5 * M[0, 1]
+
+    clf = MulticlassDecisionClassifier(
+        LogisticRegression(), objective=correct_weight, store_cv_results=True
+    ).fit(X, y, sample_weight=w)
+    M, proba = _oof_confusion(X, y, w, clf)
+    np.testing.assert_array_equal(clf.cv_results_["confusion"], M)
+    assert clf.best_score_ == correct_weight(M)
+    M0 = _user_confusion(y, proba, np.ones(3), w, 3)
+    np.testing.assert_array_equal(clf.cv_results_["argmax_confusion"], M0)
+    assert clf.argmax_score_ == correct_weight(M0)
+
+
+def test_classifier_weights_ignore_the_unit_of_sample_weight(mc_data):
+    X, y = mc_data
+    w = np.where(y == 2, 3.0, 1.0) + (np.arange(y.shape[0]) % 3)
+    model = LogisticRegression().fit(X, y, sample_weight=w)
+
+    def fit(scale):
+        clf = MulticlassDecisionClassifier(model, cv="prefit")
+        return clf.fit(X, y, sample_weight=w * scale)
+
+    fits = [fit(s) for s in (1.0, 0.3, 1e-300)]
+    with pytest.warns(UserWarning, match="sums to more than float64 can hold"):
+        fits.append(fit(1.7e308 / w.max()))
+    for clf in fits[1:]:
+        np.testing.assert_array_equal(clf.class_weights_, fits[0].class_weights_)
+        assert clf.best_score_ == pytest.approx(fits[0].best_score_, rel=1e-14)
+        np.testing.assert_allclose(
+            clf.argmax_recalls_, fits[0].argmax_recalls_, rtol=1e-14
+        )
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"max_iter": 0}, "'max_iter' parameter"),
+        ({"tol": -1e-3}, "'tol' parameter"),
+        ({"tol": 1.5}, "'tol' parameter"),  # find_class_weights: tol in [0, 1)
+    ],
+)
+def test_classifier_parameters_are_constrained(mc_data, params, match):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = mc_data
+    with pytest.raises(InvalidParameterError, match=match):
+        MulticlassDecisionClassifier(LogisticRegression(), **params).fit(X, y)
+
+
+def test_classifier_refuses_a_bad_callable(mc_data):
+    X, y = mc_data
+    clf = MulticlassDecisionClassifier(LogisticRegression(), objective=lambda M: "x")
+    with pytest.raises(TypeError, match=r"must return one real number.*'x'"):
+        clf.fit(X, y)
+    clf.set_params(objective=lambda M: np.nan)
+    with pytest.raises(ValueError, match=r"returned NaN \(not allowed\)"):
+        clf.fit(X, y)

@@ -158,3 +158,18 @@ def test_class_recalls_argmax_by_default():
     proba = [[0.6, 0.3, 0.1], [0.5, 0.4, 0.1], [0.5, 0.4, 0.1], [0.5, 0.2, 0.3]]
     np.testing.assert_allclose(class_recalls(y, proba), [1, 0, 0])
     np.testing.assert_allclose(class_recalls(y, proba, [1, 1.5, 2]), [0.5, 1, 1])
+
+
+def test_class_recalls_with_weights_near_the_float64_limit(data):
+    """Summed in the search's units: no count overflows (all recalls were 0)."""
+    _, y, proba = data
+    n = y.shape[0]
+    same = class_recalls(y, proba, sample_weight=np.full(n, 1.7e308))
+    np.testing.assert_array_equal(same, class_recalls(y, proba))
+    weights = find_class_weights(y, proba).weights
+    w = np.where(np.arange(n) % 2, 1.0, 0.5)
+    np.testing.assert_allclose(
+        class_recalls(y, proba, weights, sample_weight=w * 1.7e308),
+        class_recalls(y, proba, weights, sample_weight=w),
+        rtol=1e-14,
+    )
