@@ -313,18 +313,7 @@ def dump(
     >>> load(path).threshold_ == clf.threshold_
     True
 
-    A network, here in a pipeline inside the wrapper:
-
-    >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import StandardScaler
-    >>> from sklearn_balanced.neural import MLPBinaryClassifier
-    >>> net = MLPBinaryClassifier((8,), max_epochs=3, random_state=0)
-    >>> clf = BalancedThresholdClassifier(make_pipeline(StandardScaler(), net), cv=3)
-    >>> clf = clf.fit(X, y)
-    >>> dump(clf, path)
-    >>> restored = load(path)
-    >>> bool((restored.predict_proba(X) == clf.predict_proba(X)).all())
-    True
+    Networks: see :doc:`/user_guide/saving_models` in the user guide.
     """
     sio = _skops_io()
     extra = _names(trusted)
