@@ -11,27 +11,46 @@ library a loader must trust in addition are :func:`trusted_types`.
 ``load`` trusts skops' defaults plus :func:`trusted_types` (plus the names you
 pass, e.g. your own objective function) and refuses anything else. Both refuse
 what cannot be stored safely: a lambda or a function defined inside another
-function (skops writes it, but no loader can find it), and the PyTorch / skorch
-models of :mod:`sklearn_balanced.neural` (skorch keeps the network, its
-optimiser and its loss as a pickle inside the file, which loading would run
-whatever the trusted list says).
+function (skops writes it, but no loader can find it), and PyTorch / skorch
+objects that skops could only carry as a pickle.
+
+The networks :class:`~sklearn_balanced.neural.MLPBinaryClassifier` and
+:class:`~sklearn_balanced.neural.MLPMultiLabelClassifier`, anywhere in the
+model (alone, in a ``Pipeline``, in any of the library's wrappers or fold
+ensembles, in a search's ``best_estimator_``), are stored as data instead: their
+constructor parameters as text (classes and functions by name, from an
+allow-list or your ``trusted=`` names), their fitted attributes and history,
+and the tensors of the network and its loss as numpy arrays, with a sha256
+checksum. ``load`` rebuilds each network from its parameters, runs skorch's
+``initialize()`` and copies the tensors in; no stored code runs.
 
 Needs skops (``pip install "sklearn-balanced[persist]"``), imported when a
-function here is called.
+function here is called; torch only for a model that holds a network.
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
 import os
 import sys
-from collections.abc import Iterable
+import types
+from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
+
+import numpy as np
 
 __all__ = ["dump", "load", "trusted_types"]
 
 #: Prefixes of type names whose objects skops can only carry as a pickle.
 _PICKLE_CARRIERS = ("skorch.", "torch.", "sklearn_balanced.neural.")
+
+#: The record a network is saved as (``sklearn_balanced.neural._persist``): data only.
+_SAVED_NET = "sklearn_balanced.neural._persist.SavedNet"
+
+#: Leaves of a model's object graph: nothing to look for inside them.
+_LEAVES = (str, bytes, int, float, complex, type, types.FunctionType)
+_LEAVES += (types.BuiltinFunctionType, types.ModuleType, types.MethodType)
 
 
 def _skops_io():
@@ -116,6 +135,7 @@ def _resolve(name: str) -> Any:
 
 
 def _pickle_carriers(names: Iterable[str]) -> list[str]:
+    names = [n for n in names if n != _SAVED_NET]
     found = [n for n in names if n.startswith(_PICKLE_CARRIERS)]
     skorch = sys.modules.get("skorch")
     if skorch is not None:  # a user's own subclass of a skorch net
@@ -131,9 +151,102 @@ def _torch_message(names: list[str]) -> str:
         f"This model holds PyTorch / skorch objects ({', '.join(names)}). "
         "skops cannot store them safely: skorch keeps the network, its optimiser "
         "and its loss as a pickle inside the file, and loading it would run that "
-        "pickle whatever the trusted list says. Save the network's weights with "
-        "skorch's net.save_params(f_params=..., use_safetensors=True) and the "
-        "rest of the model with pickle or joblib, from and for sources you trust."
+        "pickle whatever the trusted list says. Only MLPBinaryClassifier and "
+        "MLPMultiLabelClassifier themselves (not subclasses, not other skorch "
+        "nets or torch objects) are saved safely, as data. Save other networks' "
+        "weights with skorch's net.save_params(f_params=..., use_safetensors=True) "
+        "and the rest of the model with pickle or joblib, from and for sources "
+        "you trust."
+    )
+
+
+def _names(trusted: Iterable[str] | str) -> list[str]:
+    return [trusted] if isinstance(trusted, str) else list(trusted)
+
+
+def _find(obj: Any, match: Callable[[Any], bool]) -> list[tuple[str, Any]]:
+    """Every distinct object in ``obj``'s graph (itself, attributes, containers)
+    for which ``match`` is true, with a path to it; not looked inside."""
+    found: dict[int, tuple[str, Any]] = {}
+    seen: set[int] = set()
+    stack = [("model", obj)]
+    while stack:
+        path, x = stack.pop()
+        if id(x) in seen or x is None or isinstance(x, _LEAVES):
+            continue
+        seen.add(id(x))
+        if match(x):
+            found[id(x)] = (path, x)
+            continue
+        if isinstance(x, np.ndarray):
+            if x.dtype != object:
+                continue
+            children = [(f"{path}[{i}]", v) for i, v in enumerate(x.ravel())]
+        elif isinstance(x, dict):
+            children = [(f"{path}[{k!r}]", v) for k, v in x.items()]
+            children += [(f"{path} key", k) for k in x]
+        elif isinstance(x, list | tuple):
+            children = [(f"{path}[{i}]", v) for i, v in enumerate(x)]
+        elif isinstance(x, set | frozenset):
+            children = [(f"{path} item", v) for v in x]
+        else:
+            children = [
+                (f"{path}.{k}", v) for k, v in getattr(x, "__dict__", {}).items()
+            ]
+        stack.extend(reversed(children))
+    return list(found.values())
+
+
+def _replaced(obj: Any, found: list[tuple[str, Any]], make) -> Any:
+    """A deep copy of ``obj`` with every found object ``x`` (at ``path``) replaced
+    by ``make(path, x)``, shared references staying shared; ``obj`` untouched."""
+    if not found:
+        return obj
+    memo = {id(x): make(path, x) for path, x in found}
+    memo[id(memo)] = [x for _, x in found]  # deepcopy's keep-alive list
+    return copy.deepcopy(obj, memo)
+
+
+def _is_torch_object(x: Any) -> bool:
+    """A torch / skorch object (or one of the library's torch modules or losses),
+    which skops could only store as a pickle, if at all."""
+    module = type(x).__module__ or ""
+    if module.split(".")[0] in ("torch", "skorch") or module.startswith(
+        "sklearn_balanced.neural."
+    ):
+        return True
+    skorch = sys.modules.get("skorch")
+    return skorch is not None and isinstance(x, skorch.NeuralNet)
+
+
+def _networks_as_data(obj: Any, trusted: list[str]) -> Any:
+    """``obj`` with the library's networks replaced by their ``SavedNet`` records;
+    any other torch / skorch object refused (skops could only pickle it)."""
+    if not {"torch", "skorch"} & set(sys.modules):  # no such object can exist
+        return obj
+    nets: tuple[type, ...] = ()
+    if "sklearn_balanced.neural" in sys.modules:
+        from sklearn_balanced.neural import _persist
+
+        nets = _persist.NET_TYPES
+    found = _find(obj, lambda x: type(x) in nets or _is_torch_object(x))
+    others = [(path, x) for path, x in found if type(x) not in nets]
+    if others:
+        raise TypeError(
+            _torch_message([f"{_qualified(type(x))} at {path}" for path, x in others])
+        )
+    return _replaced(
+        obj, found, lambda path, net: _persist.save_net(net, path, trusted)
+    )
+
+
+def _networks_from_data(obj: Any, trusted: list[str]) -> Any:
+    """``obj`` with every ``SavedNet`` record rebuilt into its network."""
+    from sklearn_balanced.neural import _persist
+
+    found = _find(obj, lambda x: type(x) is _persist.SavedNet)
+    return _replaced(
+        obj, found, lambda path, saved: _persist.load_net(saved, path, trusted)
     )
 
 
@@ -143,8 +256,17 @@ def dump(
     *,
     compression: int = 0,
     compresslevel: int | None = None,
+    trusted: Iterable[str] = (),
 ) -> None:
     """Save a model with :func:`skops.io.dump`, refusing what could not be loaded safely.
+
+    The library's networks
+    (:class:`~sklearn_balanced.neural.MLPBinaryClassifier`,
+    :class:`~sklearn_balanced.neural.MLPMultiLabelClassifier`) are stored as
+    data wherever they sit in ``obj``: their parameters (classes and functions
+    by name), fitted attributes, ``history_`` and the tensors of the network
+    and its loss, with a sha256 checksum. Each is checked to load back to the
+    same network before anything is written.
 
     Parameters
     ----------
@@ -155,16 +277,27 @@ def dump(
         Where to write.
     compression, compresslevel : int
         Passed to :func:`skops.io.dump` (``zipfile`` constants).
+    trusted : iterable of str, default=()
+        Fully qualified names of your own classes and functions that a
+        network's parameters may refer to (e.g. ``"mypackage.nets.MyModule"``
+        as ``module``, a callback class of your own). Beyond these, a network
+        may refer only to the library's modules, losses and callbacks, torch's
+        optimisers, learning-rate schedulers and losses, and skorch's callbacks
+        and datasets. Pass the same names to :func:`load`.
 
     Raises
     ------
     ValueError
         When ``obj`` holds a lambda or a function defined inside another
         function (e.g. as ``objective``): skops would write it, but no loader
-        could find it. Define the function at the top level of a module.
+        could find it. Define the function at the top level of a module. Also
+        when a network would not load back the same (e.g. parameters changed
+        with ``set_params`` after ``fit``).
     TypeError
-        When ``obj`` holds a PyTorch / skorch model, which skops can only
-        store as an embedded pickle.
+        When ``obj`` holds a PyTorch / skorch object other than the library's
+        networks (skops could only store it as an embedded pickle), or a
+        network's parameter is neither data nor a trusted class or function;
+        the message names it.
 
     Examples
     --------
@@ -179,8 +312,12 @@ def dump(
     >>> dump(clf, path)
     >>> load(path).threshold_ == clf.threshold_
     True
+
+    Networks: see :doc:`/user_guide/saving_models` in the user guide.
     """
     sio = _skops_io()
+    extra = _names(trusted)
+    obj = _networks_as_data(obj, extra)
     data = sio.dumps(obj, compression=compression, compresslevel=compresslevel)
     names = sio.get_untrusted_types(data=data)
     carriers = _pickle_carriers(names)
@@ -208,7 +345,11 @@ def load(
 
     Trusted: skops' defaults (scikit-learn, numpy, scipy, builtins), the
     library's :func:`trusted_types`, and the names in ``trusted``. Any other
-    type in the file is refused before anything is built.
+    type in the file is refused before anything is built. A network saved by
+    :func:`dump` is rebuilt from its parameters (every class or function they
+    name must be on the built-in list or in ``trusted``; nothing else is
+    imported), then its tensors are copied in after their checksum, names,
+    shapes and dtypes are checked.
 
     Parameters
     ----------
@@ -216,7 +357,8 @@ def load(
         The saved model.
     trusted : iterable of str, default=()
         Further fully qualified names you trust, e.g. ``"mymodule.net_benefit"``
-        for an objective function of your own. Check them with
+        for an objective function of your own, or a network's own module class
+        (see :func:`dump`). Check them with
         :func:`skops.io.get_untrusted_types` first.
 
     Returns
@@ -227,11 +369,16 @@ def load(
     Raises
     ------
     skops.io.exceptions.UntrustedTypesFoundException
-        When the file holds a type that is not trusted (a ``TypeError``); the
-        message lists them.
+        When the file holds a type that is not trusted, or a network refers to
+        a class or function that is not (a ``TypeError``); the message lists
+        them.
     TypeError
-        When the file holds a PyTorch / skorch model (see :func:`dump`), even
-        if its types are listed in ``trusted``.
+        When the file holds a PyTorch / skorch model as a pickle (as plain
+        :func:`skops.io.dump` writes it), even if its types are listed in
+        ``trusted``.
+    ValueError
+        When a saved network fails its checksum or does not fit the network
+        its parameters build (a modified or damaged file).
 
     Examples
     --------
@@ -253,12 +400,15 @@ def load(
             data = f.read()
     else:
         data = file.read()
-    extra = [trusted] if isinstance(trusted, str) else list(trusted)
+    extra = _names(trusted)
     names = sio.get_untrusted_types(data=data)
     carriers = _pickle_carriers(names)
     if carriers:
         raise TypeError(_torch_message(carriers))
     allowed = set(trusted_types()) | set(extra)
+    networks = _SAVED_NET in names
+    if networks:
+        allowed.add(_SAVED_NET)
     unknown = sorted(set(names) - allowed)
     if unknown:
         error = UntrustedTypesFoundException(unknown)
@@ -269,4 +419,7 @@ def load(
             "trusted=. Add a name to trusted= only after checking what it is.",
         )
         raise error
-    return sio.loads(data, trusted=sorted(allowed & set(names)))
+    obj = sio.loads(data, trusted=sorted(allowed & set(names)))
+    if networks:
+        obj = _networks_from_data(obj, extra)
+    return obj

@@ -362,18 +362,22 @@ def test_trusted_types_list_the_multilabel_types():
     } <= names
 
 
-def test_dump_refuses_the_multilabel_mlp(ml_data):
+def test_dump_saves_the_multilabel_mlp_as_data(ml_data):
+    # (was refused; saved as data since issue 18 item 4: see
+    # tests/test_persistence_networks.py for every position and the refusals)
     pytest.importorskip("skops")
     pytest.importorskip("skorch")
+    import io
+
     from sklearn_balanced.neural import MLPMultiLabelClassifier
-    from sklearn_balanced.persistence import dump
+    from sklearn_balanced.persistence import dump, load
 
     X, Y = ml_data
     net = MLPMultiLabelClassifier((4,), max_epochs=2, random_state=0).fit(X, Y)
-    import io
-
-    with pytest.raises(TypeError, match="MLPMultiLabelClassifier"):
-        dump(net, io.BytesIO())
+    buffer = io.BytesIO()
+    dump(net, buffer)
+    restored = load(buffer.getvalue())
+    np.testing.assert_array_equal(restored.predict_proba(X), net.predict_proba(X))
 
 
 # ----------------------------------------------- item 23: torch threads
