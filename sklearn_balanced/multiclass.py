@@ -63,6 +63,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
 
+from sklearn_balanced._validation import check_not_dask
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import TIE_RTOL, best_indices
 
@@ -581,6 +582,9 @@ def find_class_weights(
     >>> result.start_score, result.score
     (0.0, 0.8333333333333334)
     """
+    check_not_dask(
+        "find_class_weights", y_true=y_true, proba=proba, sample_weight=sample_weight
+    )
     P = _check_proba(proba)
     n, K = P.shape
     classes, y = _encode(y_true, labels)

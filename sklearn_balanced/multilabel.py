@@ -55,7 +55,11 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_balanced._multioutput import check_multilabel_target
-from sklearn_balanced._validation import _check_no_merged_scores, check_sample_weight
+from sklearn_balanced._validation import (
+    _check_no_merged_scores,
+    check_not_dask,
+    check_sample_weight,
+)
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import (
     TIE_RTOL,
@@ -651,6 +655,13 @@ def find_multilabel_thresholds(
         raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}.")
     if not (isinstance(tol, int | float | np.floating) and 0 <= tol < 1):
         raise ValueError(f"tol must be a number in [0, 1); got {tol!r}.")
+    check_not_dask(
+        "find_multilabel_thresholds",
+        "Search each label with find_threshold, which accepts dask collections.",
+        Y_true=Y_true,
+        Y_score=Y_score,
+        sample_weight=sample_weight,
+    )
     is_pos, _ = check_multilabel_target(Y_true, input_name="Y_true")
     scores = check_label_scores(Y_score, is_pos.shape)
     weight = check_sample_weight(sample_weight, is_pos.shape[0])
@@ -694,6 +705,9 @@ def label_rates(
     >>> t["sensitivity"], t["specificity"]
     (array([0.5, 1. ]), array([1., 0.]))
     """
+    check_not_dask(
+        "label_rates", Y_true=Y_true, Y_pred=Y_pred, sample_weight=sample_weight
+    )
     is_pos, classes = check_multilabel_target(Y_true, input_name="Y_true")
     Y_pred = np.asarray(Y_pred)
     if Y_pred.shape != is_pos.shape:
