@@ -63,11 +63,22 @@ def _is_wide_int(dtype: np.dtype) -> bool:
 
 def _to_dask(x: Any, name: str, da) -> Any:
     """A 1d dask array (or ``None``/numpy left for later), from a Series too."""
-    if x is None or (np.ndim(x) == 0 and not hasattr(x, "dask")):
+    if x is None:
         return x
-    if hasattr(x, "to_dask_array"):  # dask dataframe column
+    # a dask dataframe column (a Delayed answers every hasattr: module first)
+    frame = type(x).__module__.startswith("dask.dataframe") and hasattr(
+        x, "to_dask_array"
+    )
+    if not (frame or isinstance(x, da.Array)) and hasattr(x, "__dask_graph__"):
+        raise TypeError(  # a bag, a delayed, a dask-backed xarray...
+            f"{name} is a dask {type(x).__name__}; the distributed path takes a "
+            "dask array or a dask dataframe column (or numpy arrays next to one)."
+        )
+    if np.ndim(x) == 0 and not hasattr(x, "dask"):
+        return x
+    if frame:
         x = x.to_dask_array(lengths=True)
-    elif not hasattr(x, "dask"):
+    elif not isinstance(x, da.Array):
         x = np.asarray(x)
     if hasattr(x, "dask") and any(math.isnan(c) for c in x.shape):
         x = x.compute_chunk_sizes()  # e.g. ``df["s"].values``: lengths unknown

@@ -35,7 +35,7 @@ from sklearn.model_selection import KFold, ShuffleSplit, check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from sklearn_balanced._crossval import (
     OutOfFold,
@@ -55,6 +55,7 @@ from sklearn_balanced._warnings import warn
 __all__ = [
     "MultiOutputFoldEnsemble",
     "OutOfFoldScores",
+    "align_label_columns",
     "check_label_folds",
     "check_label_ranking",
     "check_multilabel_target",
@@ -62,6 +63,89 @@ __all__ = [
     "label_scores",
     "make_multilabel_splits",
 ]
+
+
+def align_label_columns(
+    Y_true: Any, other: Any, *, true_name: str = "Y_true", other_name: str = "Y_score"
+) -> Any:
+    """``other`` with its label columns in the order of ``Y_true``'s.
+
+    The one rule wherever a table of labels meets another table of the same
+    labels (scores or predictions): when both carry column names (pandas
+    DataFrames), the names must be the same; in another order, ``other`` is
+    reordered by name to ``Y_true``'s order; different names are an error
+    naming both lists. Without names on either side the columns are matched
+    by position.
+
+    Parameters
+    ----------
+    Y_true : array-like or DataFrame of shape (n_samples, n_labels)
+        The labels, whose column order the result follows.
+    other : array-like or DataFrame of shape (n_samples, n_labels)
+        The scores or predictions of the same labels.
+    true_name, other_name : str
+        The arguments' names, for the message.
+
+    Returns
+    -------
+    other : array-like or DataFrame
+        ``other`` itself, or its columns reordered by name.
+
+    Raises
+    ------
+    ValueError
+        When both have column names and the names differ (or repeat).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Y = pd.DataFrame({"a": [0, 1], "b": [1, 0]})
+    >>> S = pd.DataFrame({"b": [0.9, 0.1], "a": [0.2, 0.8]})
+    >>> list(align_label_columns(Y, S).columns)
+    ['a', 'b']
+    """
+    true_cols = getattr(Y_true, "columns", None)
+    other_cols = getattr(other, "columns", None)
+    if true_cols is None or other_cols is None:
+        return other
+    a, b = list(true_cols), list(other_cols)
+    if a == b:
+        return other
+    if len(set(a)) == len(a) == len(b) and set(a) == set(b):
+        return other[a]  # the same labels in another order: by name
+    raise ValueError(
+        f"{true_name} and {other_name} must name the same label columns; got "
+        f"{true_name} columns {a[:10]}{' ...' if len(a) > 10 else ''} and "
+        f"{other_name} columns {b[:10]}{' ...' if len(b) > 10 else ''}. Rename or "
+        f"select the columns of {other_name} to match (columns in another order "
+        "are matched by name)."
+    )
+
+
+def _check_one_encoding(classes: list[NDArray], column: Callable, name: str) -> None:
+    """Refuse label columns whose classes cannot be ordered together.
+
+    Each column's two classes are encoded on their own, but the wrapped
+    estimator (and scikit-learn's target checks) sort all of ``Y`` at once:
+    ``{0, 1}`` in one column and ``{'a', 'b'}`` in another is refused here.
+    """
+    try:
+        np.unique(np.concatenate(classes))
+    except TypeError:
+        pass
+    else:
+        return
+    for i in range(len(classes)):
+        for j in range(i + 1, len(classes)):
+            try:
+                np.unique(np.concatenate([classes[i], classes[j]]))
+            except TypeError:
+                raise ValueError(
+                    f"{name} mixes label encodings across columns: {column(i)} "
+                    f"has labels {classes[i].tolist()} and {column(j)} has labels "
+                    f"{classes[j].tolist()}; use one encoding for every column "
+                    "(e.g. 0/1)."
+                ) from None
 
 
 def check_multilabel_target(
@@ -188,6 +272,8 @@ def check_multilabel_target(
             found = np.array([0, 1], dtype=col.dtype)  # indicator: one value absent
         classes.append(found)
         is_pos[:, label] = col == found[-1]
+    if arr.dtype.kind == "O":
+        _check_one_encoding(classes, column, input_name)
     return is_pos, classes
 
 
@@ -367,7 +453,7 @@ class OutOfFoldScores:
 
 def _fit_and_score(estimator, X, Y, train, test, fit_params, response, fold, verbose):
     start = time.perf_counter()
-    n_samples = len(Y)
+    n_samples = _num_samples(Y)  # a sparse Y has no len()
     estimator.fit(
         _safe_indexing(X, train),
         _safe_indexing(Y, train),

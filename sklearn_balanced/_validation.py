@@ -17,9 +17,11 @@ from sklearn_balanced._warnings import warn
 
 __all__ = [
     "check_binary_target",
+    "check_not_dask",
     "check_label_vector",
     "check_sample_weight",
     "check_scores",
+    "dask_inputs",
     "resolve_pos_label",
 ]
 
@@ -36,6 +38,51 @@ def _preview(values: NDArray, limit: int = 5) -> str:
 def _plain(value: Any) -> Any:
     """A numpy scalar as the Python scalar it holds (readable reprs)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def dask_inputs(**inputs: Any) -> list[str]:
+    """The names of the inputs that are dask collections (in the given order).
+
+    dask is never imported here: a dask collection can only exist once dask
+    is in ``sys.modules``, so without it the answer is ``[]`` at the cost of
+    a dictionary lookup (``import sklearn_balanced`` and the numpy paths stay
+    free of dask).
+    """
+    dask = sys.modules.get("dask")
+    if dask is None:  # not imported (or masked by a test): nothing is dask
+        return []
+    return [name for name, x in inputs.items() if dask.is_dask_collection(x)]
+
+
+def check_not_dask(entry: str, hint: str = "", **inputs: Any) -> None:
+    """Refuse dask collections in an entry point that has no distributed path.
+
+    Converting them would compute every partition and gather the samples on
+    this machine without a word; the user decides instead (``.compute()``).
+
+    Parameters
+    ----------
+    entry : str
+        The public function's name, for the message.
+    hint : str, default=""
+        A sentence appended to the message (what to use instead).
+    **inputs
+        The array arguments, by name.
+
+    Raises
+    ------
+    TypeError
+        When one of ``inputs`` is a dask collection.
+    """
+    names = dask_inputs(**inputs)
+    if not names:
+        return
+    got = ", ".join(f"{n} is a dask {type(inputs[n]).__name__}" for n in names)
+    raise TypeError(
+        f"{entry} has no distributed path and would gather every sample on this "
+        f"machine: {got}. Call .compute() on the input(s) first if they fit in "
+        f"memory.{' ' + hint if hint else ''}"
+    )
 
 
 def resolve_pos_label(classes: NDArray, pos_label: Any) -> Any:

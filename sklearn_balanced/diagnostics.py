@@ -28,6 +28,15 @@ from sklearn_balanced.objectives import Objective, get_objective
 
 __all__ = ["FOLD_TOLERANCE", "BootstrapThreshold", "bootstrap_threshold"]
 
+#: What a dask user is told instead (see "No bootstrap on dask" in the
+#: scaling guide): every resample would be a distributed search of its own.
+_NO_DASK_BOOTSTRAP = (
+    "A bootstrap resamples the rows, so it has no exact form over the "
+    "distributed tables of distinct scores: for an interval, run it on a "
+    "uniform sample of the rows (e.g. dask_df.sample(frac=...)); "
+    "find_threshold itself accepts dask collections."
+)
+
 
 @dataclass(frozen=True)
 class BootstrapThreshold:
@@ -143,9 +152,17 @@ def bootstrap_threshold(
         ``bagged_mean_threshold``, ``ci``,
         ``thresholds`` (every resample's optimum) and ``oob_scores``.
 
+    Raises
+    ------
+    TypeError
+        When an input is a dask collection: there is no distributed
+        bootstrap, and computing the collection would gather every sample on
+        this machine without a word (call ``.compute()`` first if it fits, or
+        bootstrap a sample of the rows).
+
     See Also
     --------
-    sklearn_balanced.find_threshold : The optimum alone.
+    sklearn_balanced.find_threshold : The optimum alone (also on dask input).
     BalancedThresholdClassifier : ``n_bootstrap`` and ``threshold_method``.
 
     Examples
@@ -179,7 +196,12 @@ def bootstrap_threshold(
             f"None; got {progress!r}."
         )
     is_pos, score, weight, _ = validate_inputs(
-        y_true, y_score, sample_weight, pos_label
+        y_true,
+        y_score,
+        sample_weight,
+        pos_label,
+        entry="bootstrap_threshold",
+        hint=_NO_DASK_BOOTSTRAP,
     )
     obj = get_objective(objective)
     pooled, counts = checked_pool(is_pos, score, weight)  # one sort for both

@@ -62,8 +62,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from sklearn_balanced._validation import (
     check_binary_target,
+    check_not_dask,
     check_sample_weight,
     check_scores,
+    dask_inputs,
 )
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.objectives import (
@@ -557,8 +559,19 @@ def validate_inputs(
     y_score: ArrayLike,
     sample_weight: ArrayLike | None,
     pos_label: Any,
+    *,
+    entry: str = "This function",
+    hint: str = "",
 ) -> tuple[NDArray[np.bool_], NDArray[np.floating], NDArray[np.float64] | None, Any]:
-    """Check the public functions' inputs: ``(is_pos, score, weight, pos_label)``."""
+    """Check the public functions' inputs: ``(is_pos, score, weight, pos_label)``.
+
+    Dask collections are refused (:func:`~sklearn_balanced._validation.check_not_dask`,
+    naming ``entry``, with ``hint``): an entry point with a distributed path
+    dispatches them before it gets here.
+    """
+    check_not_dask(
+        entry, hint, y_true=y_true, y_score=y_score, sample_weight=sample_weight
+    )
     is_pos, _, pos = check_binary_target(
         y_true, pos_label=pos_label, input_name="y_true"
     )
@@ -792,9 +805,9 @@ def find_threshold(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
+    y_true : array-like, dask array or dask Series of shape (n_samples,)
         Binary labels (ints, strings or bools).
-    y_score : array-like of shape (n_samples,)
+    y_score : array-like, dask array or dask Series of shape (n_samples,)
         Scores for the positive class: probabilities, decision values or any
         finite number where larger means more positive.
     objective : str, Objective or callable, default="balanced"
@@ -803,7 +816,8 @@ def find_threshold(
         :class:`~sklearn_balanced.objectives.Objective` such as
         ``Cost(fp=1, fn=10)``, or a function ``f(tp, fp, tn, fn) -> array`` to
         maximise.
-    sample_weight : array-like of shape (n_samples,), default=None
+    sample_weight : array-like, dask array or dask Series of shape (n_samples,), \
+default=None
         Non-negative weights; the counts are sums of weights. Only their
         ratios matter: any positive multiple gives the same cutoff and score
         (see "Weights" in :mod:`sklearn_balanced.engine`); the counts of the
@@ -821,6 +835,25 @@ def find_threshold(
     --------
     threshold_curve : The counts and metrics at every cutoff.
     BalancedThresholdClassifier : Learns the cutoff by cross-validation.
+    sklearn_balanced.distributed.find_threshold_dask : The dask path, with
+        its own options (``n_ranges``, ``return_report``).
+
+    Notes
+    -----
+    When any of ``y_true``, ``y_score`` and ``sample_weight`` is a dask
+    collection (a dask array, or a dask dataframe column), the search runs on
+    the cluster (dask's current scheduler) through
+    :func:`~sklearn_balanced.distributed.find_threshold_dask`, without
+    gathering the samples: the same result as on the gathered data, bit for
+    bit, whenever the weighted sums are exact (always without weights; see
+    :mod:`sklearn_balanced.distributed` for non-dyadic weights). Inputs given
+    as numpy arrays or lists next to a dask one are sent to the workers in
+    the dask collection's chunks. An objective that is not one of the
+    library's own (a function or an ``Objective`` subclass of yours) may
+    depend on all the cutoffs at once, so it is searched on one merged table
+    of distinct scores (``n_ranges=1``), on the client; pass
+    ``find_threshold_dask(..., n_ranges=None)`` to search it range by range
+    when its value at a cutoff depends on that cutoff's counts only.
 
     Examples
     --------
@@ -833,6 +866,19 @@ def find_threshold(
     >>> find_threshold(y, s, objective="f1").threshold
     0.375
     """
+    if dask_inputs(y_true=y_true, y_score=y_score, sample_weight=sample_weight):
+        from sklearn_balanced.distributed import find_threshold_dask
+
+        obj = get_objective(objective)
+        return find_threshold_dask(
+            y_true,
+            y_score,
+            objective=obj,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+            # a function of whole arrays must see every cutoff at once
+            n_ranges=None if _per_cutoff(obj) else 1,
+        )
     is_pos, score, weight, pos = validate_inputs(
         y_true, y_score, sample_weight, pos_label
     )
@@ -958,11 +1004,12 @@ def threshold_curve(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
+    y_true : array-like, dask array or dask Series of shape (n_samples,)
         Binary labels.
-    y_score : array-like of shape (n_samples,)
+    y_score : array-like, dask array or dask Series of shape (n_samples,)
         Scores for the positive class.
-    sample_weight : array-like of shape (n_samples,), default=None
+    sample_weight : array-like, dask array or dask Series of shape (n_samples,), \
+default=None
         Non-negative weights.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
@@ -977,6 +1024,15 @@ def threshold_curve(
     See Also
     --------
     find_threshold : The optimal cutoff.
+    sklearn_balanced.distributed.threshold_curve_dask : The dask path.
+
+    Notes
+    -----
+    When any input is a dask collection, the curve is counted on the cluster
+    by :func:`~sklearn_balanced.distributed.threshold_curve_dask` (the same
+    curve as on the gathered data; numpy inputs next to it travel in its
+    chunks). The curve itself, one row per distinct score, is returned on
+    the client.
 
     Examples
     --------
@@ -989,6 +1045,12 @@ def threshold_curve(
     >>> c.specificity
     array([1. , 1. , 1. , 0.5, 0. ])
     """
+    if dask_inputs(y_true=y_true, y_score=y_score, sample_weight=sample_weight):
+        from sklearn_balanced.distributed import threshold_curve_dask
+
+        return threshold_curve_dask(
+            y_true, y_score, sample_weight=sample_weight, pos_label=pos_label
+        )
     is_pos, score, weight, pos = validate_inputs(
         y_true, y_score, sample_weight, pos_label
     )

@@ -66,6 +66,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sklearn_balanced._validation import dask_inputs
 from sklearn_balanced.engine import (
     ConfusionCounts,
     best_indices,
@@ -593,9 +594,9 @@ def find_gray_zone(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
+    y_true : array-like, dask array or dask Series of shape (n_samples,)
         Binary labels.
-    y_score : array-like of shape (n_samples,)
+    y_score : array-like, dask array or dask Series of shape (n_samples,)
         Scores for the positive class; larger means more positive.
     min_sensitivity : float, default=0.95
         Required ``TP / (TP + FN)`` on the decided cases, in [0, 1].
@@ -608,7 +609,8 @@ def find_gray_zone(
         With ``max_abstention``: what to maximise on the decided cases —
         the smaller of the two rates, the sensitivity or the specificity.
         Ignored without ``max_abstention``.
-    sample_weight : array-like of shape (n_samples,), default=None
+    sample_weight : array-like, dask array or dask Series of shape (n_samples,), \
+default=None
         Non-negative weights; counts and the abstention rate are weighted.
     pos_label : object, default=None
         The positive label; ``None`` means the greater label.
@@ -634,7 +636,11 @@ def find_gray_zone(
     Notes
     -----
     See :mod:`sklearn_balanced.gray_zone` for the exact definitions, the
-    ``O(m log m)`` search and the tie rule.
+    ``O(m log m)`` search and the tie rule. When any input is a dask
+    collection, the counts are built on the cluster by
+    :func:`~sklearn_balanced.distributed.find_gray_zone_dask` (the same
+    result as on the gathered data; numpy inputs next to it travel in its
+    chunks) and searched on the client.
 
     Examples
     --------
@@ -651,6 +657,19 @@ def find_gray_zone(
     >>> r.abstention_rate, min(r.sensitivity, r.specificity)
     (0.4, 1.0)
     """
+    if dask_inputs(y_true=y_true, y_score=y_score, sample_weight=sample_weight):
+        from sklearn_balanced.distributed import find_gray_zone_dask
+
+        return find_gray_zone_dask(
+            y_true,
+            y_score,
+            min_sensitivity=min_sensitivity,
+            min_specificity=min_specificity,
+            max_abstention=max_abstention,
+            objective=objective,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+        )
     is_pos, score, weight, pos = validate_inputs(
         y_true, y_score, sample_weight, pos_label
     )

@@ -19,6 +19,7 @@ from sklearn_balanced._validation import (
     _type_of_target,
     check_binary_target,
     check_label_vector,
+    check_not_dask,
     check_sample_weight,
 )
 from sklearn_balanced._warnings import warn
@@ -106,19 +107,36 @@ def _labels(
     return is_pos, (neg, pos), pos
 
 
+#: What a dask user is told instead.
+_NO_DASK_METRICS = (
+    "For the report at the cutoff learned on dask scores, use "
+    "sklearn_balanced.distributed.find_threshold_dask(..., return_report=True)."
+)
+
+
 def _counts(
     y_true: ArrayLike,
     y_pred: ArrayLike,
     pos_label: Any,
     sample_weight: ArrayLike | None,
     labels: Any = None,
+    *,
+    entry: str,
 ) -> tuple[tuple, tuple, tuple[Any, Any], Any]:
     """Counts ``(tp, fp, tn, fn)`` (length-1 arrays) of hard predictions.
 
     Returns the engine's counts (for rates and objectives: independent of the
     weights' scale), the same in the sample weights' units (for display), the
-    labels ``(negative, positive)`` and the positive label.
+    labels ``(negative, positive)`` and the positive label. Dask collections
+    are refused, naming ``entry``: hard predictions have no distributed path.
     """
+    check_not_dask(
+        entry,
+        _NO_DASK_METRICS,
+        y_true=y_true,
+        y_pred=y_pred,
+        sample_weight=sample_weight,
+    )
     # each checked on its own, so that an error names the array and positions
     # in it (and a 2-D multilabel indicator is refused, not flattened)
     y_true = check_label_vector(y_true, input_name="y_true")
@@ -218,7 +236,9 @@ def sensitivity_score(
     0.666...
     """
     _check_zero_division(zero_division)
-    c, _, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
+    c, _, _, _ = _counts(
+        y_true, y_pred, pos_label, sample_weight, entry="sensitivity_score"
+    )
     return _rate(
         float(sensitivity(*c)[0]),
         zero_division,
@@ -268,7 +288,9 @@ def specificity_score(
     0.666...
     """
     _check_zero_division(zero_division)
-    c, _, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
+    c, _, _, _ = _counts(
+        y_true, y_pred, pos_label, sample_weight, entry="specificity_score"
+    )
     return _rate(
         float(specificity(*c)[0]),
         zero_division,
@@ -316,7 +338,9 @@ def objective_score(
     0.5
     """
     obj = get_objective(objective)
-    c, shown, _, _ = _counts(y_true, y_pred, pos_label, sample_weight)
+    c, shown, _, _ = _counts(
+        y_true, y_pred, pos_label, sample_weight, entry="objective_score"
+    )
     inputs = shown if isinstance(obj, CallableObjective) else c  # as the engine
     value = float(np.asarray(obj.score(*inputs), dtype=np.float64)[0])
     tp, fp, tn, fn = (float(a[0]) for a in c)
@@ -496,7 +520,7 @@ def binary_report(
     """
     _check_zero_division(zero_division)
     c, shown, (neg, pos), pos = _counts(
-        y_true, y_pred, pos_label, sample_weight, labels
+        y_true, y_pred, pos_label, sample_weight, labels, entry="binary_report"
     )
     tp, fp, tn, fn = c
     rates = {

@@ -82,6 +82,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
 
+from sklearn_balanced._validation import check_not_dask
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import TIE_RTOL, best_indices, normalise_weights
 
@@ -697,6 +698,9 @@ def find_class_weights(
         or not 0 <= tol < 1  # NaN fails too
     ):
         raise ValueError(f"tol must be a number in [0, 1); got {tol!r}.")
+    check_not_dask(
+        "find_class_weights", y_true=y_true, proba=proba, sample_weight=sample_weight
+    )
     P = _check_proba(proba)
     n, K = P.shape
     classes, y = _encode(y_true, labels)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_balanced._validation import check_not_dask
 from sklearn_balanced.multiclass import (
     _check_proba,
     _confusion,
@@ -60,6 +61,9 @@ def class_recalls(
     >>> class_recalls(y, proba, [1, 1.5, 2])
     array([0.5, 1. , 1. ])
     """
+    check_not_dask(
+        "class_recalls", y_true=y_true, proba=proba, sample_weight=sample_weight
+    )
     P = _check_proba(proba)
     n, K = P.shape
     classes, y = _encode(y_true, labels)
@@ -215,6 +219,12 @@ class ClassRecallDisplay:
         -------
         display : ClassRecallDisplay
         """
+        check_not_dask(
+            "ClassRecallDisplay.from_predictions",
+            y_true=y_true,
+            proba=proba,
+            sample_weight=sample_weight,
+        )
         classes = np.unique(np.asarray(y_true)) if labels is None else labels
         kw = {"labels": classes, "sample_weight": sample_weight}
         default = class_recalls(y_true, proba, None, **kw)

@@ -52,10 +52,15 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 
-from sklearn_balanced._multioutput import check_multilabel_target
-from sklearn_balanced._validation import _check_no_merged_scores, check_sample_weight
+from sklearn_balanced._multioutput import align_label_columns, check_multilabel_target
+from sklearn_balanced._validation import (
+    _check_no_merged_scores,
+    check_not_dask,
+    check_sample_weight,
+)
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine import (
     TIE_RTOL,
@@ -595,10 +600,13 @@ def find_multilabel_thresholds(
 
     Parameters
     ----------
-    Y_true : array-like of shape (n_samples, n_labels)
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
         Indicator matrix (0/1 or bool).
     Y_score : array-like of shape (n_samples, n_labels)
         Finite scores per label; larger means the label is more likely present.
+        When both ``Y_true`` and ``Y_score`` are DataFrames, their columns are
+        matched by name (``Y_score``'s reordered to ``Y_true``'s order); other
+        names are an error.
     objective : str, Objective or callable, default="balanced"
         A binary objective (name, :class:`~sklearn_balanced.objectives.Objective`
         or ``f(tp, fp, tn, fn)``), optimised exactly per label (or on the pooled
@@ -651,6 +659,14 @@ def find_multilabel_thresholds(
         raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}.")
     if not (isinstance(tol, int | float | np.floating) and 0 <= tol < 1):
         raise ValueError(f"tol must be a number in [0, 1); got {tol!r}.")
+    check_not_dask(
+        "find_multilabel_thresholds",
+        "Search each label with find_threshold, which accepts dask collections.",
+        Y_true=Y_true,
+        Y_score=Y_score,
+        sample_weight=sample_weight,
+    )
+    Y_score = align_label_columns(Y_true, Y_score)
     is_pos, _ = check_multilabel_target(Y_true, input_name="Y_true")
     scores = check_label_scores(Y_score, is_pos.shape)
     weight = check_sample_weight(sample_weight, is_pos.shape[0])
@@ -675,9 +691,11 @@ def label_rates(
 
     Parameters
     ----------
-    Y_true, Y_pred : array-like of shape (n_samples, n_labels)
+    Y_true, Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
         Indicator matrices (or two class values per column, the greater one
-        present, as in ``Y_true``).
+        present, as in ``Y_true``). When both are DataFrames, their columns
+        are matched by name (``Y_pred``'s reordered to ``Y_true``'s order);
+        other names are an error.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights of the samples.
 
@@ -694,8 +712,12 @@ def label_rates(
     >>> t["sensitivity"], t["specificity"]
     (array([0.5, 1. ]), array([1., 0.]))
     """
+    check_not_dask(
+        "label_rates", Y_true=Y_true, Y_pred=Y_pred, sample_weight=sample_weight
+    )
+    Y_pred = align_label_columns(Y_true, Y_pred, other_name="Y_pred")
     is_pos, classes = check_multilabel_target(Y_true, input_name="Y_true")
-    Y_pred = np.asarray(Y_pred)
+    Y_pred = Y_pred.toarray() if sparse.issparse(Y_pred) else np.asarray(Y_pred)
     if Y_pred.shape != is_pos.shape:
         raise ValueError(
             f"Y_true and Y_pred must have the same shape; got {is_pos.shape} and "

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced._multioutput import label_scores
@@ -196,8 +197,9 @@ class LabelRatesDisplay:
         learned = np.column_stack(
             [at_or_above(scores[:, j], t) for j, t in enumerate(estimator.thresholds_)]
         ).astype(int)
+        Y = Y.toarray() if sparse.issparse(Y) else np.asarray(Y)
         is_pos = np.column_stack(
-            [np.asarray(Y)[:, j] == c[-1] for j, c in enumerate(estimator.classes_)]
+            [Y[:, j] == c[-1] for j, c in enumerate(estimator.classes_)]
         ).astype(int)
         return cls.from_predictions(
             is_pos, default, learned, sample_weight=sample_weight, labels=labels, ax=ax

@@ -28,6 +28,12 @@ from sklearn_balanced.diagnostics import check_bootstrap_params
 from sklearn_balanced.engine import checked_counts, select_cutoff, validate_inputs
 from sklearn_balanced.objectives import get_objective, sensitivity, specificity
 
+#: What a dask user is told instead: a plot holds every sample's score.
+_NO_DASK_PLOT = (
+    "Plot a sample of the rows, or the columns of threshold_curve(...), which "
+    "accepts dask collections."
+)
+
 __all__ = ["RocDisplay", "ScoreDistributionDisplay", "ThresholdDisplay"]
 
 
@@ -277,7 +283,12 @@ class ThresholdDisplay:
         display : ThresholdDisplay
         """
         is_pos, score, weight, _ = validate_inputs(
-            y_true, y_score, sample_weight, pos_label
+            y_true,
+            y_score,
+            sample_weight,
+            pos_label,
+            entry="ThresholdDisplay.from_predictions",
+            hint=_NO_DASK_PLOT,
         )
         obj = get_objective(objective)
         counts, t, values, sn, sp = _curve(is_pos, score, weight, obj)
@@ -505,7 +516,12 @@ class RocDisplay:
         display : RocDisplay
         """
         is_pos, score, weight, _ = validate_inputs(
-            y_true, y_score, sample_weight, pos_label
+            y_true,
+            y_score,
+            sample_weight,
+            pos_label,
+            entry="RocDisplay.from_predictions",
+            hint=_NO_DASK_PLOT,
         )
         return cls._from_data(is_pos, score, weight, threshold, ax)
 
@@ -680,7 +696,12 @@ class ScoreDistributionDisplay:
         display : ScoreDistributionDisplay
         """
         is_pos, score, weight, pos = validate_inputs(
-            y_true, y_score, sample_weight, pos_label
+            y_true,
+            y_score,
+            sample_weight,
+            pos_label,
+            entry="ScoreDistributionDisplay.from_predictions",
+            hint=_NO_DASK_PLOT,
         )
         neg = _other_label(y_true, pos)
         return cls(

@@ -25,7 +25,7 @@ def client():
             n_workers=1,
             threads_per_worker=2,
             processes=False,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: no clash with a parallel test run
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

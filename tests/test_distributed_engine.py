@@ -44,7 +44,7 @@ def client():
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: no clash with a parallel test run
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -493,3 +493,285 @@ def test_empty_partitions_and_numpy_labels(sync):
     sd = da.from_array(s, chunks=150)
     _same(find_threshold_dask(y, sd), find_threshold(y, s))
     _same(find_threshold_dask(y[:, None], sd[:, None]), find_threshold(y, s))
+
+
+# --------------------------------------------------------------------------
+# find_threshold, threshold_curve and find_gray_zone on dask input: the
+# public names dispatch dask collections to this module
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_gather(monkeypatch):
+    """Converting a dask collection to numpy on the client fails the test."""
+    dd = pytest.importorskip("dask.dataframe")
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"a dask {type(self).__name__} was gathered")
+
+    monkeypatch.setattr(da.Array, "__array__", refuse)
+    monkeypatch.setattr(dd.Series, "__array__", refuse, raising=False)
+    monkeypatch.setattr(dd.DataFrame, "__array__", refuse, raising=False)
+
+
+@pytest.mark.parametrize(
+    "objective", [*OBJECTIVES, SpecificityAtSensitivity(0.9), RecallAtPrecision(0.7)]
+)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_find_threshold_takes_dask_input_bit_for_bit(
+    sync, no_gather, objective, weighted
+):
+    y, s, w = _data(n=3000, seed=21)
+    w = w if weighted else None
+    expected = find_threshold(y, s, objective=objective, sample_weight=w)
+    yd, sd, wd = _dask(y, s, w, k=9)
+    got = find_threshold(yd, sd, objective=objective, sample_weight=wd)
+    assert got == expected
+    _same(got, expected)
+
+
+def test_find_threshold_dask_labels_pos_label_float32(sync, no_gather):
+    y, s, w = _data(n=2000, seed=22, labels=("no", "yes"), float32=True)
+    s = -s  # larger scores mean "no"
+    expected = find_threshold(y, s, sample_weight=w, pos_label="no")
+    yd, sd, wd = _dask(y, s, w, k=7)
+    _same(find_threshold(yd, sd, sample_weight=wd, pos_label="no"), expected)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_threshold_curve_takes_dask_input(sync, no_gather, weighted):
+    y, s, w = _data(n=2500, seed=23)
+    w = w if weighted else None
+    expected = threshold_curve(y, s, sample_weight=w)
+    yd, sd, wd = _dask(y, s, w, k=6)
+    got = threshold_curve(yd, sd, sample_weight=wd)
+    for f in ("thresholds", "tp", "fp", "tn", "fn", "sensitivity", "specificity"):
+        np.testing.assert_array_equal(
+            getattr(got, f), getattr(expected, f), strict=True
+        )
+    assert got.pos_label == expected.pos_label
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_find_gray_zone_takes_dask_input(sync, no_gather, weighted):
+    y, s, w = _data(n=2500, seed=24)
+    w = w if weighted else None
+    yd, sd, wd = _dask(y, s, w, k=6)
+    for kw in (
+        {"min_sensitivity": 0.9, "min_specificity": 0.85},
+        {
+            "min_sensitivity": 0.8,
+            "min_specificity": 0.8,
+            "max_abstention": 0.5,
+            "objective": "sensitivity",
+        },
+    ):
+        expected = find_gray_zone(y, s, sample_weight=w, **kw)
+        got = find_gray_zone(yd, sd, sample_weight=wd, **kw)
+        assert got == expected
+        for f in ("lower_threshold", "upper_threshold", "abstention_rate"):
+            assert float(getattr(got, f)).hex() == float(getattr(expected, f)).hex()
+    kw = {"min_sensitivity": 1.0, "min_specificity": 1.0, "max_abstention": 0.01}
+    expected = _message(find_gray_zone, y, s, sample_weight=w, **kw)
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        find_gray_zone(yd, sd, sample_weight=wd, **kw)
+
+
+def test_dask_dataframe_columns_and_mixed_inputs(sync, no_gather):
+    # any dask input sends the call to the cluster; numpy arrays and lists
+    # next to it are sent along in its chunks
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    y, s, w = _data(n=2000, seed=25)
+    df = dd.from_pandas(pd.DataFrame({"y": y, "s": s, "w": w}), npartitions=7)
+    yd, sd, wd = _dask(y, s, w, k=5)
+    expected = find_threshold(y, s, sample_weight=w)
+    cases = {
+        "dataframe columns": (df["y"], df["s"], df["w"]),
+        "one-column dataframe": (df[["y"]], df["s"], df["w"]),
+        "dask labels, numpy scores": (yd, s, w),
+        "numpy labels, dask scores": (y, sd, w),
+        "list labels, dask scores": (y.tolist(), sd, w),
+        "numpy labels and scores, dask weights": (y, s, wd),
+    }
+    for name, (a, b, c) in cases.items():
+        got = find_threshold(a, b, sample_weight=c)
+        assert got == expected, name
+        _same(got, expected)
+    c1 = threshold_curve(y, s)
+    c2 = threshold_curve(df["y"], s)
+    np.testing.assert_array_equal(c2.thresholds, c1.thresholds, strict=True)
+    np.testing.assert_array_equal(c2.tp, c1.tp, strict=True)
+
+
+def _whole_array(tp, fp, tn, fn):
+    # depends on every cutoff at once (the largest tp): not range-local
+    return tp / tp.max() - 2 * fp / fp.max() + 0.1 * (tp == tp.max())
+
+
+def test_whole_array_objective_on_dask_input_sees_every_cutoff(sync, monkeypatch):
+    import sklearn_balanced.distributed as dist
+
+    seen = []
+    prepare = dist._prepare
+
+    def spy(*args):
+        seen.append(args[-1])  # n_ranges
+        return prepare(*args)
+
+    monkeypatch.setattr(dist, "_prepare", spy)
+    rng = np.random.default_rng(26)
+    y = rng.integers(0, 2, 3000)
+    s = rng.random(3000) + 0.3 * y
+    yd, sd, _ = _dask(y, s, None, k=10)
+    _same(
+        find_threshold(yd, sd, objective=_whole_array),
+        find_threshold(y, s, objective=_whole_array),
+    )
+    _same(find_threshold(yd, sd, objective="f1"), find_threshold(y, s, objective="f1"))
+    assert seen == [1, None]  # one merged table for the function only
+
+
+@pytest.mark.parametrize("case", list(_bad_inputs()))
+def test_find_threshold_dask_errors_are_the_in_memory_errors(sync, no_gather, case):
+    y, s, w = _bad_inputs()[case]
+    expected = _message(find_threshold, y, s, sample_weight=w)
+    args = (da.from_array(y, chunks=64), da.from_array(s, chunks=64))
+    kw = {"sample_weight": None if w is None else da.from_array(w, chunks=64)}
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        find_threshold(*args, **kw)
+
+
+def test_find_threshold_dask_reversed_scores_warn(sync, no_gather):
+    y, s, _ = _data(n=500)
+    yd, sd = da.from_array(y, chunks=100), da.from_array(-s, chunks=100)
+    with pytest.warns(UserWarning, match=r"ranks pos_label=1 below the other class"):
+        got = find_threshold(yd, sd)
+    with pytest.warns(UserWarning, match=r"ranks pos_label=1 below"):
+        _same(got, find_threshold(y, -s))
+
+
+def test_other_dask_collections_are_refused(sync):
+    db = pytest.importorskip("dask.bag")
+    y, s, _ = _data(n=40)
+    with pytest.raises(TypeError, match=r"y_true is a dask Bag; the distributed"):
+        find_threshold(db.from_sequence(y.tolist()), s)
+    with pytest.raises(TypeError, match=r"y_score is a dask Delayed.*dask array"):
+        threshold_curve(y, dask.delayed(s))
+
+
+def _no_dask_path_calls():
+    from sklearn_balanced import bootstrap_threshold
+    from sklearn_balanced.metrics import (
+        objective_score,
+        sensitivity_score,
+        specificity_score,
+    )
+    from sklearn_balanced.plotting import (
+        RocDisplay,
+        ScoreDistributionDisplay,
+        ThresholdDisplay,
+    )
+
+    return {
+        "bootstrap_threshold": (bootstrap_threshold, {}, "uniform sample of the rows"),
+        "binary_report": (binary_report, {}, r"return_report=True"),
+        "sensitivity_score": (sensitivity_score, {}, r"return_report=True"),
+        "specificity_score": (specificity_score, {}, r"return_report=True"),
+        "objective_score": (objective_score, {}, r"return_report=True"),
+        "ThresholdDisplay.from_predictions": (
+            ThresholdDisplay.from_predictions,
+            {},
+            r"threshold_curve",
+        ),
+        "RocDisplay.from_predictions": (
+            RocDisplay.from_predictions,
+            {"threshold": 0.5},
+            r"threshold_curve",
+        ),
+        "ScoreDistributionDisplay.from_predictions": (
+            ScoreDistributionDisplay.from_predictions,
+            {"threshold": 0.5},
+            r"threshold_curve",
+        ),
+    }
+
+
+@pytest.mark.parametrize("entry", list(_no_dask_path_calls()))
+def test_entry_points_without_a_dask_path_refuse_dask_input(sync, no_gather, entry):
+    fn, kw, hint = _no_dask_path_calls()[entry]
+    y, s, w = _data(n=300)
+    second = y if "score" in entry or "report" in entry else s  # predictions
+    yd, _, wd = _dask(y, second, w, k=3)
+    pattern = (
+        re.escape(entry) + r" has no distributed path and would gather every sample"
+        r".*y_true is a dask Array.*\.compute\(\).*" + hint
+    )
+    with pytest.raises(TypeError, match=pattern):
+        fn(yd, second, **kw)
+    with pytest.raises(TypeError, match=r"sample_weight is a dask Array"):
+        fn(y, second, sample_weight=wd, **kw)
+
+
+def test_numpy_calls_never_import_dask():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sklearn_balanced import find_gray_zone, find_threshold, threshold_curve\n"
+        "y, s = [0, 1, 0, 1, 1, 0], [0.1, 0.4, 0.35, 0.8, 0.7, 0.2]\n"
+        "find_threshold(y, s); threshold_curve(y, s)\n"
+        "find_gray_zone(y, s, min_sensitivity=0.5, min_specificity=0.5)\n"
+        "assert 'dask' not in sys.modules, 'dask was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cluster_find_threshold_runs_on_the_workers(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    y, s, w = _data(n=3000, seed=27)
+    df = dd.from_pandas(pd.DataFrame({"y": y, "s": s, "w": w}), npartitions=6)
+    with distributed.get_task_stream(client) as stream:
+        got = find_threshold(df["y"], df["s"], sample_weight=df["w"], objective="f1")
+    _same(got, find_threshold(y, s, sample_weight=w, objective="f1"))
+    keys = [str(task["key"]) for task in stream.data]
+    # the distributed path's passes ran on the workers, one task a partition
+    assert sum(k.startswith("_summarise-") for k in keys) == 6
+    assert sum(k.startswith("_table-") for k in keys) == 6
+
+
+def test_multilabel_and_multiclass_entry_points_refuse_dask_input(sync, no_gather):
+    from sklearn_balanced import find_class_weights, find_multilabel_thresholds
+    from sklearn_balanced.multiclass_plotting import ClassRecallDisplay, class_recalls
+    from sklearn_balanced.multilabel import label_rates
+
+    rng = np.random.default_rng(28)
+    Y = rng.integers(0, 2, (60, 2))
+    S = rng.random((60, 2))
+    y = rng.integers(0, 3, 60)
+    P = rng.dirichlet(np.ones(3), 60)
+    Yd, Sd, Pd = (da.from_array(a, chunks=(20, -1)) for a in (Y, S, P))
+    yd = da.from_array(y, chunks=20)
+    cases = [
+        ("find_multilabel_thresholds", find_multilabel_thresholds, (Y, Sd), "Y_score"),
+        ("label_rates", label_rates, (Yd, Y), "Y_true"),
+        ("find_class_weights", find_class_weights, (yd, P), "y_true"),
+        ("class_recalls", class_recalls, (y, Pd), "proba"),
+        (
+            "ClassRecallDisplay.from_predictions",
+            ClassRecallDisplay.from_predictions,
+            (yd, P, [1.0, 1.0, 1.0]),
+            "y_true",
+        ),
+    ]
+    for entry, fn, args, name in cases:
+        pattern = (
+            re.escape(entry) + r" has no distributed path and would gather every "
+            r"sample on this machine: " + name + r" is a dask Array.*\.compute\(\)"
+        )
+        with pytest.raises(TypeError, match=pattern):
+            fn(*args)
+    with pytest.raises(TypeError, match=r"find_threshold, which accepts dask"):
+        find_multilabel_thresholds(Yd, S)
