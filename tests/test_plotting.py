@@ -17,6 +17,7 @@ from sklearn_balanced import (  # noqa: E402
     find_threshold,
     threshold_curve,
 )
+from sklearn_balanced.objectives import Cost, get_objective  # noqa: E402
 from sklearn_balanced.plotting import (  # noqa: E402
     RocDisplay,
     ScoreDistributionDisplay,
@@ -71,7 +72,11 @@ def test_threshold_display_from_predictions_draws_the_engine_curves():
     assert d.ci_span_ is None and d.band_ is None and d.fold_lines_ == []
     assert d.ax_.figure is d.figure_
     labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
-    assert labels[:3] == ["youden", "sensitivity", "specificity"]
+    assert labels[:3] == [
+        "sensitivity (Sn)",
+        "specificity (Sp)",
+        "Youden's J = Sn + Sp - 1 (right axis)",
+    ]
 
 
 def test_threshold_display_bootstrap_interval_and_band():
@@ -124,6 +129,129 @@ def test_threshold_display_from_estimator_oof_folds_and_band():
         x, v = line.get_xdata(), line.get_ydata()
         assert (x == t).sum() == 1
         assert v[x == t] == pytest.approx(np.nanmin(v))  # "balanced": lower is better
+
+
+def _legend_off_the_data(display):
+    """The legend's box lies outside the axes' data area, below the x label."""
+    fig = display.figure_
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = display.ax_.get_legend().get_window_extent(renderer)
+    for ax in (display.ax_, getattr(display, "objective_ax_", display.ax_)):
+        assert not legend.overlaps(ax.get_window_extent(renderer))
+    assert not legend.overlaps(display.ax_.xaxis.label.get_window_extent(renderer))
+    return legend
+
+
+@pytest.mark.parametrize(
+    ("objective", "better"),
+    [
+        ("balanced", "objective: balanced, |Sn - Sp| (lower is better)"),
+        ("youden", "objective: Youden's J = Sn + Sp - 1 (higher is better)"),
+        ("f1", "objective: F1 (higher is better)"),
+        (Cost(fp=1, fn=5), "objective: expected cost per sample (lower is better)"),
+    ],
+)
+def test_threshold_display_objective_has_its_own_axis_and_direction(objective, better):
+    # issue 18 item 9: the objective (|Sn - Sp|, lower is better) shared the
+    # "value" axis with Sn and Sp (higher is better), with no direction.
+    y, s = _data()
+    d = ThresholdDisplay.from_predictions(y, s, objective=objective)
+    assert d.line_.axes is d.objective_ax_ is not d.ax_
+    assert d.sensitivity_line_.axes is d.ax_ and d.specificity_line_.axes is d.ax_
+    assert d.objective_ax_.get_ylabel() == better
+    assert d.ax_.get_ylabel() == "rate (sensitivity, specificity)"
+    low, high = d.ax_.get_ylim()
+    assert -0.05 < low <= 0 and 1 <= high < 1.05  # rates: 0 to 1
+    assert d.objective_ax_.get_shared_x_axes().joined(d.ax_, d.objective_ax_)
+    assert f"{get_objective(objective).name} objective" in d.ax_.get_title()
+    _legend_off_the_data(d)
+
+
+def test_threshold_display_cutoff_line_gives_its_sn_and_sp():
+    y, s = _data()
+    r = find_threshold(y, s, objective="youden")
+    d = ThresholdDisplay.from_predictions(y, s, objective="youden")
+    want = f"cutoff {r.threshold:.4g}: Sn {r.sensitivity:.3f}, Sp {r.specificity:.3f}"
+    assert d.threshold_line_.get_label() == want
+    assert want in [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    np.testing.assert_allclose(
+        d.threshold_points_.get_xydata(),
+        [[r.threshold, r.sensitivity], [r.threshold, r.specificity]],
+    )
+    # a given cutoff: the rates of score >= it
+    given = ThresholdDisplay.from_predictions(y, s, threshold=0.25)
+    pred = s >= 0.25
+    sn, sp = pred[y == 1].mean(), 1 - pred[y == 0].mean()
+    assert given.threshold_line_.get_label() == f"cutoff 0.25: Sn {sn:.3f}, Sp {sp:.3f}"
+
+
+def test_threshold_display_from_estimator_marks_each_fold_cutoff():
+    clf, X, y = _fitted()
+    d = ThresholdDisplay.from_estimator(clf)
+    assert len(d.fold_threshold_lines_) == len(clf.fold_thresholds_) == 5
+    np.testing.assert_array_equal(
+        [line.get_xdata()[0] for line in d.fold_threshold_lines_],
+        clf.fold_thresholds_,
+    )
+    labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    assert "fold cutoffs (5)" in labels
+    assert d.threshold_line_.get_label().startswith(f"cutoff {clf.threshold_:.4g}: Sn ")
+    assert "out-of-fold scores" in d.ax_.get_title()
+    _legend_off_the_data(d)
+    # on new data there are no folds to show
+    held_out = ThresholdDisplay.from_estimator(clf, X[:200], y[:200])
+    assert held_out.fold_threshold_lines_ == [] and held_out.fold_lines_ == []
+    assert "given data" in held_out.ax_.get_title()
+
+
+@pytest.mark.parametrize("n_bootstrap", [0, 30])
+def test_threshold_display_interval_span_iff_a_bootstrap(n_bootstrap):
+    clf, _, _ = _fitted(n_bootstrap=n_bootstrap)
+    d = ThresholdDisplay.from_estimator(clf)
+    labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    if n_bootstrap:
+        lo, hi = clf.threshold_ci_
+        assert _span_x(d.ci_span_) == pytest.approx((lo, hi))
+        assert d.band_ is not None and d.band_.axes is d.objective_ax_
+        assert f"95% bootstrap interval of the cutoff: {lo:.4g} to {hi:.4g}" in labels
+    else:
+        assert d.ci_span_ is None and d.band_ is None
+        assert not any("bootstrap" in label for label in labels)
+    y, s = _data()
+    p = ThresholdDisplay.from_predictions(
+        y, s, n_bootstrap=n_bootstrap, random_state=0, confidence_level=0.9
+    )
+    assert (p.ci_span_ is not None) == bool(n_bootstrap)
+    if n_bootstrap:
+        labels = [t.get_text() for t in p.ax_.get_legend().get_texts()]
+        assert any(label.startswith("90% bootstrap interval") for label in labels)
+    _legend_off_the_data(p)
+
+
+def test_threshold_display_legend_stays_off_the_data_on_a_given_ax():
+    y, s = _data()
+    fig, (left, _right) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
+    d = ThresholdDisplay.from_predictions(y, s, n_bootstrap=20, random_state=0, ax=left)
+    assert d.ax_ is left and d.figure_ is fig
+    _legend_off_the_data(d)
+
+
+def test_threshold_display_infinite_cutoffs_are_drawn_at_the_ends():
+    # an infinite cutoff (everything negative / positive) or interval end was
+    # drawn nowhere (axvline) or warned (axvspan) before
+    y, s = _data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d = ThresholdDisplay.from_predictions(y, s, threshold=np.inf)
+        d.threshold_ci = (-np.inf, 0.5)
+        d.plot()
+        d.figure_.canvas.draw()
+    assert d.threshold_line_.get_xdata()[0] == d.thresholds[-1]
+    assert d.threshold_line_.get_label() == (
+        "cutoff +inf (all negative): Sn 0.000, Sp 1.000"
+    )
+    assert _span_x(d.ci_span_) == pytest.approx((d.thresholds[0], 0.5))
 
 
 def _band_of(clf, rng, n_bootstrap, level):
