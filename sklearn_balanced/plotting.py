@@ -287,10 +287,16 @@ class ThresholdDisplay:
         """Draw on ``ax`` (a new figure when None); return the display.
 
         The objective is drawn on a twin axes of ``ax`` (``objective_ax_``).
+        The legend goes below ``ax``, outside it: on an ``ax`` of your own
+        figure (e.g. one of a ``plt.subplots`` grid) create the figure with
+        ``layout="constrained"`` or call ``fig.tight_layout()`` after
+        drawing, so that the legend gets room and does not overlap the
+        subplot below.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
+            Where to draw; None draws on a new figure (constrained layout).
 
         Returns
         -------
@@ -318,7 +324,7 @@ class ThresholdDisplay:
                 color=obj_color,
                 alpha=0.2,
                 lw=0,
-                label=f"{level}bootstrap band of the objective",
+                label=f"objective's {level}bootstrap band",
             )
         self.fold_lines_ = []
         for i, (ft, fv) in enumerate(self.fold_curves or []):
@@ -358,14 +364,19 @@ class ThresholdDisplay:
                 color="0.5",
                 alpha=0.2,
                 lw=0,
-                label=f"{level}bootstrap interval of the cutoff: "
+                label=f"cutoff's {level}bootstrap interval: "
                 f"{_cutoff_text(lo)} to {_cutoff_text(hi)}",
             )
         (self.sensitivity_line_,) = ax.plot(
             t, self.sensitivity, color=sn_color, label="sensitivity (Sn)", **kw
         )
         (self.specificity_line_,) = ax.plot(
-            t, self.specificity, color=sp_color, label="specificity (Sp)", **kw
+            t,
+            self.specificity,
+            color=sp_color,
+            ls="-.",
+            label="specificity (Sp)",
+            **kw,
         )
         self.fold_threshold_lines_ = []
         folds = [] if self.fold_thresholds is None else list(self.fold_thresholds)

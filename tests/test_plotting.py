@@ -214,7 +214,7 @@ def test_threshold_display_interval_span_iff_a_bootstrap(n_bootstrap):
         lo, hi = clf.threshold_ci_
         assert _span_x(d.ci_span_) == pytest.approx((lo, hi))
         assert d.band_ is not None and d.band_.axes is d.objective_ax_
-        assert f"95% bootstrap interval of the cutoff: {lo:.4g} to {hi:.4g}" in labels
+        assert f"cutoff's 95% bootstrap interval: {lo:.4g} to {hi:.4g}" in labels
     else:
         assert d.ci_span_ is None and d.band_ is None
         assert not any("bootstrap" in label for label in labels)
@@ -225,7 +225,9 @@ def test_threshold_display_interval_span_iff_a_bootstrap(n_bootstrap):
     assert (p.ci_span_ is not None) == bool(n_bootstrap)
     if n_bootstrap:
         labels = [t.get_text() for t in p.ax_.get_legend().get_texts()]
-        assert any(label.startswith("90% bootstrap interval") for label in labels)
+        assert any(
+            label.startswith("cutoff's 90% bootstrap interval") for label in labels
+        )
     _legend_off_the_data(p)
 
 
@@ -235,6 +237,48 @@ def test_threshold_display_legend_stays_off_the_data_on_a_given_ax():
     d = ThresholdDisplay.from_predictions(y, s, n_bootstrap=20, random_state=0, ax=left)
     assert d.ax_ is left and d.figure_ is fig
     _legend_off_the_data(d)
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (2, 1)])
+@pytest.mark.parametrize("layout", ["constrained", "tight"])
+def test_threshold_display_legend_off_the_neighbouring_subplots(shape, layout):
+    # issue 18 item 9: the legend below the axes must not reach into the
+    # subplot beside or below it, nor leave the figure, with either layout
+    y, s = _data()
+    rows, cols = shape
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(6.4 * cols, 5.4 * rows),
+        layout="constrained" if layout == "constrained" else None,
+    )
+    first, second = np.ravel(axes)
+    displays = [
+        ThresholdDisplay.from_predictions(
+            y, s, n_bootstrap=20, random_state=0, ax=first
+        ),
+        ThresholdDisplay.from_predictions(y, s, objective="youden", ax=second),
+    ]
+    if layout == "tight":
+        fig.tight_layout()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for d, other in zip(displays, displays[::-1], strict=True):
+        legend = _legend_off_the_data(d)
+        for ax in (other.ax_, other.objective_ax_):
+            assert not legend.overlaps(ax.get_tightbbox(renderer))
+        assert not legend.overlaps(other.ax_.get_legend().get_window_extent(renderer))
+        assert fig.bbox.x0 <= legend.x0 and legend.x1 <= fig.bbox.x1
+        assert fig.bbox.y0 <= legend.y0 and legend.y1 <= fig.bbox.y1
+
+
+def test_threshold_display_curves_differ_by_colour_and_line_style():
+    y, s = _data()
+    d = ThresholdDisplay.from_predictions(y, s)
+    lines = (d.line_, d.sensitivity_line_, d.specificity_line_)
+    assert len({line.get_color() for line in lines}) == 3
+    assert d.sensitivity_line_.get_linestyle() != d.specificity_line_.get_linestyle()
+    assert d.line_.get_linewidth() > d.sensitivity_line_.get_linewidth()
 
 
 def test_threshold_display_infinite_cutoffs_are_drawn_at_the_ends():
