@@ -633,6 +633,8 @@ class RocDisplay:
     point : tuple of float
         ``(fpr, tpr)`` at ``threshold``.
 
+    The legend (the operating point's Sn and Sp) sits below the axes.
+
     Attributes
     ----------
     line_ : matplotlib Line2D
@@ -671,20 +673,23 @@ class RocDisplay:
         display : RocDisplay
         """
         ax, fig = _axes(ax)
-        (self.chance_line_,) = ax.plot([0, 1], [0, 1], color="0.6", ls=":", lw=1)
+        (self.chance_line_,) = ax.plot(
+            [0, 1], [0, 1], color="0.6", ls=":", lw=1, label="chance"
+        )
         (self.line_,) = ax.plot(self.fpr, self.tpr, color="C0", label="ROC")
         (self.point_,) = ax.plot(
             [self.point[0]],
             [self.point[1]],
             "o",
             color="k",
-            label=f"cutoff {self.threshold:.4g}: Sn {self.point[1]:.3f}, "
+            label=f"cutoff {_cutoff_text(self.threshold)}: Sn {self.point[1]:.3f}, "
             f"Sp {1 - self.point[0]:.3f}",
         )
-        ax.set_xlabel("1 - specificity (false positive rate)")
-        ax.set_ylabel("sensitivity (true positive rate)")
+        ax.set_xlabel("1 - specificity (false positive rate, lower is better)")
+        ax.set_ylabel("sensitivity (true positive rate, higher is better)")
+        ax.set_title("ROC curve and the cutoff's operating point", fontsize="medium")
         ax.set_aspect("equal")
-        ax.legend(loc="lower right", fontsize="small")
+        _legend_below(ax, [self.line_, self.point_, self.chance_line_], ncol=1)
         self.ax_, self.figure_ = ax, fig
         return self
 
@@ -764,6 +769,8 @@ class ScoreDistributionDisplay:
         With a gray zone (:class:`~sklearn_balanced.GrayZoneClassifier`): the
         lower cutoff; ``threshold`` is then the upper one and the span between
         them (where the classifier abstains) is shaded.
+
+    The legend sits below the axes, off the bars.
 
     Attributes
     ----------
@@ -857,9 +864,16 @@ class ScoreDistributionDisplay:
                     max(lower, lo), min(upper, hi), color="0.6", alpha=0.3,
                     label="gray zone (abstain)",
                 )  # fmt: skip
-        ax.set_xlabel("score")
-        ax.set_ylabel("count" if w is None else "weight")
-        ax.legend(loc="best", fontsize="small")
+        ax.set_xlabel("score (positive where score >= cutoff)")
+        ax.set_ylabel("count" if w is None else "total weight")
+        ax.set_title(
+            "Scores of the two classes and the cutoff"
+            if lower is None
+            else "Scores of the two classes and the gray zone",
+            fontsize="medium",
+        )
+        handles, _ = ax.get_legend_handles_labels()
+        _legend_below(ax, handles)
         self.ax_, self.figure_ = ax, fig
         return self
 

@@ -158,3 +158,18 @@ def test_class_recalls_argmax_by_default():
     proba = [[0.6, 0.3, 0.1], [0.5, 0.4, 0.1], [0.5, 0.4, 0.1], [0.5, 0.2, 0.3]]
     np.testing.assert_allclose(class_recalls(y, proba), [1, 0, 0])
     np.testing.assert_allclose(class_recalls(y, proba, [1, 1.5, 2]), [0.5, 1, 1])
+
+
+def test_class_recall_display_reads_at_a_glance():
+    # issue 18 item 9: the legend (upper right) lay over the bars; the two
+    # rules differed by colour only
+    d = ClassRecallDisplay(
+        recall_default=[0.4, 0.95, 0.5], recall_learned=[0.8, 0.7, 0.78]
+    ).plot()
+    fig = d.figure_
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = d.ax_.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= d.ax_.get_window_extent(renderer).y0  # below the axes
+    assert d.ax_.get_title() and "higher is better" in d.ax_.get_ylabel()
+    assert d.bars_default_[0].get_hatch() and not d.bars_learned_[0].get_hatch()

@@ -459,3 +459,35 @@ def test_importing_the_package_does_not_import_matplotlib():
     code = "import sys, sklearn_balanced; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False"
+
+
+def _legend_below_the_axes(ax):
+    """The legend of ``ax`` lies entirely below it (off the data), in the figure."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= ax.get_window_extent(renderer).y0
+    assert fig.bbox.y0 <= legend.y0
+    return legend
+
+
+def test_roc_and_score_distribution_legends_below_the_axes_with_titles():
+    # issue 18 item 9: their legends ("lower right", "best") lay over the data
+    y, s = _data()
+    roc = RocDisplay.from_predictions(y, s, threshold=0.6)
+    _legend_below_the_axes(roc.ax_)
+    assert roc.ax_.get_title() and "lower is better" in roc.ax_.get_xlabel()
+    labels = [t.get_text() for t in roc.ax_.get_legend().get_texts()]
+    assert any(label.startswith("cutoff 0.6: Sn") for label in labels)
+    assert "chance" in labels
+    dist = ScoreDistributionDisplay.from_predictions(y, s, threshold=0.6)
+    _legend_below_the_axes(dist.ax_)
+    assert "cutoff" in dist.ax_.get_title()
+    gray = ScoreDistributionDisplay.from_predictions(
+        y, s, threshold=1.0, lower_threshold=0.2
+    )
+    _legend_below_the_axes(gray.ax_)
+    assert "gray zone" in gray.ax_.get_title()
+    texts = [t.get_text() for t in gray.ax_.get_legend().get_texts()]
+    assert {"upper cutoff 1", "lower cutoff 0.2", "gray zone (abstain)"} <= set(texts)
