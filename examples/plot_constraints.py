@@ -57,15 +57,27 @@ print(f"test: Sn = {sn:.3f} (floor 0.9), Sp = {sp:.3f}")
 cv = clf.cv_results_
 feasible = cv["sensitivity"] >= 0.9
 test = threshold_curve(y_test, proba)
-fig, ax = plt.subplots(figsize=(5, 5))
+fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
 ax.plot(1 - cv["specificity"], cv["sensitivity"], color="C0", label="out of fold")
-ax.plot(1 - cv["specificity"][feasible], cv["sensitivity"][feasible], color="C0", lw=3)
-ax.plot(1 - test.specificity, test.sensitivity, color="C1", alpha=0.7, label="test")
-ax.plot(1 - sp, sn, "ko", label="learned cutoff on test")
+ax.plot(
+    1 - cv["specificity"][feasible],
+    cv["sensitivity"][feasible],
+    color="C0",
+    lw=3,
+    label="out of fold, feasible (Sn >= 0.9)",
+)
+ax.plot(1 - test.specificity, test.sensitivity, color="C1", ls="--", label="test set")
+ax.plot(
+    1 - sp,
+    sn,
+    "ko",
+    label=f"learned cutoff {clf.threshold_:.3f}\non test: Sn {sn:.3f}, Sp {sp:.3f}",
+)
 ax.axhline(0.9, color="gray", ls=":", label="Sn floor 0.9")
-ax.set_xlabel("1 - specificity")
-ax.set_ylabel("sensitivity")
+ax.set_xlabel("1 - specificity (false positive rate, lower is better)")
+ax.set_ylabel("sensitivity (higher is better)")
+ax.set_title("Best Sp with Sn >= 0.9: the trade-off, zoomed in")
 ax.set_xlim(-0.01, 0.4)
 ax.set_ylim(0.6, 1.01)
-ax.legend(loc="lower right")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 plt.show()

@@ -69,15 +69,20 @@ for name, model in models.items():
 # For the plain model the learned cutoff lands near the Bayes cutoff (its
 # probabilities are roughly calibrated); re-weighting moves the cost-optimal
 # cutoff far to the right, and the cross-validated cutoff follows it.
-fig, ax = plt.subplots(figsize=(6.4, 4))
-for (name, (learned, curve, _, _)), color in zip(
-    results.items(), ["C0", "C1"], strict=True
+fig, ax = plt.subplots(figsize=(8.5, 4), layout="constrained")
+for (name, (learned, curve, _, _)), color, ls in zip(
+    results.items(), ["C0", "C1"], ["-", "-."], strict=True
 ):
-    ax.plot(curve.thresholds[1:-1], curve.score(cost)[1:-1], color=color, label=name)
-    ax.axvline(learned, color=color, ls="--")
-ax.axvline(cost.bayes_cutoff, color="k", ls=":", label="Bayes 1/21")
-ax.set_xlabel("cutoff on P(y = 1 | x)")
-ax.set_ylabel("test cost per case")
-ax.set_ylim(0, 0.5)
-ax.legend()
+    ax.plot(
+        curve.thresholds[1:-1], curve.score(cost)[1:-1], color=color, ls=ls, label=name
+    )
+    ax.axvline(
+        learned, color=color, ls="--", label=f"learned cutoff ({name}) {learned:.3f}"
+    )
+ax.axvline(cost.bayes_cutoff, color="k", ls=":", label="Bayes cutoff 1/21")
+ax.set_xlabel("cutoff on P(y = 1 | x) (positive where >= cutoff)")
+ax.set_ylabel("test cost per case (lower is better)")
+ax.set_title("Expected cost per case on the test set by cutoff")
+ax.set_ylim(0, 1.2)
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 plt.show()

@@ -74,15 +74,17 @@ for target in (0.9, 0.95, 0.975, 0.99):
 # ------------------------------------------
 scores = clf.predict_proba(X_test)[:, 1]
 edges = np.linspace(0, 1, 41)
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plt.subplots(figsize=(9, 3.5), layout="constrained")
 ax.hist(scores[y_test == 0], bins=edges, alpha=0.5, label="benign")
 ax.hist(scores[y_test == 1], bins=edges, alpha=0.5, color="C3", label="malignant")
 ax.axvspan(clf.lower_threshold_, clf.upper_threshold_, color="0.8", alpha=0.5,
            label="gray zone (abstain)")  # fmt: skip
-ax.axvline(clf.lower_threshold_, color="k", ls="--")
-ax.axvline(clf.upper_threshold_, color="k", ls="--")
+ax.axvline(clf.lower_threshold_, color="k", ls=":",
+           label=f"lower cutoff {clf.lower_threshold_:.3f}\n(benign below)")  # fmt: skip
+ax.axvline(clf.upper_threshold_, color="k", ls="--",
+           label=f"upper cutoff {clf.upper_threshold_:.3f}\n(malignant at or above)")  # fmt: skip
 ax.set_yscale("log")
 ax.set_xlabel("predicted probability of malignancy (test set)")
-ax.set_ylabel("count")
-ax.legend()
-fig.tight_layout()
+ax.set_ylabel("count (log scale)")
+ax.set_title("Test-set scores of the two classes and the gray zone between the cutoffs")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")

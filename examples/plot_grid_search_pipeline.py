@@ -51,19 +51,32 @@ print(f"test balanced accuracy {search.score(X_test, y_test):.3f}")
 # --------------------------------
 res = search.cv_results_
 Cs = grid["estimator__logisticregression__C"]
-fig, ax = plt.subplots(figsize=(6.4, 4))
-for objective in grid["objective"]:
+fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+for objective, marker, ls in zip(grid["objective"], "os", ["-", "--"], strict=True):
     mask = np.array([p["objective"] == objective for p in res["params"]])
     ax.errorbar(
         Cs,
         res["mean_test_score"][mask],
         yerr=res["std_test_score"][mask],
-        marker="o",
+        marker=marker,
+        ls=ls,
         capsize=3,
         label=f"objective={objective!r}",
     )
+ax.plot(
+    search.best_params_["estimator__logisticregression__C"],
+    search.best_score_,
+    "*",
+    color="k",
+    ms=14,
+    zorder=3,
+    label=f"best: objective={search.best_params_['objective']!r},\n"
+    f"C={search.best_params_['estimator__logisticregression__C']:g}, "
+    f"{search.best_score_:.3f}",
+)
 ax.set_xscale("log")
-ax.set_xlabel("C (inverse regularisation)")
-ax.set_ylabel("CV balanced accuracy")
-ax.legend()
+ax.set_xlabel("C (inverse regularisation, log scale)")
+ax.set_ylabel("CV balanced accuracy (higher is better)\nmean ± sd over 3 folds")
+ax.set_title("Grid search over C and the objective")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 plt.show()

@@ -65,12 +65,18 @@ print(f"learned cutoff:  Sn = {sn_cv:.3f}, Sp = {sp_cv:.3f}")
 proba = clf.predict_proba(X_test)[:, 1]
 curve = threshold_curve(y_test, proba)
 t = curve.thresholds[1:-1]
-fig, ax = plt.subplots(figsize=(6.4, 4))
-ax.plot(t, curve.sensitivity[1:-1], label="sensitivity (test)")
-ax.plot(t, curve.specificity[1:-1], label="specificity (test)")
-ax.axvline(clf.threshold_, color="k", ls="--", label=f"learned {clf.threshold_:.3f}")
-ax.axvline(0.5, color="gray", ls=":", label="0.5")
-ax.set_xlabel("cutoff on P(y = 1 | x)")
-ax.set_ylabel("rate")
-ax.legend()
+fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+ax.plot(t, curve.sensitivity[1:-1], label="sensitivity (Sn)")
+ax.plot(t, curve.specificity[1:-1], ls="-.", label="specificity (Sp)")
+ax.axvline(
+    clf.threshold_,
+    color="k",
+    ls="--",
+    label=f"learned cutoff {clf.threshold_:.3f}:\nSn {sn_cv:.3f}, Sp {sp_cv:.3f}",
+)
+ax.axvline(0.5, color="gray", ls=":", label=f"default 0.5:\nSn {sn:.3f}, Sp {sp:.3f}")
+ax.set_xlabel("cutoff on P(y = 1 | x) (positive where >= cutoff)")
+ax.set_ylabel("rate on the test set (higher is better)")
+ax.set_title("Test-set Sn and Sp by cutoff: the learned cutoff against 0.5")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 plt.show()

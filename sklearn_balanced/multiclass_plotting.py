@@ -22,7 +22,7 @@ from sklearn_balanced.multiclass import (
     _sample_weights,
     weighted_argmax,
 )
-from sklearn_balanced.multilabel_plotting import _axes
+from sklearn_balanced.plotting import _axes, _legend_below
 
 __all__ = ["ClassRecallDisplay", "class_recalls"]
 
@@ -95,8 +95,10 @@ class ClassRecallDisplay:
 
     Grouped bars, one pair per class: the recall of ``argmax_k p_k`` and that
     of ``argmax_k w_k p_k``; the legend gives each rule's balanced accuracy
-    (mean recall) and the spread (max - min) of its recalls. Use
-    :meth:`from_estimator` or :meth:`from_predictions` to create one.
+    (mean recall) and the spread (max - min) of its recalls; it sits below
+    the axes, off the bars. The argmax's bars are hatched, so that the two
+    rules differ without colour too. Use :meth:`from_estimator` or
+    :meth:`from_predictions` to create one.
 
     Parameters
     ----------
@@ -175,14 +177,24 @@ class ClassRecallDisplay:
             )
 
         self.bars_default_ = ax.bar(
-            x - 0.2, r0, 0.4, color="tab:grey", label=legend("argmax", r0)
+            x - 0.2,
+            r0,
+            0.4,
+            color="tab:grey",
+            hatch="//",
+            edgecolor="white",
+            label=legend("argmax", r0),
         )
         self.bars_learned_ = ax.bar(
             x + 0.2, r1, 0.4, color="tab:blue", label=legend("learned weights", r1)
         )
         ax.set_xticks(x, names)
-        ax.set(xlabel="class", ylabel="recall", ylim=(0, 1.15))
-        ax.legend(loc="upper right", fontsize="small")
+        ax.set(xlabel="class", ylabel="recall (higher is better)", ylim=(0, 1.02))
+        ax.set_title(
+            "Recall per class: the argmax against the learned class weights",
+            fontsize="medium",
+        )
+        _legend_below(ax, [self.bars_default_, self.bars_learned_], ncol=1)
         self.ax_, self.figure_ = ax, fig
         return self
 

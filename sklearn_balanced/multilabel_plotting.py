@@ -18,21 +18,9 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_balanced._multioutput import label_scores
 from sklearn_balanced.engine import at_or_above
 from sklearn_balanced.multilabel import label_rates
+from sklearn_balanced.plotting import _axes, _legend_below
 
 __all__ = ["LabelRatesDisplay"]
-
-
-def _axes(ax):
-    if ax is None:
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "Plotting needs matplotlib, which is not installed. Install it with "
-                '`pip install "sklearn-balanced[plot]"` (or `pip install matplotlib`).'
-            ) from exc
-        _, ax = plt.subplots()
-    return ax, ax.figure
 
 
 class LabelRatesDisplay:
@@ -41,8 +29,8 @@ class LabelRatesDisplay:
     One arrow per label from its operating point under the default rule (a
     probability ``>= 0.5``, a decision value ``>= 0``) to its operating point
     at the learned cutoff, with the line Sn = Sp; marker areas grow with the
-    label's prevalence. Use :meth:`from_estimator` or
-    :meth:`from_predictions` to create one.
+    label's prevalence. The legend sits below the axes, off the data. Use
+    :meth:`from_estimator` or :meth:`from_predictions` to create one.
 
     Parameters
     ----------
@@ -120,9 +108,20 @@ class LabelRatesDisplay:
         for name, a, b in zip(names, x1, y1, strict=True):
             ax.annotate(name, (a, b), textcoords="offset points", xytext=(6, -10))
         ax.plot([0, 1], [1, 0], ls="--", color="tab:green", lw=0.8, label="Sn = Sp")
-        ax.plot([0, 1], [0, 1], ls=":", color="k", lw=0.8)
-        ax.set(xlabel="1 - specificity", ylabel="sensitivity", xlim=(0, 1), ylim=(0, 1))
-        ax.legend(loc="lower right")
+        ax.plot([0, 1], [0, 1], ls=":", color="k", lw=0.8, label="chance (Sn = 1 - Sp)")
+        ax.set(
+            xlabel="1 - specificity (false positive rate, lower is better)",
+            ylabel="sensitivity (higher is better)",
+            xlim=(0, 1),
+            ylim=(0, 1),
+        )
+        ax.set_title(
+            "Each label: the default rule → its learned cutoff\n"
+            "(marker area: the label's prevalence)",
+            fontsize="medium",
+        )
+        handles, _ = ax.get_legend_handles_labels()
+        _legend_below(ax, handles)
         self.ax_, self.figure_ = ax, fig
         return self
 

@@ -48,10 +48,80 @@ def _pyplot():
     return plt
 
 
-def _axes(ax):
+def _axes(ax, figsize=None):
+    """``ax`` and its figure; a new figure (constrained layout, which keeps a
+    legend drawn outside the axes on the figure) when ``ax`` is None."""
     if ax is None:
-        _, ax = _pyplot().subplots()
+        _, ax = _pyplot().subplots(figsize=figsize, layout="constrained")
     return ax, ax.figure
+
+
+#: Space between the axes' bottom edge and a legend drawn below them, in
+#: font sizes of the legend: room for the tick labels and the x label.
+_BELOW_AXES = 4.2
+
+
+def _legend_below(ax, handles, ncol=2):
+    """The legend under the axes (under the x label), off the data."""
+    return ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        borderaxespad=_BELOW_AXES,
+        ncol=ncol,
+        fontsize="small",
+        frameon=False,
+    )
+
+
+def _cutoff_text(threshold: float) -> str:
+    """A cutoff for a label; the infinite ones say what they mean."""
+    if threshold == np.inf:
+        return "+inf (all negative)"
+    if threshold == -np.inf:
+        return "-inf (all positive)"
+    return f"{threshold:.4g}"
+
+
+def _rates_text(rates) -> str:
+    return f"Sn {rates[0]:.3f}, Sp {rates[1]:.3f}"
+
+
+def _rates_at(counts, threshold):
+    """(sensitivity, specificity) of ``score >= threshold`` from engine counts."""
+    k = int(counts.index_of(threshold))
+    c = (counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
+    return float(sensitivity(*c)), float(specificity(*c))
+
+
+def _objective_text(objective) -> str:
+    """What an objective measures, for an axis label (its name when unknown)."""
+    from sklearn_balanced import objectives as o
+
+    texts = {
+        o.Balanced: lambda _: "balanced, |Sn - Sp|",
+        o.Youden: lambda _: "Youden's J = Sn + Sp - 1",
+        o.BalancedAccuracy: lambda _: "balanced accuracy (Sn + Sp) / 2",
+        o.F1: lambda _: "F1",
+        o.FBeta: lambda obj: f"F-beta (beta = {obj.beta:g})",
+        o.MCC: lambda _: "MCC",
+        o.Kappa: lambda _: "Cohen's kappa",
+        o.GMean: lambda _: "G-mean √(Sn · Sp)",
+        o.Accuracy: lambda _: "accuracy",
+        o.Cost: lambda _: "expected cost per sample",
+        o.SpecificityAtSensitivity: lambda obj: (
+            f"Sp where Sn ≥ {obj.min_sensitivity:g}"
+        ),
+        o.SensitivityAtSpecificity: lambda obj: (
+            f"Sn where Sp ≥ {obj.min_specificity:g}"
+        ),
+        o.PrecisionAtRecall: lambda obj: f"precision where recall ≥ {obj.min_recall:g}",
+        o.RecallAtPrecision: lambda obj: (
+            f"recall where precision ≥ {obj.min_precision:g}"
+        ),
+    }
+    text = texts.get(type(objective))
+    return objective.name if text is None else text(objective)
 
 
 def _estimator_data(estimator, X, y, sample_weight):
@@ -98,18 +168,21 @@ def _curve(is_pos, score, weight, objective):
 
 
 class ThresholdDisplay:
-    """The objective, sensitivity and specificity versus the cutoff.
+    """Sensitivity, specificity and the objective versus the cutoff.
 
     Every distinct prediction set is one point, drawn at the cutoff the engine
     reports for it (the midpoint between consecutive distinct scores), and the
-    points are joined by lines.
+    points are joined by lines. Sensitivity and specificity are rates on the
+    left axis (0 to 1); the objective has its own axis on the right, labelled
+    with which way is better (``|Sn - Sp|`` of ``"balanced"``: lower). The
+    chosen cutoff is a vertical line whose legend entry gives its Sn and Sp.
 
-    Shows the chosen cutoff (vertical line), its interval (shaded span) when
-    known, each fold's objective curve (thin lines) when the out-of-fold
-    scores of a :class:`~sklearn_balanced.BalancedThresholdClassifier` are
-    plotted, and a pointwise bootstrap band of the objective when
-    ``n_bootstrap > 0``. Create it with :meth:`from_estimator` or
-    :meth:`from_predictions`.
+    Also shown, when known: each fold's cutoff (short ticks at the bottom) and
+    objective curve (thin lines) when the out-of-fold scores of a
+    :class:`~sklearn_balanced.BalancedThresholdClassifier` are plotted, the
+    bootstrap interval of the cutoff (shaded span) and a pointwise bootstrap
+    band of the objective. The legend sits below the axes, off the data.
+    Create it with :meth:`from_estimator` or :meth:`from_predictions`.
 
     Parameters
     ----------
@@ -121,27 +194,50 @@ class ThresholdDisplay:
     threshold : float
         The chosen cutoff.
     objective_name : str
-        Label of the objective curve.
+        What the objective measures: the legend entry of its curve and, with
+        ``greater_is_better``, the label of its axis.
     threshold_ci : tuple of float, default=None
         Interval of the cutoff.
     fold_curves : list of (ndarray, ndarray), default=None
         Each fold's cutoffs and objective values.
     band : tuple of three ndarray, default=None
         ``(thresholds, low, high)`` of the bootstrap band.
+    greater_is_better : bool, default=None
+        Whether a larger objective is better, written on its axis; None
+        writes no direction.
+    threshold_rates : tuple of float, default=None
+        ``(sensitivity, specificity)`` at ``threshold``, written in its legend
+        entry and marked on the two curves.
+    fold_thresholds : array-like of shape (n_folds,), default=None
+        Each fold's own optimal cutoff.
+    confidence_level : float, default=None
+        Level of ``threshold_ci`` and ``band``, for their legend entries.
+    title : str, default=None
+        Title of the axes; None is a generic one (the constructors name the
+        objective and, for an estimator, the scores drawn).
 
     Attributes
     ----------
     line_, sensitivity_line_, specificity_line_ : matplotlib Line2D
-        The three curves.
+        The three curves (the objective's on ``objective_ax_``).
     threshold_line_ : matplotlib Line2D
-        The vertical line at ``threshold``.
+        The vertical line at ``threshold`` (at the end of the drawn cutoffs
+        when ``threshold`` is infinite).
+    threshold_points_ : matplotlib Line2D or None
+        Markers at Sn and Sp of ``threshold`` (None without
+        ``threshold_rates``).
     ci_span_ : matplotlib Polygon or None
         The shaded interval.
     fold_lines_ : list of Line2D
         The per-fold objective curves (empty without folds).
+    fold_threshold_lines_ : list of Line2D
+        One short tick per fold cutoff (empty without ``fold_thresholds``).
     band_ : matplotlib PolyCollection or None
         The bootstrap band.
     ax_ : matplotlib Axes
+        The axes of the rates (Sn and Sp), the cutoff and the legend.
+    objective_ax_ : matplotlib Axes
+        The twin axes of the objective, sharing the cutoff axis.
     figure_ : matplotlib Figure
 
     Examples
@@ -154,6 +250,10 @@ class ThresholdDisplay:
     >>> d = ThresholdDisplay.from_predictions(y, s, objective="youden")
     >>> d.threshold, d.threshold_line_.get_xdata()[0]
     (0.375, 0.375)
+    >>> d.threshold_line_.get_label()
+    'cutoff 0.375: Sn 1.000, Sp 0.800'
+    >>> d.objective_ax_.get_ylabel()
+    "objective: Youden's J = Sn + Sp - 1 (higher is better)"
     """
 
     def __init__(
@@ -168,6 +268,11 @@ class ThresholdDisplay:
         threshold_ci=None,
         fold_curves=None,
         band=None,
+        greater_is_better=None,
+        threshold_rates=None,
+        fold_thresholds=None,
+        confidence_level=None,
+        title=None,
     ):
         self.thresholds = thresholds
         self.objective_values = objective_values
@@ -178,64 +283,156 @@ class ThresholdDisplay:
         self.threshold_ci = threshold_ci
         self.fold_curves = fold_curves
         self.band = band
+        self.greater_is_better = greater_is_better
+        self.threshold_rates = threshold_rates
+        self.fold_thresholds = fold_thresholds
+        self.confidence_level = confidence_level
+        self.title = title
 
     def plot(self, ax=None):
         """Draw on ``ax`` (a new figure when None); return the display.
 
+        The objective is drawn on a twin axes of ``ax`` (``objective_ax_``).
+        The legend goes below ``ax``, outside it: on an ``ax`` of your own
+        figure (e.g. one of a ``plt.subplots`` grid) create the figure with
+        ``layout="constrained"`` or call ``fig.tight_layout()`` after
+        drawing, so that the legend gets room and does not overlap the
+        subplot below.
+
         Parameters
         ----------
         ax : matplotlib Axes, default=None
+            Where to draw; None draws on a new figure (constrained layout).
 
         Returns
         -------
         display : ThresholdDisplay
         """
-        ax, fig = _axes(ax)
+        ax, fig = _axes(ax, figsize=(6.4, 5.4))
+        oax = ax.twinx()
+        t = np.asarray(self.thresholds, dtype=np.float64)
+        edges = (t[0], t[-1]) if t.size else (0.0, 1.0)
+
+        def drawn(x):  # an infinite cutoff at the end of the drawn ones
+            return edges[0] if x == -np.inf else edges[1] if x == np.inf else x
+
+        level = "" if self.confidence_level is None else f"{self.confidence_level:.0%} "
+        kw = {"marker": "." if t.size <= 50 else None}
+        obj_color, sn_color, sp_color = "C0", "C1", "C2"
+        # objective, right axis
         self.band_ = None
         if self.band is not None:
             grid, lo, hi = self.band
-            self.band_ = ax.fill_between(
-                grid, lo, hi, color="C0", alpha=0.2, label="bootstrap band"
+            self.band_ = oax.fill_between(
+                grid,
+                lo,
+                hi,
+                color=obj_color,
+                alpha=0.2,
+                lw=0,
+                label=f"objective's {level}bootstrap band",
             )
         self.fold_lines_ = []
-        for i, (t, v) in enumerate(self.fold_curves or []):
-            (line,) = ax.plot(
-                t,
-                v,
-                color="C0",
+        for i, (ft, fv) in enumerate(self.fold_curves or []):
+            (line,) = oax.plot(
+                ft,
+                fv,
+                color=obj_color,
                 alpha=0.35,
                 lw=0.8,
-                label="folds" if i == 0 else None,
+                label="objective in each fold" if i == 0 else None,
             )
             self.fold_lines_.append(line)
-        kw = {"marker": "." if len(self.thresholds) <= 50 else None}
-        (self.line_,) = ax.plot(
-            self.thresholds,
+        (self.line_,) = oax.plot(
+            t,
             self.objective_values,
-            color="C0",
+            color=obj_color,
             lw=2,
-            label=self.objective_name,
+            label=f"{self.objective_name} (right axis)",
             **kw,
         )
-        (self.sensitivity_line_,) = ax.plot(
-            self.thresholds, self.sensitivity, color="C1", label="sensitivity", **kw
+        direction = (
+            ""
+            if self.greater_is_better is None
+            else " (higher is better)"
+            if self.greater_is_better
+            else " (lower is better)"
         )
-        (self.specificity_line_,) = ax.plot(
-            self.thresholds, self.specificity, color="C2", label="specificity", **kw
-        )
+        oax.set_ylabel(f"objective: {self.objective_name}{direction}", color=obj_color)
+        oax.tick_params(axis="y", colors=obj_color)
+        # rates, left axis
         self.ci_span_ = None
         if self.threshold_ci is not None:
             lo, hi = self.threshold_ci
             self.ci_span_ = ax.axvspan(
-                lo, hi, color="0.5", alpha=0.2, label="cutoff interval"
+                drawn(lo),
+                drawn(hi),
+                color="0.5",
+                alpha=0.2,
+                lw=0,
+                label=f"cutoff's {level}bootstrap interval: "
+                f"{_cutoff_text(lo)} to {_cutoff_text(hi)}",
             )
-        self.threshold_line_ = ax.axvline(
-            self.threshold, color="k", ls="--", label=f"cutoff {self.threshold:.4g}"
+        (self.sensitivity_line_,) = ax.plot(
+            t, self.sensitivity, color=sn_color, label="sensitivity (Sn)", **kw
         )
+        (self.specificity_line_,) = ax.plot(
+            t,
+            self.specificity,
+            color=sp_color,
+            ls="-.",
+            label="specificity (Sp)",
+            **kw,
+        )
+        self.fold_threshold_lines_ = []
+        folds = [] if self.fold_thresholds is None else list(self.fold_thresholds)
+        for i, ft in enumerate(folds):
+            self.fold_threshold_lines_.append(
+                ax.axvline(
+                    drawn(float(ft)),
+                    ymin=0.0,
+                    ymax=0.06,
+                    color="k",
+                    lw=1.5,
+                    label=f"fold cutoffs ({len(folds)})" if i == 0 else None,
+                )
+            )
+        x = drawn(self.threshold)
+        label = f"cutoff {_cutoff_text(self.threshold)}"
+        self.threshold_points_ = None
+        if self.threshold_rates is not None:
+            label += f": {_rates_text(self.threshold_rates)}"
+            (self.threshold_points_,) = ax.plot(
+                [x, x], self.threshold_rates, "o", color="k", ms=4, zorder=3
+            )
+        self.threshold_line_ = ax.axvline(x, color="k", ls="--", lw=1.2, label=label)
+        ax.set_ylim(-0.03, 1.03)
         ax.set_xlabel("cutoff (positive where score >= cutoff)")
-        ax.set_ylabel("value")
-        ax.legend(loc="best", fontsize="small")
-        self.ax_, self.figure_ = ax, fig
+        ax.set_ylabel("rate (sensitivity, specificity)")
+        ax.set_title(
+            self.title or "Sensitivity, specificity and the objective by cutoff",
+            fontsize="medium",
+        )
+        # the rates' axes above the objective's (both transparent), so that
+        # the cutoff line and the rates are not hidden by the objective
+        ax.set_zorder(oax.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        handles = [
+            h
+            for h in (
+                self.sensitivity_line_,
+                self.specificity_line_,
+                self.line_,
+                *self.fold_lines_[:1],
+                self.band_,
+                self.threshold_line_,
+                self.ci_span_,
+                *self.fold_threshold_lines_[:1],
+            )
+            if h is not None
+        ]
+        _legend_below(ax, handles)
+        self.ax_, self.objective_ax_, self.figure_ = ax, oax, fig
         return self
 
     @classmethod
@@ -308,9 +505,13 @@ class ThresholdDisplay:
             sensitivity=sn,
             specificity=sp,
             threshold=float(threshold),
-            objective_name=obj.name,
+            objective_name=_objective_text(obj),
             threshold_ci=ci,
             band=band,
+            greater_is_better=bool(obj.greater_is_better),
+            threshold_rates=_rates_at(counts, float(threshold)),
+            confidence_level=float(confidence_level) if n_bootstrap else None,
+            title=f"Cutoff by the {obj.name} objective",
         ).plot(ax=ax)
 
     @classmethod
@@ -318,11 +519,13 @@ class ThresholdDisplay:
         """Plot a fitted :class:`~sklearn_balanced.BalancedThresholdClassifier`.
 
         Without ``X`` and ``y``, the pooled out-of-fold scores it was tuned on
-        (fit it with ``store_cv_results=True``), with every fold's curve and,
-        when it was fitted with ``n_bootstrap > 0``, the bootstrap band: the
-        fit's resamples (replayed, whatever ``random_state`` was) at the fit's
-        ``confidence_level``; parameters changed since the fit are not read.
-        With ``X`` and ``y``, its scores on them (e.g. a test set).
+        (fit it with ``store_cv_results=True``), with every fold's cutoff and
+        objective curve and, when it was fitted with ``n_bootstrap > 0``, the
+        bootstrap band: the fit's resamples (replayed, whatever
+        ``random_state`` was) at the fit's ``confidence_level``; parameters
+        changed since the fit are not read. With ``X`` and ``y``, its scores
+        on them (e.g. a test set). The interval ``threshold_ci_`` is drawn
+        in both cases when the fit has one.
 
         Parameters
         ----------
@@ -353,16 +556,23 @@ class ThresholdDisplay:
         ...     LogisticRegression(), n_bootstrap=50, random_state=0, store_cv_results=True
         ... ).fit(X, y)
         >>> d = ThresholdDisplay.from_estimator(clf)
-        >>> len(d.fold_lines_), d.threshold == clf.threshold_
-        (5, True)
+        >>> len(d.fold_lines_), len(d.fold_threshold_lines_), d.threshold == clf.threshold_
+        (5, 5, True)
+        >>> d.objective_ax_.get_ylabel()
+        'objective: balanced, |Sn - Sp| (lower is better)'
         """
         response, is_pos, weight, fold_sizes = _estimator_data(
             estimator, X, y, sample_weight
         )
         obj = estimator.objective_
-        _, t, values, sn, sp = _curve(is_pos, response, weight, obj)
-        folds = band = None
+        counts, t, values, sn, sp = _curve(is_pos, response, weight, obj)
+        folds = band = fold_thresholds = None
+        fitted = getattr(estimator, "_oof_data_", None)
+        level = None
+        if hasattr(estimator, "threshold_ci_") and fitted is not None:
+            level = fitted["confidence_level"]
         if fold_sizes is not None:
+            fold_thresholds = estimator.fold_thresholds_
             folds = []
             for part in np.split(
                 np.arange(response.shape[0]), np.cumsum(fold_sizes)[:-1]
@@ -376,7 +586,6 @@ class ThresholdDisplay:
             # The bootstrap of the fit, not of the current parameters: its
             # number of resamples, its level and, replayed from the generator's
             # state at the time, its resamples.
-            fitted = _stored_scores(estimator)
             if fitted["n_bootstrap"] > 0:
                 rng = np.random.RandomState()
                 rng.set_state(fitted["rng_state"])
@@ -390,16 +599,24 @@ class ThresholdDisplay:
                     t,
                     fitted["confidence_level"],
                 )
+        name = _objective_text(obj)
+        source = "out-of-fold scores" if fold_sizes is not None else "given data"
+        threshold = float(estimator.threshold_)
         return cls(
             thresholds=t,
             objective_values=values,
             sensitivity=sn,
             specificity=sp,
-            threshold=float(estimator.threshold_),
-            objective_name=obj.name,
+            threshold=threshold,
+            objective_name=name,
             threshold_ci=getattr(estimator, "threshold_ci_", None),
             fold_curves=folds,
             band=band,
+            greater_is_better=bool(obj.greater_is_better),
+            threshold_rates=_rates_at(counts, threshold),
+            fold_thresholds=fold_thresholds,
+            confidence_level=level,
+            title=f"Cutoff by the {obj.name} objective ({source})",
         ).plot(ax=ax)
 
 
@@ -426,6 +643,8 @@ class RocDisplay:
         The chosen cutoff.
     point : tuple of float
         ``(fpr, tpr)`` at ``threshold``.
+
+    The legend (the operating point's Sn and Sp) sits below the axes.
 
     Attributes
     ----------
@@ -465,20 +684,23 @@ class RocDisplay:
         display : RocDisplay
         """
         ax, fig = _axes(ax)
-        (self.chance_line_,) = ax.plot([0, 1], [0, 1], color="0.6", ls=":", lw=1)
+        (self.chance_line_,) = ax.plot(
+            [0, 1], [0, 1], color="0.6", ls=":", lw=1, label="chance"
+        )
         (self.line_,) = ax.plot(self.fpr, self.tpr, color="C0", label="ROC")
         (self.point_,) = ax.plot(
             [self.point[0]],
             [self.point[1]],
             "o",
             color="k",
-            label=f"cutoff {self.threshold:.4g}: Sn {self.point[1]:.3f}, "
+            label=f"cutoff {_cutoff_text(self.threshold)}: Sn {self.point[1]:.3f}, "
             f"Sp {1 - self.point[0]:.3f}",
         )
-        ax.set_xlabel("1 - specificity (false positive rate)")
-        ax.set_ylabel("sensitivity (true positive rate)")
+        ax.set_xlabel("1 - specificity (false positive rate, lower is better)")
+        ax.set_ylabel("sensitivity (true positive rate, higher is better)")
+        ax.set_title("ROC curve and the cutoff's operating point", fontsize="medium")
         ax.set_aspect("equal")
-        ax.legend(loc="lower right", fontsize="small")
+        _legend_below(ax, [self.line_, self.point_, self.chance_line_], ncol=1)
         self.ax_, self.figure_ = ax, fig
         return self
 
@@ -563,6 +785,8 @@ class ScoreDistributionDisplay:
         With a gray zone (:class:`~sklearn_balanced.GrayZoneClassifier`): the
         lower cutoff; ``threshold`` is then the upper one and the span between
         them (where the classifier abstains) is shaded.
+
+    The legend sits below the axes, off the bars.
 
     Attributes
     ----------
@@ -656,9 +880,16 @@ class ScoreDistributionDisplay:
                     max(lower, lo), min(upper, hi), color="0.6", alpha=0.3,
                     label="gray zone (abstain)",
                 )  # fmt: skip
-        ax.set_xlabel("score")
-        ax.set_ylabel("count" if w is None else "weight")
-        ax.legend(loc="best", fontsize="small")
+        ax.set_xlabel("score (positive where score >= cutoff)")
+        ax.set_ylabel("count" if w is None else "total weight")
+        ax.set_title(
+            "Scores of the two classes and the cutoff"
+            if lower is None
+            else "Scores of the two classes and the gray zone",
+            fontsize="medium",
+        )
+        handles, _ = ax.get_legend_handles_labels()
+        _legend_below(ax, handles)
         self.ax_, self.figure_ = ax, fig
         return self
 

@@ -173,3 +173,18 @@ def test_class_recalls_with_weights_near_the_float64_limit(data):
         class_recalls(y, proba, weights, sample_weight=w),
         rtol=1e-14,
     )
+
+
+def test_class_recall_display_reads_at_a_glance():
+    # issue 18 item 9: the legend (upper right) lay over the bars; the two
+    # rules differed by colour only
+    d = ClassRecallDisplay(
+        recall_default=[0.4, 0.95, 0.5], recall_learned=[0.8, 0.7, 0.78]
+    ).plot()
+    fig = d.figure_
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = d.ax_.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= d.ax_.get_window_extent(renderer).y0  # below the axes
+    assert d.ax_.get_title() and "higher is better" in d.ax_.get_ylabel()
+    assert d.bars_default_[0].get_hatch() and not d.bars_learned_[0].get_hatch()

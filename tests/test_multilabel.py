@@ -796,6 +796,14 @@ def test_label_rates_display_from_estimator(ml_data):
         d.learned_points_.get_offsets(),
         np.column_stack([1 - after["specificity"], after["sensitivity"]]),
     )
+    # issue 18 item 9: the legend lay in the lower right, over the points
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= ax.get_window_extent(renderer).y0  # below the axes
+    assert "prevalence" in ax.get_title() and "lower is better" in ax.get_xlabel()
+    labels = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert {"default rule", "learned cutoffs", "Sn = Sp"} <= labels
     svc = MultiLabelThresholdClassifier(OneVsRestClassifier(LinearSVC())).fit(X, Y)
     d = LabelRatesDisplay.from_estimator(svc, X, Y)  # decision values: default 0
     np.testing.assert_array_equal(

@@ -17,6 +17,7 @@ from sklearn_balanced import (  # noqa: E402
     find_threshold,
     threshold_curve,
 )
+from sklearn_balanced.objectives import Cost, get_objective  # noqa: E402
 from sklearn_balanced.plotting import (  # noqa: E402
     RocDisplay,
     ScoreDistributionDisplay,
@@ -71,7 +72,11 @@ def test_threshold_display_from_predictions_draws_the_engine_curves():
     assert d.ci_span_ is None and d.band_ is None and d.fold_lines_ == []
     assert d.ax_.figure is d.figure_
     labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
-    assert labels[:3] == ["youden", "sensitivity", "specificity"]
+    assert labels[:3] == [
+        "sensitivity (Sn)",
+        "specificity (Sp)",
+        "Youden's J = Sn + Sp - 1 (right axis)",
+    ]
 
 
 def test_threshold_display_bootstrap_interval_and_band():
@@ -124,6 +129,173 @@ def test_threshold_display_from_estimator_oof_folds_and_band():
         x, v = line.get_xdata(), line.get_ydata()
         assert (x == t).sum() == 1
         assert v[x == t] == pytest.approx(np.nanmin(v))  # "balanced": lower is better
+
+
+def _legend_off_the_data(display):
+    """The legend's box lies outside the axes' data area, below the x label."""
+    fig = display.figure_
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = display.ax_.get_legend().get_window_extent(renderer)
+    for ax in (display.ax_, getattr(display, "objective_ax_", display.ax_)):
+        assert not legend.overlaps(ax.get_window_extent(renderer))
+    assert not legend.overlaps(display.ax_.xaxis.label.get_window_extent(renderer))
+    return legend
+
+
+@pytest.mark.parametrize(
+    ("objective", "better"),
+    [
+        ("balanced", "objective: balanced, |Sn - Sp| (lower is better)"),
+        ("youden", "objective: Youden's J = Sn + Sp - 1 (higher is better)"),
+        ("f1", "objective: F1 (higher is better)"),
+        (Cost(fp=1, fn=5), "objective: expected cost per sample (lower is better)"),
+    ],
+)
+def test_threshold_display_objective_has_its_own_axis_and_direction(objective, better):
+    # issue 18 item 9: the objective (|Sn - Sp|, lower is better) shared the
+    # "value" axis with Sn and Sp (higher is better), with no direction.
+    y, s = _data()
+    d = ThresholdDisplay.from_predictions(y, s, objective=objective)
+    assert d.line_.axes is d.objective_ax_ is not d.ax_
+    assert d.sensitivity_line_.axes is d.ax_ and d.specificity_line_.axes is d.ax_
+    assert d.objective_ax_.get_ylabel() == better
+    assert d.ax_.get_ylabel() == "rate (sensitivity, specificity)"
+    low, high = d.ax_.get_ylim()
+    assert -0.05 < low <= 0 and 1 <= high < 1.05  # rates: 0 to 1
+    assert d.objective_ax_.get_shared_x_axes().joined(d.ax_, d.objective_ax_)
+    assert f"{get_objective(objective).name} objective" in d.ax_.get_title()
+    _legend_off_the_data(d)
+
+
+def test_threshold_display_cutoff_line_gives_its_sn_and_sp():
+    y, s = _data()
+    r = find_threshold(y, s, objective="youden")
+    d = ThresholdDisplay.from_predictions(y, s, objective="youden")
+    want = f"cutoff {r.threshold:.4g}: Sn {r.sensitivity:.3f}, Sp {r.specificity:.3f}"
+    assert d.threshold_line_.get_label() == want
+    assert want in [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    np.testing.assert_allclose(
+        d.threshold_points_.get_xydata(),
+        [[r.threshold, r.sensitivity], [r.threshold, r.specificity]],
+    )
+    # a given cutoff: the rates of score >= it
+    given = ThresholdDisplay.from_predictions(y, s, threshold=0.25)
+    pred = s >= 0.25
+    sn, sp = pred[y == 1].mean(), 1 - pred[y == 0].mean()
+    assert given.threshold_line_.get_label() == f"cutoff 0.25: Sn {sn:.3f}, Sp {sp:.3f}"
+
+
+def test_threshold_display_from_estimator_marks_each_fold_cutoff():
+    clf, X, y = _fitted()
+    d = ThresholdDisplay.from_estimator(clf)
+    assert len(d.fold_threshold_lines_) == len(clf.fold_thresholds_) == 5
+    np.testing.assert_array_equal(
+        [line.get_xdata()[0] for line in d.fold_threshold_lines_],
+        clf.fold_thresholds_,
+    )
+    labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    assert "fold cutoffs (5)" in labels
+    assert d.threshold_line_.get_label().startswith(f"cutoff {clf.threshold_:.4g}: Sn ")
+    assert "out-of-fold scores" in d.ax_.get_title()
+    _legend_off_the_data(d)
+    # on new data there are no folds to show
+    held_out = ThresholdDisplay.from_estimator(clf, X[:200], y[:200])
+    assert held_out.fold_threshold_lines_ == [] and held_out.fold_lines_ == []
+    assert "given data" in held_out.ax_.get_title()
+
+
+@pytest.mark.parametrize("n_bootstrap", [0, 30])
+def test_threshold_display_interval_span_iff_a_bootstrap(n_bootstrap):
+    clf, _, _ = _fitted(n_bootstrap=n_bootstrap)
+    d = ThresholdDisplay.from_estimator(clf)
+    labels = [t.get_text() for t in d.ax_.get_legend().get_texts()]
+    if n_bootstrap:
+        lo, hi = clf.threshold_ci_
+        assert _span_x(d.ci_span_) == pytest.approx((lo, hi))
+        assert d.band_ is not None and d.band_.axes is d.objective_ax_
+        assert f"cutoff's 95% bootstrap interval: {lo:.4g} to {hi:.4g}" in labels
+    else:
+        assert d.ci_span_ is None and d.band_ is None
+        assert not any("bootstrap" in label for label in labels)
+    y, s = _data()
+    p = ThresholdDisplay.from_predictions(
+        y, s, n_bootstrap=n_bootstrap, random_state=0, confidence_level=0.9
+    )
+    assert (p.ci_span_ is not None) == bool(n_bootstrap)
+    if n_bootstrap:
+        labels = [t.get_text() for t in p.ax_.get_legend().get_texts()]
+        assert any(
+            label.startswith("cutoff's 90% bootstrap interval") for label in labels
+        )
+    _legend_off_the_data(p)
+
+
+def test_threshold_display_legend_stays_off_the_data_on_a_given_ax():
+    y, s = _data()
+    fig, (left, _right) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
+    d = ThresholdDisplay.from_predictions(y, s, n_bootstrap=20, random_state=0, ax=left)
+    assert d.ax_ is left and d.figure_ is fig
+    _legend_off_the_data(d)
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (2, 1)])
+@pytest.mark.parametrize("layout", ["constrained", "tight"])
+def test_threshold_display_legend_off_the_neighbouring_subplots(shape, layout):
+    # issue 18 item 9: the legend below the axes must not reach into the
+    # subplot beside or below it, nor leave the figure, with either layout
+    y, s = _data()
+    rows, cols = shape
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(6.4 * cols, 5.4 * rows),
+        layout="constrained" if layout == "constrained" else None,
+    )
+    first, second = np.ravel(axes)
+    displays = [
+        ThresholdDisplay.from_predictions(
+            y, s, n_bootstrap=20, random_state=0, ax=first
+        ),
+        ThresholdDisplay.from_predictions(y, s, objective="youden", ax=second),
+    ]
+    if layout == "tight":
+        fig.tight_layout()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for d, other in zip(displays, displays[::-1], strict=True):
+        legend = _legend_off_the_data(d)
+        for ax in (other.ax_, other.objective_ax_):
+            assert not legend.overlaps(ax.get_tightbbox(renderer))
+        assert not legend.overlaps(other.ax_.get_legend().get_window_extent(renderer))
+        assert fig.bbox.x0 <= legend.x0 and legend.x1 <= fig.bbox.x1
+        assert fig.bbox.y0 <= legend.y0 and legend.y1 <= fig.bbox.y1
+
+
+def test_threshold_display_curves_differ_by_colour_and_line_style():
+    y, s = _data()
+    d = ThresholdDisplay.from_predictions(y, s)
+    lines = (d.line_, d.sensitivity_line_, d.specificity_line_)
+    assert len({line.get_color() for line in lines}) == 3
+    assert d.sensitivity_line_.get_linestyle() != d.specificity_line_.get_linestyle()
+    assert d.line_.get_linewidth() > d.sensitivity_line_.get_linewidth()
+
+
+def test_threshold_display_infinite_cutoffs_are_drawn_at_the_ends():
+    # an infinite cutoff (everything negative / positive) or interval end was
+    # drawn nowhere (axvline) or warned (axvspan) before
+    y, s = _data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d = ThresholdDisplay.from_predictions(y, s, threshold=np.inf)
+        d.threshold_ci = (-np.inf, 0.5)
+        d.plot()
+        d.figure_.canvas.draw()
+    assert d.threshold_line_.get_xdata()[0] == d.thresholds[-1]
+    assert d.threshold_line_.get_label() == (
+        "cutoff +inf (all negative): Sn 0.000, Sp 1.000"
+    )
+    assert _span_x(d.ci_span_) == pytest.approx((d.thresholds[0], 0.5))
 
 
 def _band_of(clf, rng, n_bootstrap, level):
@@ -287,3 +459,35 @@ def test_importing_the_package_does_not_import_matplotlib():
     code = "import sys, sklearn_balanced; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False"
+
+
+def _legend_below_the_axes(ax):
+    """The legend of ``ax`` lies entirely below it (off the data), in the figure."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= ax.get_window_extent(renderer).y0
+    assert fig.bbox.y0 <= legend.y0
+    return legend
+
+
+def test_roc_and_score_distribution_legends_below_the_axes_with_titles():
+    # issue 18 item 9: their legends ("lower right", "best") lay over the data
+    y, s = _data()
+    roc = RocDisplay.from_predictions(y, s, threshold=0.6)
+    _legend_below_the_axes(roc.ax_)
+    assert roc.ax_.get_title() and "lower is better" in roc.ax_.get_xlabel()
+    labels = [t.get_text() for t in roc.ax_.get_legend().get_texts()]
+    assert any(label.startswith("cutoff 0.6: Sn") for label in labels)
+    assert "chance" in labels
+    dist = ScoreDistributionDisplay.from_predictions(y, s, threshold=0.6)
+    _legend_below_the_axes(dist.ax_)
+    assert "cutoff" in dist.ax_.get_title()
+    gray = ScoreDistributionDisplay.from_predictions(
+        y, s, threshold=1.0, lower_threshold=0.2
+    )
+    _legend_below_the_axes(gray.ax_)
+    assert "gray zone" in gray.ax_.get_title()
+    texts = [t.get_text() for t in gray.ax_.get_legend().get_texts()]
+    assert {"upper cutoff 1", "lower cutoff 0.2", "gray zone (abstain)"} <= set(texts)
