@@ -77,7 +77,6 @@ from sklearn_balanced.cli._demo import _make_model as _make_model
 from sklearn_balanced.cli._demo import demo_payload as demo_payload
 from sklearn_balanced.cli._options import _Parser
 from sklearn_balanced.cli._reading import MAX_LINE_BYTES as MAX_LINE_BYTES
-from sklearn_balanced.cli._reading import read_table as read_table
 
 __all__ = ["build_parser", "main"]
 
