@@ -525,3 +525,32 @@ def test_a_quote_never_closed_is_an_error_not_a_swallowed_file(cli, tmp_path):
     # quotes that pair up (a doubled quote, a cell over two lines) are fine
     path.write_text('y,s,c\n1,0.9,"a ""b"" c"\n0,0.2,"two\nlines"\n1,0.3,z\n0,0.1,q\n')
     assert cli("cutoff", str(path), "--label", "y", "--score", "s").returncode == 0
+
+
+@pytest.mark.parametrize("compress", ["gzip", "zstd"])
+def test_several_score_columns_read_compressed_input(cli, tmp_path, compress):
+    # issue 18: several --score columns go through the same reader, so a
+    # compressed file is decompressed (it used to be "a NUL byte at byte 4")
+    rng = np.random.default_rng(4)
+    y = rng.choice(["a", "b", "c"], size=200, p=[0.6, 0.3, 0.1])
+    proba = np.round(rng.dirichlet([1, 1, 1], size=200), 3)
+    text = "kind,a,b,c\n" + "".join(
+        f"{k},{p[0]},{p[1]},{p[2]}\n" for k, p in zip(y, proba, strict=True)
+    )
+    argv = ["--label", "kind", "--score", "a", "--score", "b", "--score", "c"]
+    plain = tmp_path / "m.csv"
+    plain.write_text(text)
+    want = json.loads(cli("cutoff", plain, *argv, "--json").stdout)
+    packed = tmp_path / ("m.csv.gz" if compress == "gzip" else "m.csv.zst")
+    buf = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(buf, compress) as out:
+        out.write(text.encode())
+    packed.write_bytes(buf.getvalue().to_pybytes())
+    for got in (
+        cli("cutoff", packed, *argv, "--json"),
+        cli("cutoff", "-", *argv, "--json", stdin=packed.read_bytes()),
+    ):
+        assert got.returncode == 0, got.stderr
+        out = json.loads(got.stdout)
+        out.pop("file"), want.pop("file", None)
+        assert out == want
