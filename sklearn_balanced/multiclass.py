@@ -323,6 +323,14 @@ class ClassWeights:
 # ----------------------------------------------------------------- the search
 
 
+def _scaled(weight: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
+    """``weight * 2**-e`` with the largest in [0.5, 1), and ``e``: a power-of-two
+    scale leaves every count the same, and the sums cannot overflow (weights
+    near 1.7e308 would; ``2**e`` itself may not be a float)."""
+    e = math.frexp(float(weight.max()))[1] if weight.size else 0
+    return np.ldexp(weight, -e), e
+
+
 def _confusion(y, pred, weight, n_classes):
     flat = np.bincount(y * n_classes + pred, weights=weight, minlength=n_classes**2)
     return flat.reshape(n_classes, n_classes)
@@ -604,8 +612,7 @@ def find_class_weights(
     P, y, w_user = P[keep], y[keep], w_user[keep]
     if y.shape[0] == 0:
         raise ValueError("No sample has a positive weight.")
-    unit = float(np.ldexp(1.0, math.frexp(float(w_user.max()))[1]))
-    weight = w_user / unit  # exact: any power-of-two scale gives identical counts
+    weight, exponent = _scaled(w_user)
     n_true = np.bincount(y, weights=weight, minlength=K)
     missing = classes[n_true == 0]
     if missing.size:
@@ -658,6 +665,8 @@ def find_class_weights(
         Mb = _confusion(y, np.argmin(P @ obj.cost, axis=1), weight, K)
         baseline = float((Mb * obj.cost).sum() / total)
     weights = _normalise(weights)
+    with np.errstate(over="ignore"):  # in the caller's units: sums may be inf
+        confusion = np.ldexp(M, exponent)
     return ClassWeights(
         weights=weights,
         classes=classes,
@@ -665,7 +674,7 @@ def find_class_weights(
         start_score=obj.value(start_key),
         baseline_score=baseline,
         recalls=np.diag(M) / n_true,
-        confusion=M * unit,
+        confusion=confusion,
         n_iter=n_iter,
         converged=converged,
         trace=np.asarray(trace),

@@ -18,6 +18,7 @@ from sklearn_balanced.multiclass import (
     _check_proba,
     _confusion,
     _encode,
+    _scaled,
     weighted_argmax,
 )
 from sklearn_balanced.multilabel_plotting import _axes
@@ -83,7 +84,7 @@ def class_recalls(
                 f"sample_weight must be {n} finite non-negative numbers; got shape "
                 f"{sw.shape}."
             )
-    M = _confusion(y, weighted_argmax(P, w), sw, K)
+    M = _confusion(y, weighted_argmax(P, w), _scaled(sw)[0], K)
     n_true = M.sum(axis=1)
     if (n_true == 0).any():
         raise ValueError(

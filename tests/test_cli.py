@@ -1321,6 +1321,29 @@ def test_cutoff_multiclass_json_matches_find_class_weights(
     assert out["weighted"] is weighted and out["objective"] == objective
 
 
+def test_cutoff_multiclass_weights_near_the_largest_float(cli, tmp_path):
+    # weights of 2**1023 (their sums overflow) give unit weights' results: the
+    # library scales them, and the recalls at the argmax come from class_recalls
+    rng = np.random.default_rng(2)
+    y = rng.choice(["a", "b", "c"], size=60)
+    proba = np.round(rng.dirichlet([1, 1, 1], size=60), 3)
+    argv = ["--label", "k", "--score", "a", "--score", "b", "--score", "c"]
+    outs = []
+    for w in ("1", repr(2.0**1023)):
+        path = tmp_path / f"w{w}.csv"
+        path.write_text(
+            "k,a,b,c,w\n"
+            + "".join(
+                f"{k},{p[0]},{p[1]},{p[2]},{w}\n" for k, p in zip(y, proba, strict=True)
+            )
+        )
+        proc = cli("cutoff", path, *argv, "--weight", "w", "--json")
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        outs.append(json.loads(proc.stdout))
+        outs[-1].pop("file")
+    assert outs[0] == outs[1]
+
+
 def test_cutoff_multiclass_text_report_subprocess(multiclass_csv):
     """As a user runs it; class names default to the score column names."""
     path = multiclass_csv.parent / "named.csv"

@@ -116,15 +116,10 @@ def _read_input(args: argparse.Namespace, names: list[str]):
     return source, index, scores, weights
 
 
-def _recalls(y: np.ndarray, pred: np.ndarray, weights, n_classes: int) -> np.ndarray:
-    w = np.ones(y.shape[0]) if weights is None else weights
-    hit = np.bincount(y, weights=w * (pred == y), minlength=n_classes)
-    return hit / np.bincount(y, weights=w, minlength=n_classes)
-
-
 def multiclass_payload(args: argparse.Namespace) -> dict[str, Any]:
     """Everything ``cutoff`` prints with several ``--score`` columns, as a dict."""
-    from sklearn_balanced.multiclass import find_class_weights, weighted_argmax
+    from sklearn_balanced.multiclass import find_class_weights
+    from sklearn_balanced.multiclass_plotting import class_recalls
 
     names = _class_names(args)
     objective = _check_options(args)
@@ -133,7 +128,7 @@ def multiclass_payload(args: argparse.Namespace) -> dict[str, Any]:
     result = find_class_weights(
         y, scores, objective=objective, labels=np.arange(K), sample_weight=weights
     )
-    at_argmax = _recalls(y, weighted_argmax(scores, np.ones(K)), weights, K)
+    at_argmax = class_recalls(y, scores, labels=np.arange(K), sample_weight=weights)
     learned = result.recalls
     counts = np.bincount(y, minlength=K)
     return {
