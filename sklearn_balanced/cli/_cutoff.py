@@ -21,12 +21,12 @@ import numpy as np
 from sklearn_balanced.cli._common import UsageError, _warnings_first
 from sklearn_balanced.cli._format import (
     _json_value,
-    _objective_label,
     _report_text,
     _unmet_targets,
     flat_report,
     format_cutoff,
     format_gray_zone,
+    objective_payload,
     report_at,
 )
 from sklearn_balanced.cli._options import (
@@ -237,11 +237,7 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
     pos = result.pos_label
     payload: dict[str, Any] = {
         **_labels_payload(data, pos),
-        "objective": {
-            "name": objective.name,
-            "label": _objective_label(objective),
-            "greater_is_better": objective.greater_is_better,
-        },
+        "objective": objective_payload(objective),
         "threshold": result.threshold,
         "score": result.score,
         "report": None,
@@ -459,25 +455,17 @@ def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
     a batch at a time into :class:`~sklearn_balanced.cli._tables.StreamedCounts`,
     then searched from the counts, or (``--bootstrap``, ``--gray-zone``,
     ``--plot``) from the checked columns by :func:`cutoff_payload`."""
-    from sklearn_balanced.cli._progress import Progress, progress_enabled
-    from sklearn_balanced.cli._reading import is_parquet, read_batches, source_of
-    from sklearn_balanced.cli._tables import StreamedCounts
+    from sklearn_balanced.cli._tables import read_counts
 
     if args.max_abstention is not None and not args.gray_zone:
         raise UsageError("--max-abstention goes with --gray-zone.")
     if not args.gray_zone:
         objective = _objective_from_args(args)  # the options' mistakes first
-    source = source_of(args.file)
-    chosen = [("--label", args.label), ("--score", args.score)]
-    if args.weight is not None:
-        chosen.append(("--weight", args.weight))
     collect = bool(args.bootstrap or args.gray_zone or args.plot)
-    counts = StreamedCounts(source, chosen, collect, not is_parquet(args.file))
-    progress = Progress(None, "read", progress_enabled(args), unit="bytes")
+    counts = read_counts(args, collect)
+    source = counts.source
     try:
-        for columns in read_batches(args, chosen, progress):
-            counts.add(columns)
-        progress.close()
+        counts.read(args)
         classes, group = counts.finish()
         pos = _positive(args, classes)
         if collect:
@@ -501,8 +489,6 @@ def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
             table, unit = counts.class_table(is_pos)
     except MemoryError:
         raise _no_room(counts, collect) from None
-    finally:
-        progress.close()
     return counts_payload(
         args, source, counts.n, label_counts, pos, neg, [table], unit, max_weight
     )
@@ -574,11 +560,7 @@ def counts_payload(
         "n_pos": label_counts[pos],
         "n_neg": label_counts[neg],
         "weighted": max_weight is not None,
-        "objective": {
-            "name": objective.name,
-            "label": _objective_label(objective),
-            "greater_is_better": objective.greater_is_better,
-        },
+        "objective": objective_payload(objective),
         "threshold": result.threshold,
         "score": result.score,
         "report": flat_report(report),

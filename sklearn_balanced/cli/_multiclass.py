@@ -69,22 +69,12 @@ def _check_options(args: argparse.Namespace) -> str:
 def _read_input(args: argparse.Namespace, names: list[str]):
     """Class indices of the labels, the (n, K) scores and the weights, read
     by the one reader (:func:`~sklearn_balanced.cli._reading.read_batches`)."""
-    from sklearn_balanced.cli._progress import Progress, progress_enabled
-    from sklearn_balanced.cli._reading import is_parquet, read_batches, source_of
-    from sklearn_balanced.cli._tables import StreamedCounts
+    from sklearn_balanced.cli._tables import read_counts
 
-    chosen = [("--label", args.label), *(("--score", s) for s in args.score)]
-    if args.weight is not None:
-        chosen.append(("--weight", args.weight))
-    source = source_of(args.file)
-    counts = StreamedCounts(source, chosen, True, not is_parquet(args.file))
-    progress = Progress(None, "read", progress_enabled(args), unit="bytes")
-    try:
-        for columns in read_batches(args, chosen, progress):
-            counts.add(columns)
-    finally:
-        progress.close()
+    counts = read_counts(args, collect=True)
+    counts.read(args)
     counts.finish()
+    source = counts.source
     codes, scores, weights = counts._columns()
     negative = np.argwhere(scores < 0)
     if negative.size:

@@ -79,6 +79,17 @@ def _pyarrow():
     return pa, pacsv, pq
 
 
+def _open_error(path: str, exc: OSError, kind: str) -> UsageError:
+    for cls, why in (
+        (FileNotFoundError, "no such file"),
+        (IsADirectoryError, f"is a directory, not a {kind} file"),
+        (PermissionError, "permission denied"),
+    ):
+        if isinstance(exc, cls):
+            return UsageError(f"{path}: {why}.")
+    return UsageError(f"{path}: cannot open it ({exc.strerror}).")
+
+
 def _open(path: str):
     """``(binary stream, size in bytes or None)``: a file or standard input."""
     if path == "-":
@@ -88,14 +99,8 @@ def _open(path: str):
     else:
         try:
             handle = open(path, "rb")
-        except FileNotFoundError:
-            raise UsageError(f"{path}: no such file.") from None
-        except IsADirectoryError:
-            raise UsageError(f"{path}: is a directory, not a CSV file.") from None
-        except PermissionError:
-            raise UsageError(f"{path}: permission denied.") from None
         except OSError as exc:
-            raise UsageError(f"{path}: cannot open it ({exc.strerror}).") from None
+            raise _open_error(path, exc, "CSV") from None
     size = None
     try:
         st = os.fstat(handle.fileno())
@@ -385,26 +390,16 @@ def _csv_batches(args, chosen, progress) -> Iterator[list]:
                     check_utf8=False,  # checked on the bytes, whole file
                 ),
             )
+            for batch in reader:
+                if len(header) == len(chosen):
+                    batch = _without_blank_rows(batch)
+                rows += batch.num_rows
+                progress.update(handle.tell() if size else checked.offset, rows=rows)
+                yield batch.columns
         except (pa.ArrowException, UsageError) as exc:
             error = exc if isinstance(exc, UsageError) else failed(exc)
-            if error is None:
-                return
-            raise error from None
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                return
-            except (pa.ArrowException, UsageError) as exc:
-                error = exc if isinstance(exc, UsageError) else failed(exc)
-                if error is None:
-                    return
+            if error is not None:
                 raise error from None
-            if len(header) == len(chosen):
-                batch = _without_blank_rows(batch)
-            rows += batch.num_rows
-            progress.update(handle.tell() if size else checked.offset, rows=rows)
-            yield batch.columns
     finally:
         if path != "-":
             handle.close()
@@ -415,12 +410,8 @@ def _parquet_batches(args, chosen) -> Iterator[list]:
     path = args.file
     try:
         pf = pq.ParquetFile(path)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a Parquet file.") from None
-    except PermissionError:
-        raise UsageError(f"{path}: permission denied.") from None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise _open_error(path, exc, "Parquet") from None
     except (pa.ArrowException, OSError) as exc:
         raise UsageError(f"{path}: cannot read it as Parquet ({exc}).") from None
     names = pf.schema_arrow.names

@@ -76,7 +76,7 @@ class StreamedCounts:
     def __init__(self, source: str, chosen: list, collect: bool, texts: bool) -> None:
         names = [name for option, name in chosen if option == "--score"]
         weight = chosen[-1][1] if chosen[-1][0] == "--weight" else None
-        self.source, self.names, self.texts = source, names, texts
+        self.source, self.names, self.texts, self.chosen = source, names, texts, chosen
         self.collect = collect or len(names) > 1
         self.labels = Labels(source, chosen[0][1], texts, binary=len(names) == 1)
         self.score_texts = (
@@ -87,6 +87,19 @@ class StreamedCounts:
         self.buffer: list[tuple] = []  # (label keys, scores, weights) of batches
         self.n = self.buffered = self.counted = self.table_rows = 0
         self.raw = False  # rows kept as they are
+
+    def read(self, args) -> None:
+        """Every batch of ``args.file`` (:func:`read_batches`), a progress line
+        on a terminal while it is read."""
+        from sklearn_balanced.cli._progress import Progress, progress_enabled
+        from sklearn_balanced.cli._reading import read_batches
+
+        progress = Progress(None, "read", progress_enabled(args), unit="bytes")
+        try:
+            for columns in read_batches(args, self.chosen, progress):
+                self.add(columns)
+        finally:
+            progress.close()
 
     def add(self, columns: list) -> None:
         offset, n = self.n, len(columns[0])
@@ -204,3 +217,17 @@ class StreamedCounts:
         """The checked columns: labels, scores, weights (numpy arrays)."""
         codes, scores, w = self._columns()
         return classes[group[codes]], scores, w
+
+
+def read_counts(args, collect: bool) -> StreamedCounts:
+    """:class:`StreamedCounts` of ``--label``, every ``--score`` and ``--weight``
+    of ``args.file``, not yet read: :meth:`StreamedCounts.read` reads it."""
+    from sklearn_balanced.cli._reading import is_parquet, source_of
+
+    scores = args.score if isinstance(args.score, list) else [args.score]
+    chosen = [("--label", args.label), *(("--score", s) for s in scores)]
+    if args.weight is not None:
+        chosen.append(("--weight", args.weight))
+    return StreamedCounts(
+        source_of(args.file), chosen, collect, not is_parquet(args.file)
+    )
