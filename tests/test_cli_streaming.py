@@ -554,3 +554,18 @@ def test_several_score_columns_read_compressed_input(cli, tmp_path, compress):
         out = json.loads(got.stdout)
         out.pop("file"), want.pop("file", None)
         assert out == want
+
+
+def test_pyarrow_is_imported_by_the_reading_only():
+    # pyarrow is a dependency, but `import sklearn_balanced` (and building the
+    # parser) must not pay for it; pandas is kept out, as it imports pyarrow
+    code = (
+        "import sys; sys.modules['pandas'] = None\n"
+        "import sklearn_balanced, sklearn_balanced.cli as cli\n"
+        "cli.build_parser()\n"
+        "print('pyarrow' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.strip() == "False", out.stderr
