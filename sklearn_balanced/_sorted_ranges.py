@@ -20,7 +20,7 @@ Memory is the two sorted class arrays plus one range's table and counts.
 The result is :func:`~sklearn_balanced.find_threshold`'s on the same data,
 bit for bit (every count is an integer, so the sums are exact in any order).
 Used by the command line on streamed rows whose scores are nearly all
-distinct (:mod:`sklearn_balanced.cli._stream`).
+distinct (:mod:`sklearn_balanced.cli._tables`).
 """
 
 from __future__ import annotations

@@ -218,11 +218,48 @@ def test_cutoff_pos_label_picks_the_other_class(cli, csv_file, scored):
 
 
 def test_cutoff_numeric_labels_are_not_sorted_as_text(cli, tmp_path):
-    # "10" < "2" as text; the labels are numbers, so 10 is the positive class
+    # "10" < "2" as text; the labels are numbers, so 2 is the negative class
     path = tmp_path / "d.csv"
     path.write_text("y,s\n2,0.1\n2,0.3\n10,0.2\n10,0.9\n")
-    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--json")
-    assert json.loads(proc.stdout)["pos_label"] == 10
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--json",
+               "--pos-label", "10")  # fmt: skip
+    out = json.loads(proc.stdout)
+    assert (out["pos_label"], out["neg_label"]) == (10, 2)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_labels_other_than_0_1_need_pos_label(cli, tmp_path, suffix):
+    # issue 18: no silent choice of the positive class among "AMP" and "other"
+    y = ["AMP", "other", "AMP", "other", "other"]
+    s = [0.9, 0.2, 0.7, 0.4, 0.1]
+    path = tmp_path / f"l.{suffix}"
+    if suffix == "csv":
+        path.write_text(
+            "y,s\n" + "".join(f"{a},{b}\n" for a, b in zip(y, s, strict=True))
+        )
+    else:
+        _write_parquet(path, y=y, s=s)
+    proc = cli("cutoff", path, "--label", "y", "--score", "s")
+    assert_usage_error(
+        proc, "--label 'y' holds the labels 'AMP' and 'other'", "--pos-label"
+    )
+    for extra in ((), ("--bootstrap", "3"), ("--gray-zone",)):
+        ok = cli("cutoff", path, "--label", "y", "--score", "s", "--json",
+                 "--pos-label", "AMP", *extra)  # fmt: skip
+        assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["pos_label"] == "AMP"
+    assert find_threshold(y, s, pos_label="AMP").threshold == json.loads(
+        cli("cutoff", path, "--label", "y", "--score", "s", "--json",
+            "--pos-label", "AMP").stdout)["threshold"]  # fmt: skip
+    # 0/1, -1/1 and booleans need no --pos-label
+    for labels in (("0", "1"), ("-1", "1"), ("False", "True")):
+        if suffix == "parquet":
+            break
+        rows = "".join(f"{labels[i % 2]},{b}\n" for i, b in enumerate(s))
+        path.write_text("y,s\n" + rows)
+        proc = cli("cutoff", path, "--label", "y", "--score", "s", "--json")
+        assert proc.returncode == 0, proc.stderr
+        assert str(json.loads(proc.stdout)["pos_label"]) == labels[1]
 
 
 def test_cutoff_json_infinite_threshold_is_a_string(cli, tmp_path):
@@ -583,8 +620,7 @@ def test_keyboard_interrupt_in_process(cli, csv_file, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sklearn_balanced.cli._cutoff.read_table", interrupted)
-    monkeypatch.setattr("sklearn_balanced.cli._stream.stream_csv", interrupted)
+    monkeypatch.setattr("sklearn_balanced.cli._reading.read_batches", interrupted)
     proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
     assert proc.returncode == 130
     assert proc.stderr == "sklearn-balanced cutoff: interrupted.\n"
@@ -619,7 +655,7 @@ def test_internal_error_is_one_line_exit_1_traceback_on_request(
         raise TypeError("unsupported operand\ntype(s)")
 
     monkeypatch.setattr("sklearn_balanced.cli._cutoff.cutoff_payload", broken)
-    monkeypatch.setattr("sklearn_balanced.cli._parquet.counts_payload", broken)
+    monkeypatch.setattr("sklearn_balanced.cli._cutoff.counts_payload", broken)
     monkeypatch.delenv("SKLEARN_BALANCED_DEBUG", raising=False)
     argv = ("cutoff", csv_file, "--label", "label", "--score", "score")
     proc = cli(*argv)
@@ -937,9 +973,9 @@ def test_long_multiline_library_warning_is_one_line(cli, csv_file, monkeypatch):
     # one line per warning on stderr, each written once
     import warnings
 
-    from sklearn_balanced.cli import _parquet
+    from sklearn_balanced.cli import _cutoff
 
-    real = _parquet.counts_payload
+    real = _cutoff.counts_payload
     long = "The folds disagree:\n" + ",\n  ".join(
         f"{i / 1000:.4f}" for i in range(1000)
     )
@@ -950,7 +986,7 @@ def test_long_multiline_library_warning_is_one_line(cli, csv_file, monkeypatch):
         warnings.warn(long, UserWarning, stacklevel=2)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_parquet, "counts_payload", noisy)
+    monkeypatch.setattr(_cutoff, "counts_payload", noisy)
     proc = cli("cutoff", csv_file, "--label", "label", "--score", "score")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.splitlines() == [
@@ -1285,6 +1321,29 @@ def test_cutoff_multiclass_json_matches_find_class_weights(
     assert out["weighted"] is weighted and out["objective"] == objective
 
 
+def test_cutoff_multiclass_weights_near_the_largest_float(cli, tmp_path):
+    # weights of 2**1023 (their sums overflow) give unit weights' results: the
+    # library scales them, and the recalls at the argmax come from class_recalls
+    rng = np.random.default_rng(2)
+    y = rng.choice(["a", "b", "c"], size=60)
+    proba = np.round(rng.dirichlet([1, 1, 1], size=60), 3)
+    argv = ["--label", "k", "--score", "a", "--score", "b", "--score", "c"]
+    outs = []
+    for w in ("1", repr(2.0**1023)):
+        path = tmp_path / f"w{w}.csv"
+        path.write_text(
+            "k,a,b,c,w\n"
+            + "".join(
+                f"{k},{p[0]},{p[1]},{p[2]},{w}\n" for k, p in zip(y, proba, strict=True)
+            )
+        )
+        proc = cli("cutoff", path, *argv, "--weight", "w", "--json")
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        outs.append(json.loads(proc.stdout))
+        outs[-1].pop("file")
+    assert outs[0] == outs[1]
+
+
 def test_cutoff_multiclass_text_report_subprocess(multiclass_csv):
     """As a user runs it; class names default to the score column names."""
     path = multiclass_csv.parent / "named.csv"
@@ -1385,7 +1444,7 @@ def _write_parquet(path, **columns):
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    monkeypatch.setattr("sklearn_balanced.cli._parquet.BATCH_ROWS", 29)
+    monkeypatch.setattr("sklearn_balanced.cli._reading.BATCH_ROWS", 29)
 
 
 @pytest.mark.parametrize("objective", ["balanced", "f1", "youden"])
@@ -1506,19 +1565,18 @@ def test_parquet_bad_value_in_a_later_batch(cli, tmp_path, small_batches):
     assert_usage_error(proc, "--score 'p'", "data row 74")
 
 
-@pytest.mark.parametrize(
-    ("args", "fragment"),
-    [
-        (["--score", "q"], "several --score"),
-        (["--delimiter", ";"], "--delimiter"),
-    ],
-)
-def test_parquet_options_that_need_csv(cli, tmp_path, args, fragment):
+def test_parquet_delimiter_refused_several_scores_read(cli, tmp_path):
     path = _write_parquet(
-        tmp_path / "s.parquet", y=[0, 0, 1, 1], p=[0.1, 0.2, 0.3, 0.4], q=[1, 2, 3, 4]
-    )
-    proc = cli("cutoff", path, "--label", "y", "--score", "p", *args)
-    assert_usage_error(proc, fragment, "need CSV input for now")
+        tmp_path / "s.parquet", y=["p", "q", "p", "q"], p=[0.9, 0.2, 0.8, 0.4],
+        q=[0.1, 0.8, 0.2, 0.6],
+    )  # fmt: skip
+    proc = cli("cutoff", path, "--label", "y", "--score", "p", "--delimiter", ";")
+    assert_usage_error(proc, "--delimiter does not apply to a Parquet file")
+    # several --score columns go through the same reader as for CSV
+    proc = cli("cutoff", path, "--label", "y", "--score", "p", "--score", "q",
+               "--json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert [c["recall_learned"] for c in json.loads(proc.stdout)["classes"]] == [1, 1]
 
 
 def test_parquet_without_pyarrow(cli, tmp_path, monkeypatch):

@@ -49,7 +49,7 @@ def cli(capsys, monkeypatch):
 def small_batches(monkeypatch):
     """Blocks of 200 bytes (about ten rows) and a buffer of 7 rows: many
     batches and merges, ties across their boundaries."""
-    monkeypatch.setattr("sklearn_balanced.cli._stream.BLOCK_BYTES", 200)
+    monkeypatch.setattr("sklearn_balanced.cli._reading.BLOCK_BYTES", 200)
     monkeypatch.setattr("sklearn_balanced.cli._tables.BUFFER_ROWS", 7)
 
 
@@ -66,9 +66,9 @@ def write_csv(path, y, score, weight=None, compress=None):
     data = (header + "".join(rows)).encode()
     if compress == "gzip":
         data = gzip.compress(data)
-    elif compress == "zstd":
+    elif compress is not None:
         buf = pa.BufferOutputStream()
-        with pa.CompressedOutputStream(buf, "zstd") as out:
+        with pa.CompressedOutputStream(buf, compress) as out:
             out.write(data)
         data = buf.getvalue().to_pybytes()
     path.write_bytes(data)
@@ -124,9 +124,10 @@ def test_streamed_equals_whole_file_reading(cli, tmp_path, monkeypatch):
     # the same payload, streamed in small batches or read in one
     y, score, weight = data(7, n=500)
     path = write_csv(tmp_path / "s.csv", y, score, weight)
-    argv = ["cutoff", path, "--label", "y", "--score", "p", "--weight", "w", "--json"]
+    argv = ["cutoff", path, "--label", "y", "--score", "p", "--weight", "w", "--json",
+            "--pos-label", "sick"]  # fmt: skip
     whole = json.loads(cli(*argv).stdout)
-    monkeypatch.setattr("sklearn_balanced.cli._stream.BLOCK_BYTES", 128)
+    monkeypatch.setattr("sklearn_balanced.cli._reading.BLOCK_BYTES", 128)
     monkeypatch.setattr("sklearn_balanced.cli._tables.BUFFER_ROWS", 3)
     assert json.loads(cli(*argv).stdout) == whole
 
@@ -139,40 +140,43 @@ def test_streamed_gray_zone_and_bootstrap_equal_the_library(
 
     y, score, _ = data(3, shift=4.0)
     path = write_csv(tmp_path / "s.csv", y, score)
-    base = ["cutoff", path, "--label", "y", "--score", "p", "--json"]
+    base = ["cutoff", path, "--label", "y", "--score", "p", "--json", "--pos-label",
+            "sick"]  # fmt: skip
     proc = cli(*base, "--gray-zone", *extra)
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)["gray_zone"]
     zone = find_gray_zone(
         y, score, min_sensitivity=0.95, min_specificity=0.95,
-        max_abstention=0.2 if extra else None,
+        max_abstention=0.2 if extra else None, pos_label="sick",
     )  # fmt: skip
     assert (got["lower_threshold"], got["upper_threshold"]) == (
         zone.lower_threshold,
         zone.upper_threshold,
     )
     got = json.loads(cli(*base, "--bootstrap", "20").stdout)["bootstrap"]
-    boot = bootstrap_threshold(y, score, n_bootstrap=20, random_state=0)
+    boot = bootstrap_threshold(y, score, n_bootstrap=20, random_state=0,
+                               pos_label="sick")  # fmt: skip
     assert (got["low"], got["high"]) == tuple(boot.ci)
 
 
-@pytest.mark.parametrize("compress", ["gzip", "zstd"])
+@pytest.mark.parametrize("compress", ["gzip", "zstd", "bz2"])
 def test_compressed_csv(cli, tmp_path, small_batches, compress):
     y, score, _ = data(1)
     plain = json.loads(
         cli("cutoff", write_csv(tmp_path / "s.csv", y, score), "--label", "y",
-            "--score", "p", "--json").stdout
+            "--score", "p", "--json", "--pos-label", "sick").stdout
     )  # fmt: skip
-    suffix = ".gz" if compress == "gzip" else ".zst"
+    suffix = {"gzip": ".gz", "zstd": ".zst", "bz2": ".bz2"}[compress]
     for name in (f"s.csv{suffix}", "no_extension"):  # by extension, by magic bytes
         path = write_csv(tmp_path / name, y, score, compress=compress)
-        proc = cli("cutoff", path, "--label", "y", "--score", "p", "--json")
+        proc = cli("cutoff", path, "--label", "y", "--score", "p", "--json",
+                   "--pos-label", "sick")  # fmt: skip
         assert proc.returncode == 0, proc.stderr
         got = json.loads(proc.stdout)
         assert got["threshold"] == plain["threshold"] and got["file"] == str(path)
     # standard input, recognised by its first bytes
     proc = cli("cutoff", "-", "--label", "y", "--score", "p", "--json",
-               stdin=path.read_bytes())  # fmt: skip
+               "--pos-label", "sick", stdin=path.read_bytes())  # fmt: skip
     assert json.loads(proc.stdout)["threshold"] == plain["threshold"]
 
 
@@ -196,22 +200,6 @@ def test_compressed_csv_errors(cli, tmp_path):
         cli("cutoff", nul, "--label", "y", "--score", "p"),
         "line 4: a NUL byte at byte 19",
     )
-
-
-def test_compressed_without_pyarrow_names_the_extra(cli, tmp_path, monkeypatch):
-    y, score, _ = data(1)
-    path = write_csv(tmp_path / "s.csv.gz", y, score, compress="gzip")
-    monkeypatch.setattr("sklearn_balanced.cli._stream.have_pyarrow", lambda: False)
-    one_line_error(
-        cli("cutoff", path, "--label", "y", "--score", "p"),
-        "needs pyarrow: pip install 'sklearn-balanced[cli]'",
-    )
-    # a plain CSV file is still read, whole, by Python's CSV reader
-    plain = write_csv(tmp_path / "s.csv", y, score)
-    proc = cli("cutoff", plain, "--label", "y", "--score", "p", "--json")
-    assert proc.returncode == 0, proc.stderr
-    ref = find_threshold(y, score)
-    assert json.loads(proc.stdout)["threshold"] == ref.threshold
 
 
 def later_file(tmp_path, row, label="1", score="0.5", weight="1"):
@@ -268,7 +256,8 @@ def test_byte_errors_in_a_later_batch_name_line_and_byte(cli, tmp_path, small_ba
     accents = "\u00e9" * 61
     rows = "".join(f"{accents}{i % 2},0.{i}\n" for i in range(40))
     path.write_text("y,p\n" + rows, encoding="utf-8")
-    proc = cli("cutoff", path, "--label", "y", "--score", "p", "--json")
+    proc = cli("cutoff", path, "--label", "y", "--score", "p", "--json",
+               "--pos-label", accents + "1")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["n_samples"] == 40
 
@@ -365,7 +354,7 @@ def test_parquet_takes_the_options_that_need_every_score(cli, tmp_path):
         outs = []
         for path in (tmp_path / "s.parquet", csv_path):
             proc = cli("cutoff", path, "--label", "y", "--score", "p", "--weight",
-                       "w", "--json", *extra)  # fmt: skip
+                       "w", "--json", "--pos-label", "sick", *extra)  # fmt: skip
             assert proc.returncode == 0, proc.stderr
             out = json.loads(proc.stdout)
             out.pop("file")
@@ -374,7 +363,7 @@ def test_parquet_takes_the_options_that_need_every_score(cli, tmp_path):
     out = tmp_path / "p.png"
     pytest.importorskip("matplotlib")
     proc = cli("cutoff", tmp_path / "s.parquet", "--label", "y", "--score", "p",
-               "--plot", out)  # fmt: skip
+               "--pos-label", "sick", "--plot", out)  # fmt: skip
     assert proc.returncode == 0 and out.stat().st_size > 0
 
 
@@ -398,7 +387,7 @@ def run_with_stderr(argv, tty, tmp_path):
     code = (
         "import sys\n"
         "import sklearn_balanced.cli._progress as p\n"
-        "import sklearn_balanced.cli._stream as s\n"
+        "import sklearn_balanced.cli._reading as s\n"
         "p.DELAY_S = 0.0\n"
         "p.INTERVAL_S = 0.0\n"
         "s.BLOCK_BYTES = 4096\n"
@@ -463,22 +452,23 @@ def test_bootstrap_progress_on_a_terminal_only_and_not_with_quiet(tmp_path):
 
 
 def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
-    from sklearn_balanced.cli import _stream, _tables
+    from sklearn_balanced.cli import _tables
 
     y, score, _ = data(1)
     path = write_csv(tmp_path / "s.csv", y, score)
+    base = ["cutoff", path, "--label", "y", "--score", "p", "--pos-label", "sick"]
 
-    def no_room(self):
+    def no_room(self, *args):
         raise MemoryError
 
-    monkeypatch.setattr(_stream.StreamedCounts, "_count_buffer", no_room)
+    monkeypatch.setattr(_tables.StreamedCounts, "_count", no_room)
+    monkeypatch.setattr(_tables.StreamedCounts, "arrays", no_room)
     one_line_error(
-        cli("cutoff", path, "--label", "y", "--score", "p"),
-        "out of memory after 300 data rows", "the distinct scores do not fit",
-        "Round the scores",
+        cli(*base), "out of memory after 300 data rows",
+        "the distinct scores do not fit", "Round the scores",
     )  # fmt: skip
     one_line_error(
-        cli("cutoff", path, "--label", "y", "--score", "p", "--bootstrap", "5"),
+        cli(*base, "--bootstrap", "5"),
         "--bootstrap, --gray-zone and --plot hold every score in memory",
     )
     # nearly every score distinct: the rows are kept, and the message says so
@@ -490,9 +480,9 @@ def test_distinct_scores_that_do_not_fit_are_said(cli, tmp_path, monkeypatch):
     def no_room_either(self, is_pos, objective, pos_label):
         raise MemoryError
 
-    monkeypatch.setattr(_stream.StreamedCounts, "raw_result", no_room_either)
+    monkeypatch.setattr(_tables.StreamedCounts, "raw_result", no_room_either)
     one_line_error(
-        cli("cutoff", path, "--label", "y", "--score", "p"),
+        cli(*base),
         "nearly every score is distinct, so every row is kept",
     )
 
@@ -509,7 +499,8 @@ def test_counts_of_huge_equal_weights_are_inf_with_one_warning(cli, tmp_path, ki
         pq.write_table(pa.table({"y": y, "p": score, "w": weight}), path)
     else:
         path = write_csv(tmp_path / "w.csv", y, score, weight)
-    base = ["cutoff", path, "--label", "y", "--score", "p", "--json"]
+    base = ["cutoff", path, "--label", "y", "--score", "p", "--json", "--pos-label",
+            "sick"]  # fmt: skip
     weighted = cli(*base, "--weight", "w")
     assert weighted.returncode == 0, weighted.stderr
     assert weighted.stderr.count("sums to more than float64") == 1
@@ -520,14 +511,9 @@ def test_counts_of_huge_equal_weights_are_inf_with_one_warning(cli, tmp_path, ki
     assert got["report"]["n"] == "inf"
 
 
-@pytest.mark.parametrize("reader", ["stream", "whole file"])
-def test_a_quote_never_closed_is_an_error_not_a_swallowed_file(
-    cli, tmp_path, monkeypatch, reader
-):
+def test_a_quote_never_closed_is_an_error_not_a_swallowed_file(cli, tmp_path):
     # the open quote would take every later row into one cell of column c:
     # the cutoff of the first rows only, with no other sign than n_samples
-    if reader == "whole file":
-        monkeypatch.setattr("sklearn_balanced.cli._stream.have_pyarrow", lambda: False)
     path = tmp_path / "q.csv"
     path.write_text(
         'y,s,c\n1,0.1,a\n0,0.2,b\n1,0.3,"oops\n0,0.4,d\n1,0.5,e\n0,0.05,f\n'
@@ -539,3 +525,47 @@ def test_a_quote_never_closed_is_an_error_not_a_swallowed_file(
     # quotes that pair up (a doubled quote, a cell over two lines) are fine
     path.write_text('y,s,c\n1,0.9,"a ""b"" c"\n0,0.2,"two\nlines"\n1,0.3,z\n0,0.1,q\n')
     assert cli("cutoff", str(path), "--label", "y", "--score", "s").returncode == 0
+
+
+@pytest.mark.parametrize("compress", ["gzip", "zstd"])
+def test_several_score_columns_read_compressed_input(cli, tmp_path, compress):
+    # issue 18: several --score columns go through the same reader, so a
+    # compressed file is decompressed (it used to be "a NUL byte at byte 4")
+    rng = np.random.default_rng(4)
+    y = rng.choice(["a", "b", "c"], size=200, p=[0.6, 0.3, 0.1])
+    proba = np.round(rng.dirichlet([1, 1, 1], size=200), 3)
+    text = "kind,a,b,c\n" + "".join(
+        f"{k},{p[0]},{p[1]},{p[2]}\n" for k, p in zip(y, proba, strict=True)
+    )
+    argv = ["--label", "kind", "--score", "a", "--score", "b", "--score", "c"]
+    plain = tmp_path / "m.csv"
+    plain.write_text(text)
+    want = json.loads(cli("cutoff", plain, *argv, "--json").stdout)
+    packed = tmp_path / ("m.csv.gz" if compress == "gzip" else "m.csv.zst")
+    buf = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(buf, compress) as out:
+        out.write(text.encode())
+    packed.write_bytes(buf.getvalue().to_pybytes())
+    for got in (
+        cli("cutoff", packed, *argv, "--json"),
+        cli("cutoff", "-", *argv, "--json", stdin=packed.read_bytes()),
+    ):
+        assert got.returncode == 0, got.stderr
+        out = json.loads(got.stdout)
+        out.pop("file"), want.pop("file", None)
+        assert out == want
+
+
+def test_pyarrow_is_imported_by_the_reading_only():
+    # pyarrow is a dependency, but `import sklearn_balanced` (and building the
+    # parser) must not pay for it; pandas is kept out, as it imports pyarrow
+    code = (
+        "import sys; sys.modules['pandas'] = None\n"
+        "import sklearn_balanced, sklearn_balanced.cli as cli\n"
+        "cli.build_parser()\n"
+        "print('pyarrow' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.strip() == "False", out.stderr

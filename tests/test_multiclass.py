@@ -1,6 +1,7 @@
 """Multiclass class weights: the exact coordinate search and its estimator."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -233,6 +234,25 @@ def test_scaling_the_weights_changes_nothing(data, name, e):
     )
     np.testing.assert_array_equal(scaled.weights, result.weights)
     np.testing.assert_allclose(scaled.confusion, result.confusion * 2.0**e)
+
+
+def test_weights_near_the_largest_float_do_not_overflow():
+    # sums of weights near 1.7e308 overflow unless the weights are scaled by a
+    # power of two first, and 2**1024 (their scale) is not a float; 2**1023
+    # scales exactly, so the results are those of unit weights bit for bit
+    from sklearn_balanced.multiclass_plotting import class_recalls
+
+    rng = np.random.default_rng(1)
+    y = np.repeat([0, 1, 2], [30, 10, 5])
+    proba = rng.dirichlet([1, 1, 1], size=45)
+    plain = find_class_weights(y, proba)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        huge = find_class_weights(y, proba, sample_weight=np.full(45, 2.0**1023))
+        recalls = class_recalls(y, proba, sample_weight=np.full(45, 2.0**1023))
+    np.testing.assert_array_equal(huge.weights, plain.weights)
+    np.testing.assert_array_equal(huge.recalls, plain.recalls)
+    np.testing.assert_array_equal(recalls, class_recalls(y, proba))
 
 
 def test_zero_weight_rows_are_absent():

@@ -3,8 +3,8 @@
 Two commands:
 
 - ``sklearn-balanced cutoff FILE --label COL --score COL`` reads labels and
-  scores you already have from a CSV file (``-`` for standard input; gzip or
-  zstd compressed; or a Parquet file) and
+  scores you already have from a CSV file (``-`` for standard input; gzip,
+  bzip2 or zstd compressed; or a Parquet file) and
   prints the exact optimal cutoff for an objective, the objective's value and
   the binary report at that cutoff (``--json`` for machine-readable output).
   With ``--score`` repeated, one column per class, it learns class weights
@@ -27,30 +27,17 @@ an infeasible constraint) end with one line on standard error and exit status
 fails is a bug: one line asking to report it and exit status 1 (the traceback
 with ``SKLEARN_BALANCED_DEBUG=1``). See :func:`main`.
 
-The package, one concern a file:
-
-- :mod:`~sklearn_balanced.cli._stream`: CSV input streamed with pyarrow
-  (only the needed columns, a block at a time) and the report; its steps:
-  :mod:`~sklearn_balanced.cli._bytes` (checked bytes, gzip/zstd, the
-  header), :mod:`~sklearn_balanced.cli._cells` (per-batch checks of labels,
-  scores, weights) and :mod:`~sklearn_balanced.cli._tables` (tables of
-  distinct scores merged as they grow, or the rows searched in score ranges);
-- :mod:`~sklearn_balanced.cli._reading`: the whole-file reader (without
-  pyarrow, and for several ``--score`` columns): bytes → text → CSV rows →
-  checked labels, scores and weights;
-- :mod:`~sklearn_balanced.cli._progress`: a progress line on standard error
-  (a terminal only; ``--quiet``);
-- :mod:`~sklearn_balanced.cli._cutoff`: the ``cutoff`` command;
-- :mod:`~sklearn_balanced.cli._parquet`: ``cutoff`` on a ``.parquet`` file,
-  streamed (only the needed columns, batch tables merged);
-- :mod:`~sklearn_balanced.cli._multiclass`: ``cutoff`` with one score column
-  per class;
-- :mod:`~sklearn_balanced.cli._demo`: the ``demo`` command;
-- :mod:`~sklearn_balanced.cli._format`: reports, tables and JSON values;
-- :mod:`~sklearn_balanced.cli._plot`: ``--plot``;
-- :mod:`~sklearn_balanced.cli._options`: option types and parser errors;
-- :mod:`~sklearn_balanced.cli._common`: exit codes, the usage error, warnings;
-- here: :func:`build_parser` and :func:`main`, the one-line error guard.
+The package, one concern a file (imports run one way):
+:mod:`~sklearn_balanced.cli._reading` (the one reader: CSV through pyarrow,
+compressed or not, or Parquet, a batch at a time),
+:mod:`~sklearn_balanced.cli._cells` (the checks of each batch),
+:mod:`~sklearn_balanced.cli._tables` (tables of distinct scores, the rows, or
+the columns whole), :mod:`~sklearn_balanced.cli._cutoff` and
+:mod:`~sklearn_balanced.cli._multiclass` (the ``cutoff`` command),
+:mod:`~sklearn_balanced.cli._demo`, :mod:`~sklearn_balanced.cli._format`,
+:mod:`~sklearn_balanced.cli._plot`, :mod:`~sklearn_balanced.cli._progress`,
+:mod:`~sklearn_balanced.cli._options`, :mod:`~sklearn_balanced.cli._common`;
+here :func:`build_parser` and :func:`main`, the one-line error guard.
 """
 
 from __future__ import annotations
@@ -77,7 +64,6 @@ from sklearn_balanced.cli._demo import _make_model as _make_model
 from sklearn_balanced.cli._demo import demo_payload as demo_payload
 from sklearn_balanced.cli._options import _Parser
 from sklearn_balanced.cli._reading import MAX_LINE_BYTES as MAX_LINE_BYTES
-from sklearn_balanced.cli._reading import read_table as read_table
 
 __all__ = ["build_parser", "main"]
 

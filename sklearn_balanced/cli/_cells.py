@@ -1,114 +1,165 @@
-"""The cells of a streamed CSV batch (:mod:`~sklearn_balanced.cli._stream`),
-checked with vectorised pyarrow/numpy code.
+"""The cells read by :mod:`~sklearn_balanced.cli._reading`, checked batch by
+batch with pyarrow's kernels: labels (:class:`Labels`), scores and weights
+(:func:`floats`, :class:`Weights`) and score texts that float64 cannot keep
+apart (:class:`ScoreTexts`). A bad value is one
+:class:`~sklearn_balanced.cli._common.UsageError` naming the option, the
+column, the data row (counted over the whole file) and the value.
 
-Each bad value is named by its data row in the whole file, exactly as the
-in-memory reader (:mod:`~sklearn_balanced.cli._reading`) names it: labels
-(ints, else floats, else text; kept per distinct text by :class:`_Labels`,
-resolved at the end), scores and weights (plain decimal text, finite). A score
-text that is not the canonical text of its float (``repr``, as a decimal) is
-remembered (:class:`_Tracked`), so that distinct texts float64 cannot keep
-apart are refused at the end (:func:`_kept_apart`).
+CSV cells are text: pyarrow's cast to float64 is as strict as plain decimal
+notation except that it takes ``nan`` and ``inf`` (refused as not finite);
+Parquet cells are typed, and only nulls, NaNs and non-numeric columns are
+refused there.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import sys
-from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from sklearn_balanced.cli._common import UsageError
-from sklearn_balanced.cli._reading import (
-    _FLOAT,
-    _INT,
-    _MISSING,
-    _nonfinite_text,
-)
+
+#: Plain decimal integers: the only label text read as an int.
+_INT = re.compile(r"[+-]?[0-9]+")
+
+#: Plain decimal numbers (no ``_``, no hex, no non-ASCII digits, no nan/inf).
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+#: Label text that means "no label" (as written by R, pandas, SQL, Python).
+_MISSING = frozenset({"nan", "na", "n/a", "null", "none"})
+
+#: Text of a zero (``0``, ``-0.0``, ``0e5``, ``.0``).
+_ZERO = re.compile(r"[+-]?(?:0+\.?0*|\.0+)(?:[eE][+-]?[0-9]+)?")
 
 #: Largest number of distinct label texts (``0``, ``0.0``, ``+0``, ...) kept.
-MAX_LABEL_TEXTS = 64
-
-#: Scores written with at most this many characters are the canonical text of
-#: their float (at most 15 significant digits) when the float is normal.
-_SHORT = 15
+MAX_LABEL_TEXTS = 255
 
 
-# ------------------------------------------------------------- label texts
+def _bad(option: str, name: str, row: int, source: str, what: str) -> UsageError:
+    return UsageError(
+        f"{option} {name!r}: the value on data row {row} of {source} {what}."
+    )
 
 
-@dataclass
-class _Labels:
-    """Distinct label texts and the type they resolve to (int, float, text)."""
+def _null(column, offset: int, option: str, name: str, source: str) -> None:
+    """Refuse a null (Parquet), naming its row."""
+    if column.null_count:
+        import pyarrow.compute as pc
 
-    source: str
-    name: str
-    texts: list[str] = field(default_factory=list)
-    index: dict[str, int] = field(default_factory=dict)
-    rows: list[int] = field(default_factory=list)  # first data row of each text
-    counts: list[int] = field(default_factory=list)  # data rows of each text
-    all_int: bool = True
-    all_float: bool = True
+        first = int(np.flatnonzero(pc.is_null(column).to_numpy(False))[0])
+        raise _bad(option, name, offset + first + 1, source,
+                   f"is missing (null; {column.null_count} in this batch); every "
+                   "row needs a value")  # fmt: skip
 
-    def add(self, text: str, row: int) -> int:
-        what = None
-        low = text.lower()
-        if text == "":
-            what = "empty; every row needs a label"
-        elif low in _MISSING or low.lstrip("+-") == "nan":
-            what = f"{text!r}, a missing value; every row needs a label"
-        elif _nonfinite_text(text):
-            what = f"{text!r}, an infinite number, not a label"
-        elif _INT.fullmatch(text) and not -(2**63) <= int(text) < 2**63:
-            what = f"{text!r}, an integer beyond 64 bits, not a label"
+
+def _label_problem(key: Any) -> str | None:
+    """Why ``key`` is not a label (``None`` when it is one)."""
+    if isinstance(key, float):
+        ok = math.isfinite(key)
+        return None if ok else f"is {key!r}, a missing or infinite value, not a label"
+    if not isinstance(key, str):
+        return None
+    low = key.lower()
+    if key == "":
+        return "is empty; every row needs a label"
+    if low in _MISSING or low.lstrip("+-") == "nan":
+        return f"is {key!r}, a missing value; every row needs a label"
+    if not _finite_text(key):
+        return f"is {key!r}, an infinite number, not a label"
+    if _INT.fullmatch(key) and not -(2**63) <= int(key) < 2**63:
+        return f"is {key!r}, an integer beyond 64 bits, not a label"
+    return None
+
+
+def _finite_text(text: str) -> bool:
+    """Whether Python does not read ``text`` as a NaN or an infinity."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return True
+
+
+class Labels:
+    """The distinct labels of a column, kept as the keys read (texts of a CSV
+    file, values of a Parquet file) and resolved at the end: texts are ints
+    when every one is ``-?[0-9]+``, else floats when every one is a plain
+    decimal number (``1``, ``1.0`` and ``1e0`` one label), else texts compared
+    exactly (``1_0`` is not ``10``). ``binary`` refuses a third label as soon
+    as it shows."""
+
+    def __init__(self, source: str, name: str, texts: bool, binary: bool) -> None:
+        self.source, self.name, self.texts, self.binary = source, name, texts, binary
+        self.keys: list[Any] = []
+        self.index: dict[Any, int] = {}
+        self.counts: list[int] = []  # data rows of each key
+
+    def codes(self, column, offset: int) -> np.ndarray:
+        """The key index (uint8) of each row of a batch's label column."""
+        import pyarrow as pa
+
+        _null(column, offset, "--label", self.name, self.source)
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        local = column.dictionary.to_pylist()
+        if self.texts:
+            local = [t.strip() for t in local]
+        idx = column.indices.to_numpy(zero_copy_only=False)
+        n = idx.shape[0]
+        if any(k not in self.index for k in local):
+            firsts = np.full(len(local), n, dtype=np.int64)
+            np.minimum.at(firsts, idx, np.arange(n))
+            for k in np.argsort(firsts, kind="stable").tolist():
+                if firsts[k] < n and local[k] not in self.index:
+                    self._add(local[k], offset + int(firsts[k]) + 1)
+        remap = np.array([self.index.get(k, 0) for k in local], dtype=np.uint8)
+        codes = remap[idx]
+        for j, c in enumerate(np.bincount(codes, minlength=len(self.keys)).tolist()):
+            self.counts[j] += c
+        if self.binary and len(self.keys) > 2:
+            loose = {float(t) if _FLOAT.fullmatch(str(t)) else t for t in self.keys}
+            if len(loose) > 2:
+                self._refuse(
+                    self.groups()[0],
+                    f" in the first {offset + n} data rows of {self.source}",
+                )
+        return codes
+
+    def _add(self, key: Any, row: int) -> None:
+        what = _label_problem(key)
         if what is not None:
+            raise _bad("--label", self.name, row, self.source, what)
+        if len(self.keys) == MAX_LABEL_TEXTS:
             raise UsageError(
-                f"--label {self.name!r}: the value on data row {row} of "
-                f"{self.source} is {what}."
+                f"--label {self.name!r} holds more than {MAX_LABEL_TEXTS} distinct "
+                f"labels in the first {row} data rows of {self.source}."
             )
-        if len(self.texts) == MAX_LABEL_TEXTS:
-            raise UsageError(
-                f"--label {self.name!r} must hold exactly two distinct labels; found "
-                f"more than {MAX_LABEL_TEXTS} distinct label texts in the first "
-                f"{row} data rows of {self.source}."
-            )
-        self.all_int = self.all_int and _INT.fullmatch(text) is not None
-        self.all_float = self.all_float and _FLOAT.fullmatch(text) is not None
-        self.index[text] = len(self.texts)
-        self.texts.append(text)
-        self.rows.append(row)
+        self.index[key] = len(self.keys)
+        self.keys.append(key)
         self.counts.append(0)
-        return self.index[text]
 
     def values(self) -> list[Any]:
-        """Each text as the label it is, with the types read so far."""
-        if self.all_int:
-            return [int(t) for t in self.texts]
-        if self.all_float:
-            return [float(t) for t in self.texts]
-        return list(self.texts)
+        """Each key as the label it is."""
+        if not self.texts:
+            return list(self.keys)
+        if all(_INT.fullmatch(t) for t in self.keys):
+            return [int(t) for t in self.keys]
+        if all(_FLOAT.fullmatch(t) for t in self.keys):
+            return [float(t) for t in self.keys]
+        return list(self.keys)
 
-    def groups(self) -> tuple[list[Any], np.ndarray]:
-        """Distinct labels (sorted) and the label index of each text."""
+    def groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct labels (sorted, a numpy array) and the label of each key."""
         values = self.values()
         classes = sorted(set(values))
         at = {v: i for i, v in enumerate(classes)}
-        return classes, np.array([at[v] for v in values], dtype=np.intp)
+        return np.array(classes), np.array([at[v] for v in values], dtype=np.intp)
 
-    def check_few(self, rows_read: int) -> None:
-        """Refuse a third label as soon as it shows under any reading."""
-        if len(self.texts) <= 2:
-            return
-        loose = {float(t) if _FLOAT.fullmatch(t) else t for t in self.texts}
-        if len(loose) > 2:
-            classes, _ = self.groups()
-            self._refuse(
-                classes, f" in the first {rows_read} data rows of {self.source}"
-            )
-
-    def _refuse(self, classes: list[Any], where: str = "") -> None:
-        shown = ", ".join(repr(c) for c in classes[:6])
+    def _refuse(self, classes: np.ndarray, where: str = "") -> None:
+        shown = ", ".join(repr(c.item()) for c in classes[:6])
         more = f", ... ({len(classes)} in all)" if len(classes) > 6 else ""
         raise UsageError(
             f"--label {self.name!r} must hold exactly two distinct labels; found "
@@ -116,200 +167,229 @@ class _Labels:
         )
 
     def classes(self) -> tuple[np.ndarray, np.ndarray]:
-        """The two labels (a numpy array, sorted) and the label of each text."""
+        """:meth:`groups`, refusing anything but two labels when ``binary``."""
         classes, group = self.groups()
-        if len(classes) != 2:
+        if self.binary and len(classes) != 2:
             self._refuse(classes)
-        if self.all_int:
-            arr = np.array(classes, dtype=np.int64)
-        elif self.all_float:
-            arr = np.array(classes, dtype=np.float64)
-        else:
-            arr = np.array(classes, dtype=str)
-        return arr, group
+        return classes, group
 
 
-# ------------------------------------------------------------- the batches
-
-
-def _number_error(text: str, row: int, option: str, name: str, source: str):
-    if text == "":
-        what = "is empty"
-    elif _FLOAT.fullmatch(text):
-        what = f"is {text!r}, too large for a 64-bit float"
-    elif _nonfinite_text(text):
-        what = f"is {text!r}, NaN or infinite; every value must be finite"
-    else:
-        what = f"is {text!r}, not a number"
-    return UsageError(
-        f"{option} {name!r}: the value on data row {row} of {source} {what}."
-    )
-
-
-def _numbers(column, offset: int, option: str, name: str, source: str):
-    """A text column as finite float64 (Arrow array, numpy array); the first
-    bad value is named by its data row."""
+def floats(column, offset: int, option: str, name: str, source: str, texts: bool):
+    """A batch's column as finite float64: ``(text or None, Arrow values,
+    numpy values)``. ``texts`` (CSV): plain decimal numbers, spaces around them
+    ignored; else (Parquet) a numeric column without nulls."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = column
-    try:
-        values = pc.cast(text, pa.float64())
-    except pa.ArrowInvalid:
+    text = None
+    if texts:
         values = None
-    if values is None:  # spaces around a value (ignored), or a bad value
-        text = pc.utf8_trim_whitespace(column)
-        try:
+        for text in (column, pc.utf8_trim_whitespace(column)):
+            try:
+                values = pc.cast(text, pa.float64())
+                break
+            except pa.ArrowInvalid:
+                continue
+        if values is None:  # Python's reading names the first bad value
+            cells = [c.strip() for c in column.to_pylist()]
+            for i, cell in enumerate(cells):
+                if not (_FLOAT.fullmatch(cell) and math.isfinite(float(cell))):
+                    raise _number_error(cell, offset + i + 1, option, name, source)
+            text = pa.array(cells, pa.string())  # spaces pyarrow does not trim
             values = pc.cast(text, pa.float64())
-        except pa.ArrowInvalid:
-            values = None
-    if values is None:  # Python's reading (str.strip) names the bad value
-        cells = [c.strip() for c in column.to_pylist()]
-        for i, cell in enumerate(cells):
-            if not (_FLOAT.fullmatch(cell) and math.isfinite(float(cell))):
-                raise _number_error(cell, offset + i + 1, option, name, source)
-        text = pa.array(cells, pa.string())  # spaces pyarrow does not trim
-        values = pa.array([float(c) for c in cells], pa.float64())
+    else:
+        _null(column, offset, option, name, source)
+        kind = column.type
+        if not (pa.types.is_integer(kind) or pa.types.is_floating(kind)
+                or pa.types.is_boolean(kind)):  # fmt: skip
+            raise UsageError(
+                f"{option} {name!r}: the column in {source} holds {kind} values, "
+                "not numbers."
+            )
+        values = pc.cast(column, pa.float64())
     out = values.to_numpy(zero_copy_only=False)
     bad = np.flatnonzero(~np.isfinite(out))
     if bad.size:
         i = int(bad[0])
-        raise _number_error(text[i].as_py(), offset + i + 1, option, name, source)
+        cell = out[i].item() if text is None else text[i].as_py()
+        raise _number_error(cell, offset + i + 1, option, name, source)
     return text, values, out
 
 
-@dataclass
-class _Tracked:
-    """Score texts that are not the canonical text of their float."""
+def _number_error(cell: Any, row: int, option: str, name: str, source: str):
+    if isinstance(cell, float):
+        what = f"is {cell!r}, NaN or infinite; every value must be finite"
+    elif cell == "":
+        what = "is empty"
+    elif _FLOAT.fullmatch(cell):
+        what = f"is {cell!r}, too large for a 64-bit float"
+    elif not _finite_text(cell):
+        what = f"is {cell!r}, NaN or infinite; every value must be finite"
+    else:
+        what = f"is {cell!r}, not a number"
+    return _bad(option, name, row, source, what)
 
-    floats: list[np.ndarray] = field(default_factory=list)
-    texts: list[list[str]] = field(default_factory=list)
-    rows: list[np.ndarray] = field(default_factory=list)
-    counts: list[np.ndarray] = field(default_factory=list)
-    others: list[tuple[int, str] | None] = field(default_factory=list)
+
+class Weights:
+    """Checks of the weights, batch by batch: finite (:func:`floats`), ``>= 0``,
+    and as float64 still what the file says. Only their ratios matter, but a
+    positive weight that underflows to 0 (``1e-400``) would drop its row, and
+    distinct weights below the smallest normal float keep too few digits for
+    their ratios: both are refused (at the end for the second)."""
+
+    def __init__(self, name: str, source: str) -> None:
+        self.name, self.source = name, source
+        self.max, self.min_pos = 0.0, math.inf
+        self.tiny: tuple[int, str, float] | None = None  # first subnormal weight
+        self.n_tiny = 0
+
+    def add(self, text, w: np.ndarray, offset: int) -> None:
+        negative = np.flatnonzero(w < 0)
+        if negative.size:
+            i = int(negative[0])
+            raise _bad("--weight", self.name, offset + i + 1, self.source,
+                       f"is {w[i]:g}; weights must be >= 0")  # fmt: skip
+        tiny = np.flatnonzero(w < sys.float_info.min)
+        for i in tiny.tolist():
+            cell = None if text is None else text[i].as_py()
+            if w[i] == 0 and cell is not None and not _ZERO.fullmatch(cell):
+                self._refuse(offset + i + 1, cell, 0.0, None)
+            if w[i] > 0:
+                self.n_tiny += 1
+                if self.tiny is None:
+                    self.tiny = (offset + i + 1, cell or repr(w[i]), float(w[i]))
+        positive = w[w > 0]
+        if positive.size:
+            self.max = max(self.max, float(positive.max()))
+            self.min_pos = min(self.min_pos, float(positive.min()))
+
+    def finish(self) -> None:
+        if self.tiny is not None and self.min_pos != self.max:
+            self._refuse(*self.tiny, self.n_tiny)
+
+    def _refuse(self, row: int, cell: str, value: float, n: int | None) -> None:
+        became = "0, which would drop the row" if value == 0 else repr(value)
+        many = "" if n is None else f"; {n} such value(s) in all"
+        raise _bad("--weight", self.name, row, self.source,
+                   f"is {cell!r}, below {sys.float_info.min:.4g} where float64 loses "
+                   f"precision (it becomes {became}{many}). Only the weights' "
+                   "ratios matter: multiply every weight by the same constant"
+                   )  # fmt: skip
 
 
-#: Non-canonical score texts in a batch for which the message looks for the
-#: row of another text of the same float in the batch.
+#: Score texts of at most this many characters are their float's shortest
+#: form when the float is normal (at most 15 significant digits).
+_SHORT = 15
+
+#: A batch's new texts for which the rows of the same float are looked up in
+#: the batch (to name both rows).
 _FEW = 100
 
 
-def _track_scores(text, values, out: np.ndarray, offset: int, tracked: _Tracked):
-    """Remember the score texts that are not canonical (see the module)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+class ScoreTexts:
+    """Distinct score texts that become the same float64 (``9007199254740993``
+    and ``9007199254740992``, a 20-digit decimal, ``1e-400`` and ``0``) are
+    refused, as no cutoff could separate them. Only the texts that are not
+    their float's shortest form (pyarrow's cast back to text) can be such a
+    text: they are remembered (a few per batch, in practice) and compared
+    with the other rows of their float in the batch, with each other, and at
+    the end (:meth:`finish`) with the number of rows of their float."""
 
-    risky = np.abs(out) < sys.float_info.min  # zeros and subnormals
-    length = pc.binary_length(text).to_numpy(zero_copy_only=False)
-    risky |= length > _SHORT
-    if not risky.any():
-        return
-    if risky.mean() > 0.5:  # compare every row: cheaper than picking most
-        same = pc.equal(pc.cast(values, pa.string()), text)
-        at = np.flatnonzero(risky & ~same.to_numpy(zero_copy_only=False))
-    else:
-        at = np.flatnonzero(risky)
-        sub_text = text.take(pa.array(at))
-        same = pc.equal(pc.cast(values.take(pa.array(at)), pa.string()), sub_text)
-        at = at[~same.to_numpy(zero_copy_only=False)]
-    if at.size == 0:
-        return
-    from decimal import Decimal
+    def __init__(self, name: str, source: str) -> None:
+        self.name, self.source = name, source
+        self.seen: dict[float, tuple[int, str]] = {}  # first row and text
+        self.rows: dict[float, int] = {}  # rows with such a text
 
-    table = (
-        pa.table({"t": text.take(pa.array(at)), "r": pa.array(at + offset + 1)})
-        .group_by("t")
-        .aggregate([("r", "min"), ("r", "count")])
-    )
-    keep_t, keep_r, keep_n, keep_f = [], [], [], []
-    for t, r, n in zip(
-        table.column("t").to_pylist(),
-        table.column("r_min").to_pylist(),
-        table.column("r_count").to_pylist(),
-        strict=True,
-    ):
-        f = float(t)
-        if Decimal(t) == Decimal(repr(f)):
-            continue  # "0.0", "1e-05": the canonical text, written otherwise
-        keep_t.append(t)
-        keep_r.append(r)
-        keep_n.append(n)
-        keep_f.append(f)
-    if not keep_t:
-        return
-    others: list[tuple[int, str] | None] = [None] * len(keep_t)
-    if len(keep_t) <= _FEW:  # the row of another text in this batch, for the message
-        near = np.flatnonzero(np.isin(out, np.array(keep_f)))[: 100 * _FEW]
-        near_text = text.take(pa.array(near)).to_pylist()
-        for k, (f, t) in enumerate(zip(keep_f, keep_t, strict=True)):
-            for i, other in zip(near.tolist(), near_text, strict=True):
-                if out[i] == f and Decimal(other) != Decimal(t):
-                    others[k] = (offset + i + 1, other)
-                    break
-    if keep_t:
-        tracked.others.extend(others)
-        tracked.floats.append(np.array(keep_f))
-        tracked.texts.append(keep_t)
-        tracked.rows.append(np.array(keep_r, dtype=np.int64))
-        tracked.counts.append(np.array(keep_n, dtype=np.int64))
+    def add(self, text, values, out: np.ndarray, offset: int) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
+        risky = np.abs(out) < sys.float_info.min  # zeros and subnormals
+        risky |= pc.binary_length(text).to_numpy(zero_copy_only=False) > _SHORT
+        at = pa.array(np.flatnonzero(risky))
+        if not len(at):
+            return
+        canon, sub = pc.cast(values.take(at), pa.string()), text.take(at)
+        differ = pc.invert(pc.equal(canon, sub))
+        new: dict[float, tuple[int, str]] = {}
+        for i, t, c in zip(at.filter(differ).to_pylist(), sub.filter(differ).to_pylist(),
+                           canon.filter(differ).to_pylist(), strict=True):  # fmt: skip
+            if Decimal(t) == Decimal(c):  # "0.0", "1e-05": the same number
+                continue
+            f, row = out[i].item(), offset + i + 1
+            if f not in self.seen:
+                self.seen[f], self.rows[f], new[f] = (row, t), 0, (row, t)
+            elif Decimal(self.seen[f][1]) != Decimal(t):
+                self._refuse(f, self.seen[f], (row, t))
+            self.rows[f] += 1
+        if new and len(new) <= _FEW:  # another text of the same float in the batch
+            near = np.flatnonzero(np.isin(out, np.array(list(new))))[: 100 * _FEW]
+            for i, t in zip(near.tolist(), text.take(pa.array(near)).to_pylist(),
+                            strict=True):  # fmt: skip
+                first = new[out[i].item()]
+                if Decimal(t) != Decimal(first[1]):
+                    self._refuse(out[i].item(), first, (offset + i + 1, t))
 
-def _kept_apart(tracked: _Tracked, rows_at_key, name, source):
-    """Refuse distinct score texts that become one float (see the module)."""
-    if not tracked.floats:
-        return
-    from decimal import Decimal
+    def finish(self, rows_at) -> None:
+        """Refuse a remembered text whose float has more rows (``rows_at``: the
+        rows at each of sorted floats) than the texts remembered."""
+        if not self.seen:
+            return
+        keys = np.array(sorted(self.seen))
+        more = [(self.seen[f], f) for f, n in zip(keys.tolist(), rows_at(keys).tolist(),
+                                                   strict=True) if n > self.rows[f]]  # fmt: skip
+        if more:
+            (row, text), f = min(more)
+            self._refuse(f, None, (row, text))
 
-    floats = np.concatenate(tracked.floats)
-    texts = [t for part in tracked.texts for t in part]
-    rows = np.concatenate(tracked.rows)
-    counts = np.concatenate(tracked.counts)
-    order = np.lexsort((rows, floats))
-    clash = None
-    start = 0
-    while start < order.size:
-        stop = start + 1
-        while stop < order.size and floats[order[stop]] == floats[order[start]]:
-            stop += 1
-        group = order[start:stop].tolist()
-        value = float(floats[group[0]])
-        first = group[0]
-        for j in group[1:]:
-            if Decimal(texts[j]) != Decimal(texts[first]):
-                a, b = sorted((first, j), key=lambda k: rows[k])
-                cand = (int(rows[a]), int(rows[b]), texts[a], texts[b], value)
-                if clash is None or cand[1] < clash[1]:
-                    clash = cand
-                break
-        total = int(rows_at_key(value))
-        if clash is None and total > int(counts[group].sum()):
-            other = tracked.others[first]
-            clash = (None, int(rows[first]), None, texts[first], value)
-            if other is not None:
-                (ra, ta), (rb, tb) = sorted([other, (int(rows[first]), texts[first])])
-                clash = (ra, rb, ta, tb, value)
-        start = stop
-    if clash is None:
-        return
-    row_a, row_b, text_a, text_b, value = clash
-    why = (
-        f"magnitudes below {sys.float_info.min:.4g} lose precision"
-        if abs(value) < sys.float_info.min
-        else "float64 keeps about 15 significant digits, integers exactly "
-        "only up to 2**53"
-    )
-    if row_a is None:
-        what = (
-            f"the value on data row {row_b} of {source}, {text_b!r}, and the value "
-            f"{value!r} on another data row are distinct"
+    def _refuse(self, value: float, a, b) -> None:
+        why = (
+            f"magnitudes below {sys.float_info.min:.4g} lose precision"
+            if abs(value) < sys.float_info.min
+            else "float64 keeps about 15 significant digits, integers exactly "
+            "only up to 2**53"
         )
-    else:
-        what = (
-            f"the values on data rows {row_a} and {row_b} of {source}, {text_a!r} "
-            f"and {text_b!r}, are distinct"
+        if a is None:
+            what = (f"the value on data row {b[0]} of {self.source}, {b[1]!r}, and "
+                    f"the value {value!r} on another data row are distinct")  # fmt: skip
+        else:
+            (ra, ta), (rb, tb) = sorted((a, b))
+            what = (f"the values on data rows {ra} and {rb} of {self.source}, "
+                    f"{ta!r} and {tb!r}, are distinct")  # fmt: skip
+        raise UsageError(
+            f"--score {self.name!r}: {what} but float64 cannot keep them apart: "
+            f"both become {value!r} ({why}), so no cutoff could separate them. "
+            "Rescale or rank the scores first, or subtract a common offset."
         )
-    raise UsageError(
-        f"--score {name!r}: {what} but float64 cannot keep them apart: both become "
-        f"{value!r} ({why}), so no cutoff could separate them. Rescale or rank "
-        "the scores first, or subtract a common offset."
-    )
+
+
+def rows_at(keys: np.ndarray, values: np.ndarray, rows=None) -> np.ndarray:
+    """How many of ``values`` (or the sum of their ``rows``) equal each of the
+    sorted ``keys``."""
+    i = np.minimum(np.searchsorted(keys, values), keys.shape[0] - 1)
+    hit = keys[i] == values
+    weights = None if rows is None else rows[hit]
+    return np.bincount(i[hit], weights=weights, minlength=keys.shape[0])
+
+
+def same_label(text: str, item: Any) -> bool:
+    """Whether the text ``text`` names the label ``item`` (an int, float or
+    str): ``1``, ``+1`` and ``1.0`` name the float 1.0."""
+    if isinstance(item, str):
+        return text == item
+    if isinstance(item, bool | np.bool_):
+        return text.lower() == str(bool(item)).lower()
+    if isinstance(item, int):
+        return _INT.fullmatch(text) is not None and int(text) == item
+    return _FLOAT.fullmatch(text) is not None and float(text) == item
+
+
+def pos_label_of(value: str | None, classes: np.ndarray) -> Any:
+    """``--pos-label`` as one of the (sorted, distinct) labels ``classes``."""
+    if value is None:
+        return None
+    for c in classes:
+        if same_label(value.strip(), c.item()):
+            return c.item()
+    shown = ", ".join(repr(c.item()) for c in classes)
+    raise UsageError(f"--pos-label {value!r} is not one of the labels {shown}.")

@@ -1,7 +1,9 @@
-"""The ``cutoff`` command: options → objective, the input read by
-:mod:`~sklearn_balanced.cli._reading`, the library's search
+"""The ``cutoff`` command: options → objective; the input read by
+:mod:`~sklearn_balanced.cli._reading` and counted by
+:mod:`~sklearn_balanced.cli._tables`; the engine's search on the counts
+(:func:`counts_payload`) or the library's on the checked columns
 (:func:`~sklearn_balanced.find_threshold`, :func:`~sklearn_balanced.find_gray_zone`,
-:func:`~sklearn_balanced.bootstrap_threshold`), and the payload that
+:func:`~sklearn_balanced.bootstrap_threshold`); and the payload that
 :mod:`~sklearn_balanced.cli._format` prints."""
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ import numpy as np
 from sklearn_balanced.cli._common import UsageError, _warnings_first
 from sklearn_balanced.cli._format import (
     _json_value,
-    _objective_label,
     _report_text,
     _unmet_targets,
+    flat_report,
     format_cutoff,
     format_gray_zone,
+    objective_payload,
     report_at,
 )
 from sklearn_balanced.cli._options import (
@@ -37,15 +40,7 @@ from sklearn_balanced.cli._plot import (
     _plot,
     _plot_gray_zone,
 )
-from sklearn_balanced.cli._reading import (
-    CutoffInput,
-    _check_scores_kept_apart,
-    _parse_labels,
-    _parse_numbers,
-    _parse_pos_label,
-    _parse_weights,
-    read_table,
-)
+from sklearn_balanced.cli._reading import CutoffInput
 
 
 def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
@@ -176,41 +171,6 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     return p
 
 
-def _check_distinct_columns(args: argparse.Namespace) -> None:
-    chosen = [("--label", args.label), ("--score", args.score)]
-    if args.weight is not None:
-        chosen.append(("--weight", args.weight))
-    for i, (flag_a, col_a) in enumerate(chosen):
-        for flag_b, col_b in chosen[i + 1 :]:
-            if col_a == col_b:
-                raise UsageError(
-                    f"{flag_a} and {flag_b} name the same column {col_a!r}; each "
-                    "needs its own column."
-                )
-
-
-def _read_cutoff_input(args: argparse.Namespace) -> CutoffInput:
-    """The whole input in memory (without pyarrow): Python's CSV reader."""
-    if args.bootstrap is not None and args.bootstrap < 1:
-        raise UsageError(
-            f"--bootstrap must be a positive number of resamples; got {args.bootstrap}."
-        )
-    _check_distinct_columns(args)
-    table = read_table(args.file, args.delimiter)
-    labels = _parse_labels(table.column(args.label, "--label"), table, args.label)
-    score_cells = table.column(args.score, "--score")
-    scores = _parse_numbers(score_cells, table, "--score", args.score)
-    _check_scores_kept_apart(score_cells, scores, table, args.score)
-    weights = None
-    if args.weight is not None:
-        weights = _parse_weights(
-            table.column(args.weight, "--weight"), table, args.weight
-        )
-    return CutoffInput(
-        table.source, labels, scores, weights, _parse_pos_label(args.pos_label, labels)
-    )
-
-
 def _objective_from_args(args: argparse.Namespace):
     from sklearn_balanced.objectives import (
         Cost,
@@ -277,11 +237,7 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
     pos = result.pos_label
     payload: dict[str, Any] = {
         **_labels_payload(data, pos),
-        "objective": {
-            "name": objective.name,
-            "label": _objective_label(objective),
-            "greater_is_better": objective.greater_is_better,
-        },
+        "objective": objective_payload(objective),
         "threshold": result.threshold,
         "score": result.score,
         "report": None,
@@ -450,102 +406,198 @@ def _flags_named(args: argparse.Namespace) -> Iterator[None]:
         raise
 
 
+def _positive(args: argparse.Namespace, classes: np.ndarray) -> Any:
+    """``--pos-label`` as one of the two labels; without it the greater label
+    of 0/1, -1/1 or booleans, and a one-line error for any other labels."""
+    from sklearn_balanced.cli._cells import pos_label_of
+
+    pos = pos_label_of(args.pos_label, classes)
+    if pos is not None:
+        return pos
+    found = {c.item() for c in classes}
+    if found in ({0, 1}, {-1, 1}):  # True == 1: booleans too
+        return classes[1].item()
+    if {str(c).lower() for c in found} == {"false", "true"}:  # booleans as text
+        return next(c for c in found if str(c).lower() == "true")
+    a, b = (c.item() for c in classes)
+    raise UsageError(
+        f"--label {args.label!r} holds the labels {a!r} and {b!r}, which are not "
+        "0/1, -1/1 or booleans: name the positive one with --pos-label (for "
+        f"example --pos-label {b})."
+    )
+
+
+def _no_room(counts, collect: bool) -> UsageError:
+    """The error when memory runs out: what had to fit, and what helps."""
+    where = f"out of memory after {counts.n} data rows of {counts.source}"
+    if collect:
+        return UsageError(
+            f"{where}: --bootstrap, --gray-zone and --plot hold every score in "
+            "memory (about 17 bytes a row); leave them out to count distinct "
+            "scores only."
+        )
+    if counts.raw:
+        return UsageError(
+            f"{where}: nearly every score is distinct, so every row is kept (9 "
+            "bytes a row, and the search needs about 8 more). Round the scores (6 "
+            "decimals keep the cutoff to 1e-6) so that fewer are distinct."
+        )
+    return UsageError(
+        f"{where}, with {counts.table_rows} distinct scores counted: the distinct "
+        "scores do not fit (about 24 bytes each, more while they are merged, and "
+        "the search needs about 100 bytes each). Round the scores (6 decimals keep "
+        "the cutoff to 1e-6) so that fewer are distinct."
+    )
+
+
+def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
+    """Everything ``cutoff`` prints for one ``--score`` column: the file read
+    a batch at a time into :class:`~sklearn_balanced.cli._tables.StreamedCounts`,
+    then searched from the counts, or (``--bootstrap``, ``--gray-zone``,
+    ``--plot``) from the checked columns by :func:`cutoff_payload`."""
+    from sklearn_balanced.cli._tables import read_counts
+
+    if args.max_abstention is not None and not args.gray_zone:
+        raise UsageError("--max-abstention goes with --gray-zone.")
+    if not args.gray_zone:
+        objective = _objective_from_args(args)  # the options' mistakes first
+    collect = bool(args.bootstrap or args.gray_zone or args.plot)
+    counts = read_counts(args, collect)
+    source = counts.source
+    try:
+        counts.read(args)
+        classes, group = counts.finish()
+        pos = _positive(args, classes)
+        if collect:
+            labels, scores, weights = counts.arrays(group, classes)
+            return cutoff_payload(
+                args, CutoffInput(source, labels, scores, weights, pos)
+            )
+        is_pos = classes[group] == pos
+        neg = next(c.item() for c in classes if c.item() != pos)
+        rows = np.array(counts.labels.counts)
+        label_counts = {pos: int(rows[is_pos].sum()), neg: int(rows[~is_pos].sum())}
+        max_weight = None if counts.weights is None else counts.weights.max
+        if max_weight is not None and not max_weight > 0:
+            raise ValueError(
+                "sample_weight is zero everywhere (all weights are zero); at least "
+                "some samples of each class need a positive weight."
+            )
+        if counts.raw:
+            table, unit = counts.raw_result(is_pos, objective, pos), 1.0
+        else:
+            table, unit = counts.class_table(is_pos)
+    except MemoryError:
+        raise _no_room(counts, collect) from None
+    return counts_payload(
+        args, source, counts.n, label_counts, pos, neg, [table], unit, max_weight
+    )
+
+
+def counts_payload(
+    args: argparse.Namespace, source: str, n: int, label_counts: dict, pos: Any,
+    neg: Any, table: list, unit: float, max_weight: float | None,
+) -> dict[str, Any]:  # fmt: skip
+    """Everything ``cutoff`` prints, from a merged table of distinct scores
+    ``(keys, positive weight, negative weight, n+, n-)`` or (rows searched in
+    score ranges) the result, given in a one-element list that is emptied, so
+    that the table is freed once it is counted."""
+    from sklearn_balanced._distributed_tables import _counts_from_table
+    from sklearn_balanced._warnings import warn
+    from sklearn_balanced.engine import (
+        ThresholdResult,
+        result_at,
+        select_cutoff,
+        warn_if_reversed,
+    )
+    from sklearn_balanced.metrics import binary_report
+
+    objective = _objective_from_args(args)
+    table = table.pop()
+    if isinstance(table, ThresholdResult):  # searched already (unweighted)
+        result = table
+        tp, fp, n_pos_w, n_neg_w = result.tp, result.fp, result.tp + result.fn, result.fp + result.tn  # fmt: skip
+    else:
+        counts = _counts_from_table(table, unit, max_weight)
+        del table
+        warn_if_reversed(counts, pos, "y_score")
+        index, scores = select_cutoff(counts, objective)
+        result = result_at(counts, index, scores, objective, pos)
+        # the report from the four counts at the cutoff: rates from the counts in
+        # the engine's unit (finite), the counts shown in the weights' units
+        tp, fp = float(counts.tp[index]), float(counts.fp[index])
+        n_pos_w, n_neg_w, unit = counts.n_pos, counts.n_neg, counts.unit
+        del counts
+    report = binary_report(
+        [pos, pos, neg, neg],
+        [pos, neg, pos, neg],
+        pos_label=pos,
+        sample_weight=[tp, n_pos_w - tp, fp, n_neg_w - fp],
+    )
+    if unit != 1.0:
+        with np.errstate(over="ignore"):
+            cm = report.confusion_matrix * unit
+            report = type(report)(
+                report,
+                confusion_matrix=cm,
+                support={neg: cm[0].sum(), pos: cm[1].sum()},
+            )
+            total = (n_pos_w + n_neg_w) * unit
+        if math.isinf(total):
+            warn(
+                f"sample_weight sums to more than float64 can hold (largest weight "
+                f"{max_weight!r}, {n} samples). Cutoffs, rates and objective values "
+                "are unaffected (only the weights' ratios are used), but weighted "
+                "counts reported in the weights' units overflow to inf; divide the "
+                "weights by a constant to read them.",
+                UserWarning,
+            )
+    return {
+        "file": source,
+        "n_samples": n,
+        "pos_label": pos,
+        "neg_label": neg,
+        "n_pos": label_counts[pos],
+        "n_neg": label_counts[neg],
+        "weighted": max_weight is not None,
+        "objective": objective_payload(objective),
+        "threshold": result.threshold,
+        "score": result.score,
+        "report": flat_report(report),
+        "bootstrap": None,
+        "report_text": _report_text(report),
+    }
+
+
 def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     """The ``cutoff`` command."""
-    from sklearn_balanced.cli._parquet import is_parquet
-
-    if is_parquet(args.file):
-        return _run_parquet(args, out)
-    if len(args.score) > 1:
-        return _run_multiclass(args, out)
-    args.score = args.score[0]
-    if args.classes is not None:
-        raise UsageError(
-            f"--classes {args.classes!r} goes with several --score columns (one "
-            "per class); one --score column is a binary cutoff."
-        )
-    if args.objective == "macro_f1":
-        raise UsageError(
-            "--objective macro_f1 needs several --score columns (one per class); "
-            "with one --score column use f1."
-        )
-    if args.plot:
-        _check_plot_path(args.plot)
-    with _warnings_first(args.command), _flags_named(args):
-        payload = _csv_payload(args)
-    if args.json:
-        payload = {k: v for k, v in payload.items() if k != "report_text"}
-        out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
-    elif args.gray_zone:
-        out.write(format_gray_zone(payload) + "\n")
-    else:
-        out.write(format_cutoff(payload) + "\n")
-    return 0
-
-
-def _csv_payload(args: argparse.Namespace) -> dict[str, Any]:
-    """The payload of a CSV input: streamed with pyarrow when it is installed,
-    else read whole by Python's CSV reader (plain, uncompressed files only)."""
-    from sklearn_balanced.cli._progress import progress_enabled
-    from sklearn_balanced.cli._stream import (
-        EXTRA,
-        compression_of,
-        have_pyarrow,
-        streamed_payload,
-    )
-
-    if not have_pyarrow():
-        kind = compression_of(args.file)
-        if kind is not None:
-            raise UsageError(
-                f"reading a {kind} compressed file needs pyarrow: {EXTRA}."
-            )
-        return cutoff_payload(args, _read_cutoff_input(args))
-    _check_distinct_columns(args)
-    return streamed_payload(args, progress_enabled(args))
-
-
-def _run_parquet(args: argparse.Namespace, out: TextIO) -> int:
-    """``cutoff`` on a ``.parquet`` file: streamed counts, one binary cutoff."""
-    from sklearn_balanced.cli._parquet import (
-        check_parquet_options,
-        needs_every_row,
-        parquet_input,
-        parquet_payload,
-    )
-
-    check_parquet_options(args)
-    args.score = args.score[0]
-    if args.objective == "macro_f1":
-        raise UsageError(
-            "--objective macro_f1 needs several --score columns (one per class); "
-            "with one --score column use f1."
-        )
-    if args.plot:
-        _check_plot_path(args.plot)
-    with _warnings_first(args.command), _flags_named(args):
-        if needs_every_row(args):
-            payload = cutoff_payload(args, parquet_input(args))
-        else:
-            payload = parquet_payload(args)
-    if args.json:
-        payload = {k: v for k, v in payload.items() if k != "report_text"}
-        out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
-    elif args.gray_zone:
-        out.write(format_gray_zone(payload) + "\n")
-    else:
-        out.write(format_cutoff(payload) + "\n")
-    return 0
-
-
-def _run_multiclass(args: argparse.Namespace, out: TextIO) -> int:
-    """``cutoff`` with several ``--score`` columns (one per class)."""
     from sklearn_balanced.cli._multiclass import format_multiclass, multiclass_payload
 
-    with _warnings_first(args.command):
-        payload = multiclass_payload(args)
+    several = len(args.score) > 1
+    if not several:
+        args.score = args.score[0]
+        if args.classes is not None:
+            raise UsageError(
+                f"--classes {args.classes!r} goes with several --score columns (one "
+                "per class); one --score column is a binary cutoff."
+            )
+        if args.objective == "macro_f1":
+            raise UsageError(
+                "--objective macro_f1 needs several --score columns (one per "
+                "class); with one --score column use f1."
+            )
+        if args.plot:
+            _check_plot_path(args.plot)
+    named = contextlib.nullcontext() if several else _flags_named(args)
+    with _warnings_first(args.command), named:
+        payload = multiclass_payload(args) if several else streamed_payload(args)
     if args.json:
+        payload = {k: v for k, v in payload.items() if k != "report_text"}
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")
-    else:
+    elif several:
         out.write(format_multiclass(payload) + "\n")
+    else:
+        out.write(
+            (format_gray_zone if args.gray_zone else format_cutoff)(payload) + "\n"
+        )
     return 0

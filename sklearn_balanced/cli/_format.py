@@ -101,20 +101,27 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _objective_label(objective) -> str:
-    """The objective's name when it is a named one, else its repr."""
+def objective_payload(objective) -> dict[str, Any]:
+    """The objective's name, label (the name of a named one, else its repr) and
+    direction, as ``cutoff --json`` gives them."""
     from sklearn_balanced.objectives import OBJECTIVES
 
+    named = OBJECTIVES.get(objective.name) == objective
+    return {
+        "name": objective.name,
+        "label": objective.name if named else repr(objective),
+        "greater_is_better": objective.greater_is_better,
+    }
+
+
+def _samples_line(payload: dict[str, Any]) -> str:
+    pos, neg = payload["pos_label"], payload["neg_label"]
+    weighted = ", weighted" if payload["weighted"] else ""
     return (
-        objective.name
-        if OBJECTIVES.get(objective.name) == objective
-        else repr(objective)
+        f"samples     {payload['n_samples']}{weighted} from {payload['file']}: "
+        f"positive label {pos!r} ({payload['n_pos']}), negative {neg!r} "
+        f"({payload['n_neg']})"
     )
-
-
-def _describe_objective_payload(obj: dict[str, Any]) -> str:
-    better = "higher" if obj["greater_is_better"] else "lower"
-    return f"{obj['label']} ({better} is better)"
 
 
 def format_cutoff(payload: dict[str, Any]) -> str:
@@ -127,12 +134,11 @@ def format_cutoff(payload: dict[str, Any]) -> str:
         rule = f"predict {pos} everywhere (no cutoff does better)"
     else:
         rule = f"predict {pos} where score >= {thr:.6g}"
-    weighted = ", weighted" if payload["weighted"] else ""
+    obj = payload["objective"]
+    better = "higher" if obj["greater_is_better"] else "lower"
     lines = [
-        f"samples     {payload['n_samples']}{weighted} from {payload['file']}: "
-        f"positive label {pos!r} ({payload['n_pos']}), negative {neg!r} "
-        f"({payload['n_neg']})",
-        f"objective   {_describe_objective_payload(payload['objective'])}",
+        _samples_line(payload),
+        f"objective   {obj['label']} ({better} is better)",
         f"cutoff      {_fmt(thr, 6)}   ({rule})",
         f"value       {_fmt(payload['score'])}",
     ]
@@ -187,11 +193,8 @@ def format_gray_zone(payload: dict[str, Any]) -> str:
     """The text output of ``cutoff --gray-zone``."""
     pos, neg = payload["pos_label"], payload["neg_label"]
     g = payload["gray_zone"]
-    weighted = ", weighted" if payload["weighted"] else ""
     lines = [
-        f"samples     {payload['n_samples']}{weighted} from {payload['file']}: "
-        f"positive label {pos!r} ({payload['n_pos']}), negative {neg!r} "
-        f"({payload['n_neg']})",
+        _samples_line(payload),
         f"targets     sensitivity >= {g['min_sensitivity']:g} and specificity >= "
         f"{g['min_specificity']:g} on decided cases"
         + (

@@ -10,15 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from sklearn_balanced.cli._cells import same_label
 from sklearn_balanced.cli._common import UsageError
 from sklearn_balanced.cli._format import _fmt
-from sklearn_balanced.cli._reading import (
-    _label_values,
-    _parse_numbers,
-    _parse_weights,
-    _same_label,
-    read_table,
-)
 
 #: Options of the binary ``cutoff`` that do not apply to several score columns.
 _BINARY_ONLY = (
@@ -73,69 +67,49 @@ def _check_options(args: argparse.Namespace) -> str:
 
 
 def _read_input(args: argparse.Namespace, names: list[str]):
-    """Class indices of the labels, the (n, K) scores and the weights."""
-    chosen = [("--label", args.label), *(("--score", s) for s in args.score)]
-    if args.weight is not None:
-        chosen.append(("--weight", args.weight))
-    for i, (flag_a, col_a) in enumerate(chosen):
-        for flag_b, col_b in chosen[i + 1 :]:
-            if col_a == col_b:
-                raise UsageError(
-                    f"{flag_a} and {flag_b} name the same column {col_a!r}; each "
-                    "needs its own column."
-                )
-    table = read_table(args.file, args.delimiter)
-    labels = _label_values(table.column(args.label, "--label"), table, args.label)
-    scores = np.column_stack(
-        [
-            _parse_numbers(table.column(s, "--score"), table, "--score", s)
-            for s in args.score
-        ]
-    )
+    """Class indices of the labels, the (n, K) scores and the weights, read
+    by the one reader (:func:`~sklearn_balanced.cli._reading.read_batches`)."""
+    from sklearn_balanced.cli._tables import read_counts
+
+    counts = read_counts(args, collect=True)
+    counts.read(args)
+    counts.finish()
+    source = counts.source
+    codes, scores, weights = counts._columns()
     negative = np.argwhere(scores < 0)
     if negative.size:
         i, k = (int(v) for v in negative[0])
         raise UsageError(
             f"--score {args.score[k]!r}: the value on data row {i + 1} of "
-            f"{table.source} is {scores[i, k]:g}; with several --score columns "
+            f"{source} is {scores[i, k]:g}; with several --score columns "
             "the scores are class probabilities (or any non-negative per-class "
             "scores) and must be >= 0."
         )
-    found = np.unique(labels)
-    index = np.full(labels.shape[0], -1, dtype=np.intp)
-    for item in found:
-        item = item.item()
-        match = [k for k, name in enumerate(names) if _same_label(name, item)]
-        if match:
-            index[labels == item] = match[0]
+    key_class = np.array(
+        [next((k for k, n in enumerate(names) if same_label(n, v)), -1)
+         for v in counts.labels.values()]
+    )  # fmt: skip
+    index = key_class[codes]
     if (index < 0).any():
-        stray = list(dict.fromkeys(labels[index < 0].tolist()))
+        stray = [
+            v for v, k in zip(counts.labels.values(), key_class, strict=True) if k < 0
+        ]
         where = "--classes" if args.classes is not None else "the --score columns"
         raise UsageError(
             f"--label {args.label!r} holds label(s) "
             f"{', '.join(map(repr, stray[:6]))}"
             f"{', ...' if len(stray) > 6 else ''} (first on data row "
-            f"{int(np.flatnonzero(index < 0)[0]) + 1} of {table.source}) that are "
+            f"{int(np.flatnonzero(index < 0)[0]) + 1} of {source}) that are "
             f"not among the classes {', '.join(map(repr, names))} (named by "
             f"{where}, one per --score column; see --classes)."
         )
-    weights = None
-    if args.weight is not None:
-        weights = _parse_weights(
-            table.column(args.weight, "--weight"), table, args.weight
-        )
-    return table.source, index, scores, weights
-
-
-def _recalls(y: np.ndarray, pred: np.ndarray, weights, n_classes: int) -> np.ndarray:
-    w = np.ones(y.shape[0]) if weights is None else weights
-    hit = np.bincount(y, weights=w * (pred == y), minlength=n_classes)
-    return hit / np.bincount(y, weights=w, minlength=n_classes)
+    return source, index, scores, weights
 
 
 def multiclass_payload(args: argparse.Namespace) -> dict[str, Any]:
     """Everything ``cutoff`` prints with several ``--score`` columns, as a dict."""
-    from sklearn_balanced.multiclass import find_class_weights, weighted_argmax
+    from sklearn_balanced.multiclass import find_class_weights
+    from sklearn_balanced.multiclass_plotting import class_recalls
 
     names = _class_names(args)
     objective = _check_options(args)
@@ -144,7 +118,7 @@ def multiclass_payload(args: argparse.Namespace) -> dict[str, Any]:
     result = find_class_weights(
         y, scores, objective=objective, labels=np.arange(K), sample_weight=weights
     )
-    at_argmax = _recalls(y, weighted_argmax(scores, np.ones(K)), weights, K)
+    at_argmax = class_recalls(y, scores, labels=np.arange(K), sample_weight=weights)
     learned = result.recalls
     counts = np.bincount(y, minlength=K)
     return {

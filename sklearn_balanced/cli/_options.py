@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable
 from typing import NoReturn
 
+from sklearn_balanced.cli._cells import _FLOAT, _INT
 from sklearn_balanced.cli._common import EXIT_USAGE
-from sklearn_balanced.cli._reading import _FLOAT, _INT
 
 
 class _Parser(argparse.ArgumentParser):

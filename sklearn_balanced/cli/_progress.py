@@ -5,23 +5,6 @@ command was not given ``--quiet`` (:func:`progress_enabled`), and only once the
 work has lasted :data:`DELAY_S` seconds, so short runs print nothing. The line
 is cleared when the work ends, so the report that follows starts on a clean
 line; errors and warnings are written after :meth:`Progress.close`.
-
-Reading a file::
-
-    progress = Progress(total=size_in_bytes, what="read", unit="bytes",
-                        enabled=progress_enabled(args))
-    progress.update(bytes_read, rows=rows_read)
-    progress.close()
-
-A bootstrap (the intended call, once ``bootstrap_threshold`` takes a
-``progress`` callable that it calls with the number of resamples done)::
-
-    progress = Progress(total=args.bootstrap, what="bootstrap resamples",
-                        enabled=progress_enabled(args))
-    try:
-        bootstrap_threshold(..., progress=progress.update)
-    finally:
-        progress.close()
 """
 
 from __future__ import annotations

@@ -1,144 +1,236 @@
-"""Reading the input: bytes (a file or standard input, the same way) →
-strict UTF-8 text → CSV rows → named columns (:class:`Table`) → checked
-labels, scores and weights.
+"""The one reader of the ``cutoff`` command: a CSV file or standard input
+(gzip, bzip2 or zstd recognised by their first bytes) read by pyarrow's CSV
+reader, or a Parquet file, batch by batch, only the named columns
+(:func:`read_batches`).
 
-Every mistake is a :class:`~sklearn_balanced.cli._common.UsageError` naming
-the source, the line or data row and the value. Numbers are plain decimal
-text only; labels are parsed strictly (``1_0`` is not ``10``); distinct score
-texts that float64 cannot keep apart are refused.
+pyarrow's CSV reader does the quoting, the line ends, the cells over several
+lines, the field counts and the decompression. What it does not check is
+checked here, on the bytes as they stream by (:class:`_Checked`): strict
+UTF-8 over the whole file, no NUL byte, no line over :data:`MAX_LINE_BYTES`,
+no quote left open at the end (pyarrow would read the rest of the file as one
+cell), each refused with its line and byte. The header is read here too
+(blank lines before it skipped, the delimiter guessed), so that a missing or
+repeated column is named with the header's columns.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import math
+import os
 import re
+import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 
 from sklearn_balanced.cli._common import UsageError
 
-
-@dataclass
-class Table:
-    """Named text columns read from a CSV file."""
-
-    source: str
-    header: list[str]
-    rows: list[list[str]]
-    first_line: int  # line number of rows[0] in the file
-
-    def column(self, name: str, option: str) -> list[str]:
-        """The cells of column ``name``; ``option`` names the flag in errors."""
-        if name not in self.header:
-            shown = ", ".join(repr(h) for h in self.header)
-            raise UsageError(
-                f"{option} {name!r}: no such column in {self.source}; its columns "
-                f"are {shown}."
-            )
-        where = [j + 1 for j, h in enumerate(self.header) if h == name]
-        if len(where) > 1:
-            raise UsageError(
-                f"{option} {name!r}: the header of {self.source} names "
-                f"{len(where)} columns {name!r} (columns "
-                f"{', '.join(map(str, where))}); rename them so that each name "
-                "is unique."
-            )
-        j = self.header.index(name)
-        return [row[j].strip() for row in self.rows]
-
-
-#: Reading stops with an error at a line longer than this many bytes: a file of
-#: labels and scores has short lines, and an endless line (a device such as
-#: /dev/zero, a binary file) must not be read into memory whole.
+#: Reading stops with an error at a line longer than this many bytes: a file
+#: of labels and scores has short lines, and an endless line (``/dev/zero``, a
+#: binary file) must not be read into memory whole.
 MAX_LINE_BYTES = 1 << 20
 
-_CHUNK_BYTES = 1 << 16
+#: Bytes of the file parsed at a time (one batch of rows).
+BLOCK_BYTES = MAX_LINE_BYTES + (1 << 16)
+
+#: Rows per batch of a Parquet file.
+BATCH_ROWS = 1 << 18
+
+_MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\x28\xb5\x2f\xfd": "zstd"}
+_SUFFIX = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".zstd": "zstd"}
 
 
-def _open_binary(path: str) -> BinaryIO:
+@dataclass
+class CutoffInput:
+    """Checked labels, scores and weights, whole (for ``--bootstrap``,
+    ``--gray-zone``, ``--plot``)."""
+
+    source: str
+    labels: np.ndarray
+    scores: np.ndarray
+    weights: np.ndarray | None
+    pos_label: Any
+
+
+def is_parquet(path: str) -> bool:
+    """Whether ``path`` names a Parquet file (by its extension)."""
+    return path.lower().endswith(".parquet")
+
+
+def source_of(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+def _pyarrow():
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise UsageError(
+            f"reading the input needs pyarrow, which cannot be imported ({exc}): "
+            "pip install pyarrow (a dependency of sklearn-balanced)."
+        ) from None
+    return pa, pacsv, pq
+
+
+def _open_error(path: str, exc: OSError, kind: str) -> UsageError:
+    for cls, why in (
+        (FileNotFoundError, "no such file"),
+        (IsADirectoryError, f"is a directory, not a {kind} file"),
+        (PermissionError, "permission denied"),
+    ):
+        if isinstance(exc, cls):
+            return UsageError(f"{path}: {why}.")
+    return UsageError(f"{path}: cannot open it ({exc.strerror}).")
+
+
+def _open(path: str):
+    """``(binary stream, size in bytes or None)``: a file or standard input."""
     if path == "-":
         if sys.stdin is None:
             raise UsageError("standard input is closed; give a FILE instead of -.")
-        return sys.stdin.buffer
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a CSV file.") from None
-    except PermissionError:
-        raise UsageError(f"{path}: permission denied.") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot open it ({exc.strerror or exc}).") from None
-
-
-def _read_bytes(handle: BinaryIO, source: str) -> bytes:
-    """All of ``handle``, in chunks; stops at a NUL byte or an absurdly long line."""
-    chunks: list[bytes] = []
-    offset = 0  # bytes read before the current chunk
-    line = 1  # line number at the start of the current chunk
-    line_bytes = 0  # length of the current (unfinished) line so far
-    while True:
+        handle = sys.stdin.buffer
+    else:
         try:
-            chunk = handle.read(_CHUNK_BYTES)
+            handle = open(path, "rb")
         except OSError as exc:
+            raise _open_error(path, exc, "CSV") from None
+    size = None
+    try:
+        st = os.fstat(handle.fileno())
+        size = st.st_size if stat.S_ISREG(st.st_mode) else None
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        pass
+    return handle, size
+
+
+class _Checked(io.RawIOBase):
+    """The (decompressed) bytes, checked as they stream by: a NUL byte, a line
+    over ``MAX_LINE_BYTES``, bytes that are not UTF-8 and, at the end, an odd
+    number of double quotes are refused with their line and byte. An error met
+    inside pyarrow's read is kept in :attr:`error` (pyarrow wraps it)."""
+
+    def __init__(self, stream, source: str) -> None:
+        self.stream, self.source = stream, source
+        self.offset, self.line, self.line_bytes = 0, 1, 0
+        self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self.quotes, self.quote_line = 0, 0
+        self.put_back, self.last, self.error = b"", b"\n", None
+
+    def readable(self) -> bool:
+        return True
+
+    def _fail(self, message: str):
+        self.error = UsageError(f"{self.source}, line {message}")
+        raise self.error
+
+    def pull(self, n: int) -> bytes:
+        """Up to ``n`` checked bytes (``b""`` at the end)."""
+        try:
+            data = self.stream.read(n)
+        except OSError as exc:
+            raise UsageError(f"{self.source}: cannot read it ({exc}).") from None
+        except Exception as exc:  # pyarrow: a broken compressed stream
+            message = " ".join(str(exc).split())
             raise UsageError(
-                f"{source}: cannot read it ({exc.strerror or exc})."
+                f"{self.source}: cannot decompress it ({message})."
             ) from None
-        if not chunk:
-            return b"".join(chunks)
+        if not data:
+            self._decode(b"", final=True)
+            if self.quotes % 2:
+                self._fail(
+                    f"{self.quote_line}: a double quote opens a field that is "
+                    "never closed (the file has an odd number of double quotes), "
+                    "so every row after it would be read as part of one cell. "
+                    'Close the quote; a quote inside a cell is written doubled ("") '
+                    "in a quoted cell."
+                )
+        for start in range(0, len(data), MAX_LINE_BYTES):
+            self._check(data[start : start + MAX_LINE_BYTES])
+        return data
+
+    def _check(self, chunk: bytes) -> None:
         nul = chunk.find(b"\0")
         if nul >= 0:
-            at_line = line + chunk.count(b"\n", 0, nul)
-            raise UsageError(
-                f"{source}, line {at_line}: a NUL byte at "
-                f"byte {offset + nul + 1}; a CSV file of labels and scores is text, "
+            line = self.line + chunk.count(b"\n", 0, nul)
+            self._fail(
+                f"{line}: a NUL byte at byte "
+                f"{self.offset + nul + 1}; a CSV file of labels and scores is text, "
                 "not binary data."
             )
         first_nl = chunk.find(b"\n")
-        if (first_nl < 0 and line_bytes + len(chunk) > MAX_LINE_BYTES) or (
-            0 <= first_nl and line_bytes + first_nl > MAX_LINE_BYTES
+        if (
+            self.line_bytes + (len(chunk) if first_nl < 0 else first_nl)
+            > MAX_LINE_BYTES
         ):
-            raise UsageError(
-                f"{source}, line {line}: longer than {MAX_LINE_BYTES} bytes; a CSV "
-                "file of labels and scores has short lines."
+            self._fail(
+                f"{self.line}: longer than {MAX_LINE_BYTES} bytes; a CSV file of "
+                "labels and scores has short lines."
             )
+        if not chunk.isascii() or self.decoder.getstate()[0]:
+            self._decode(chunk)
+        quotes = chunk.count(b'"')
+        if quotes:
+            self.quotes += quotes
+            if self.quotes % 2:  # the chunk's last quote opens a field
+                self.quote_line = self.line + chunk.count(b"\n", 0, chunk.rfind(b'"'))
         if first_nl < 0:
-            line_bytes += len(chunk)
+            self.line_bytes += len(chunk)
         else:
-            line += chunk.count(b"\n")
-            line_bytes = len(chunk) - chunk.rfind(b"\n") - 1
-        chunks.append(chunk)
-        offset += len(chunk)
+            self.line += chunk.count(b"\n")
+            self.line_bytes = len(chunk) - chunk.rfind(b"\n") - 1
+        self.offset += len(chunk)
+
+    def _decode(self, chunk: bytes, final: bool = False) -> None:
+        pending = self.decoder.getstate()[0]  # a character cut by the last chunk
+        try:
+            self.decoder.decode(chunk, final)
+        except UnicodeDecodeError as exc:
+            data = exc.object  # ``pending + chunk``
+            line = self.line + data.count(b"\n", len(pending), exc.start)
+            self._fail(
+                f"{line}: not UTF-8 text ({exc.reason} 0x{data[exc.start]:02x} at "
+                f"byte {self.offset - len(pending) + exc.start + 1}); save the "
+                "file as UTF-8."
+            )
+
+    def readinto(self, buffer) -> int:
+        n = len(buffer)
+        if self.put_back:
+            data, self.put_back = self.put_back[:n], self.put_back[n:]
+        else:
+            data = self.pull(n)
+            if not data and self.last not in b"\r\n":
+                data = b"\n"  # a last line without its line end
+        if data:
+            self.last = data[-1:]
+        buffer[: len(data)] = data
+        return len(data)
 
 
-def _decode(data: bytes, source: str) -> str:
-    """UTF-8 text without a byte-order mark; invalid bytes are an error."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        where = exc.start + bom
-        line = data.count(b"\n", 0, where) + 1
+def _decompressed(handle, path: str, source: str):
+    """``handle``, decompressed when its first bytes are gzip, bzip2 or zstd
+    (a name ending in ``.gz``, ``.bz2``, ``.zst`` must hold such data)."""
+    pa, _, _ = _pyarrow()
+    if not hasattr(handle, "peek"):
+        handle = io.BufferedReader(handle)
+    head = handle.peek(4)[:4]
+    kind = next((k for magic, k in _MAGIC.items() if head.startswith(magic)), None)
+    expected = _SUFFIX.get(os.path.splitext(path.lower())[1])
+    if expected is not None and kind != expected:
         raise UsageError(
-            f"{source}, line {line}: not UTF-8 text ({exc.reason} 0x{data[where]:02x} "
-            f"at byte {where + 1}); save the file as UTF-8."
-        ) from None
-
-
-def unclosed_quote(source: str, line: int) -> str:
-    """The message for a file that ends inside a quoted field."""
-    return (
-        f"{source}, line {line}: a double quote opens a field that is never "
-        "closed (the file has an odd number of double quotes), so every row "
-        "after it would be read as part of one cell. Close the quote; a quote "
-        'inside a cell is written doubled ("") in a quoted cell.'
-    )
+            f"{source}: named like a {expected} file but it does not start like one "
+            f"(its first bytes are {head!r})."
+        )
+    if kind is None:
+        return handle
+    return pa.CompressedInputStream(pa.PythonFile(handle, mode="r"), kind)
 
 
 def guess_delimiter(head: str) -> str:
@@ -149,268 +241,200 @@ def guess_delimiter(head: str) -> str:
     return "\t" if "\t" in head else ";" if ";" in head else ","
 
 
-def read_table(path: str, delimiter: str | None = None) -> Table:
-    """Read a CSV file (``-`` for stdin) with a header row into a :class:`Table`.
-
-    The file and standard input are read the same way: as bytes, decoded as
-    strict UTF-8 with an optional byte-order mark. ``delimiter=None`` guesses
-    the delimiter from the header: a tab or a semicolon when the header has one
-    and no comma, else a comma.
-    """
-    source = "standard input" if path == "-" else path
-    handle = _open_binary(path)
-    try:
-        data = _read_bytes(handle, source)
-    finally:
-        if path != "-":
-            handle.close()
-    text = _decode(data, source)
-    if text.count('"') % 2:  # the last quote opens a field never closed
-        raise UsageError(
-            unclosed_quote(source, text.count("\n", 0, text.rfind('"')) + 1)
-        )
-    if not text.strip():
+def _header(checked: _Checked, source: str, delimiter: str | None):
+    """``(header cells, delimiter)``: the first record with a non-blank cell
+    (blank lines before it skipped); the bytes after it are put back."""
+    buf, done = b"", False
+    while not done:
+        chunk = checked.pull(1 << 16)
+        buf += chunk
+        done = not chunk or len(buf) > 4 * MAX_LINE_BYTES
+        text = buf.decode("utf-8", "ignore").removeprefix("\ufeff")
+        if not text.strip():
+            continue
+        delimiter = delimiter or guess_delimiter(text.lstrip().split("\n", 1)[0])
+        lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+        reader = csv.reader(lines, delimiter=delimiter)
+        for record in reader:
+            if any(c.strip() for c in record):
+                used = reader.line_num
+                if done or used < len(lines) or lines[-1][-1:] in ("\n", "\r"):
+                    head = "".join(lines[:used])
+                    at = len(head.encode()) + 3 * buf.startswith(b"\xef\xbb\xbf")
+                    checked.put_back = buf[at:]
+                    return [h.strip() for h in record], delimiter
+                break
+    if not buf.decode("utf-8", "ignore").removeprefix("\ufeff").strip():
         raise UsageError(f"{source} is empty; expected a header row and data rows.")
-    if delimiter is None:
-        delimiter = guess_delimiter(text.lstrip().split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    numbered = []  # (line where the record starts, record), blank records left out
-    start = 1
-    try:
-        for row in reader:
-            if any(c.strip() for c in row):
-                numbered.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UsageError(
-            f"{source}, line {reader.line_num}: cannot parse the CSV ({exc})."
-        ) from None
-    if not numbered:
-        raise UsageError(
-            f"{source} holds no values (only delimiters, quotes or blanks); "
-            "expected a header row and data rows."
-        )
-    _, header = numbered[0]
-    header = [h.strip() for h in header]
-    body = numbered[1:]
-    if not body:
-        raise UsageError(f"{source} has a header row but no data rows.")
-    for line, row in body:
-        if len(row) != len(header):
+    raise UsageError(
+        f"{source} holds no values (only delimiters, quotes or blanks); "
+        "expected a header row and data rows."
+    )
+
+
+def _positions(names: list[str], chosen, source: str) -> list[int]:
+    """The position of each chosen column in ``names``, which must hold it once."""
+    out = []
+    for option, name in chosen:
+        where = [j for j, h in enumerate(names) if h == name]
+        if not where:
+            shown = ", ".join(repr(h) for h in names)
             raise UsageError(
-                f"{source}, line {line}: {len(row)} field(s) but the header has "
-                f"{len(header)}; check the delimiter (--delimiter)."
+                f"{option} {name!r}: no such column in {source}; its columns are "
+                f"{shown}."
             )
-    return Table(source, header, [row for _, row in body], body[0][0])
-
-
-#: Plain decimal integers: the only label text read as an int.
-_INT = re.compile(r"[+-]?[0-9]+")
-
-#: Plain decimal numbers (no ``_``, no hex, no non-ASCII digits, no nan/inf).
-_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-#: Label text that means "no label" (as written by R, pandas, SQL, Python).
-_MISSING = frozenset({"nan", "na", "n/a", "null", "none"})
-
-
-def _nonfinite_text(cell: str) -> bool:
-    """Text that Python reads as a NaN or an infinity ("nan", "-inf", "Infinity")."""
-    try:
-        return not math.isfinite(float(cell))
-    except ValueError:
-        return False
-
-
-def _parse_labels(cells: list[str], table: Table, name: str) -> np.ndarray:
-    """Labels as ints, else floats, else strings; exactly two distinct values.
-
-    Only plain decimal text is a number (``-?[0-9]+`` an int; ``1.0`` and
-    ``1e0`` floats, so equal to ``1`` when every label is a number); anything
-    else makes every label text, compared exactly (``1_0`` is not ``10``).
-    """
-    labels = _label_values(cells, table, name)
-    classes = np.unique(labels)
-    if classes.shape[0] != 2:
-        shown = ", ".join(repr(c.item()) for c in classes[:6])
-        more = f", ... ({classes.shape[0]} in all)" if classes.shape[0] > 6 else ""
-        raise UsageError(
-            f"--label {name!r} must hold exactly two distinct labels; found "
-            f"{classes.shape[0]}: {shown}{more}."
-        )
-    return labels
-
-
-def _label_values(cells: list[str], table: Table, name: str) -> np.ndarray:
-    """Labels as ints, else floats, else strings (see :func:`_parse_labels`),
-    any number of distinct values; a missing or infinite label is an error."""
-    for i, cell in enumerate(cells):
-        what = None
-        if cell == "":
-            what = "empty; every row needs a label"
-        elif cell.lower() in _MISSING or cell.lower().lstrip("+-") == "nan":
-            what = f"{cell!r}, a missing value; every row needs a label"
-        elif _nonfinite_text(cell):
-            what = f"{cell!r}, an infinite number, not a label"
-        elif _INT.fullmatch(cell) and not -(2**63) <= int(cell) < 2**63:
-            what = f"{cell!r}, an integer beyond 64 bits, not a label"
-        if what is not None:
+        if len(where) > 1:
             raise UsageError(
-                f"--label {name!r}: the value on data row {i + 1} of {table.source} "
-                f"is {what}."
+                f"{option} {name!r}: the header of {source} names {len(where)} "
+                f"columns {name!r} (columns {', '.join(str(j + 1) for j in where)}); "
+                "rename them so that each name is unique."
             )
-    labels: np.ndarray
-    if all(_INT.fullmatch(c) for c in cells):
-        labels = np.array([int(c) for c in cells], dtype=np.int64)
-    elif all(_FLOAT.fullmatch(c) for c in cells):
-        labels = np.array([float(c) for c in cells])  # finite: checked above
-    else:
-        labels = np.array(cells, dtype=str)
-    return labels
-
-
-def _parse_numbers(
-    cells: list[str], table: Table, option: str, name: str
-) -> np.ndarray:
-    """Finite float64 values of plain decimal text; the first bad cell is named."""
-    out = np.empty(len(cells), dtype=np.float64)
-    for i, cell in enumerate(cells):
-        value = float(cell) if _FLOAT.fullmatch(cell) else math.nan
-        if not math.isfinite(value):
-            if cell == "":
-                what = "is empty"
-            elif _FLOAT.fullmatch(cell):
-                what = f"is {cell!r}, too large for a 64-bit float"
-            elif _nonfinite_text(cell):
-                what = f"is {cell!r}, NaN or infinite; every value must be finite"
-            else:
-                what = f"is {cell!r}, not a number"
-            raise UsageError(
-                f"{option} {name!r}: the value on data row {i + 1} of "
-                f"{table.source} {what}."
-            )
-        out[i] = value
+        out.append(where[0])
     return out
 
 
-#: Text of a zero (``0``, ``-0.0``, ``0e5``, ``.0``).
-_ZERO = re.compile(r"[+-]?(?:0+\.?0*|\.0+)(?:[eE][+-]?[0-9]+)?")
+def _line_of_bad_row(path: str, delimiter: str, n_fields: int) -> int | None:
+    """The line of the first record without ``n_fields`` fields (a plain file
+    read again, on the error path only)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            start, header = 1, False
+            for row in reader:
+                if any(c.strip() for c in row):
+                    if header and len(row) != n_fields:
+                        return start
+                    header = True
+                start = reader.line_num + 1
+    except (OSError, csv.Error, UnicodeDecodeError):
+        pass
+    return None
 
 
-def _parse_weights(cells: list[str], table: Table, name: str) -> np.ndarray:
-    """Sample weights: finite, >= 0, and as float64 still what the file says.
+def _without_blank_rows(batch):
+    """``batch`` without its rows of blank cells (``,`` in a file of the chosen
+    columns only): skipped, as blank lines are."""
+    import pyarrow.compute as pc
 
-    Only the weights' ratios matter, but float64 must keep them: a positive
-    weight that underflows to 0 (``1e-400``) would silently drop its row, and
-    distinct weights below the smallest normal float (2.2e-308) keep too few
-    digits for their ratios. Both are refused, with the advice to multiply
-    every weight by a constant.
-    """
-    weights = _parse_numbers(cells, table, "--weight", name)
-    negative = np.flatnonzero(weights < 0)
-    if negative.size:
-        i = int(negative[0])
-        raise UsageError(
-            f"--weight {name!r}: the value on data row {i + 1} of "
-            f"{table.source} is {weights[i]:g}; weights must be >= 0 "
-            f"({negative.size} negative value(s) in all)."
-        )
-    tiny = np.flatnonzero(weights < sys.float_info.min)  # zero or subnormal
-    lost = [
-        i for i in tiny.tolist() if weights[i] == 0 and not _ZERO.fullmatch(cells[i])
-    ]
-    positive = weights[weights > 0]
-    if not lost and positive.size and np.unique(positive).size > 1:
-        lost = [i for i in tiny.tolist() if weights[i] > 0]
-    if lost:
-        i = lost[0]
-        became = (
-            "0, which would drop the row"
-            if weights[i] == 0
-            else repr(float(weights[i]))
-        )
-        raise UsageError(
-            f"--weight {name!r}: the value on data row {i + 1} of {table.source} "
-            f"is {cells[i]!r}, below {sys.float_info.min:.4g} where float64 loses "
-            f"precision (it becomes {became}; {len(lost)} such value(s) in all). "
-            "Only the weights' ratios matter: multiply every weight by the same "
-            "constant."
-        )
-    return weights
+    if all(t.strip() for t in batch.column(0).dictionary.to_pylist()):
+        return batch
+    blank = None
+    for k, column in enumerate(batch.columns):
+        column = column.dictionary_decode() if k == 0 else column
+        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    return batch.filter(pc.invert(blank))
 
 
-def _check_scores_kept_apart(
-    cells: list[str], scores: np.ndarray, table: Table, name: str
-) -> None:
-    """Refuse distinct score texts that float64 cannot keep apart.
+def _csv_batches(args, chosen, progress) -> Iterator[list]:
+    pa, pacsv, _ = _pyarrow()
+    path, source = args.file, source_of(args.file)
+    handle, size = _open(path)
+    progress.total = size
+    try:
+        checked = _Checked(_decompressed(handle, path, source), source)
+        header, delimiter = _header(checked, source, args.delimiter)
+        positions = _positions(header, chosen, source)
+        names = [f"c{j}" for j in range(len(header))]
+        wanted = [names[j] for j in positions]
+        bad: list = []
+        rows = 0
 
-    float64 holds every integer up to 2**53 and about 15 significant digits
-    exactly; beyond that (``9007199254740993``, ``0.10000000000000000001``, or
-    ``1e-400``, which underflows to 0), distinct scores in the file become the
-    same float and no cutoff could separate them. The library refuses such
-    arrays the same way (see ``_validation.check_scores``). Only the texts of
-    rows whose floats are equal are compared (exactly, as decimals), found by
-    one sort: a file with few ties costs little more than the sort.
-    """
-    from decimal import Decimal
+        def invalid(row) -> str:
+            if re.fullmatch(r"[\s\"" + re.escape(delimiter) + r"]*", row.text or ""):
+                return "skip"  # a line of blanks and delimiters
+            bad.append(row)
+            return "error"
 
-    order = np.argsort(scores, kind="stable")
-    ranked = scores[order]
-    tied = np.flatnonzero(ranked[1:] == ranked[:-1]) + 1
-    if tied.size == 0:
-        return
-    text = np.asarray(cells, dtype=str)
-    later, earlier = order[tied], order[tied - 1]  # earlier < later: stable sort
-    differ = text[later] != text[earlier]
-    for j, i in zip(earlier[differ].tolist(), later[differ].tolist(), strict=True):
-        if Decimal(cells[j]) == Decimal(cells[i]):  # "1" and "1.0"
-            continue
-        value = float(scores[i])
-        why = (
-            f"magnitudes below {sys.float_info.min:.4g} lose precision"
-            if abs(value) < sys.float_info.min
-            else "float64 keeps about 15 significant digits, integers exactly "
-            "only up to 2**53"
-        )
-        raise UsageError(
-            f"--score {name!r}: the values on data rows {j + 1} and {i + 1} of "
-            f"{table.source}, {cells[j]!r} and {cells[i]!r}, are distinct but "
-            f"float64 cannot keep them apart: both become {value!r} ({why}), so "
-            "no cutoff could separate them. Rescale or rank the scores first, or "
-            "subtract a common offset."
-        )
+        def failed(exc: Exception) -> UsageError | None:
+            """pyarrow's error as one line (``None``: no data rows)."""
+            if checked.error is not None:
+                return checked.error
+            message = " ".join(str(exc).split())
+            if not bad:
+                if message == "Empty CSV file":
+                    return None
+                return UsageError(f"{source}: cannot parse the CSV ({message}).")
+            row = bad[0]
+            compressed = not isinstance(checked.stream, io.BufferedReader)
+            line = None if path == "-" or compressed else _line_of_bad_row(
+                path, delimiter, row.expected_columns)  # fmt: skip
+            at = "" if line is None else f", line {line}"
+            shown = "" if line is not None else f" ({row.text[:80]!r})"
+            return UsageError(
+                f"{source}{at}: {row.actual_columns} field(s) but the header has "
+                f"{row.expected_columns}{shown}; check the delimiter (--delimiter)."
+            )
+
+        try:
+            reader = pacsv.open_csv(
+                checked,
+                read_options=pacsv.ReadOptions(
+                    column_names=names, block_size=BLOCK_BYTES
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter,
+                    newlines_in_values=True,
+                    invalid_row_handler=invalid,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=wanted,
+                    column_types={
+                        c: pa.dictionary(pa.int32(), pa.string())
+                        if k == 0
+                        else pa.string()
+                        for k, c in enumerate(wanted)
+                    },
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    check_utf8=False,  # checked on the bytes, whole file
+                ),
+            )
+            for batch in reader:
+                if len(header) == len(chosen):
+                    batch = _without_blank_rows(batch)
+                rows += batch.num_rows
+                progress.update(handle.tell() if size else checked.offset, rows=rows)
+                yield batch.columns
+        except (pa.ArrowException, UsageError) as exc:
+            error = exc if isinstance(exc, UsageError) else failed(exc)
+            if error is not None:
+                raise error from None
+    finally:
+        if path != "-":
+            handle.close()
 
 
-def _same_label(text: str, item: Any) -> bool:
-    """Whether the text ``text`` names the label ``item`` (an int, float or str
-    read by :func:`_label_values`): ``1``, ``+1`` and ``1.0`` name the float 1.0."""
-    if isinstance(item, str):
-        return text == item
-    if isinstance(item, int):
-        return _INT.fullmatch(text) is not None and int(text) == item
-    return _FLOAT.fullmatch(text) is not None and float(text) == item
+def _parquet_batches(args, chosen) -> Iterator[list]:
+    pa, _, pq = _pyarrow()
+    path = args.file
+    try:
+        pf = pq.ParquetFile(path)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise _open_error(path, exc, "Parquet") from None
+    except (pa.ArrowException, OSError) as exc:
+        raise UsageError(f"{path}: cannot read it as Parquet ({exc}).") from None
+    names = pf.schema_arrow.names
+    _positions(names, chosen, path)
+    for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=[n for _, n in chosen]):
+        yield batch.columns
 
 
-def _parse_pos_label(value: str | None, labels: np.ndarray) -> Any:
-    """``--pos-label`` converted to the labels' type and checked."""
-    if value is None:
-        return None
-    classes = np.unique(labels)
-    text = value.strip()
-    for c in classes:
-        item = c.item()
-        if _same_label(text, item):
-            return item
-    shown = ", ".join(repr(c.item()) for c in classes)
-    raise UsageError(f"--pos-label {value!r} is not one of the labels {shown}.")
-
-
-@dataclass
-class CutoffInput:
-    """What the ``cutoff`` command read: checked labels, scores and weights."""
-
-    source: str
-    labels: np.ndarray
-    scores: np.ndarray
-    weights: np.ndarray | None
-    pos_label: Any
+def read_batches(args, chosen: list[tuple[str, str]], progress) -> Iterator[list]:
+    """The columns ``chosen`` (``(option, column name)``, the label first) of
+    ``args.file``, a batch at a time: a list of Arrow arrays (CSV: the labels
+    dictionary-encoded text, the others text; Parquet: as stored)."""
+    for i, (flag_a, col_a) in enumerate(chosen):
+        for flag_b, col_b in chosen[i + 1 :]:
+            if col_a == col_b:
+                raise UsageError(
+                    f"{flag_a} and {flag_b} name the same column {col_a!r}; each "
+                    "needs its own column."
+                )
+    if is_parquet(args.file):
+        if args.delimiter is not None:
+            raise UsageError(
+                f"--delimiter does not apply to a Parquet file ({args.file})."
+            )
+        return _parquet_batches(args, chosen)
+    return _csv_batches(args, chosen, progress)
