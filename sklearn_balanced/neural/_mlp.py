@@ -80,8 +80,10 @@ class MLPModule(nn.Module):
     ----------
     cutoff : torch.Tensor
         A float64 buffer holding the cutoff on the positive-class probability
-        that :meth:`MLPBinaryClassifier.predict` uses (NaN: use the net's
-        ``threshold``). Being part of the ``state_dict``, it is saved and
+        that :meth:`MLPBinaryClassifier.predict` uses (NaN, the default: use
+        the net's ``threshold``); set only on request, by
+        ``EpochSensitivitySpecificity(predict_with_cutoff=True)``. Being part
+        of the ``state_dict``, it is saved and
         restored together with the weights by skorch's ``Checkpoint``,
         ``EarlyStopping(load_best=True)`` and ``LoadInitState``.
 
@@ -408,9 +410,10 @@ class MLPBinaryClassifier(_SkorchMLPMixin, NeuralNetBinaryClassifier):
         deterministic); ``None`` trains on everything.
     threshold : float, default=0.5
         Cutoff of :meth:`predict` on the positive-class probability, unless
-        the module's ``cutoff`` buffer was set (by
+        the module's ``cutoff`` buffer was set on request (by
         :class:`~sklearn_balanced.neural.EpochSensitivitySpecificity` with
-        ``cutoff="balanced"``).
+        ``predict_with_cutoff=True``); a callback that only records leaves it
+        alone.
     verbose : int, default=0
         When positive, print skorch's per-epoch table (epoch, losses, time)
         as training goes.
