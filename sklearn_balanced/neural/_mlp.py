@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_array, column_or_1d
 from skorch import NeuralNetBinaryClassifier
+from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 from torch import nn
 
@@ -184,6 +185,25 @@ class _Interrupted(BaseException):
 _PROPAGATE_INTERRUPT = contextvars.ContextVar("_PROPAGATE_INTERRUPT", default=False)
 
 
+def _stops_training(interrupt: KeyboardInterrupt) -> bool:
+    """Whether skorch's ``EarlyStopping`` raised ``interrupt`` to end training.
+
+    ``EarlyStopping`` ends training with ``raise KeyboardInterrupt`` once its
+    patience is spent, which skorch's ``partial_fit`` catches: a normal end of
+    training, not a Ctrl-C. It is recognised by the innermost frame, an
+    ``EarlyStopping`` method whose ``misses_`` reached ``patience``.
+    """
+    tb = interrupt.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    stopper = tb.tb_frame.f_locals.get("self")
+    return isinstance(stopper, EarlyStopping) and (
+        getattr(stopper, "misses_", -1) >= stopper.patience
+    )
+
+
 def validate_net_params(net) -> None:
     """Check a skorch estimator's ``_parameter_constraints`` as ``_fit_context`` would.
 
@@ -216,7 +236,9 @@ class InterruptibleNetMixin:
     interrupt then leaves ``fit`` and ``partial_fit`` unchanged (same object,
     same traceback), after the context managers around the fit (threads, RNG)
     have restored their state. skorch's ``on_train_end`` callbacks are not run
-    for an interrupted fit.
+    for an interrupted fit. skorch's ``EarlyStopping`` ends training by
+    raising ``KeyboardInterrupt`` from its callback; that one is recognised
+    and ends training normally, as in skorch.
 
     Examples
     --------
@@ -243,6 +265,8 @@ class InterruptibleNetMixin:
             return super().fit_loop(*args, **kwargs)
         except KeyboardInterrupt as interrupt:
             if not _PROPAGATE_INTERRUPT.get():  # fit_loop called on its own
+                raise
+            if _stops_training(interrupt):  # e.g. EarlyStopping: skorch's stop
                 raise
             raise _Interrupted from interrupt
 
@@ -464,6 +488,8 @@ class MLPBinaryClassifier(_SkorchMLPMixin, NeuralNetBinaryClassifier):
     :class:`~sklearn_balanced.BalancedThresholdClassifier` would silently
     become a fold model the cutoff is learned on. To keep a net trained up to
     the interrupt, catch the exception around ``fit`` and use the net.
+    skorch's ``EarlyStopping``, which stops training by raising a
+    ``KeyboardInterrupt`` itself, ends the fit normally.
 
     Parameters are validated at the start of ``fit`` (and of the first
     ``partial_fit``), skipped under
