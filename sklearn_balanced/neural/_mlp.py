@@ -25,6 +25,7 @@ from skorch.dataset import ValidSplit
 from torch import nn
 
 from sklearn_balanced.engine import at_or_above
+from sklearn_balanced.neural._checkpoints import PrivateCheckpointsMixin
 
 __all__ = ["MLPBinaryClassifier", "MLPModule", "sigmoid_proba", "torch_num_threads"]
 
@@ -271,7 +272,7 @@ class InterruptibleNetMixin:
             raise _Interrupted from interrupt
 
 
-class _SkorchMLPMixin(InterruptibleNetMixin):
+class _SkorchMLPMixin(PrivateCheckpointsMixin, InterruptibleNetMixin):
     """What :class:`MLPBinaryClassifier` and ``MLPMultiLabelClassifier`` share.
 
     Put before the skorch class (``class Net(_SkorchMLPMixin, NeuralNet)``);
@@ -490,6 +491,16 @@ class MLPBinaryClassifier(_SkorchMLPMixin, NeuralNetBinaryClassifier):
     the interrupt, catch the exception around ``fit`` and use the net.
     skorch's ``EarlyStopping``, which stops training by raising a
     ``KeyboardInterrupt`` itself, ends the fit normally.
+
+    Each fit checkpoints into a folder of its own: skorch's ``Checkpoint`` and
+    ``TrainEndCheckpoint`` in ``callbacks`` write into a fresh temporary
+    folder, and ``Checkpoint(load_best=True)`` reads only from there, so fits
+    running side by side (cross-validation folds with ``n_jobs``,
+    ``GridSearchCV`` candidates) never load each other's weights. When
+    ``fit`` or ``partial_fit`` ends (also on an error or Ctrl-C) the files are
+    copied into the callback's ``dirname`` (each file replaced whole), where
+    skorch would have left them; the callback objects passed in are not
+    changed.
 
     Parameters are validated at the start of ``fit`` (and of the first
     ``partial_fit``), skipped under
