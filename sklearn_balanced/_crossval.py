@@ -7,6 +7,7 @@ held-out responses in split order.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from sklearn_balanced._warnings import warn
 
 __all__ = [
     "OutOfFold",
+    "check_fold_callbacks",
     "check_fold_classes",
     "check_fold_ranking",
     "check_partition",
@@ -356,6 +358,19 @@ def _fit_and_respond(
     return estimator, response
 
 
+def check_fold_callbacks(estimator: Any, n_jobs: int | None) -> None:
+    """Refuse skorch checkpoints that would mix the folds up (see
+    :func:`sklearn_balanced.neural._checkpoints.check_fold_checkpoints`).
+
+    Nothing to check, and nothing imported, when skorch was never imported.
+    """
+    if "skorch" not in sys.modules:
+        return
+    from sklearn_balanced.neural._checkpoints import check_fold_checkpoints
+
+    check_fold_checkpoints(estimator, n_jobs)
+
+
 def cross_val_response(
     estimator: Any,
     X: Any,
@@ -401,6 +416,7 @@ def cross_val_response(
     -------
     oof : OutOfFold
     """
+    check_fold_callbacks(estimator, n_jobs)
     n_samples = y.shape[0]
     results = Parallel(n_jobs=n_jobs)(
         delayed(_fit_and_respond)(

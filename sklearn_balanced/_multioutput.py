@@ -40,6 +40,7 @@ from sklearn.utils.validation import _num_samples, check_is_fitted
 from sklearn_balanced._crossval import (
     OutOfFold,
     _as_indices,
+    check_fold_callbacks,
     check_fold_ranking,
     check_partition,
     index_params,
@@ -505,6 +506,7 @@ def cross_val_scores(
     -------
     oof : OutOfFoldScores
     """
+    check_fold_callbacks(estimator, n_jobs)
     results = Parallel(n_jobs=n_jobs)(
         delayed(_fit_and_score)(
             clone(estimator), X, Y, train, test, fit_params, response, i, verbose

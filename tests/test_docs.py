@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,3 +101,57 @@ def test_printed_outputs_are_what_python_prints():
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     flags = re.findall(r'^doctest_optionflags = "(.*)"$', pyproject, re.M)
     assert [sorted(f.split()) for f in flags] == [["ELLIPSIS", "NORMALIZE_WHITESPACE"]]
+
+
+# a lambda where a model keeps it: pickle (joblib, skops) cannot save the model
+_UNSAVEABLE = re.compile(r"(FunctionTransformer\(\s*(func\s*=\s*)?|\w+\s*=\s*)lambda\b")
+
+
+def _recipes():
+    """(where, text) of README.md, the pages of docs/ and the gallery scripts."""
+    pages = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]
+    for page in pages:
+        if {"_build", "auto_examples", "generated"} & set(page.parts):
+            continue
+        # the whole page: a recipe may be inline code in the prose too
+        yield page.relative_to(ROOT).as_posix(), page.read_text(encoding="utf-8")
+    for script in sorted((ROOT / "examples").glob("*.py")):
+        yield script.relative_to(ROOT).as_posix(), script.read_text(encoding="utf-8")
+
+
+def test_no_recipe_puts_a_lambda_in_a_model():
+    # docs/user_guide/neural.md used to recommend
+    # FunctionTransformer(lambda X: X.astype("float32")): the model then
+    # could not be pickled. saving_models.md shows that refusal on purpose.
+    found = [
+        (where, match.group(0))
+        for where, code in _recipes()
+        for match in _UNSAVEABLE.finditer(code)
+        if where != "docs/user_guide/saving_models.md"
+    ]
+    assert len(list(_recipes())) > 10
+    assert found == []
+    assert _UNSAVEABLE.search('FunctionTransformer(lambda X: X.astype("float32"))')
+    assert _UNSAVEABLE.search("objective=lambda tp, fp, tn, fn: tp")
+
+
+def test_the_neural_pages_models_survive_pickle():
+    # every model the page builds (the MLP's, the plain skorch net's with its
+    # float32 step) can be saved and loaded back, predicting the same
+    import pickle
+
+    from sklearn.base import BaseEstimator
+
+    pytest.importorskip("skorch")
+    document = _docs_conftest()._SYBILS[0].parse(ROOT / "docs/user_guide/neural.md")
+    for example in document.examples():
+        example.evaluate()
+    namespace = document.namespace
+    models = {k: v for k, v in namespace.items() if isinstance(v, BaseEstimator)}
+    assert {"clf", "own"} <= set(models)
+    for name, model in models.items():
+        loaded = pickle.loads(pickle.dumps(model))
+        if name in ("clf", "own"):
+            np.testing.assert_array_equal(
+                loaded.predict(namespace["X_test"]), model.predict(namespace["X_test"])
+            )

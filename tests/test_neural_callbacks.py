@@ -80,7 +80,11 @@ def test_history_keys_and_values(cutoff):
     net = _mlp(
         lr=0.05,  # 4 epochs that learn a ranking (validation AUC 0.78, not 0.48)
         train_split=predefined_split(Dataset(Xv, yv.astype(np.float32))),
-        callbacks=[EpochSensitivitySpecificity(cutoff=cutoff)],
+        callbacks=[
+            EpochSensitivitySpecificity(
+                cutoff=cutoff, predict_with_cutoff=cutoff == "balanced"
+            )
+        ],
     ).fit(X[:150], y[:150])
     last = net.history[-1]
     for key in ("sensitivity", "specificity", "mcc", "balanced_accuracy", "cutoff"):
@@ -125,7 +129,7 @@ def test_early_stopping_restores_best_epoch_and_its_cutoff():
         max_epochs=12,
         lr=0.05,
         callbacks=[
-            EpochSensitivitySpecificity(),
+            EpochSensitivitySpecificity(predict_with_cutoff=True),
             EarlyStopping(
                 monitor="valid_balanced_accuracy", lower_is_better=False, patience=100,
                 load_best=True,
@@ -144,13 +148,10 @@ def test_checkpoint_and_load_init_state_restore_best_cutoff(tmp_path):
         monitor="valid_balanced_accuracy_best", dirname=str(tmp_path), load_best=True
     )
     net = _mlp(
-        max_epochs=10, lr=0.05, callbacks=[EpochSensitivitySpecificity(), cp]
+        max_epochs=10,
+        lr=0.05,
+        callbacks=[EpochSensitivitySpecificity(predict_with_cutoff=True), cp],
     ).fit(X, y)
-    best = (
-        int(np.flatnonzero(net.history_[:, "valid_balanced_accuracy_best"])[-1])
-        if False
-        else None
-    )
     # Checkpoint(load_best) reloads the history saved at the best epoch too
     flags = net.history[:, "valid_balanced_accuracy_best"]
     assert flags[-1]
@@ -160,6 +161,64 @@ def test_checkpoint_and_load_init_state_restore_best_cutoff(tmp_path):
     fresh = _mlp(max_epochs=0, callbacks=[LoadInitState(cp)]).fit(X, y)
     assert fresh.cutoff_ == net.cutoff_
     np.testing.assert_array_equal(fresh.predict_proba(X), net.predict_proba(X))
+
+
+def test_recording_leaves_predict_at_threshold():
+    # The callback records the epoch's balanced cutoff; predict stays at 0.5,
+    # also for the refitted model of BalancedThresholdClassifier.
+    X, y = _data()
+    net = _mlp(lr=0.05, callbacks=[EpochSensitivitySpecificity()]).fit(X, y)
+    assert net.history[-1, "valid_cutoff"] != 0.5
+    assert net.cutoff_ == 0.5 and np.isnan(float(net.module_.cutoff))
+    p = net.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(net.predict(X), (p >= 0.5).astype(int))
+    clf = BalancedThresholdClassifier(
+        _mlp(lr=0.05, callbacks=[EpochSensitivitySpecificity()]), cv=2
+    ).fit(X, y)
+    p = clf.estimator_.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(clf.estimator_.predict(X), (p >= 0.5).astype(int))
+
+
+def test_predict_with_cutoff_opts_in():
+    X, y = _data()
+    net = _mlp(
+        lr=0.05, callbacks=[EpochSensitivitySpecificity(predict_with_cutoff=True)]
+    ).fit(X, y)
+    used = net.history[-1, "valid_cutoff"]
+    assert used != 0.5 and net.cutoff_ == used
+    p = net.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(net.predict(X), (p >= used).astype(int))
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        (
+            {"cutoff": 0.3},
+            r"needs cutoff='balanced' and on_train=False; got cutoff=0.3, "
+            r"on_train=False",
+        ),
+        ({"on_train": True}, r"got cutoff='balanced', on_train=True"),
+        ({"predict_with_cutoff": "yes"}, r"must be True or False, got 'yes'"),
+    ],
+)
+def test_predict_with_cutoff_errors(params, match):
+    X, y = _data(n=60)
+    cb = EpochSensitivitySpecificity(**{"predict_with_cutoff": True, **params})
+    with pytest.raises(ValueError, match=match):
+        _mlp(max_epochs=1, callbacks=[cb]).fit(X, y)
+
+
+def test_predict_with_cutoff_needs_a_cutoff_buffer():
+    X, y = _data(n=60)
+    net = NeuralNetBinaryClassifier(
+        torch.nn.Linear(6, 1),
+        max_epochs=1,
+        verbose=0,
+        callbacks=[EpochSensitivitySpecificity(predict_with_cutoff=True)],
+    )
+    with pytest.raises(ValueError, match=r"but Linear has none\. Use"):
+        net.fit(X.astype(np.float32), y.astype(np.float32))
 
 
 def test_adaptive_balance_moves_weights_the_right_way():

@@ -12,7 +12,7 @@ from sklearn.datasets import make_classification
 from sklearn.model_selection import GridSearchCV, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 
 from sklearn_balanced import BalancedThresholdClassifier
 from sklearn_balanced.neural import EpochSensitivitySpecificity, MLPBinaryClassifier
@@ -407,6 +407,22 @@ def test_keyboard_interrupt_propagates_out_of_fit_and_partial_fit(global_threads
     net = _mlp(max_epochs=5, callbacks=[("stop", _InterruptOnEpoch(2))])
     with pytest.raises(KeyboardInterrupt):
         net.partial_fit(X, y)
+
+
+def test_early_stopping_ends_the_fit_normally():
+    # skorch's EarlyStopping stops training by raising KeyboardInterrupt; it
+    # used to escape fit like a Ctrl-C, so EarlyStopping could not be used.
+    X, y = _data()
+    stop = EarlyStopping(patience=1, monitor="train_loss", threshold=10.0)
+    try:
+        net = _mlp(max_epochs=20, lr=0.1, callbacks=[stop]).fit(X, y)
+        model = BalancedThresholdClassifier(
+            _mlp(max_epochs=20, lr=0.1, callbacks=[stop]), cv=2
+        ).fit(X, y)
+    except KeyboardInterrupt:
+        pytest.fail("EarlyStopping's stop escaped fit as a KeyboardInterrupt")
+    assert len(net.history) == 2  # the first epoch, then one miss
+    assert len(model.estimator_.history) == 2
 
 
 def test_keyboard_interrupt_propagates_out_of_balanced_threshold_classifier():

@@ -20,10 +20,12 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_array, column_or_1d
 from skorch import NeuralNetBinaryClassifier
+from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 from torch import nn
 
 from sklearn_balanced.engine import at_or_above
+from sklearn_balanced.neural._checkpoints import PrivateCheckpointsMixin
 
 __all__ = ["MLPBinaryClassifier", "MLPModule", "sigmoid_proba", "torch_num_threads"]
 
@@ -80,8 +82,10 @@ class MLPModule(nn.Module):
     ----------
     cutoff : torch.Tensor
         A float64 buffer holding the cutoff on the positive-class probability
-        that :meth:`MLPBinaryClassifier.predict` uses (NaN: use the net's
-        ``threshold``). Being part of the ``state_dict``, it is saved and
+        that :meth:`MLPBinaryClassifier.predict` uses (NaN, the default: use
+        the net's ``threshold``); set only on request, by
+        ``EpochSensitivitySpecificity(predict_with_cutoff=True)``. Being part
+        of the ``state_dict``, it is saved and
         restored together with the weights by skorch's ``Checkpoint``,
         ``EarlyStopping(load_best=True)`` and ``LoadInitState``.
 
@@ -182,6 +186,25 @@ class _Interrupted(BaseException):
 _PROPAGATE_INTERRUPT = contextvars.ContextVar("_PROPAGATE_INTERRUPT", default=False)
 
 
+def _stops_training(interrupt: KeyboardInterrupt) -> bool:
+    """Whether skorch's ``EarlyStopping`` raised ``interrupt`` to end training.
+
+    ``EarlyStopping`` ends training with ``raise KeyboardInterrupt`` once its
+    patience is spent, which skorch's ``partial_fit`` catches: a normal end of
+    training, not a Ctrl-C. It is recognised by the innermost frame, an
+    ``EarlyStopping`` method whose ``misses_`` reached ``patience``.
+    """
+    tb = interrupt.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    stopper = tb.tb_frame.f_locals.get("self")
+    return isinstance(stopper, EarlyStopping) and (
+        getattr(stopper, "misses_", -1) >= stopper.patience
+    )
+
+
 def validate_net_params(net) -> None:
     """Check a skorch estimator's ``_parameter_constraints`` as ``_fit_context`` would.
 
@@ -214,7 +237,9 @@ class InterruptibleNetMixin:
     interrupt then leaves ``fit`` and ``partial_fit`` unchanged (same object,
     same traceback), after the context managers around the fit (threads, RNG)
     have restored their state. skorch's ``on_train_end`` callbacks are not run
-    for an interrupted fit.
+    for an interrupted fit. skorch's ``EarlyStopping`` ends training by
+    raising ``KeyboardInterrupt`` from its callback; that one is recognised
+    and ends training normally, as in skorch.
 
     Examples
     --------
@@ -242,10 +267,12 @@ class InterruptibleNetMixin:
         except KeyboardInterrupt as interrupt:
             if not _PROPAGATE_INTERRUPT.get():  # fit_loop called on its own
                 raise
+            if _stops_training(interrupt):  # e.g. EarlyStopping: skorch's stop
+                raise
             raise _Interrupted from interrupt
 
 
-class _SkorchMLPMixin(InterruptibleNetMixin):
+class _SkorchMLPMixin(PrivateCheckpointsMixin, InterruptibleNetMixin):
     """What :class:`MLPBinaryClassifier` and ``MLPMultiLabelClassifier`` share.
 
     Put before the skorch class (``class Net(_SkorchMLPMixin, NeuralNet)``);
@@ -408,9 +435,10 @@ class MLPBinaryClassifier(_SkorchMLPMixin, NeuralNetBinaryClassifier):
         deterministic); ``None`` trains on everything.
     threshold : float, default=0.5
         Cutoff of :meth:`predict` on the positive-class probability, unless
-        the module's ``cutoff`` buffer was set (by
+        the module's ``cutoff`` buffer was set on request (by
         :class:`~sklearn_balanced.neural.EpochSensitivitySpecificity` with
-        ``cutoff="balanced"``).
+        ``predict_with_cutoff=True``); a callback that only records leaves it
+        alone.
     verbose : int, default=0
         When positive, print skorch's per-epoch table (epoch, losses, time)
         as training goes.
@@ -461,6 +489,18 @@ class MLPBinaryClassifier(_SkorchMLPMixin, NeuralNetBinaryClassifier):
     :class:`~sklearn_balanced.BalancedThresholdClassifier` would silently
     become a fold model the cutoff is learned on. To keep a net trained up to
     the interrupt, catch the exception around ``fit`` and use the net.
+    skorch's ``EarlyStopping``, which stops training by raising a
+    ``KeyboardInterrupt`` itself, ends the fit normally.
+
+    Each fit checkpoints into a folder of its own: skorch's ``Checkpoint`` and
+    ``TrainEndCheckpoint`` in ``callbacks`` write into a fresh temporary
+    folder, and ``Checkpoint(load_best=True)`` reads only from there, so fits
+    running side by side (cross-validation folds with ``n_jobs``,
+    ``GridSearchCV`` candidates) never load each other's weights. When
+    ``fit`` or ``partial_fit`` ends (also on an error or Ctrl-C) the files are
+    copied into the callback's ``dirname`` (each file replaced whole), where
+    skorch would have left them; the callback objects passed in are not
+    changed.
 
     Parameters are validated at the start of ``fit`` (and of the first
     ``partial_fit``), skipped under

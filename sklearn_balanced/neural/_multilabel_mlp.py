@@ -128,6 +128,14 @@ class MLPMultiLabelClassifier(_SkorchMLPMixin, NeuralNet):
         for its ``predict_proba``.
     MLPBinaryClassifier : One label.
 
+    Notes
+    -----
+    As in :class:`MLPBinaryClassifier`, each fit writes the files of skorch's
+    ``Checkpoint`` / ``TrainEndCheckpoint`` into a temporary folder of its own
+    (so ``load_best`` never loads another fit's weights), copied into the
+    callback's ``dirname`` when the fit ends; skorch's ``EarlyStopping`` ends
+    training normally, a Ctrl-C propagates out of ``fit``.
+
     Examples
     --------
     >>> from sklearn.datasets import make_multilabel_classification

@@ -148,6 +148,15 @@ class EpochSensitivitySpecificity(Callback):
         each epoch's own cutoff where Sn and Sp meet (exact).
     on_train : bool, default=False
         Measure on the training split instead of the validation split.
+    predict_with_cutoff : bool, default=False
+        Also make the network predict with the learned cutoff: after every
+        epoch, write that epoch's balanced cutoff into the module's ``cutoff``
+        buffer, which :meth:`MLPBinaryClassifier.predict
+        <sklearn_balanced.neural.MLPBinaryClassifier.predict>` then uses
+        instead of ``threshold``. Needs ``cutoff="balanced"``,
+        ``on_train=False`` and a module with a ``cutoff`` buffer (the
+        :class:`~sklearn_balanced.neural.MLPModule`). By default the callback
+        only records: ``predict`` stays at the net's ``threshold`` (0.5).
 
     See Also
     --------
@@ -157,13 +166,14 @@ class EpochSensitivitySpecificity(Callback):
 
     Notes
     -----
-    With ``cutoff="balanced"`` on the validation split, the epoch's cutoff is
-    also written into the module's ``cutoff`` buffer when it has one (the
-    :class:`~sklearn_balanced.neural.MLPModule` of
-    :class:`~sklearn_balanced.neural.MLPBinaryClassifier` does). The buffer is
-    part of the weights' ``state_dict``, so when ``Checkpoint``,
-    ``EarlyStopping(load_best=True)`` or ``LoadInitState`` restore the best
-    epoch, ``predict`` uses the cutoff recorded for that very epoch.
+    A recording callback does not change what ``predict`` does: comparisons
+    "at 0.5" (``net.predict``, ``clf.estimator_.predict`` of a
+    :class:`~sklearn_balanced.BalancedThresholdClassifier`) stay at 0.5. With
+    ``predict_with_cutoff=True`` the epoch's cutoff goes into the module's
+    ``cutoff`` buffer, part of the weights' ``state_dict``: when
+    ``Checkpoint``, ``EarlyStopping(load_best=True)`` or ``LoadInitState``
+    restore the best epoch, ``predict`` uses the cutoff recorded for that very
+    epoch.
 
     Examples
     --------
@@ -177,18 +187,52 @@ class EpochSensitivitySpecificity(Callback):
     >>> sorted(k for k in net.history[-1] if k.startswith("valid_s"))
     ['valid_sensitivity', 'valid_sensitivity_best',
      'valid_specificity', 'valid_specificity_best']
-    >>> net.cutoff_ == net.history[-1, "valid_cutoff"]
+    >>> net.cutoff_  # only recorded: predict stays at threshold=0.5
+    0.5
+    >>> tuned = MLPBinaryClassifier(
+    ...     (16,), max_epochs=3, random_state=0,
+    ...     callbacks=[EpochSensitivitySpecificity(predict_with_cutoff=True)]
+    ... ).fit(X, y)
+    >>> tuned.cutoff_ == tuned.history[-1, "valid_cutoff"]
     True
     """
 
-    def __init__(self, cutoff="balanced", on_train=False):
+    def __init__(self, cutoff="balanced", on_train=False, predict_with_cutoff=False):
         self.cutoff = cutoff
         self.on_train = on_train
+        self.predict_with_cutoff = predict_with_cutoff
 
     def initialize(self):
         _check_cutoff(self.cutoff)
+        if not isinstance(self.predict_with_cutoff, (bool, np.bool_)):
+            raise ValueError(
+                "predict_with_cutoff must be True or False, got "
+                f"{self.predict_with_cutoff!r}."
+            )
+        if self.predict_with_cutoff and (
+            not isinstance(self.cutoff, str) or self.on_train
+        ):
+            raise ValueError(
+                "predict_with_cutoff=True sets predict's cutoff to each epoch's "
+                "balanced cutoff on the validation split, so it needs "
+                f"cutoff='balanced' and on_train=False; got cutoff={self.cutoff!r}, "
+                f"on_train={self.on_train!r}. For a fixed cutoff set the net's "
+                "threshold instead."
+            )
         self.best_scores_ = dict.fromkeys(_METRICS, -math.inf)
         return self
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        if self.predict_with_cutoff and not isinstance(
+            getattr(net.module_, "cutoff", None), torch.Tensor
+        ):
+            raise ValueError(
+                "predict_with_cutoff=True writes the cutoff into the module's "
+                f"'cutoff' buffer, but {type(net.module_).__name__} has none. Use "
+                "sklearn_balanced.neural.MLPBinaryClassifier (its MLPModule has "
+                "one), or predict_with_cutoff=False and learn the cutoff with "
+                "BalancedThresholdClassifier."
+            )
 
     def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         dataset = _dataset(
@@ -204,13 +248,8 @@ class EpochSensitivitySpecificity(Callback):
             if is_best:
                 self.best_scores_[key] = metrics[key]
             net.history.record(f"{prefix}_{key}_best", is_best)
-        buffer = getattr(net.module_, "cutoff", None)
-        if (
-            self.cutoff == "balanced"
-            and not self.on_train
-            and isinstance(buffer, torch.Tensor)
-        ):
-            buffer.fill_(metrics["cutoff"])
+        if self.predict_with_cutoff:
+            net.module_.cutoff.fill_(metrics["cutoff"])
 
 
 class AdaptiveBalance(Callback):
