@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any, ClassVar
 
 import numpy as np
@@ -649,6 +650,39 @@ class RecallAtPrecision(Objective):
         )
 
 
+def _real_values(values: Any, name: str) -> NDArray[np.float64]:
+    """An objective function's output as float64, refusing what is not numbers.
+
+    Real numbers only: bools, ints and floats (NaN marks a cutoff that may not
+    be chosen, ±inf is a value like any other). Strings, even ``"0.5"``,
+    complex numbers, ``None`` and other objects are refused rather than cast.
+    """
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is not None and arr.dtype.kind == "O":
+        real = all(isinstance(v, Real | np.bool_) for v in arr.flat)
+    else:
+        real = arr is not None and arr.dtype.kind in "biuf"
+    if not real:
+        if arr is None or arr.ndim == 0:
+            got = f"{type(values).__name__} {values!r}"
+        else:
+            head = ", ".join(repr(v) for v in arr.ravel()[:3].tolist())
+            more = ", ..." if arr.size > 3 else ""
+            got = (
+                f"{type(values).__name__} of dtype {arr.dtype} with values such "
+                f"as [{head}{more}]"
+            )
+        raise ValueError(
+            f"The objective function {name!r} must return numbers; got {got}. "
+            "Return a float array (one value per cutoff; NaN marks a cutoff "
+            "that may not be chosen), not strings or complex values."
+        )
+    return arr.astype(np.float64)
+
+
 @dataclass(frozen=True, eq=False)
 class CallableObjective(Objective):
     """Wrap a function ``f(tp, fp, tn, fn) -> array`` as an objective.
@@ -701,13 +735,7 @@ class CallableObjective(Objective):
         tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
         with np.errstate(divide="ignore", invalid="ignore"):
             values = self.func(tp, fp, tn, fn)
-        try:
-            values = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"The objective function {self.name!r} must return numbers; got "
-                f"{type(values).__name__}."
-            ) from None
+        values = _real_values(values, self.name)
         if values.shape != tp.shape:
             raise ValueError(
                 f"The objective function {self.name!r} must return one value per "

@@ -194,3 +194,31 @@ def test_callable_objective_wraps_functions():
         CallableObjective(lambda tp, fp, tn, fn: {"a": 1}).score(
             tp=np.ones(2), fp=np.ones(2), tn=np.ones(2), fn=np.ones(2)
         )
+
+
+@pytest.mark.parametrize(
+    ("returned", "got"),
+    [
+        (lambda tp, fp, tn, fn: np.full(tp.shape, "0.5"), r"ndarray of dtype <U3"),
+        (lambda tp, fp, tn, fn: "0.5", r"str '0\.5'"),
+        (lambda tp, fp, tn, fn: tp * 1j, "ndarray of dtype complex128"),
+        (lambda tp, fp, tn, fn: [None] * tp.size, r"list of dtype object .*None"),
+    ],
+)
+def test_callable_objective_refuses_values_that_are_not_real_numbers(returned, got):
+    ones = np.ones(2)
+    with pytest.raises(ValueError, match=f"must return numbers; got {got}"):
+        CallableObjective(returned).score(ones, ones, ones, ones)
+
+
+def test_callable_objective_keeps_real_values_inf_and_nan():
+    counts = np.array([1.0, 2.0, 3.0])
+    values = CallableObjective(
+        lambda tp, fp, tn, fn: np.array([np.inf, -np.inf, np.nan])
+    ).score(counts, counts, counts, counts)
+    assert values.dtype == np.float64
+    assert values[0] == np.inf and values[1] == -np.inf and np.isnan(values[2])
+    as_bools = CallableObjective(lambda tp, fp, tn, fn: tp > 1).score(
+        counts, counts, counts, counts
+    )
+    assert as_bools.tolist() == [0.0, 1.0, 1.0]
