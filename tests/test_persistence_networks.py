@@ -116,6 +116,12 @@ def _ml_mlp(**kw):
 # --- what "the same network" means ---------------------------------------------
 
 
+def _compared(name: str) -> bool:
+    """Parameters and private state, not fitted attributes (``name_``) nor the
+    per-fit checkpoint folders (runtime state, rebuilt by ``initialize``)."""
+    return not name.endswith("_") and name != "_private_checkpoints_"
+
+
 def _same(a, b, where):
     """Recursive equality that also holds for objects without __eq__ (callbacks,
     ValidSplit): same type, same attributes; classes and functions by identity."""
@@ -138,8 +144,8 @@ def _same(a, b, where):
             _same(a[k], b[k], f"{where}[{k!r}]")
     elif hasattr(a, "__dict__") and not isinstance(a, np.generic):
         _same(
-            {k: v for k, v in vars(a).items() if not k.endswith("_")},
-            {k: v for k, v in vars(b).items() if not k.endswith("_")},
+            {k: v for k, v in vars(a).items() if _compared(k)},
+            {k: v for k, v in vars(b).items() if _compared(k)},
             where,
         )
     elif isinstance(a, float) and np.isnan(a):
@@ -306,7 +312,10 @@ def test_fitted_state_labels_feature_names_cutoff_and_losses_survive(binary, tmp
     cases = [
         # the epoch's balanced cutoff lands in the module's buffer: predict uses it
         _mlp(
-            callbacks=[EpochSensitivitySpecificity(), EarlyStopping(patience=5)],
+            callbacks=[
+                EpochSensitivitySpecificity(predict_with_cutoff=True),
+                EarlyStopping(patience=5),
+            ],
             criterion=WeightedBCEWithLogitsLoss,
             train_split=ValidSplit(0.25, stratified=True, random_state=0),
         ),

@@ -126,19 +126,21 @@ class PrivateCheckpointsMixin:
                 cb = new
             callbacks.append((name, cb))
         self.callbacks_ = callbacks
-        self._private_checkpoints = private
+        self._private_checkpoints_ = private
         return self
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """skorch's ``partial_fit``; then the checkpoint files go to ``dirname``."""
-        folders = getattr(self, "_private_checkpoints", []) if self.initialized_ else []
+        folders = (
+            getattr(self, "_private_checkpoints_", []) if self.initialized_ else []
+        )
         for folder, _ in folders:  # e.g. a net unpickled after its folder went
             os.makedirs(folder, exist_ok=True)
         try:
             return super().partial_fit(X, y, classes, **fit_params)
         except FileNotFoundError as exc:
             missing = str(getattr(exc, "filename", "") or "")
-            own = getattr(self, "_private_checkpoints", [])
+            own = getattr(self, "_private_checkpoints_", [])
             if missing and any(missing.startswith(f) for f, _ in own):
                 raise ValueError(
                     f"{type(self).__name__}: Checkpoint(load_best=True) has no "
@@ -151,7 +153,7 @@ class PrivateCheckpointsMixin:
                 ) from exc
             raise
         finally:
-            for folder, target in getattr(self, "_private_checkpoints", []):
+            for folder, target in getattr(self, "_private_checkpoints_", []):
                 _publish(folder, target)
 
 
