@@ -95,33 +95,73 @@ def _col(tables, section, column, key_column, key, table=0):
     return _number(next(r[column] for r in rows if r[key_column] == key))
 
 
+def targets(*names: str, digits: int = 2):
+    """The claim's figures are these "Targets" lines, rounded as the text does."""
+    return lambda t, _: tuple(sig(t[name], digits) for name in names)
+
+
+def span(section: str, columns: tuple[str, ...], digits: int = 2, skip: int = 0):
+    """The claim quotes "lo-hi": the range of ``columns`` over the rows (after
+    ``skip`` of them) of the section's first table."""
+
+    def expected(_, tables):
+        rows = tables[section][0][skip:]
+        values = [_number(r[c]) for r in rows for c in columns]
+        return sig(min(values), digits), sig(max(values), digits)
+
+    return expected
+
+
+def cell(section, column, key_column, key, digits=2, table=0):
+    """The claim's figure is one table cell, found by its row's ``key``."""
+    return lambda _, tables: (
+        sig(_col(tables, section, column, key_column, key, table), digits),
+    )
+
+
+# figures quoted on more than one page
+FIT = targets("fit ours/TTCV at n=1e5", "fit ours/TTCV at n=1e6")
+SEARCH = targets(*(f"search ours/argsort at n={n}" for n in ("1e5", "1e6", "1e7")))
+TTCV_SEARCH = span("2", ("TTCV / ours",))
+PEAK = targets("search peak / score bytes at n=1e7")
+
+
+def _bootstrap_1e6(_, tables):
+    """Section 7's two 200-resample ratios at n = 1e6, both score kinds."""
+    rows = [r for r in tables["7"][0] if r["n"] == "1e6"]
+    values = [_number(r[c]) for r in rows for c in ("ratio", "ratio 2")]
+    return sig(min(values), 3), sig(max(values), 3)
+
+
+def _dask(_, tables):
+    rows = tables["11"][0]
+    ranges = next(r for r in rows if r["finish"] == "score ranges")
+    peak = next(v for k, v in ranges.items() if k.startswith("worker RSS"))
+    return (
+        sig(_col(tables, "11", "client growth", "finish", "score ranges"), 1),
+        sig(_col(tables, "11", "client growth", "finish", "one table"), 3),
+        peak.split()[-1],
+        sig(_col(tables, "11", "dask / in-memory", "finish", "score ranges")),
+    )
+
+
 T = "README.md"
 P = "docs/performance.md"
 CLAIMS = [
     # --- README's "Faster." and "Exact instead of a grid." bullets
     Claim(
-        T,
-        r"A whole `fit` takes ([\d.]+)× \(n = 1e5\) and ([\d.]+)× \(n = 1e6\)",
-        lambda t, _: (
-            sig(t["fit ours/TTCV at n=1e5"]),
-            sig(t["fit ours/TTCV at n=1e6"]),
-        ),
+        T, r"A whole `fit` takes ([\d.]+)× \(n = 1e5\) and ([\d.]+)× \(n = 1e6\)", FIT
     ),
     Claim(
         T,
         r"the search alone takes ([\d.]+)× \(n = 1e5\), ([\d.]+)× \(n = 1e6\) and "
         r"([\d.]+)× \(n = 1e7\)",
-        lambda t, _: tuple(
-            sig(t[f"search ours/argsort at n={n}"]) for n in ("1e5", "1e6", "1e7")
-        ),
+        SEARCH,
     ),
     Claim(
         T,
         r"`np.argsort` of the scores,\s+and is (\d+)–(\d+)× faster than its grid search",
-        lambda _, tb: (
-            sig(min(_number(r["TTCV / ours"]) for r in tb["2"][0])),
-            sig(max(_number(r["TTCV / ours"]) for r in tb["2"][0])),
-        ),
+        TTCV_SEARCH,
     ),
     Claim(
         T,
@@ -133,176 +173,115 @@ CLAIMS = [
         ),
     ),
     # --- docs/performance.md, "Reading the results"
-    Claim(
-        P,
-        r"\*\*Fit, ours vs TTCV: ([\d.]+)x at 1e5 and ([\d.]+)x at 1e6\*\*",
-        lambda t, _: (
-            sig(t["fit ours/TTCV at n=1e5"]),
-            sig(t["fit ours/TTCV at n=1e6"]),
-        ),
-    ),
+    Claim(P, r"\*\*Fit, ours vs TTCV: ([\d.]+)x at 1e5 and ([\d.]+)x at 1e6\*\*", FIT),
     Claim(
         P,
         r"held-out `predict_proba`: ([\d.]+)x at 1e5\s+and ([\d.]+)x at 1e6\*\*",
-        lambda t, _: (
-            sig(t["fit ours/(plain+predict) at n=1e5"], 3),
-            sig(t["fit ours/(plain+predict) at n=1e6"], 3),
+        targets(
+            "fit ours/(plain+predict) at n=1e5",
+            "fit ours/(plain+predict) at n=1e6",
+            digits=3,
         ),
     ),
     Claim(
         P,
         r"\(target 1\.05x; ([\d.]+)x at 1e4,",
-        lambda _, tb: (sig(_col(tb, "1", "ours / (plain + predict)", "n", "1e4"), 3),),
+        cell("1", "ours / (plain + predict)", "n", "1e4", digits=3),
     ),
     Claim(
         P,
         r"the plain fits alone .*? ours is ([\d.]+)-([\d.]+)x",
-        lambda _, tb: (
-            sig(min(_number(r["ours / plain"]) for r in tb["1"][0][1:]), 3),
-            sig(max(_number(r["ours / plain"]) for r in tb["1"][0][1:]), 3),
-        ),
+        span("1", ("ours / plain",), digits=3, skip=1),
     ),
     Claim(
         P,
         r"\*\*Search alone: ([\d.]+)x / ([\d.]+)x / ([\d.]+)x `np.argsort`\*\*",
-        lambda t, _: tuple(
-            sig(t[f"search ours/argsort at n={n}"]) for n in ("1e5", "1e6", "1e7")
-        ),
+        SEARCH,
     ),
-    Claim(
-        P,
-        r"\*\*(\d+)-(\d+)x faster than TTCV's search\*\*",
-        lambda _, tb: (
-            sig(min(_number(r["TTCV / ours"]) for r in tb["2"][0])),
-            sig(max(_number(r["TTCV / ours"]) for r in tb["2"][0])),
-        ),
-    ),
-    Claim(
-        P,
-        r"peak memory at\s+1e7 \*\*([\d.]+)x the score array\*\*",
-        lambda t, _: (sig(t["search peak / score bytes at n=1e7"]),),
-    ),
+    Claim(P, r"\*\*(\d+)-(\d+)x faster than TTCV's search\*\*", TTCV_SEARCH),
+    Claim(P, r"peak memory at\s+1e7 \*\*([\d.]+)x the score array\*\*", PEAK),
     Claim(
         P,
         r"\*\*`refit=False`:\*\* ([\d.]+)x the fit time",
-        lambda t, _: (sig(t["refit=False / refit=True fit time"]),),
+        targets("refit=False / refit=True fit time"),
     ),
     Claim(
         P,
         r"at the price of ([\d.]+)x the predict time",
-        lambda _, tb: (sig(_col(tb, "5", "predict time False/True", "n", "4000")),),
+        cell("5", "predict time False/True", "n", "4000"),
     ),
     Claim(
         P,
         r"\*\*Gray zone: ([\d.]+)x / ([\d.]+)x argsort\*\*",
-        lambda t, _: (
-            sig(t["gray zone ours/argsort at n=1e6"]),
-            sig(t["gray zone ours/argsort at n=1e7"]),
-        ),
+        targets("gray zone ours/argsort at n=1e6", "gray zone ours/argsort at n=1e7"),
     ),
     Claim(
         P,
         r"memory ([\d.]+)x the scores \(target 12x\)",
-        lambda t, _: (
-            sig(t["gray zone (min abstention) peak / score bytes at n=1e7"]),
-        ),
+        targets("gray zone (min abstention) peak / score bytes at n=1e7"),
     ),
     Claim(
         P,
         r"`max_abstention` \*\*([\d.]+)x / ([\d.]+)x",
-        lambda t, _: (
-            sig(t["gray zone (max_abstention=0.8) ours/argsort at n=1e6"]),
-            sig(t["gray zone (max_abstention=0.8) ours/argsort at n=1e7"]),
+        targets(
+            "gray zone (max_abstention=0.8) ours/argsort at n=1e6",
+            "gray zone (max_abstention=0.8) ours/argsort at n=1e7",
         ),
     ),
     Claim(
         P,
         r"Memory with `max_abstention`: ([\d.]+)x",
-        lambda t, _: (
-            sig(t["gray zone (max_abstention) peak / score bytes at n=1e7"]),
-        ),
+        targets("gray zone (max_abstention) peak / score bytes at n=1e7"),
     ),
     Claim(
         P,
         r"\*\*Bootstrap: 200 resamples cost (\d+)-(\d+)x one `find_threshold` at 1e6",
-        lambda _, tb: (
-            sig(min(_bootstrap_ratios(tb, "1e6")), 3),
-            sig(max(_bootstrap_ratios(tb, "1e6")), 3),
-        ),
+        _bootstrap_1e6,
     ),
-    Claim(
-        P,
-        r"a floor near (\d+)x",
-        lambda _, tb: (sig(_col(tb, "7", "x 200", "part", "floor", table=1)),),
-    ),
+    Claim(P, r"a floor near (\d+)x", cell("7", "x 200", "part", "floor", table=1)),
     Claim(
         P,
         r"costs\s+([\d.]+)x one-vs-rest tuning with a forest",
-        lambda t, _: (sig(t["forest: fit time ours / OvR(TTCV)"]),),
+        targets("forest: fit time ours / OvR(TTCV)"),
     ),
     Claim(
         P,
         r"recall spread to ([\d.]+)x argmax's",
-        lambda t, _: (sig(t["spread learned / spread argmax"]),),
+        targets("spread learned / spread argmax"),
     ),
     Claim(
         P,
         r"\*\*Command line: ([\d.]+)-([\d.]+)x the time of",
-        lambda _, tb: (
-            sig(min(_number(r["time ratio"]) for r in tb["10"][0]), 3),
-            sig(max(_number(r["time ratio"]) for r in tb["10"][0]), 3),
-        ),
+        span("10", ("time ratio",), digits=3),
     ),
     Claim(
         P,
         r"peak RSS ([\d.]+)-([\d.]+)x the pandas pipeline's",
-        lambda _, tb: (
-            sig(min(_number(r["RSS ratio"]) for r in tb["10"][0])),
-            sig(max(_number(r["RSS ratio"]) for r in tb["10"][0])),
-        ),
+        span("10", ("RSS ratio",)),
     ),
     Claim(
         P,
         r"with score ranges the client grows by (\d+) MiB \(one merged table:\s+"
         r"(\d+) MiB\) and each worker peaks at ([\d.]+) GB; ([\d.]+)x the in-memory",
-        lambda _, tb: (
-            sig(_col(tb, "11", "client growth", "finish", "score ranges"), 1),
-            sig(_col(tb, "11", "client growth", "finish", "one table"), 3),
-            _worker_peak(tb, "score ranges"),
-            sig(_col(tb, "11", "dask / in-memory", "finish", "score ranges")),
-        ),
+        _dask,
     ),
-]
-
-
-CLAIMS += [
+    # --- other pages
     Claim(
         "docs/architecture.md",
         r"peak memory ([\d.]+)× the score array at 1e7 \(recorded run",
-        lambda t, _: (sig(t["search peak / score bytes at n=1e7"]),),
+        PEAK,
     ),
     Claim(
         "docs/changelog.md",
         r"peak memory ([\d.]+)x the score array at 1e7 \(the recorded run",
-        lambda t, _: (sig(t["search peak / score bytes at n=1e7"]),),
+        PEAK,
     ),
     Claim(
         "docs/user_guide/diagnostics.md",
         r"200 resamples cost about (\d+)x one `find_threshold` at n = 1e5",
-        lambda _, tb: (sig(_col(tb, "7", "ratio", "scores", "continuous")),),
+        cell("7", "ratio", "scores", "continuous"),
     ),
 ]
-
-
-def _bootstrap_ratios(tables, n):
-    rows = [r for r in tables["7"][0] if r["n"] == n]
-    return [_number(r[c]) for r in rows for c in ("ratio", "ratio 2")]
-
-
-def _worker_peak(tables, finish):
-    rows = tables["11"][0]
-    cell = next(r for r in rows if r["finish"] == finish)
-    return next(v for k, v in cell.items() if k.startswith("worker RSS")).split()[-1]
 
 
 @pytest.fixture(scope="module")
