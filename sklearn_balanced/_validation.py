@@ -22,6 +22,7 @@ __all__ = [
     "check_sample_weight",
     "check_scores",
     "dask_inputs",
+    "conventional_labels",
     "resolve_pos_label",
 ]
 
@@ -85,7 +86,30 @@ def check_not_dask(entry: str, hint: str = "", **inputs: Any) -> None:
     )
 
 
-def resolve_pos_label(classes: NDArray, pos_label: Any) -> Any:
+def conventional_labels(classes: NDArray) -> bool:
+    """Whether ``classes`` follow scikit-learn's unnamed-label convention.
+
+    ``{0, 1}``, ``{-1, 1}`` (or a subset) as numbers, or booleans: the greater
+    label is the positive one without being named, as in scikit-learn's
+    ``recall_score``. Strings and other numbers (``{1, 2}``) are not.
+    """
+    kind = np.asarray(classes).dtype.kind
+    if kind == "b":
+        return True
+    if kind not in "iuf":
+        return False
+    values = {float(c) for c in classes}
+    return values <= {0.0, 1.0} or values <= {-1.0, 1.0}
+
+
+def resolve_pos_label(
+    classes: NDArray,
+    pos_label: Any,
+    *,
+    default_ok: bool = False,
+    input_name: str = "y",
+    hint: str = "",
+) -> Any:
     """Return the positive label: ``pos_label`` itself, or the greater class.
 
     Parameters
@@ -94,15 +118,37 @@ def resolve_pos_label(classes: NDArray, pos_label: Any) -> Any:
         The sorted class labels.
     pos_label : object or None
         The requested positive label. ``None`` means ``classes[1]``, the greater
-        label, as in scikit-learn.
+        label, when the labels are ``{0, 1}``, ``{-1, 1}`` or booleans (as in
+        scikit-learn); other labels must name it.
+    default_ok : bool, default=False
+        Take ``classes[1]`` for ``pos_label=None`` whatever the labels: for
+        callers whose answer does not depend on which class is positive (an
+        estimator tuning a class-symmetric objective on its own probabilities).
+    input_name : str, default="y"
+        Name used in the error message.
+    hint : str, default=""
+        A sentence appended to the error message.
 
     Returns
     -------
     pos_label : object
         An element of ``classes``.
+
+    Raises
+    ------
+    ValueError
+        When ``pos_label`` is not one of ``classes``, or is None for labels
+        outside the convention.
     """
     if pos_label is None:
-        return _plain(classes[1])
+        if default_ok or conventional_labels(classes):
+            return _plain(classes[1])
+        raise ValueError(
+            f"{input_name} has the labels {_preview(classes)}, which are not "
+            "{0, 1}, {-1, 1} or booleans, so which one is positive is ambiguous; "
+            "pass pos_label= (one of them), as scikit-learn's recall_score "
+            f"requires.{' ' + hint if hint else ''}"
+        )
     matches = [_plain(c) for c in classes if c == pos_label]
     if not matches:
         raise ValueError(
@@ -202,7 +248,12 @@ def check_label_vector(y: ArrayLike, *, input_name: str = "y") -> NDArray:
 
 
 def check_binary_target(
-    y: ArrayLike, *, pos_label: Any = None, input_name: str = "y"
+    y: ArrayLike,
+    *,
+    pos_label: Any = None,
+    input_name: str = "y",
+    default_ok: bool = False,
+    hint: str = "",
 ) -> tuple[NDArray[np.bool_], NDArray, Any]:
     """Check that ``y`` holds exactly two classes and encode it.
 
@@ -211,9 +262,12 @@ def check_binary_target(
     y : array-like of shape (n_samples,)
         Labels: ints, strings or bools.
     pos_label : object or None, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means the greater label where the labels
+        allow it (see :func:`resolve_pos_label`).
     input_name : str, default="y"
         Name used in error messages.
+    default_ok, hint
+        As in :func:`resolve_pos_label`.
 
     Returns
     -------
@@ -263,7 +317,9 @@ def check_binary_target(
             f"exactly two classes; got a {kind} target with {len(classes)} "
             f"distinct values {_preview(classes)}."
         )
-    pos = resolve_pos_label(classes, pos_label)
+    pos = resolve_pos_label(
+        classes, pos_label, default_ok=default_ok, input_name=input_name, hint=hint
+    )
     return y == pos, classes, pos
 
 

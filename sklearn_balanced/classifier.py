@@ -96,7 +96,11 @@ class BalancedThresholdClassifier(
         Which score to threshold; ``"auto"`` tries ``predict_proba`` first.
 
     pos_label : int, float, bool or str, default=None
-        The positive class; ``None`` means the greater label.
+        The positive class. ``None`` means the greater label; for labels other
+        than ``{0, 1}``, ``{-1, 1}`` or booleans (strings, ``{1, 2}``) it must be
+        named unless the objective is class-symmetric (``"balanced"``,
+        ``"youden"``, ``"balanced_accuracy"``, ``"mcc"``, ``"kappa"``,
+        ``"gmean"``, ``"accuracy"``), whose predictions do not depend on it.
 
     n_jobs : int, default=None
         Number of jobs fitting the splits in parallel (joblib).
@@ -338,10 +342,16 @@ class BalancedThresholdClassifier(
                 "of bootstrap optima and needs n_bootstrap > 0; got n_bootstrap=0."
             )
         X, y = indexable(X, y)
-        is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
+        objective = get_objective(self.objective)
+        is_pos, classes, pos = check_binary_target(
+            y,
+            pos_label=self.pos_label,
+            default_ok=objective.symmetric,
+            hint=f"The objective {objective.name!r} is not class-symmetric: its "
+            "cutoff depends on which class is positive.",
+        )
         y = column_or_1d(y, warn=True)  # after the check: it names a 2d target
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
-        objective = get_objective(self.objective)
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
         pooled = (fit.response, fit.is_pos, fit.weight)
         # one sort for the pooled counts and every fold's (validated once)

@@ -137,7 +137,8 @@ def bootstrap_threshold(
     sample_weight : array-like of shape (n_samples,), default=None
         Weights; a sample drawn ``c`` times weighs ``c`` times its weight.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
+        other labels must name it.
     progress : callable, default=None
         Called as ``progress(done)`` with the number of resamples done so
         far, after every ``max(1, n_bootstrap // 100)`` resamples (about

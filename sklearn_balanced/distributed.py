@@ -229,7 +229,8 @@ def distributed_counts(
     sample_weight : dask array, dask Series, array-like or None, default=None
         Non-negative weights.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
+        other labels must name it.
     n_ranges : int or None, default=None
         Score ranges merged separately on the workers (see
         :func:`find_threshold_dask`).
@@ -289,7 +290,8 @@ def find_threshold_dask(
     sample_weight : dask array, dask Series or None, default=None
         Non-negative weights.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
+        other labels must name it.
     n_ranges : int or None, default=None
         How many score ranges the search is split into (bounds from a sample
         of the scores; fewer when the sample repeats values). ``None``: one
@@ -374,7 +376,8 @@ def threshold_curve_dask(
     sample_weight : dask array, dask Series or None, default=None
         Non-negative weights.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
+        other labels must name it.
     n_ranges : int or None, default=None
         Score ranges counted separately (see :func:`find_threshold_dask`).
 
@@ -431,7 +434,8 @@ def find_gray_zone_dask(
     sample_weight : dask array, dask Series or None, default=None
         Non-negative weights.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
+        other labels must name it.
     n_ranges : int or None, default=None
         Score ranges counted separately (see :func:`find_threshold_dask`).
 

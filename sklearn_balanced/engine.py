@@ -823,7 +823,8 @@ default=None
         (see "Weights" in :mod:`sklearn_balanced.engine`); the counts of the
         result are in the weights' units.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
+        other labels must name it.
 
     Returns
     -------
@@ -1012,7 +1013,8 @@ def threshold_curve(
 default=None
         Non-negative weights.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
+        other labels must name it.
 
     Returns
     -------

@@ -613,7 +613,8 @@ def find_gray_zone(
 default=None
         Non-negative weights; counts and the abstention rate are weighted.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
+        other labels must name it.
 
     Returns
     -------

@@ -102,7 +102,11 @@ class GrayZoneClassifier(
         Which score to threshold; ``"auto"`` tries ``predict_proba`` first.
 
     pos_label : int, float, bool or str, default=None
-        The positive class; ``None`` means the greater label.
+        The positive class. ``None`` means the greater label; for labels other
+        than ``{0, 1}``, ``{-1, 1}`` or booleans (strings, ``{1, 2}``) it must be
+        named unless the targets are class-symmetric (``min_sensitivity ==
+        min_specificity``, and ``objective="min_rate"`` with ``max_abstention``),
+        as by default.
 
     abstain_label : int, float, str or "auto", default="auto"
         What :meth:`predict` returns in the gray zone; it must not be a class.
@@ -285,7 +289,19 @@ class GrayZoneClassifier(
         """
         reset_fitted_state(self)
         X, y = indexable(X, y)
-        is_pos, classes, pos = check_binary_target(y, pos_label=self.pos_label)
+        symmetric = self.min_sensitivity == self.min_specificity and (
+            self.max_abstention is None or self.objective == "min_rate"
+        )
+        is_pos, classes, pos = check_binary_target(
+            y,
+            pos_label=self.pos_label,
+            default_ok=symmetric,
+            hint="The gray zone's targets are not class-symmetric "
+            f"(min_sensitivity={self.min_sensitivity!r}, min_specificity="
+            f"{self.min_specificity!r}, max_abstention={self.max_abstention!r}, "
+            f"objective={self.objective!r}): they "
+            "depend on which class is positive.",
+        )
         y = column_or_1d(y, warn=True)  # after the check: it names a 2d target
         abstain = _resolve_abstain_label(self.abstain_label, classes)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])

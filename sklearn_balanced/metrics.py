@@ -50,7 +50,7 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _one_label(both: NDArray, only: Any, pos_label: Any) -> tuple:
+def _one_label(both: NDArray, only: Any, pos_label: Any, default_ok: bool) -> tuple:
     """``(is_pos, neg, pos)`` when ``y_true`` and ``y_pred`` hold one label."""
     kind = _type_of_target(both, "y_true")
     if kind != "binary":  # e.g. a float label such as 0.5: "continuous"
@@ -63,6 +63,8 @@ def _one_label(both: NDArray, only: Any, pos_label: Any) -> tuple:
     elif only in (0, -1, 1) and both.dtype.kind in "biuf":
         # scikit-learn's convention for unnamed labels: {0, 1} or {-1, 1}
         pos = True if both.dtype.kind == "b" else 1
+    elif default_ok:  # a class-symmetric objective: either label will do
+        pos = only
     else:
         raise ValueError(
             f"y_true and y_pred hold only the label {only!r}, so the positive "
@@ -74,7 +76,11 @@ def _one_label(both: NDArray, only: Any, pos_label: Any) -> tuple:
 
 
 def _labels(
-    y_true: NDArray, y_pred: NDArray, pos_label: Any, labels: Any
+    y_true: NDArray,
+    y_pred: NDArray,
+    pos_label: Any,
+    labels: Any,
+    default_ok: bool = False,
 ) -> tuple[NDArray[np.bool_], tuple[Any, Any], Any]:
     """Positive mask over ``y_true`` then ``y_pred``, ``(neg, pos)`` and ``pos``.
 
@@ -90,6 +96,7 @@ def _labels(
             np.concatenate([both, np.asarray(labels)]),
             pos_label=pos_label,
             input_name="y_true and y_pred together with labels",
+            default_ok=default_ok,
         )
         neg = _plain(classes[0] if classes[1] == pos else classes[1])
         return is_pos[: both.shape[0]], (neg, pos), pos
@@ -98,10 +105,13 @@ def _labels(
     except TypeError:
         distinct = None  # mixed types: check_binary_target says so
     if distinct is not None and distinct.shape[0] == 1:
-        is_pos, neg, pos = _one_label(both, _plain(distinct[0]), pos_label)
+        is_pos, neg, pos = _one_label(both, _plain(distinct[0]), pos_label, default_ok)
         return is_pos, (neg, pos), pos
     is_pos, classes, pos = check_binary_target(
-        both, pos_label=pos_label, input_name="y_true together with y_pred"
+        both,
+        pos_label=pos_label,
+        input_name="y_true together with y_pred",
+        default_ok=default_ok,
     )
     neg = _plain(classes[0] if classes[1] == pos else classes[1])
     return is_pos, (neg, pos), pos
@@ -122,6 +132,7 @@ def _counts(
     labels: Any = None,
     *,
     entry: str,
+    default_ok: bool = False,
 ) -> tuple[tuple, tuple, tuple[Any, Any], Any]:
     """Counts ``(tp, fp, tn, fn)`` (length-1 arrays) of hard predictions.
 
@@ -148,7 +159,7 @@ def _counts(
         )
     if y_true.size == 0:
         raise ValueError("y_true and y_pred are empty; there is nothing to score.")
-    is_pos, names, pos = _labels(y_true, y_pred, pos_label, labels)
+    is_pos, names, pos = _labels(y_true, y_pred, pos_label, labels, default_ok)
     n = y_true.size
     weight = check_sample_weight(sample_weight, n)
     counts = confusion_counts(is_pos[:n], is_pos[n:].astype(np.float64), weight)
@@ -208,7 +219,8 @@ def sensitivity_score(
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater of the two labels. When
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels
+        (other labels must name it, as in scikit-learn's ``recall_score``). When
         ``y_true`` and ``y_pred`` hold only one label (e.g. a test fold),
         ``None`` follows scikit-learn's convention: the labels must be in
         ``{0, 1}`` or ``{-1, 1}`` and 1 is positive; otherwise pass
@@ -318,7 +330,10 @@ def objective_score(
     objective : str, Objective or callable, default="balanced"
         As in :class:`~sklearn_balanced.BalancedThresholdClassifier`.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater of the two labels.
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels. For
+        labels other than ``{0, 1}``, ``{-1, 1}`` or booleans it must be named,
+        unless the objective is class-symmetric (its value is then the same
+        either way).
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
 
@@ -339,7 +354,12 @@ def objective_score(
     """
     obj = get_objective(objective)
     c, shown, _, _ = _counts(
-        y_true, y_pred, pos_label, sample_weight, entry="objective_score"
+        y_true,
+        y_pred,
+        pos_label,
+        sample_weight,
+        entry="objective_score",
+        default_ok=obj.symmetric,
     )
     inputs = shown if isinstance(obj, CallableObjective) else c  # as the engine
     value = float(np.asarray(obj.score(*inputs), dtype=np.float64)[0])
@@ -369,7 +389,9 @@ def make_objective_scorer(
     objective : str, Objective or callable
         As in :class:`~sklearn_balanced.BalancedThresholdClassifier`.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater label.
+        The positive label, as in :func:`objective_score`: ``None`` means 1
+        for 0/1, -1/1 or boolean labels; other labels must name it unless the
+        objective is class-symmetric.
 
     Returns
     -------
@@ -470,7 +492,8 @@ def binary_report(
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
     pos_label : object, default=None
-        The positive label; ``None`` means the greater of the two labels. A
+        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels
+        (other labels must name it). A
         report of given predictions needs no cutoff, so ``y_true`` and
         ``y_pred`` may hold a single label (a test fold): ``None`` then follows
         scikit-learn's convention (labels in ``{0, 1}`` or ``{-1, 1}``, 1 is

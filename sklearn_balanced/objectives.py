@@ -106,6 +106,11 @@ class Objective:
     name: ClassVar[str] = "objective"
     #: Whether a larger :meth:`score` is better.
     greater_is_better: ClassVar[bool] = True
+    #: Whether swapping the classes (tp <-> tn, fp <-> fn) leaves the score
+    #: unchanged. An estimator tuning a symmetric objective on its own
+    #: probabilities gives the same predictions whichever class is positive,
+    #: so it needs no ``pos_label`` for labels such as strings.
+    symmetric: ClassVar[bool] = False
 
     def score(self, tp: Array, fp: Array, tn: Array, fn: Array) -> Array:
         """Objective value per cutoff (NaN where undefined or infeasible)."""
@@ -163,6 +168,7 @@ class Balanced(Objective):
     """
 
     name: ClassVar[str] = "balanced"
+    symmetric: ClassVar[bool] = True
     greater_is_better: ClassVar[bool] = False
 
     def score(self, tp, fp, tn, fn):
@@ -184,6 +190,7 @@ class Youden(Objective):
     """
 
     name: ClassVar[str] = "youden"
+    symmetric: ClassVar[bool] = True
 
     def score(self, tp, fp, tn, fn):
         return sensitivity(tp, fp, tn, fn) + specificity(tp, fp, tn, fn) - 1.0
@@ -208,6 +215,7 @@ class BalancedAccuracy(Objective):
     """
 
     name: ClassVar[str] = "balanced_accuracy"
+    symmetric: ClassVar[bool] = True
 
     def score(self, tp, fp, tn, fn):
         return (sensitivity(tp, fp, tn, fn) + specificity(tp, fp, tn, fn)) / 2.0
@@ -296,6 +304,7 @@ class MCC(Objective):
     """
 
     name: ClassVar[str] = "mcc"
+    symmetric: ClassVar[bool] = True
 
     def score(self, tp, fp, tn, fn):
         tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
@@ -316,6 +325,7 @@ class Kappa(Objective):
     """
 
     name: ClassVar[str] = "kappa"
+    symmetric: ClassVar[bool] = True
 
     def score(self, tp, fp, tn, fn):
         tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))
@@ -337,6 +347,7 @@ class GMean(Objective):
     """
 
     name: ClassVar[str] = "gmean"
+    symmetric: ClassVar[bool] = True
 
     def score(self, tp, fp, tn, fn):
         return np.sqrt(sensitivity(tp, fp, tn, fn) * specificity(tp, fp, tn, fn))
@@ -354,6 +365,7 @@ class Accuracy(Objective):
     """
 
     name: ClassVar[str] = "accuracy"
+    symmetric: ClassVar[bool] = True
 
     def score(self, tp, fp, tn, fn):
         tp, fp, tn, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, tn, fn))

@@ -472,7 +472,8 @@ class ThresholdDisplay:
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
         pos_label : object, default=None
-            The positive label; None means the greater label.
+            The positive label; None means 1 for 0/1, -1/1 or boolean labels;
+            other labels must name it.
         ax : matplotlib Axes, default=None
 
         Returns

@@ -21,7 +21,12 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_balanced import BalancedThresholdClassifier, find_threshold
 from sklearn_balanced._ensemble import FoldEnsemble
-from sklearn_balanced.objectives import Cost, RecallAtPrecision, get_objective
+from sklearn_balanced.objectives import (
+    Cost,
+    FBeta,
+    RecallAtPrecision,
+    get_objective,
+)
 
 EXPECTED_FAILURES = {
     "check_classifiers_train": (
@@ -50,7 +55,7 @@ NORMALIZER_FAILURES = {
     [
         BalancedThresholdClassifier(LogisticRegression()),
         BalancedThresholdClassifier(
-            make_pipeline(Normalizer(), LogisticRegression()), objective="f1"
+            make_pipeline(Normalizer(), LogisticRegression()), objective="mcc"
         ),
         BalancedThresholdClassifier(LinearSVC(), cv=3, refit=False),
     ],
@@ -721,3 +726,41 @@ def test_class_checks_look_past_the_first_samples_of_a_part():
     cv = [(rows[:2400], rows[2400:]), (rows[2400:], rows[:2400])]
     with pytest.raises(ValueError, match=r"Split 0 of 2: its training part \(2400"):
         BalancedThresholdClassifier(LogisticRegression(), cv=cv).fit(X, y)
+
+
+ASYMMETRIC = ["f1", FBeta(beta=2), Cost(fn=5, fp=1), RecallAtPrecision(0.8)]
+SYMMETRIC = ["balanced", "youden", "balanced_accuracy", "mcc", "kappa", "gmean"]
+
+
+@pytest.mark.parametrize("objective", ASYMMETRIC, ids=str)
+@pytest.mark.parametrize("labels", [("healthy", "sick"), (1, 2)], ids=str)
+def test_pos_label_required_where_it_changes_the_cutoff(data, objective, labels):
+    """Issue 18.6: labels other than 0/1, -1/1, bool and an asymmetric objective."""
+    X, y = data
+    named = np.where(y == 1, labels[1], labels[0])
+    clf = BalancedThresholdClassifier(LogisticRegression(), objective=objective)
+    shown = re.escape(str(list(labels)))
+    with pytest.raises(
+        ValueError,
+        match=rf"labels {shown}, which are not .*pass pos_label=.*"
+        "is not class-symmetric",
+    ):
+        clf.fit(X, named)
+    fitted = clf.set_params(pos_label=labels[1]).fit(X, named)
+    plain = clone(clf).set_params(pos_label=None).fit(X, y)
+    assert fitted.threshold_ == plain.threshold_
+    np.testing.assert_array_equal(fitted.predict(X) == labels[1], plain.predict(X) == 1)
+
+
+@pytest.mark.parametrize("objective", SYMMETRIC)
+def test_symmetric_objective_needs_no_pos_label(data, objective):
+    """Either class as positive gives the same predictions: classes_[1] is taken."""
+    X, y = data
+    named = np.where(y == 1, "sick", "healthy")
+    clf = BalancedThresholdClassifier(LogisticRegression(), objective=objective)
+    default = clone(clf).fit(X, named)
+    assert default.pos_label_ == "sick"
+    flipped = clone(clf).set_params(pos_label="healthy").fit(X, named)
+    assert flipped.pos_label_ == "healthy"
+    # the same partition up to samples on the cut itself
+    assert (default.predict(X) == flipped.predict(X)).mean() > 0.99

@@ -112,7 +112,9 @@ def test_cluster_equals_in_memory_bit_for_bit(client, objective, weighted):
 def test_cluster_string_labels_float32_pos_label(client):
     y, s, w = _data(labels=("ham", "spam"), float32=True, seed=1)
     # larger scores mean more pos; the second case searches 6 score ranges
-    for pos, sign, n_ranges in ((None, 1, None), ("ham", -1, 6)):
+    with pytest.raises(ValueError, match=r"labels \['ham', 'spam'\].*pass pos_label="):
+        find_threshold_dask(*_dask(y, s, w, k=31)[:2], objective="f1")
+    for pos, sign, n_ranges in (("spam", 1, None), ("ham", -1, 6)):
         s = sign * s
         expected = find_threshold(y, s, objective="f1", sample_weight=w, pos_label=pos)
         yd, sd, wd = _dask(y, s, w, k=31)
@@ -302,10 +304,13 @@ def test_report_at_the_cutoff(sync, n_ranges):
         sd,
         objective="f1",
         sample_weight=wd,
+        pos_label="yes",
         n_ranges=n_ranges,
         return_report=True,
     )
-    _same(result, find_threshold(y, s, objective="f1", sample_weight=w))
+    _same(
+        result, find_threshold(y, s, objective="f1", sample_weight=w, pos_label="yes")
+    )
     pred = np.where(s >= result.threshold, "yes", "no")
     expected = binary_report(y, pred, pos_label="yes", sample_weight=w)
     assert str(report) == str(expected)

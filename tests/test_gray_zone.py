@@ -153,7 +153,9 @@ def test_perfect_targets_on_separable_scores_need_no_abstention():
 def test_string_labels_and_pos_label():
     y = np.array(["neg", "neg", "pos", "neg", "pos", "pos"])
     s = np.array([1.0, 2, 3, 4, 5, 6])
-    r = find_gray_zone(y, s, min_sensitivity=1, min_specificity=1)
+    with pytest.raises(ValueError, match=r"labels \['neg', 'pos'\].*pass pos_label="):
+        find_gray_zone(y, s, min_sensitivity=1, min_specificity=1)
+    r = find_gray_zone(y, s, pos_label="pos", min_sensitivity=1, min_specificity=1)
     assert r.pos_label == "pos"
     assert (r.lower_threshold, r.upper_threshold) == (2.5, 4.5)
     flipped = find_gray_zone(

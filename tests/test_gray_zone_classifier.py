@@ -28,6 +28,9 @@ EXPECTED_FAILURES = {
 # checks' small noisy data sets: the default estimator passes through the
 # documented fallback (one cutoff, with a warning, filtered here); the other
 # configurations use targets that always hold and bound the abstention instead.
+# Every configuration is class-symmetric: the checks fit labels such as {1, 2}
+# and strings without naming pos_label, which an asymmetric one refuses
+# (tested in test_pos_label_rule).
 
 
 @pytest.mark.filterwarnings(
@@ -49,7 +52,6 @@ EXPECTED_FAILURES = {
             min_sensitivity=0,
             min_specificity=0,
             max_abstention=0.1,
-            objective="sensitivity",
         ),
     ],
     expected_failed_checks=lambda est: EXPECTED_FAILURES,
@@ -354,3 +356,35 @@ def test_verbose_prints_a_line_per_split_and_for_the_refit(data, capsys):
     for i in range(3):
         assert lines[i].startswith(f"[sklearn-balanced] split {i}: fitted on 400")
     assert lines[3].startswith("[sklearn-balanced] refit: fitted on all 600 samples in")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"min_sensitivity": 0.9, "min_specificity": 0.8},
+        {
+            "min_sensitivity": 0,
+            "min_specificity": 0,
+            "max_abstention": 0.1,
+            "objective": "sensitivity",
+        },
+    ],
+    ids=["unequal targets", "sensitivity objective"],
+)
+def test_pos_label_rule(data, params):
+    """Issue 18.6: asymmetric targets need pos_label for string labels."""
+    X, y = data
+    named = np.where(y == 1, "sick", "healthy")
+    clf = GrayZoneClassifier(LogisticRegression(), **params)
+    with pytest.raises(
+        ValueError, match=r"labels \['healthy', 'sick'\].*not class-symmetric"
+    ):
+        clf.fit(X, named)
+    fitted = clone(clf).set_params(pos_label="sick").fit(X, named)
+    plain = clone(clf).fit(X, y)
+    assert (fitted.lower_threshold_, fitted.upper_threshold_) == (
+        plain.lower_threshold_,
+        plain.upper_threshold_,
+    )
+    # equal targets (the default) are symmetric: classes_[1] without a word
+    assert GrayZoneClassifier(LogisticRegression()).fit(X, named).pos_label_ == "sick"

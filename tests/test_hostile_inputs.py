@@ -375,6 +375,72 @@ def test_pos_label_of_wrong_type_is_a_parameter_error(data):
         _clf(pos_label=[1]).fit(X, y)
 
 
+def _score_entry_points():
+    from sklearn_balanced import bootstrap_threshold, find_gray_zone, threshold_curve
+    from sklearn_balanced.metrics import (
+        binary_report,
+        objective_score,
+        sensitivity_score,
+        specificity_score,
+    )
+
+    def pred(y, s):
+        low, high = np.unique(y)
+        return np.where(s >= np.median(s), high, low)
+
+    return {
+        "find_threshold": lambda y, s, **k: find_threshold(y, s, **k),
+        "threshold_curve": lambda y, s, **k: threshold_curve(y, s, **k),
+        "find_gray_zone": lambda y, s, **k: find_gray_zone(y, s, **k),
+        "bootstrap_threshold": lambda y, s, **k: bootstrap_threshold(
+            y, s, n_bootstrap=3, random_state=0, **k
+        ),
+        "sensitivity_score": lambda y, s, **k: sensitivity_score(y, pred(y, s), **k),
+        "specificity_score": lambda y, s, **k: specificity_score(y, pred(y, s), **k),
+        "binary_report": lambda y, s, **k: binary_report(y, pred(y, s), **k),
+        "objective_score(f1)": lambda y, s, **k: objective_score(
+            y, pred(y, s), objective="f1", **k
+        ),
+    }
+
+
+@pytest.mark.parametrize("entry", list(_score_entry_points()))
+@pytest.mark.parametrize("labels", [("AMP", "other"), (1, 2), (0.0, 2.0)], ids=str)
+def test_unnamed_positive_of_other_labels_is_refused(data, entry, labels):
+    """Issue 18.6: never silently the greater label, as scikit-learn's recall_score."""
+    X, y = data
+    named = np.where(y == 1, labels[1], labels[0])
+    call = _score_entry_points()[entry]
+    with pytest.raises(
+        ValueError,
+        match=r"which are not \{0, 1\}, \{-1, 1\} or "
+        r"booleans.*pass pos_label=",
+    ):
+        call(named, X[:, 0])
+    call(named, X[:, 0], pos_label=labels[1])  # named: fine
+
+
+@pytest.mark.parametrize(
+    "labels", [(0, 1), (-1, 1), (False, True), (0.0, 1.0)], ids=str
+)
+def test_conventional_labels_need_no_pos_label(data, labels):
+    X, y = data
+    named = np.where(y == 1, labels[1], labels[0])
+    assert find_threshold(named, X[:, 0]).pos_label == labels[1]
+
+
+def test_symmetric_scorer_takes_string_labels(data):
+    """A class-symmetric objective has one value whichever class is positive."""
+    from sklearn_balanced.metrics import objective_score
+
+    X, y = data
+    named = np.where(y == 1, "sick", "healthy")
+    pred = np.where(X[:, 0] > 0, "sick", "healthy")
+    value = objective_score(named, pred, objective="mcc")
+    assert value == objective_score(named, pred, objective="mcc", pos_label="healthy")
+    assert objective_score(["a"] * 3, ["a"] * 3, objective="accuracy") == 1.0
+
+
 # --- objectives ------------------------------------------------------------
 
 

@@ -63,7 +63,9 @@ def test_report_of_one_label():
     assert r.sensitivity == 1.0 and r.accuracy == 1.0
     np.testing.assert_array_equal(r.confusion_matrix, [[0, 0], [0, 3]])
     assert "true 1 (positive)" in str(r)
-    named = binary_report(["yes"] * 3, ["yes"] * 3, labels=("no", "yes"))
+    named = binary_report(
+        ["yes"] * 3, ["yes"] * 3, labels=("no", "yes"), pos_label="yes"
+    )
     assert named.labels == ("no", "yes") and named.support == {"no": 0.0, "yes": 3.0}
     negatives = binary_report(["no"] * 2, ["no"] * 2, pos_label="yes")
     assert negatives.labels == ("no", "yes") and negatives.specificity == 1.0

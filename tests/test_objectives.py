@@ -222,3 +222,38 @@ def test_callable_objective_keeps_real_values_inf_and_nan():
         counts, counts, counts, counts
     )
     assert as_bools.tolist() == [0.0, 1.0, 1.0]
+
+
+def _tp_minus_fp(tp, fp, tn, fn):
+    return tp - fp
+
+
+_EVERY = [
+    *OBJECTIVES.values(),
+    FBeta(beta=2),
+    Cost(fn=5, fp=1),
+    SpecificityAtSensitivity(0.5),
+    SensitivityAtSpecificity(0.5),
+    PrecisionAtRecall(0.5),
+    RecallAtPrecision(0.5),
+    CallableObjective(_tp_minus_fp),
+]
+
+
+@pytest.mark.parametrize("objective", _EVERY, ids=lambda o: o.name)
+def test_symmetric_flag_is_the_truth(objective):
+    """``symmetric`` (which lets estimators take classes_[1] for string labels)
+    holds exactly when swapping the classes leaves score and tiebreak unchanged."""
+    rng = np.random.default_rng(0)
+    tp, fp, tn, fn = rng.integers(1, 50, size=(4, 200)).astype(float)
+
+    def both(a, b, c, d):
+        t = objective.tiebreak(a, b, c, d)
+        return np.asarray(objective.score(a, b, c, d)), None if t is None else t
+
+    (s, t), (s2, t2) = both(tp, fp, tn, fn), both(tn, fn, tp, fp)
+    same = np.allclose(s, s2, equal_nan=True) and (
+        (t is None and t2 is None)
+        or (t is not None and np.allclose(t, t2, equal_nan=True))
+    )
+    assert objective.symmetric == same

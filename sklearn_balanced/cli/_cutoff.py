@@ -130,7 +130,7 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     p.add_argument(
         "--pos-label",
         metavar="L",
-        help="the positive label (default: the greater label)",
+        help="the positive label (default: 1 of 0/1, -1/1 or booleans; required for other labels)",
     )
     p.add_argument("--weight", metavar="COL", help="column of sample weights")
     p.add_argument(
