@@ -38,8 +38,8 @@ from _common import Check, Section, alternate, fmt_n, fmt_time, median, table
 from bench_search import scores
 
 from sklearn_balanced import bootstrap_threshold, find_threshold
-from sklearn_balanced._bootstrap import _SortedPool, draw_counts, run_bootstrap
 from sklearn_balanced.engine import select_cutoff
+from sklearn_balanced.engine._bootstrap import _SortedPool, draw_counts, run_bootstrap
 from sklearn_balanced.objectives import Youden
 
 N_BOOTSTRAP = 200

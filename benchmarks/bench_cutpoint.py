@@ -24,7 +24,7 @@ on each, three estimates of the cutoff:
 Reported: bias and RMSE against ``d / 2``. Target: bagged RMSE <= 0.8 x
 empirical RMSE at n = 100, checked on the bagged mean (the median's ratio is
 reported too: it cannot smooth below the spacing of the scores, see
-``sklearn_balanced._bootstrap.bagged_threshold``). The repetitions run on 2
+``sklearn_balanced.engine._bootstrap.bagged_threshold``). The repetitions run on 2
 processes (joblib).
 """
 

@@ -85,7 +85,7 @@ class _Sampler:
 
 
 def _worker_reset(dask_worker) -> None:
-    import sklearn_balanced.distributed  # noqa: F401  (imports are not the search)
+    import sklearn_balanced.distributed._api  # noqa: F401  (imports are not the search)
 
     sampler = getattr(dask_worker, "_bench_sampler", None)
     if sampler is None:

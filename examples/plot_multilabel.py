@@ -22,7 +22,7 @@ from sklearn.multioutput import MultiOutputClassifier
 
 from sklearn_balanced import MultiLabelThresholdClassifier
 from sklearn_balanced.multilabel import label_rates
-from sklearn_balanced.multilabel_plotting import LabelRatesDisplay
+from sklearn_balanced.plotting import LabelRatesDisplay
 
 X, Y = make_multilabel_classification(
     n_samples=3000, n_features=20, n_classes=8, n_labels=1, random_state=5

@@ -22,28 +22,41 @@ The public API:
   :mod:`sklearn_balanced.persistence` safe saving with skops (skops).
 """
 
-from sklearn_balanced._ensemble import FoldEnsemble
-from sklearn_balanced._multioutput import MultiOutputFoldEnsemble
-from sklearn_balanced.classifier import BalancedThresholdClassifier
-from sklearn_balanced.diagnostics import BootstrapThreshold, bootstrap_threshold
+import sklearn_balanced.distributed  # noqa: F401  (fills the dask paths; no dask)
+from sklearn_balanced._fit._ensemble import FoldEnsemble
+from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble
+from sklearn_balanced._moved import install as _install_moved
+from sklearn_balanced._version import __version__
+from sklearn_balanced.binary import (
+    BalancedThresholdClassifier,
+    BootstrapThreshold,
+    bootstrap_threshold,
+)
 from sklearn_balanced.engine import (
     ThresholdCurve,
     ThresholdResult,
     find_threshold,
     threshold_curve,
 )
-from sklearn_balanced.gray_zone import GrayZoneResult, find_gray_zone
-from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
+from sklearn_balanced.gray_zone import (
+    GrayZoneClassifier,
+    GrayZoneResult,
+    find_gray_zone,
+)
 from sklearn_balanced.metrics import BinaryReport, binary_report
-from sklearn_balanced.multiclass import ClassWeights, find_class_weights
-from sklearn_balanced.multiclass_classifier import MulticlassDecisionClassifier
+from sklearn_balanced.multiclass import (
+    ClassWeights,
+    MulticlassDecisionClassifier,
+    find_class_weights,
+)
 from sklearn_balanced.multilabel import (
+    MultiLabelThresholdClassifier,
     MultiLabelThresholds,
     find_multilabel_thresholds,
 )
-from sklearn_balanced.multilabel_classifier import MultiLabelThresholdClassifier
 
-__version__ = "0.1.0.dev0"
+_install_moved()
+
 
 __all__ = [
     "BalancedThresholdClassifier",

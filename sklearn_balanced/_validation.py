@@ -16,12 +16,14 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn_balanced._warnings import warn
 
 __all__ = [
+    "DASK_PATHS",
     "check_binary_target",
     "check_not_dask",
     "check_label_vector",
     "check_sample_weight",
     "check_scores",
     "dask_inputs",
+    "dask_path",
     "conventional_labels",
     "resolve_pos_label",
 ]
@@ -53,6 +55,24 @@ def dask_inputs(**inputs: Any) -> list[str]:
     if dask is None:  # not imported (or masked by a test): nothing is dask
         return []
     return [name for name, x in inputs.items() if dask.is_dask_collection(x)]
+
+
+#: Entry point name -> the function that takes its dask inputs. The engine and
+#: the gray zone only declare that their entry points have a distributed
+#: path; :mod:`sklearn_balanced.distributed` (a layer above) fills this when
+#: it is imported, which ``import sklearn_balanced`` does (without dask).
+DASK_PATHS: dict[str, Any] = {}
+
+
+def dask_path(entry: str) -> Any:
+    """The distributed function registered for ``entry`` (see :data:`DASK_PATHS`)."""
+    try:
+        return DASK_PATHS[entry]
+    except KeyError:  # pragma: no cover - sklearn_balanced/__init__ imports it
+        raise RuntimeError(
+            f"{entry} got dask inputs but sklearn_balanced.distributed is not "
+            "loaded; import sklearn_balanced (the package) first."
+        ) from None
 
 
 def check_not_dask(entry: str, hint: str = "", **inputs: Any) -> None:

@@ -23,7 +23,7 @@ from sklearn_balanced._validation import (
     check_sample_weight,
 )
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine import confusion_counts
+from sklearn_balanced.engine._core import confusion_counts
 from sklearn_balanced.objectives import (
     F1,
     MCC,

@@ -91,20 +91,20 @@ def trusted_types() -> list[str]:
     Examples
     --------
     >>> from sklearn_balanced.persistence import trusted_types
-    >>> "sklearn_balanced.classifier.BalancedThresholdClassifier" in trusted_types()
+    >>> "sklearn_balanced.binary._classifier.BalancedThresholdClassifier" in trusted_types()
     True
     >>> "sklearn_balanced.objectives.Cost" in trusted_types()
     True
     """
     from sklearn_balanced import objectives
-    from sklearn_balanced._ensemble import FoldEnsemble
-    from sklearn_balanced._multioutput import MultiOutputFoldEnsemble
-    from sklearn_balanced.classifier import BalancedThresholdClassifier
-    from sklearn_balanced.gray_zone import GrayZoneResult
-    from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
-    from sklearn_balanced.multiclass_classifier import MulticlassDecisionClassifier
-    from sklearn_balanced.multilabel import MultiLabelThresholds
-    from sklearn_balanced.multilabel_classifier import MultiLabelThresholdClassifier
+    from sklearn_balanced._fit._ensemble import FoldEnsemble
+    from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble
+    from sklearn_balanced.binary._classifier import BalancedThresholdClassifier
+    from sklearn_balanced.gray_zone._classifier import GrayZoneClassifier
+    from sklearn_balanced.gray_zone._search import GrayZoneResult
+    from sklearn_balanced.multiclass._classifier import MulticlassDecisionClassifier
+    from sklearn_balanced.multilabel._classifier import MultiLabelThresholdClassifier
+    from sklearn_balanced.multilabel._search import MultiLabelThresholds
 
     types = {BalancedThresholdClassifier, GrayZoneClassifier, FoldEnsemble}
     types |= {MultiLabelThresholdClassifier, MultiOutputFoldEnsemble}

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sklearn_balanced import find_threshold, threshold_curve
-from sklearn_balanced._bootstrap import (
+from sklearn_balanced.engine import confusion_counts
+from sklearn_balanced.engine._bootstrap import (
     bagged_threshold,
     draw_counts,
     fold_agreement,
@@ -15,7 +16,6 @@ from sklearn_balanced._bootstrap import (
     run_bootstrap,
     threshold_spread,
 )
-from sklearn_balanced.engine import confusion_counts
 from sklearn_balanced.objectives import (
     Cost,
     RecallAtPrecision,
@@ -488,8 +488,8 @@ def test_progress_counts_failed_resamples_too():
 
 def test_checked_pool_counts_are_checked_counts(monkeypatch):
     """The one sort serves the counts and the resamples; same arrays as the engine."""
-    from sklearn_balanced import engine
-    from sklearn_balanced._bootstrap import checked_pool
+    from sklearn_balanced.engine import _core as engine
+    from sklearn_balanced.engine._bootstrap import checked_pool
 
     rng = np.random.RandomState(3)
     n = 300
@@ -521,7 +521,9 @@ def test_checked_pool_counts_are_checked_counts(monkeypatch):
 
 
 def test_bootstrap_threshold_sorts_the_scores_once(monkeypatch):
-    from sklearn_balanced import _bootstrap, bootstrap_threshold, engine
+    from sklearn_balanced import bootstrap_threshold
+    from sklearn_balanced.engine import _bootstrap
+    from sklearn_balanced.engine import _core as engine
 
     calls = []
     sort = engine._sort_decreasing

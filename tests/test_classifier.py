@@ -20,7 +20,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_balanced import BalancedThresholdClassifier, find_threshold
-from sklearn_balanced._ensemble import FoldEnsemble
+from sklearn_balanced._fit._ensemble import FoldEnsemble
 from sklearn_balanced.objectives import (
     Cost,
     FBeta,
@@ -669,7 +669,7 @@ def test_int_cv_is_stratified_kfold_without_check_cv(monkeypatch, cv):
     """The labels are already known binary: an int cv is StratifiedKFold(cv)
     at once (check_cv would pass over y again with type_of_target), with the
     folds check_cv would give."""
-    import sklearn_balanced._crossval as crossval
+    import sklearn_balanced._fit._crossval as crossval
 
     X, y = make_classification(n_samples=300, weights=[0.8], random_state=0)
     given = StratifiedKFold(cv) if isinstance(cv, int) else cv

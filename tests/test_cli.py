@@ -375,15 +375,15 @@ def test_cutoff_gray_zone_missing_its_targets_says_so(cli, csv_file, monkeypatch
     # printed as if it met them
     import dataclasses
 
-    import sklearn_balanced
+    from sklearn_balanced import gray_zone
 
-    real = sklearn_balanced.find_gray_zone
+    real = gray_zone.find_gray_zone
 
     def falls_back(*args, **kwargs):
         zone = real(*args, **{**kwargs, "min_sensitivity": 0.0, "max_abstention": 0.0})
         return dataclasses.replace(zone, sensitivity=0.5)
 
-    monkeypatch.setattr(sklearn_balanced, "find_gray_zone", falls_back)
+    monkeypatch.setattr(gray_zone, "find_gray_zone", falls_back)
     argv = ["cutoff", csv_file, "--label", "label", "--score", "score", "--gray-zone"]
     text = cli(*argv)
     assert text.returncode == 0, text.stderr

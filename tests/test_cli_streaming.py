@@ -93,7 +93,7 @@ def counting(request, monkeypatch):
         monkeypatch.setattr("sklearn_balanced.cli._tables.RAW_ROWS", 1)
         monkeypatch.setattr("sklearn_balanced.cli._tables.RAW_SHARE", 0.0)
     if request.param == "rows in ranges":
-        monkeypatch.setattr("sklearn_balanced._sorted_ranges.RANGE_ROWS", 16)
+        monkeypatch.setattr("sklearn_balanced.engine._sorted_ranges.RANGE_ROWS", 16)
     return request.param
 
 

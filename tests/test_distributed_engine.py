@@ -1,4 +1,4 @@
-"""Exact cutoffs on dask collections: ``sklearn_balanced.distributed``.
+"""Exact cutoffs on dask collections: ``sklearn_balanced.distributed._api``.
 
 Every result is compared with the in-memory engine on the gathered data, bit
 for bit (``float.hex`` of the threshold, the score and the counts). The
@@ -26,13 +26,13 @@ dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
-from sklearn_balanced._distributed_ranges import range_counts  # noqa: E402
-from sklearn_balanced.distributed import (  # noqa: E402
+from sklearn_balanced.distributed._api import (  # noqa: E402
     _prepare,
     find_gray_zone_dask,
     find_threshold_dask,
     threshold_curve_dask,
 )
+from sklearn_balanced.engine._ranges import range_counts  # noqa: E402
 
 FIELDS = ("threshold", "score", "tp", "fp", "tn", "fn", "sensitivity", "specificity")
 
@@ -212,7 +212,7 @@ def test_synchronous_continuous_scores_every_range_count(sync, n_ranges):
 
 
 def test_score_ranges_search_without_gathering_and_edge_ranges(sync, monkeypatch):
-    import sklearn_balanced.distributed as dist
+    import sklearn_balanced.distributed._api as dist
 
     def refuse(*args, **kwargs):
         raise AssertionError("the range search gathered every cutoff")
@@ -615,7 +615,7 @@ def _whole_array(tp, fp, tn, fn):
 
 
 def test_whole_array_objective_on_dask_input_sees_every_cutoff(sync, monkeypatch):
-    import sklearn_balanced.distributed as dist
+    import sklearn_balanced.distributed._api as dist
 
     seen = []
     prepare = dist._prepare
@@ -749,8 +749,8 @@ def test_cluster_find_threshold_runs_on_the_workers(client):
 
 def test_multilabel_and_multiclass_entry_points_refuse_dask_input(sync, no_gather):
     from sklearn_balanced import find_class_weights, find_multilabel_thresholds
-    from sklearn_balanced.multiclass_plotting import ClassRecallDisplay, class_recalls
     from sklearn_balanced.multilabel import label_rates
+    from sklearn_balanced.plotting import ClassRecallDisplay, class_recalls
 
     rng = np.random.default_rng(28)
     Y = rng.integers(0, 2, (60, 2))

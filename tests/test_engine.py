@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sklearn_balanced import find_threshold, threshold_curve
-from sklearn_balanced.engine import (
+from sklearn_balanced.engine._core import (
     TIE_RTOL,
     best_indices,
     checked_counts,

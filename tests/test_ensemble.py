@@ -12,10 +12,10 @@ from sklearn.model_selection import KFold, cross_val_score
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced import BalancedThresholdClassifier, FoldEnsemble
-from sklearn_balanced._ensemble import align_to_classes
-from sklearn_balanced._response import positive_response
+from sklearn_balanced._fit._ensemble import align_to_classes
+from sklearn_balanced._fit._response import positive_response
 from sklearn_balanced.engine import at_or_above
-from sklearn_balanced.gray_zone_classifier import GrayZoneClassifier
+from sklearn_balanced.gray_zone import GrayZoneClassifier
 
 
 class FirstSeenOrder(ClassifierMixin, BaseEstimator):

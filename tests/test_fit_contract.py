@@ -152,7 +152,7 @@ def test_bagged_cutoff_outside_a_constraint_warns_that_best_score_is_nan():
 def test_a_nan_cutoff_is_a_runtime_error_in_both_estimators(data, monkeypatch):
     X, y = data
     monkeypatch.setattr(
-        "sklearn_balanced.diagnostics.bagged_threshold", lambda t, stat: np.nan
+        "sklearn_balanced.binary._diagnostics.bagged_threshold", lambda t, stat: np.nan
     )
     clf = BalancedThresholdClassifier(
         LogisticRegression(), n_bootstrap=5, threshold_method="bagged", random_state=0
@@ -164,7 +164,7 @@ def test_a_nan_cutoff_is_a_runtime_error_in_both_estimators(data, monkeypatch):
     ):
         clf.fit(X, y)
 
-    import sklearn_balanced.gray_zone_classifier as gzc
+    import sklearn_balanced.gray_zone._classifier as gzc
 
     search = gzc.gray_zone_from_counts
 
@@ -181,7 +181,7 @@ def test_a_nan_cutoff_is_a_runtime_error_in_both_estimators(data, monkeypatch):
 
 def test_a_nan_best_score_at_the_argmax_is_a_runtime_error(data, monkeypatch):
     X, y = data
-    import sklearn_balanced.classifier as mod
+    import sklearn_balanced.binary._classifier as mod
 
     at = mod.result_at
 

@@ -267,7 +267,7 @@ def test_invalid_inputs_use_the_engine_checks():
 )
 def test_guessed_first_true_is_the_binary_search(cuts, guesses, data):
     """A guess (right or wrong) never changes :func:`_first_true`'s answer."""
-    from sklearn_balanced.gray_zone import _first_true
+    from sklearn_balanced.gray_zone._search import _first_true
 
     cut = np.array(cuts)
     lo = np.array([data.draw(st.integers(0, 40)) for _ in cuts])
@@ -290,7 +290,7 @@ def test_guessed_first_true_is_the_binary_search(cuts, guesses, data):
 @given(problems())
 def test_guessed_search_picks_the_same_pair_as_the_plain_search(problem):
     """The closed-form guesses only speed the search up: same pair, bit for bit."""
-    from sklearn_balanced import gray_zone
+    from sklearn_balanced.gray_zone import _search as gray_zone
 
     y, s, w, a, b, alpha, objective = problem
     kwargs = dict(
@@ -338,7 +338,7 @@ def test_memory_stays_within_twelve_score_arrays():
     st.lists(st.booleans(), min_size=40, max_size=40),
 )
 def test_next_fp_rise_is_searchsorted_of_every_cutoff(levels, labels):
-    from sklearn_balanced import gray_zone
+    from sklearn_balanced.gray_zone import _search as gray_zone
 
     y = np.array(labels[: len(levels)])
     assume(y.any() and not y.all())
@@ -364,7 +364,7 @@ def test_every_guess_of_the_search_is_right(kwargs):
     continuous scores (no rounding at stake) every guess must be the answer,
     so no row falls back to the binary search (with max_abstention, the
     plateau and crossing searches used to miss on about half of the rows)."""
-    from sklearn_balanced import gray_zone
+    from sklearn_balanced.gray_zone import _search as gray_zone
 
     rng = np.random.default_rng(0)
     y = rng.random(20_000) < 0.2
@@ -389,7 +389,7 @@ def test_every_guess_of_the_search_is_right(kwargs):
 def test_zero_targets_need_no_rate_search():
     """Sn >= 0 and Sp >= 0 hold wherever the rates are defined: with both
     targets at 0 only the abstention, crossing and plateau searches run."""
-    from sklearn_balanced import gray_zone
+    from sklearn_balanced.gray_zone import _search as gray_zone
 
     rng = np.random.default_rng(1)
     y = rng.random(5000) < 0.3
@@ -413,7 +413,7 @@ def test_zero_targets_need_no_rate_search():
 @pytest.mark.parametrize("levels", [3, 50, 100_000])
 def test_guess_on_runs_of_equal_bounds_is_searchsorted(side, levels):
     """Runs of equal bounds are searched once each: the same answers."""
-    from sklearn_balanced import gray_zone
+    from sklearn_balanced.gray_zone import _search as gray_zone
 
     rng = np.random.default_rng(levels)
     cumulative = np.cumsum(rng.integers(0, 3, 5000)).astype(float)

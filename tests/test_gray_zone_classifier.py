@@ -12,7 +12,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_balanced import GrayZoneClassifier, find_gray_zone
-from sklearn_balanced._ensemble import FoldEnsemble
+from sklearn_balanced._fit._ensemble import FoldEnsemble
 from sklearn_balanced.gray_zone import InfeasibleTargetsError
 
 EXPECTED_FAILURES = {

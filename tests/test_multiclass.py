@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_balanced import find_threshold
-from sklearn_balanced.multiclass import (
+from sklearn_balanced.multiclass._search import (
     _confusion,
     _key_of,
     _resolve,
@@ -240,7 +240,7 @@ def test_weights_near_the_largest_float_do_not_overflow():
     # sums of weights near 1.7e308 overflow unless the weights are scaled by a
     # power of two first, and 2**1024 (their scale) is not a float; 2**1023
     # scales exactly, so the results are those of unit weights bit for bit
-    from sklearn_balanced.multiclass_plotting import class_recalls
+    from sklearn_balanced.plotting import class_recalls
 
     rng = np.random.default_rng(1)
     y = np.repeat([0, 1, 2], [30, 10, 5])
@@ -932,7 +932,7 @@ def test_float_cv_is_one_stratified_holdout(mc_data, capsys):
 def test_end_of_fit_invariant(mc_data, monkeypatch):
     import dataclasses
 
-    from sklearn_balanced import multiclass_classifier
+    from sklearn_balanced.multiclass import _classifier as multiclass_classifier
 
     real = multiclass_classifier.find_class_weights
 

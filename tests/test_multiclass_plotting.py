@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from sklearn_balanced import MulticlassDecisionClassifier  # noqa: E402
 from sklearn_balanced.multiclass import find_class_weights  # noqa: E402
-from sklearn_balanced.multiclass_plotting import (  # noqa: E402
+from sklearn_balanced.plotting import (  # noqa: E402
     ClassRecallDisplay,
     class_recalls,
 )

@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import f1_score
 
 from sklearn_balanced import find_multilabel_thresholds, find_threshold
-from sklearn_balanced.engine import TIE_RTOL
+from sklearn_balanced.engine._core import TIE_RTOL
 from sklearn_balanced.multilabel import label_rates
 from sklearn_balanced.objectives import Cost
 
@@ -392,7 +392,7 @@ from sklearn_balanced import (  # noqa: E402
     BalancedThresholdClassifier,
     MultiLabelThresholdClassifier,
 )
-from sklearn_balanced._multioutput import MultiOutputFoldEnsemble  # noqa: E402
+from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -778,7 +778,7 @@ def test_label_rates_display_from_estimator(ml_data):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sklearn_balanced.multilabel_plotting import LabelRatesDisplay
+    from sklearn_balanced.plotting import LabelRatesDisplay
 
     X, Y = ml_data
     clf = MultiLabelThresholdClassifier(

@@ -80,7 +80,7 @@ def test_label_rates_display_matches_by_name(data):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sklearn_balanced.multilabel_plotting import LabelRatesDisplay
+    from sklearn_balanced.plotting import LabelRatesDisplay
 
     _, Y, S = data
     P = (S >= 0.5).astype(int)

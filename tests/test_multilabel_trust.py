@@ -30,7 +30,7 @@ from sklearn_balanced import (
     MultiLabelThresholdClassifier,
     find_multilabel_thresholds,
 )
-from sklearn_balanced._multioutput import MultiOutputFoldEnsemble
+from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble
 from sklearn_balanced.multilabel import label_rates
 
 
@@ -356,9 +356,9 @@ def test_trusted_types_list_the_multilabel_types():
 
     names = set(trusted_types())
     assert {
-        "sklearn_balanced.multilabel_classifier.MultiLabelThresholdClassifier",
-        "sklearn_balanced._multioutput.MultiOutputFoldEnsemble",
-        "sklearn_balanced.multilabel.MultiLabelThresholds",
+        "sklearn_balanced.multilabel._classifier.MultiLabelThresholdClassifier",
+        "sklearn_balanced._fit._multioutput.MultiOutputFoldEnsemble",
+        "sklearn_balanced.multilabel._search.MultiLabelThresholds",
     } <= names
 
 
@@ -482,7 +482,7 @@ def test_no_nan_cutoff_in_any_path(ml_data, objective, shared, cv):
 
 
 def test_a_nan_cutoff_is_a_reported_bug(ml_data, monkeypatch):
-    import sklearn_balanced.multilabel_classifier as mlc
+    import sklearn_balanced.multilabel._classifier as mlc
 
     real = mlc.search_thresholds
 
@@ -512,7 +512,7 @@ def test_integer_scores_merged_by_float64_are_named_by_label():
 
 
 def test_one_convergence_warning_per_fit_not_one_per_split(ml_data, monkeypatch):
-    import sklearn_balanced.multilabel as ml
+    import sklearn_balanced.multilabel._search as ml
 
     real = ml.micro_f1_ascent
 

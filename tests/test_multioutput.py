@@ -17,7 +17,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
-from sklearn_balanced._multioutput import (
+from sklearn_balanced._fit._multioutput import (
     MultiOutputFoldEnsemble,
     check_multilabel_target,
     cross_val_scores,

@@ -424,8 +424,8 @@ def test_trusted_types_names_the_library_types():
 
     names = trusted_types()
     assert names == sorted(set(names))
-    assert "sklearn_balanced._ensemble.FoldEnsemble" in names
-    assert "sklearn_balanced.gray_zone_classifier.GrayZoneClassifier" in names
+    assert "sklearn_balanced._fit._ensemble.FoldEnsemble" in names
+    assert "sklearn_balanced.gray_zone._classifier.GrayZoneClassifier" in names
     assert not any(n.startswith("sklearn_balanced.neural") for n in names)
     for name in names:  # every name is a real class of the library
         module, _, attr = name.rpartition(".")

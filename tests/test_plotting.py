@@ -300,7 +300,7 @@ def test_threshold_display_infinite_cutoffs_are_drawn_at_the_ends():
 
 def _band_of(clf, rng, n_bootstrap, level):
     """The band of the fit's pooled scores with this generator and settings."""
-    from sklearn_balanced._bootstrap import run_bootstrap
+    from sklearn_balanced.engine._bootstrap import run_bootstrap
 
     data = clf._oof_data_
     t = clf.cv_results_["threshold"][1:-1][::-1]

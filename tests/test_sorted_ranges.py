@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sklearn_balanced import find_threshold
-from sklearn_balanced._sorted_ranges import range_table, sorted_ranges_result
+from sklearn_balanced.engine._sorted_ranges import range_table, sorted_ranges_result
 from sklearn_balanced.objectives import (
     Cost,
     PrecisionAtRecall,
@@ -104,7 +104,7 @@ def test_find_threshold_routes_large_unweighted_scores_here(
 ):
     # find_threshold gives the same result (and the same error) through
     # either path; LEAN_ROWS only moves the size at which it switches
-    import sklearn_balanced.engine as engine
+    import sklearn_balanced.engine._entry as engine
 
     y = np.array(labels)
     s = np.round(np.random.default_rng(seed).normal(size=y.shape[0]) + y, decimals)
@@ -125,13 +125,15 @@ def test_find_threshold_routes_large_unweighted_scores_here(
 
 
 def test_find_threshold_uses_score_ranges_for_large_unweighted_scores(monkeypatch):
-    import sklearn_balanced._sorted_ranges as sr
-    import sklearn_balanced.engine as engine
+    import sklearn_balanced.engine._entry as engine
+    import sklearn_balanced.engine._sorted_ranges as sr
 
     calls = []
     real = sr.sorted_ranges_result
     monkeypatch.setattr(
-        sr, "sorted_ranges_result", lambda *a, **k: calls.append(1) or real(*a, **k)
+        engine,
+        "sorted_ranges_result",
+        lambda *a, **k: calls.append(1) or real(*a, **k),
     )
     monkeypatch.setattr(engine, "LEAN_ROWS", 5000)
     rng = np.random.default_rng(0)
@@ -147,7 +149,7 @@ def test_find_threshold_uses_score_ranges_for_large_unweighted_scores(monkeypatc
 def test_find_threshold_keeps_whole_array_callables_on_the_engine(monkeypatch):
     # a callable may use the whole arrays (tp / tp.max()): it must see every
     # cutoff at once, so find_threshold never hands it to the range search
-    import sklearn_balanced.engine as engine
+    import sklearn_balanced.engine._entry as engine
 
     rng = np.random.default_rng(0)
     y = rng.random(3000) < 0.3
@@ -158,7 +160,7 @@ def test_find_threshold_keeps_whole_array_callables_on_the_engine(monkeypatch):
 
     ref = find_threshold(y, s, objective=relative)
     monkeypatch.setattr(engine, "LEAN_ROWS", 0)
-    monkeypatch.setattr("sklearn_balanced._sorted_ranges.RANGE_ROWS", 100)
+    monkeypatch.setattr("sklearn_balanced.engine._sorted_ranges.RANGE_ROWS", 100)
     assert same(find_threshold(y, s, objective=relative), ref)
     with pytest.raises(ValueError, match=r"got shape \(2,\)"):
         find_threshold(y, s, objective=lambda tp, fp, tn, fn: np.arange(2.0))

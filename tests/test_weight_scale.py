@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_balanced import engine, find_gray_zone, find_threshold, threshold_curve
-from sklearn_balanced._bootstrap import run_bootstrap
+from sklearn_balanced import find_gray_zone, find_threshold, threshold_curve
+from sklearn_balanced.engine import _core as engine
+from sklearn_balanced.engine._bootstrap import run_bootstrap
 from sklearn_balanced.metrics import binary_report
 from sklearn_balanced.objectives import (
     OBJECTIVES,

@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     >>> args.command, args.file, args.objective
     ('cutoff', 'scores.csv', 'f1')
     """
-    from sklearn_balanced import __version__
+    from sklearn_balanced._version import __version__
 
     parser = _Parser(
         prog=PROG,

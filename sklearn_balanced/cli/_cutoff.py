@@ -220,7 +220,7 @@ def _objective_from_args(args: argparse.Namespace):
 
 def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any]:
     """Compute everything the ``cutoff`` command prints, as a dict."""
-    from sklearn_balanced import find_threshold
+    from sklearn_balanced.engine import find_threshold
 
     if args.gray_zone:
         return gray_zone_payload(args, data)
@@ -272,8 +272,8 @@ def _labels_payload(data: CutoffInput, pos: Any) -> dict[str, Any]:
 def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any]:
     """``cutoff --gray-zone``: two cutoffs from :func:`find_gray_zone` and the
     report on the decided cases."""
-    from sklearn_balanced import find_gray_zone
-    from sklearn_balanced.engine import at_or_above
+    from sklearn_balanced.engine._core import at_or_above
+    from sklearn_balanced.gray_zone import find_gray_zone
     from sklearn_balanced.metrics import binary_report
 
     conflicting = [
@@ -356,7 +356,7 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
 
 
 def _bootstrap(args, data: CutoffInput, objective, pos) -> dict[str, Any]:
-    from sklearn_balanced import bootstrap_threshold
+    from sklearn_balanced.binary import bootstrap_threshold
     from sklearn_balanced.cli._progress import Progress, progress_enabled
 
     progress = Progress(args.bootstrap, "bootstrap resamples", progress_enabled(args))
@@ -502,14 +502,14 @@ def counts_payload(
     ``(keys, positive weight, negative weight, n+, n-)`` or (rows searched in
     score ranges) the result, given in a one-element list that is emptied, so
     that the table is freed once it is counted."""
-    from sklearn_balanced._distributed_tables import _counts_from_table
     from sklearn_balanced._warnings import warn
-    from sklearn_balanced.engine import (
+    from sklearn_balanced.engine._core import (
         ThresholdResult,
         result_at,
         select_cutoff,
         warn_if_reversed,
     )
+    from sklearn_balanced.engine._tables import _counts_from_table
     from sklearn_balanced.metrics import binary_report
 
     objective = _objective_from_args(args)

@@ -189,7 +189,7 @@ def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
     """Run the demo scenario; progress goes to ``log``; returns the numbers."""
     from sklearn.model_selection import train_test_split
 
-    from sklearn_balanced import BalancedThresholdClassifier
+    from sklearn_balanced.binary import BalancedThresholdClassifier
 
     _check_demo_args(args)
     model_name = args.model

@@ -35,7 +35,7 @@ def report_at(
     their total ``n`` and the metrics (for JSON and tables), and the
     :class:`~sklearn_balanced.metrics.BinaryReport` itself (for printing).
     """
-    from sklearn_balanced.engine import at_or_above
+    from sklearn_balanced.engine._core import at_or_above
     from sklearn_balanced.metrics import binary_report
 
     labels = np.unique(y_true)

@@ -47,7 +47,7 @@ def _class_names(args: argparse.Namespace) -> list[str]:
 
 def _check_options(args: argparse.Namespace) -> str:
     """The objective; options of the binary command are refused."""
-    from sklearn_balanced.multiclass import MULTICLASS_OBJECTIVES
+    from sklearn_balanced.multiclass._search import MULTICLASS_OBJECTIVES
 
     given = [flag for flag, dest in _BINARY_ONLY if getattr(args, dest) is not None]
     if args.gray_zone:
@@ -108,8 +108,8 @@ def _read_input(args: argparse.Namespace, names: list[str]):
 
 def multiclass_payload(args: argparse.Namespace) -> dict[str, Any]:
     """Everything ``cutoff`` prints with several ``--score`` columns, as a dict."""
-    from sklearn_balanced.multiclass import find_class_weights
-    from sklearn_balanced.multiclass_plotting import class_recalls
+    from sklearn_balanced.multiclass._search import find_class_weights
+    from sklearn_balanced.plotting._multiclass import class_recalls
 
     names = _class_names(args)
     objective = _check_options(args)

@@ -6,7 +6,7 @@ distinct scores (rows, and weights in units of a power of two), merged as they
 grow: memory holds the distinct scores, so a file larger than memory works
 when they fit. When nearly every score is distinct (no weights), the rows are
 kept as they are instead (9 bytes each) and searched at the end by
-:func:`~sklearn_balanced._sorted_ranges.class_sorted_result`. With
+:func:`~sklearn_balanced.engine._sorted_ranges.class_sorted_result`. With
 ``collect`` (``--bootstrap``, ``--gray-zone``, ``--plot``, several
 ``--score`` columns) the checked columns are kept as numpy arrays.
 """
@@ -179,7 +179,7 @@ class StreamedCounts:
         """The cutoff of the rows kept as they are: each class's scores gathered
         batch by batch, the batches freed, sorted in place, searched in score
         ranges (``find_threshold``'s result in about 2x the scores' memory)."""
-        from sklearn_balanced._sorted_ranges import class_sorted_result
+        from sklearn_balanced.engine._sorted_ranges import class_sorted_result
 
         pos = np.concatenate([s[is_pos[c]] for c, s, _ in self.buffer])
         neg = np.concatenate([s[~is_pos[c]] for c, s, _ in self.buffer])
@@ -191,7 +191,7 @@ class StreamedCounts:
     def class_table(self, is_pos: np.ndarray) -> tuple:
         """``((keys, positive, negative, n+, n-), unit)``: the distinct scores
         and each class's rows (or weights, in units of ``unit``) at each, as
-        :func:`sklearn_balanced._distributed_tables._counts_from_table` takes
+        :func:`sklearn_balanced.engine._tables._counts_from_table` takes
         them. The label tables are freed as they are merged."""
         w = self.weights
         equal = w is not None and w.min_pos == w.max  # the engine counts rows

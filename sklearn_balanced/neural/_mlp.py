@@ -24,8 +24,8 @@ from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 from torch import nn
 
-from sklearn_balanced.engine import at_or_above
-from sklearn_balanced.neural._checkpoints import PrivateCheckpointsMixin
+from sklearn_balanced._fit._checkpoints import PrivateCheckpointsMixin
+from sklearn_balanced.engine._core import at_or_above
 
 __all__ = ["MLPBinaryClassifier", "MLPModule", "sigmoid_proba", "torch_num_threads"]
 

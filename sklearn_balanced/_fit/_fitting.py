@@ -30,14 +30,14 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_balanced._crossval import (
+from sklearn_balanced._fit._crossval import (
     check_fold_classes,
     check_fold_ranking,
     cross_val_response,
     make_splits,
 )
-from sklearn_balanced._ensemble import FoldEnsemble, align_to_classes
-from sklearn_balanced._response import positive_response, resolve_response_method
+from sklearn_balanced._fit._ensemble import FoldEnsemble, align_to_classes
+from sklearn_balanced._fit._response import positive_response, resolve_response_method
 from sklearn_balanced._warnings import warn
 
 __all__ = [

@@ -7,13 +7,13 @@ score array at its peak). When every sample counts once, less is needed:
 1. the scores of each class are sorted apart, in place (``np.sort``, no
    index array): two arrays holding n floats in all;
 2. the scores are cut into score ranges (bounds at quantiles of the sorted
-   classes, :func:`~sklearn_balanced._distributed_ranges.choose_bounds`);
+   classes, :func:`~sklearn_balanced.engine._ranges.choose_bounds`);
    a range's table of distinct scores with the number of positives and
    negatives at each is built from the two sorted slices when it is needed
    (:func:`range_table`) and dropped afterwards;
 3. the cutoff is searched over the ranges with the engine's tie rule, by the
    same code that searches a dask cluster's ranges
-   (:func:`~sklearn_balanced._distributed_ranges.search_ranges`), here run
+   (:func:`~sklearn_balanced.engine._ranges.search_ranges`), here run
    in this process one range at a time.
 
 Memory is the two sorted class arrays plus one range's table and counts.
@@ -32,13 +32,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sklearn_balanced._distributed_ranges import (
+from sklearn_balanced.engine._core import ThresholdResult, warn_if_reversed
+from sklearn_balanced.engine._ranges import (
     choose_bounds,
     range_specs,
     range_stats,
     search_ranges,
 )
-from sklearn_balanced.engine import ThresholdResult, warn_if_reversed
 from sklearn_balanced.objectives import Objective
 
 #: Scores sampled per class to place the range bounds.
@@ -77,7 +77,7 @@ class _Range:
 def range_table(pos: NDArray, neg: NDArray, n_pos: int, n_neg: int) -> tuple:
     """``(distinct scores ascending, positives at each, negatives at each,
     n+, n-)`` of two sorted arrays: the table of
-    :func:`~sklearn_balanced._distributed_tables._table` without weights."""
+    :func:`~sklearn_balanced.engine._tables._table` without weights."""
     both = np.concatenate((pos, neg))
     order = np.argsort(both, kind="stable")  # two sorted runs: one merge
     keys = both[order]
@@ -154,7 +154,7 @@ def sorted_ranges_result(
     --------
     >>> import numpy as np
     >>> from sklearn_balanced import find_threshold
-    >>> from sklearn_balanced._sorted_ranges import sorted_ranges_result
+    >>> from sklearn_balanced.engine._sorted_ranges import sorted_ranges_result
     >>> from sklearn_balanced.objectives import get_objective
     >>> rng = np.random.default_rng(0)
     >>> y = rng.random(1000) < 0.3
@@ -186,7 +186,7 @@ def class_sorted_result(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced._sorted_ranges import class_sorted_result
+    >>> from sklearn_balanced.engine._sorted_ranges import class_sorted_result
     >>> from sklearn_balanced.objectives import get_objective
     >>> pos, neg = np.array([0.4, 0.6, 0.9]), np.array([0.1, 0.3, 0.5])
     >>> class_sorted_result(pos, neg, get_objective("youden"), 1, n_ranges=2).threshold

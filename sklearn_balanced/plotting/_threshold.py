@@ -1,13 +1,4 @@
-"""Plots of a cutoff: objective/Sn/Sp versus cutoff, ROC with the operating point,
-and the two classes' score distributions.
-
-scikit-learn's Display conventions: ``Display.from_estimator(...)`` and
-``Display.from_predictions(...)`` compute and draw; ``display.plot(ax=...)``
-draws again; every display keeps ``ax_``, ``figure_`` and its artists.
-matplotlib is an optional dependency (``pip install "sklearn-balanced[plot]"``),
-imported only when something is drawn. All counts come from
-:mod:`sklearn_balanced.engine`.
-"""
+"""The implementation behind :mod:`sklearn_balanced.plotting` (see its docstring)."""
 
 from __future__ import annotations
 
@@ -18,14 +9,14 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_balanced._bootstrap import percentile_interval, run_bootstrap
-from sklearn_balanced._response import positive_response
+from sklearn_balanced._fit._response import positive_response
 from sklearn_balanced._validation import (
     check_binary_target,
     check_sample_weight,
 )
-from sklearn_balanced.diagnostics import check_bootstrap_params
-from sklearn_balanced.engine import checked_counts, select_cutoff, validate_inputs
+from sklearn_balanced.binary._diagnostics import check_bootstrap_params
+from sklearn_balanced.engine._bootstrap import percentile_interval, run_bootstrap
+from sklearn_balanced.engine._core import checked_counts, select_cutoff, validate_inputs
 from sklearn_balanced.objectives import get_objective, sensitivity, specificity
 
 #: What a dask user is told instead: a plot holds every sample's score.

@@ -15,10 +15,10 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_balanced._multioutput import label_scores
-from sklearn_balanced.engine import at_or_above
-from sklearn_balanced.multilabel import label_rates
-from sklearn_balanced.plotting import _axes, _legend_below
+from sklearn_balanced._fit._multioutput import label_scores
+from sklearn_balanced.engine._core import at_or_above
+from sklearn_balanced.multilabel._search import label_rates
+from sklearn_balanced.plotting._threshold import _axes, _legend_below
 
 __all__ = ["LabelRatesDisplay"]
 
@@ -53,7 +53,7 @@ class LabelRatesDisplay:
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from sklearn_balanced.multilabel_plotting import LabelRatesDisplay
+    >>> from sklearn_balanced.plotting import LabelRatesDisplay
     >>> Y = [[1, 0], [0, 1], [1, 1], [0, 0]]
     >>> d = LabelRatesDisplay.from_predictions(
     ...     Y, [[0, 0], [0, 1], [1, 0], [0, 0]], [[1, 0], [0, 1], [1, 1], [0, 1]]

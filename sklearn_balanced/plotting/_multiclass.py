@@ -1,7 +1,7 @@
 """Plots of multiclass decision rules: the argmax against the learned weights.
 
 scikit-learn's Display conventions, as in :mod:`sklearn_balanced.plotting` and
-:mod:`sklearn_balanced.multilabel_plotting`: ``from_estimator`` /
+:mod:`sklearn_balanced.plotting`: ``from_estimator`` /
 ``from_predictions`` compute and draw, ``plot(ax=...)`` draws again, and the
 display keeps ``ax_``, ``figure_`` and its artists. matplotlib is imported only
 when something is drawn.
@@ -15,14 +15,14 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced._validation import check_not_dask
-from sklearn_balanced.multiclass import (
+from sklearn_balanced.multiclass._search import (
     _check_proba,
     _confusion,
     _encode,
     _sample_weights,
     weighted_argmax,
 )
-from sklearn_balanced.plotting import _axes, _legend_below
+from sklearn_balanced.plotting._threshold import _axes, _legend_below
 
 __all__ = ["ClassRecallDisplay", "class_recalls"]
 
@@ -53,7 +53,7 @@ def class_recalls(
 
     Examples
     --------
-    >>> from sklearn_balanced.multiclass_plotting import class_recalls
+    >>> from sklearn_balanced.plotting import class_recalls
     >>> y = [0, 0, 1, 2]
     >>> proba = [[.6, .3, .1], [.5, .4, .1], [.5, .4, .1], [.5, .2, .3]]
     >>> class_recalls(y, proba)
@@ -117,13 +117,13 @@ class ClassRecallDisplay:
     See Also
     --------
     sklearn_balanced.MulticlassDecisionClassifier : Learns the class weights.
-    sklearn_balanced.multilabel_plotting.LabelRatesDisplay : Multilabel.
+    sklearn_balanced.plotting.LabelRatesDisplay : Multilabel.
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from sklearn_balanced.multiclass_plotting import ClassRecallDisplay
+    >>> from sklearn_balanced.plotting import ClassRecallDisplay
     >>> y = ["a", "a", "b", "c"]
     >>> proba = [[.6, .3, .1], [.5, .4, .1], [.5, .4, .1], [.5, .2, .3]]
     >>> d = ClassRecallDisplay.from_predictions(y, proba, [1, 1.5, 2])

@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sklearn_balanced.engine import (
+from sklearn_balanced.engine._core import (
     ConfusionCounts,
     _check_tunable,
     _check_weight_range,
@@ -98,7 +98,7 @@ def quantile(values: NDArray[np.float64], q: Any) -> NDArray[np.float64]:
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced._bootstrap import quantile
+    >>> from sklearn_balanced.engine._bootstrap import quantile
     >>> quantile(np.array([1.0, 2.0, np.inf, np.nan]), [0.0, 0.25, 1.0])
     array([1. , 1.5, inf])
     """
@@ -130,7 +130,7 @@ def threshold_spread(thresholds: NDArray[np.float64]) -> float:
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced._bootstrap import threshold_spread
+    >>> from sklearn_balanced.engine._bootstrap import threshold_spread
     >>> threshold_spread(np.array([0.1, 0.2, 0.3, 0.4, 0.5]))
     0.2
     >>> threshold_spread(np.array([0.3]))
@@ -213,7 +213,7 @@ def draw_counts(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced._bootstrap import draw_counts
+    >>> from sklearn_balanced.engine._bootstrap import draw_counts
     >>> c_pos, c_neg = draw_counts(3, 4, np.random.RandomState(0))
     >>> c_pos, c_neg
     (array([2, 1, 0]), array([0, 0, 0, 4]))
@@ -498,7 +498,7 @@ def run_bootstrap(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced._bootstrap import run_bootstrap
+    >>> from sklearn_balanced.engine._bootstrap import run_bootstrap
     >>> from sklearn_balanced.objectives import Youden
     >>> rng = np.random.RandomState(0)
     >>> y = rng.rand(200) < 0.3
@@ -574,7 +574,7 @@ def mean_is_defined(thresholds: NDArray[np.float64]) -> bool:
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced._bootstrap import mean_is_defined
+    >>> from sklearn_balanced.engine._bootstrap import mean_is_defined
     >>> mean_is_defined(np.array([0.2, 0.4, np.nan])), mean_is_defined(np.array([np.inf, 0.4]))
     (True, False)
     """
@@ -619,7 +619,7 @@ def bagged_threshold(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced._bootstrap import bagged_threshold
+    >>> from sklearn_balanced.engine._bootstrap import bagged_threshold
     >>> bagged_threshold(np.array([0.2, 0.4, 0.9]), "mean")
     0.5
     >>> bagged_threshold(np.array([-np.inf, -np.inf, np.nan]), "mean")

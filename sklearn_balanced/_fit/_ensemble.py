@@ -50,7 +50,7 @@ def align_to_classes(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_balanced._ensemble import align_to_classes
+    >>> from sklearn_balanced._fit._ensemble import align_to_classes
     >>> align_to_classes(np.array([[0.9, 0.1]]), ["b", "a"], ["a", "b"], "predict_proba")
     array([[0.1, 0.9]])
     >>> align_to_classes(np.array([2.0, -1.0]), [1, 0], [0, 1], "decision_function")

@@ -25,7 +25,7 @@ from sklearn.model_selection import (
 from sklearn.utils import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 
-from sklearn_balanced._response import positive_response
+from sklearn_balanced._fit._response import positive_response
 from sklearn_balanced._validation import _plain, _preview
 from sklearn_balanced._warnings import warn
 
@@ -342,7 +342,7 @@ def _fit_and_respond(
         if any(
             c.__module__.startswith("skorch.") for c in type(_last(estimator)).__mro__
         ):
-            from sklearn_balanced.neural._hints import skorch_fit_error
+            from sklearn_balanced._fit._skorch_hints import skorch_fit_error
 
             hint = skorch_fit_error(estimator, exc)
             if hint is not None:
@@ -360,13 +360,13 @@ def _fit_and_respond(
 
 def check_fold_callbacks(estimator: Any, n_jobs: int | None) -> None:
     """Refuse skorch checkpoints that would mix the folds up (see
-    :func:`sklearn_balanced.neural._checkpoints.check_fold_checkpoints`).
+    :func:`sklearn_balanced._fit._checkpoints.check_fold_checkpoints`).
 
     Nothing to check, and nothing imported, when skorch was never imported.
     """
     if "skorch" not in sys.modules:
         return
-    from sklearn_balanced.neural._checkpoints import check_fold_checkpoints
+    from sklearn_balanced._fit._checkpoints import check_fold_checkpoints
 
     check_fold_checkpoints(estimator, n_jobs)
 

@@ -20,8 +20,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_balanced._bootstrap import threshold_spread
-from sklearn_balanced._fitting import (
+from sklearn_balanced._fit._fitting import (
     check_cutoffs,
     estimator_has,
     metadata_router,
@@ -29,7 +28,7 @@ from sklearn_balanced._fitting import (
     route_fit_params,
     threshold_tags,
 )
-from sklearn_balanced._multioutput import (
+from sklearn_balanced._fit._multioutput import (
     MultiOutputFoldEnsemble,
     check_label_folds,
     check_label_ranking,
@@ -38,10 +37,11 @@ from sklearn_balanced._multioutput import (
     label_scores,
     make_multilabel_splits,
 )
-from sklearn_balanced._response import resolve_response_method
+from sklearn_balanced._fit._response import resolve_response_method
 from sklearn_balanced._validation import check_sample_weight
-from sklearn_balanced.engine import at_or_above, curve_from_counts
-from sklearn_balanced.multilabel import (
+from sklearn_balanced.engine._bootstrap import threshold_spread
+from sklearn_balanced.engine._core import at_or_above, curve_from_counts
+from sklearn_balanced.multilabel._search import (
     JOINT_OBJECTIVES,
     resolve_multilabel_objective,
     search_thresholds,

@@ -23,15 +23,15 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from sklearn_balanced._crossval import make_splits
-from sklearn_balanced._ensemble import FoldEnsemble, align_to_classes
-from sklearn_balanced._fitting import (
+from sklearn_balanced._fit._crossval import make_splits
+from sklearn_balanced._fit._ensemble import FoldEnsemble, align_to_classes
+from sklearn_balanced._fit._fitting import (
     estimator_has,
     metadata_router,
     reset_fitted_state,
     route_fit_params,
 )
-from sklearn_balanced._multioutput import cross_val_scores
+from sklearn_balanced._fit._multioutput import cross_val_scores
 from sklearn_balanced._validation import (
     _missing_labels,
     _plain,
@@ -41,8 +41,8 @@ from sklearn_balanced._validation import (
     check_sample_weight,
 )
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine import TIE_RTOL
-from sklearn_balanced.multiclass import (
+from sklearn_balanced.engine._core import TIE_RTOL
+from sklearn_balanced.multiclass._search import (
     MULTICLASS_OBJECTIVES,
     _check_proba,
     _confusion,

@@ -42,17 +42,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sklearn_balanced._distributed_tables import (
-    _is_wide_int,
-    _table,
-    check_tunable,
-    check_weight_span,
-)
-from sklearn_balanced.engine import (
+from sklearn_balanced.engine._core import (
     TIE_RTOL,
     ConfusionCounts,
     ThresholdResult,
     result_at,
+)
+from sklearn_balanced.engine._tables import (
+    _is_wide_int,
+    _table,
+    check_tunable,
+    check_weight_span,
 )
 from sklearn_balanced.objectives import (
     Objective,
@@ -85,7 +85,7 @@ def choose_bounds(sample: NDArray[np.float64], n_ranges: int) -> NDArray[np.floa
 
 
 def split_table(y, s, w, pos: Any, exponent: int | None, bounds) -> list[tuple]:
-    """One partition's table (:func:`~sklearn_balanced._distributed_tables._table`),
+    """One partition's table (:func:`~sklearn_balanced.engine._tables._table`),
     cut into ``len(bounds) + 1`` tables by score range, ascending.
 
     The partition's class sizes ride on the first piece (the others say 0),
@@ -384,7 +384,7 @@ def search_ranges(
     dask, ranges: list, objective: Objective, pos_label: Any, warn_reversed
 ) -> ThresholdResult:
     """:func:`~sklearn_balanced.engine.select_cutoff` and
-    :func:`~sklearn_balanced.engine.result_at` over ranges (top range first),
+    :func:`~sklearn_balanced.engine._core.result_at` over ranges (top range first),
     in one round of small messages when the tied cutoffs lie in one range
     (the usual case), four when they spread over several.
 

@@ -1,54 +1,4 @@
-"""The confusion-count engine: exact cutoffs from one sort.
-
-Everything in the library that needs confusion counts at a cutoff — the
-estimators, :func:`find_threshold`, the plots, the callbacks, the command line —
-gets them from here.
-
-How it works
-------------
-Sort the scores once in decreasing order and group equal scores. With ``m``
-distinct scores ``s_1 > s_2 > ... > s_m`` there are exactly ``m + 1``
-different prediction sets for the rule "positive when ``score >= t``":
-
-- cutoff 0: nothing is positive (``t = +inf``);
-- cutoff ``k`` (``1 <= k < m``): the samples with ``score >= s_k`` are
-  positive, for any ``t`` in ``(s_{k+1}, s_k]``; the engine reports the
-  midpoint ``(s_k + s_{k+1}) / 2`` (rounded so that it stays in that interval);
-- cutoff ``m``: everything is positive (``t = -inf``).
-
-Cumulative sums of the (weighted) positive and negative counts over the groups
-give ``tp`` and ``fp`` at every cutoff, hence ``fn = P - tp`` and
-``tn = N - fp`` (without weights the cumulative counts are read off the ranks
-of the class-wise sort's merge, no sum needed: :func:`_counts_from_merge`). The objective is evaluated once on these arrays. Time is
-``O(n log n)`` for the sort and ``O(n)`` for the rest; memory is a few arrays of
-length ``n``. There is no grid and no per-threshold metric call.
-
-Weights
--------
-Only the *relative* sample weights matter: the engine divides them by a
-constant before counting (:func:`normalise_weights`), so that the cutoff does
-not depend on the unit the weights are written in and no product of counts
-inside an objective can overflow or underflow. When all positive weights are
-equal the counts are plain sample counts (exactly as without weights);
-otherwise the weights are divided by the power of two just below the largest
-one (exact in floating point). :attr:`ConfusionCounts.unit` is that constant:
-the library's objectives see ``tp``, ``fp``, ... in these units (a function
-passed as objective sees the weights' own units, as its value is reported:
-:meth:`ConfusionCounts.objective_inputs`), and everything *shown* to a
-user (the counts of :class:`ThresholdResult`, :class:`ThresholdCurve`, the
-reports and the command line) is multiplied back into the weights' units
-(:meth:`ConfusionCounts.weighted_counts`). Zero weights are absent samples.
-
-Tie rule
---------
-Scores within a relative ``1e-12`` of the best value are tied (floating-point
-sums of weights can differ in their last bits between mathematically equal
-counts). Among tied cutoffs the objective's :meth:`~Objective.tiebreak` decides
-first, if it has one; among cutoffs still tied the engine takes the middle one
-in cutoff order (the lower median position). The result is always one of the
-optimal cutoffs — unlike taking the median of the tied *threshold values*,
-which can fall between two optimal plateaus on a non-optimal cutoff.
-"""
+"""The implementation behind :mod:`sklearn_balanced.engine` (see its docstring)."""
 
 from __future__ import annotations
 
@@ -65,7 +15,6 @@ from sklearn_balanced._validation import (
     check_not_dask,
     check_sample_weight,
     check_scores,
-    dask_inputs,
 )
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.objectives import (
@@ -87,10 +36,8 @@ __all__ = [
     "best_indices",
     "checked_counts",
     "confusion_counts",
-    "find_threshold",
     "fold_counts",
     "select_cutoff",
-    "threshold_curve",
     "validate_inputs",
     "warn_if_reversed",
 ]
@@ -773,134 +720,6 @@ def result_at(
     )
 
 
-def _per_cutoff(objective: Objective) -> bool:
-    """Whether ``objective`` is one of the library's own, whose value at a
-    cutoff depends on that cutoff's counts only (a function of the whole
-    arrays, such as ``tp / tp.max()``, must see every cutoff at once)."""
-    return type(objective).__module__ == Objective.__module__ and not isinstance(
-        objective, CallableObjective
-    )
-
-
-#: Unweighted float64 scores from this many samples on are searched by
-#: :func:`~sklearn_balanced._sorted_ranges.sorted_ranges_result` in
-#: :func:`find_threshold`: the same result, in about a third of the memory,
-#: and faster where an argsort of n stops fitting the caches (measured: 0.58x
-#: the time at 1e7; 1.3-1.8x at 3e5-3e6, where the argsort is cheap).
-LEAN_ROWS = 2**22
-
-
-def find_threshold(
-    y_true: ArrayLike,
-    y_score: ArrayLike,
-    *,
-    objective: str | Objective | Callable[..., Any] = "balanced",
-    sample_weight: ArrayLike | None = None,
-    pos_label: Any = None,
-) -> ThresholdResult:
-    """Exact optimal cutoff of ``y_score`` for an objective.
-
-    Every distinct prediction set is evaluated (see :mod:`sklearn_balanced.engine`):
-    the result is the true optimum, not the best point of a grid.
-
-    Parameters
-    ----------
-    y_true : array-like, dask array or dask Series of shape (n_samples,)
-        Binary labels (ints, strings or bools).
-    y_score : array-like, dask array or dask Series of shape (n_samples,)
-        Scores for the positive class: probabilities, decision values or any
-        finite number where larger means more positive.
-    objective : str, Objective or callable, default="balanced"
-        What to optimise: a name from
-        :data:`~sklearn_balanced.objectives.OBJECTIVES`, an
-        :class:`~sklearn_balanced.objectives.Objective` such as
-        ``Cost(fp=1, fn=10)``, or a function ``f(tp, fp, tn, fn) -> array`` to
-        maximise.
-    sample_weight : array-like, dask array or dask Series of shape (n_samples,), \
-default=None
-        Non-negative weights; the counts are sums of weights. Only their
-        ratios matter: any positive multiple gives the same cutoff and score
-        (see "Weights" in :mod:`sklearn_balanced.engine`); the counts of the
-        result are in the weights' units.
-    pos_label : object, default=None
-        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
-        other labels must name it.
-
-    Returns
-    -------
-    result : ThresholdResult
-        ``threshold``, ``score``, ``sensitivity``, ``specificity``, the counts,
-        ``precision`` and ``npv``.
-
-    See Also
-    --------
-    threshold_curve : The counts and metrics at every cutoff.
-    BalancedThresholdClassifier : Learns the cutoff by cross-validation.
-    sklearn_balanced.distributed.find_threshold_dask : The dask path, with
-        its own options (``n_ranges``, ``return_report``).
-
-    Notes
-    -----
-    When any of ``y_true``, ``y_score`` and ``sample_weight`` is a dask
-    collection (a dask array, or a dask dataframe column), the search runs on
-    the cluster (dask's current scheduler) through
-    :func:`~sklearn_balanced.distributed.find_threshold_dask`, without
-    gathering the samples: the same result as on the gathered data, bit for
-    bit, whenever the weighted sums are exact (always without weights; see
-    :mod:`sklearn_balanced.distributed` for non-dyadic weights). Inputs given
-    as numpy arrays or lists next to a dask one are sent to the workers in
-    the dask collection's chunks. An objective that is not one of the
-    library's own (a function or an ``Objective`` subclass of yours) may
-    depend on all the cutoffs at once, so it is searched on one merged table
-    of distinct scores (``n_ranges=1``), on the client; pass
-    ``find_threshold_dask(..., n_ranges=None)`` to search it range by range
-    when its value at a cutoff depends on that cutoff's counts only.
-
-    Examples
-    --------
-    >>> from sklearn_balanced import find_threshold
-    >>> y = [0, 0, 0, 0, 1, 1, 1, 0, 1, 1]
-    >>> s = [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.65, 0.8, 0.9]
-    >>> r = find_threshold(y, s, objective="balanced")
-    >>> r.threshold, r.sensitivity, r.specificity
-    (0.45, 0.8, 0.8)
-    >>> find_threshold(y, s, objective="f1").threshold
-    0.375
-    """
-    if dask_inputs(y_true=y_true, y_score=y_score, sample_weight=sample_weight):
-        from sklearn_balanced.distributed import find_threshold_dask
-
-        obj = get_objective(objective)
-        return find_threshold_dask(
-            y_true,
-            y_score,
-            objective=obj,
-            sample_weight=sample_weight,
-            pos_label=pos_label,
-            # a function of whole arrays must see every cutoff at once
-            n_ranges=None if _per_cutoff(obj) else 1,
-        )
-    is_pos, score, weight, pos = validate_inputs(
-        y_true, y_score, sample_weight, pos_label
-    )
-    obj = get_objective(objective)
-    if (
-        weight is None
-        and score.dtype == np.float64
-        and score.shape[0] >= LEAN_ROWS
-        and _per_cutoff(obj)
-    ):
-        # the same result, bit for bit, with the classes sorted apart in
-        # place and counted by score range: no argsort, ~2x the scores' memory
-        from sklearn_balanced._sorted_ranges import sorted_ranges_result
-
-        return sorted_ranges_result(is_pos, score, obj, pos)
-    counts = checked_counts(is_pos, score, weight)
-    warn_if_reversed(counts, pos, "y_score")
-    index, scores = select_cutoff(counts, obj)
-    return result_at(counts, index, scores, obj, pos)
-
-
 @dataclass(frozen=True)
 class ThresholdCurve:
     """Counts and metrics at every distinct cutoff, thresholds decreasing.
@@ -992,70 +811,3 @@ def curve_from_counts(counts: ConfusionCounts, pos_label: Any = None) -> Thresho
         pos_label=pos_label,
         _counts=None if counts.unit == 1.0 else counts,
     )
-
-
-def threshold_curve(
-    y_true: ArrayLike,
-    y_score: ArrayLike,
-    *,
-    sample_weight: ArrayLike | None = None,
-    pos_label: Any = None,
-) -> ThresholdCurve:
-    """Confusion counts and rates at every distinct cutoff of ``y_score``.
-
-    Parameters
-    ----------
-    y_true : array-like, dask array or dask Series of shape (n_samples,)
-        Binary labels.
-    y_score : array-like, dask array or dask Series of shape (n_samples,)
-        Scores for the positive class.
-    sample_weight : array-like, dask array or dask Series of shape (n_samples,), \
-default=None
-        Non-negative weights.
-    pos_label : object, default=None
-        The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
-        other labels must name it.
-
-    Returns
-    -------
-    curve : ThresholdCurve
-        ``thresholds`` (decreasing), ``tp, fp, tn, fn``, ``sensitivity``,
-        ``specificity``, ``precision``; ``curve.score(objective)`` evaluates any
-        objective and ``curve.as_dict()`` gives columns for a DataFrame.
-
-    See Also
-    --------
-    find_threshold : The optimal cutoff.
-    sklearn_balanced.distributed.threshold_curve_dask : The dask path.
-
-    Notes
-    -----
-    When any input is a dask collection, the curve is counted on the cluster
-    by :func:`~sklearn_balanced.distributed.threshold_curve_dask` (the same
-    curve as on the gathered data; numpy inputs next to it travel in its
-    chunks). The curve itself, one row per distinct score, is returned on
-    the client.
-
-    Examples
-    --------
-    >>> from sklearn_balanced import threshold_curve
-    >>> c = threshold_curve([0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8])
-    >>> c.thresholds
-    array([  inf, 0.6  , 0.375, 0.225,  -inf])
-    >>> c.sensitivity
-    array([0. , 0.5, 1. , 1. , 1. ])
-    >>> c.specificity
-    array([1. , 1. , 1. , 0.5, 0. ])
-    """
-    if dask_inputs(y_true=y_true, y_score=y_score, sample_weight=sample_weight):
-        from sklearn_balanced.distributed import threshold_curve_dask
-
-        return threshold_curve_dask(
-            y_true, y_score, sample_weight=sample_weight, pos_label=pos_label
-        )
-    is_pos, score, weight, pos = validate_inputs(
-        y_true, y_score, sample_weight, pos_label
-    )
-    counts = checked_counts(is_pos, score, weight)
-    warn_if_reversed(counts, pos, "y_score")
-    return curve_from_counts(counts, pos)

@@ -1,4 +1,4 @@
-"""BalancedThresholdClassifier: a binary classifier whose cutoff is learned by CV."""
+"""The implementation behind :mod:`sklearn_balanced.binary` (see its docstring)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,7 @@ from sklearn.utils import check_random_state, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from sklearn_balanced._bootstrap import (
-    FOLD_TOLERANCE,
-    fold_agreement,
-    mean_is_defined,
-    run_bootstrap,
-    threshold_spread,
-)
-from sklearn_balanced._fitting import (
+from sklearn_balanced._fit._fitting import (
     DelegatingMixin,
     check_cutoffs,
     fit_scores,
@@ -30,8 +23,15 @@ from sklearn_balanced._fitting import (
 )
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.diagnostics import summarise
-from sklearn_balanced.engine import (
+from sklearn_balanced.binary._diagnostics import summarise
+from sklearn_balanced.engine._bootstrap import (
+    FOLD_TOLERANCE,
+    fold_agreement,
+    mean_is_defined,
+    run_bootstrap,
+    threshold_spread,
+)
+from sklearn_balanced.engine._core import (
     at_or_above,
     curve_from_counts,
     fold_counts,

@@ -16,14 +16,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.utils import check_random_state
 
-from sklearn_balanced._bootstrap import (
+from sklearn_balanced.engine._bootstrap import (
     FOLD_TOLERANCE,
     bagged_threshold,
     bootstrap_pool,
     checked_pool,
     percentile_interval,
 )
-from sklearn_balanced.engine import select_cutoff, validate_inputs
+from sklearn_balanced.engine._core import select_cutoff, validate_inputs
 from sklearn_balanced.objectives import Objective, get_objective
 
 __all__ = ["FOLD_TOLERANCE", "BootstrapThreshold", "bootstrap_threshold"]
@@ -56,7 +56,7 @@ class BootstrapThreshold:
         all ``+inf`` (or all ``-inf``) optima give ``+inf`` (``-inf``); where
         infinite optima mix with finite ones or with each other, the mean is
         not a cutoff and this is the median, ``bagged_threshold`` (see
-        :func:`sklearn_balanced._bootstrap.bagged_threshold`).
+        :func:`sklearn_balanced.engine._bootstrap.bagged_threshold`).
     ci : tuple of float
         The central ``confidence_level`` percentile interval of the bootstrap
         optima.

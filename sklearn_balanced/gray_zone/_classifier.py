@@ -15,7 +15,7 @@ from sklearn.utils import indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
-from sklearn_balanced._fitting import (
+from sklearn_balanced._fit._fitting import (
     DelegatingMixin,
     check_cutoffs,
     fit_scores,
@@ -27,8 +27,8 @@ from sklearn_balanced._validation import (
     check_sample_weight,
 )
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine import at_or_above, checked_counts
-from sklearn_balanced.gray_zone import (
+from sklearn_balanced.engine._core import at_or_above, checked_counts
+from sklearn_balanced.gray_zone._search import (
     GRAY_ZONE_OBJECTIVES,
     InfeasibleTargetsError,
     gray_zone_from_counts,

@@ -37,7 +37,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
-from sklearn_balanced._crossval import (
+from sklearn_balanced._fit._crossval import (
     OutOfFold,
     _as_indices,
     check_fold_callbacks,
@@ -45,7 +45,7 @@ from sklearn_balanced._crossval import (
     check_partition,
     index_params,
 )
-from sklearn_balanced._ensemble import (
+from sklearn_balanced._fit._ensemble import (
     _MemberEnsemble,
     _members_have,
     align_to_classes,
@@ -331,7 +331,7 @@ def label_scores(
     --------
     >>> import numpy as np
     >>> from sklearn.ensemble import RandomForestClassifier
-    >>> from sklearn_balanced._multioutput import label_scores
+    >>> from sklearn_balanced._fit._multioutput import label_scores
     >>> X = np.arange(8.0).reshape(-1, 1)
     >>> Y = np.array([[0, 1], [0, 1], [0, 0], [1, 0], [1, 0], [1, 1], [1, 0], [0, 1]])
     >>> rf = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, Y)
@@ -788,7 +788,7 @@ def check_label_folds(
 ) -> None:
     """Check that every label can be fitted and scored on the splits.
 
-    The multilabel form of :func:`sklearn_balanced._crossval.check_fold_classes`:
+    The multilabel form of :func:`sklearn_balanced._fit._crossval.check_fold_classes`:
     a training part where a label has a single class cannot be fitted (or that
     label cannot be scored): ValueError naming the split and the labels. A
     held-out part where a label has a single class leaves that label's own fold
@@ -853,7 +853,7 @@ def check_label_ranking(
 ) -> None:
     """Refuse a label whose out-of-fold scores rank nothing within any split.
 
-    :func:`sklearn_balanced._crossval.check_fold_ranking` label by label (e.g.
+    :func:`sklearn_balanced._fit._crossval.check_fold_ranking` label by label (e.g.
     ``DummyClassifier(strategy="prior")`` inside ``MultiOutputClassifier``
     gives one score per split for every label); the ValueError names the
     label.

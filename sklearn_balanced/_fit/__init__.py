@@ -1,0 +1,1 @@
+"""The fit path shared by the estimators: cross-validation, responses, fold ensembles, multi-output folds."""
