@@ -10,15 +10,17 @@ from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_balanced import find_threshold
+from sklearn_balanced.multiclass._rules import (
+    bayes_decision,
+    check_cost_matrix,
+    weighted_argmax,
+)
 from sklearn_balanced.multiclass._search import (
     _confusion,
     _key_of,
     _resolve,
-    bayes_decision,
-    check_cost_matrix,
     class_weight_step,
     find_class_weights,
-    weighted_argmax,
 )
 
 OBJECTIVES = ["balanced", "balanced_accuracy", "macro_f1"]

@@ -17,11 +17,10 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
+from sklearn_balanced._fit._labels import check_multilabel_target, label_scores
 from sklearn_balanced._fit._multioutput import (
     MultiOutputFoldEnsemble,
-    check_multilabel_target,
     cross_val_scores,
-    label_scores,
     make_multilabel_splits,
 )
 

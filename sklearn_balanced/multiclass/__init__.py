@@ -73,14 +73,16 @@ Objectives (all maximised internally)
 from sklearn_balanced.multiclass._classifier import (
     MulticlassDecisionClassifier,
 )
+from sklearn_balanced.multiclass._rules import (
+    bayes_decision,
+    check_cost_matrix,
+    weighted_argmax,
+)
 from sklearn_balanced.multiclass._search import (
     MULTICLASS_OBJECTIVES,
     ClassWeights,
-    bayes_decision,
-    check_cost_matrix,
     class_weight_step,
     find_class_weights,
-    weighted_argmax,
 )
 
 __all__ = [

@@ -42,9 +42,9 @@ from sklearn_balanced._validation import (
 )
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import TIE_RTOL
+from sklearn_balanced.multiclass._rules import _check_proba
 from sklearn_balanced.multiclass._search import (
     MULTICLASS_OBJECTIVES,
-    _check_proba,
     _confusion,
     _resolve,
     _sample_weights,

@@ -28,13 +28,12 @@ from sklearn_balanced._fit._fitting import (
     route_fit_params,
     threshold_tags,
 )
+from sklearn_balanced._fit._labels import check_multilabel_target, label_scores
 from sklearn_balanced._fit._multioutput import (
     MultiOutputFoldEnsemble,
     check_label_folds,
     check_label_ranking,
-    check_multilabel_target,
     cross_val_scores,
-    label_scores,
     make_multilabel_splits,
 )
 from sklearn_balanced._fit._response import resolve_response_method

@@ -8,7 +8,7 @@ from skorch import NeuralNet
 from skorch.dataset import ValidSplit
 from torch import nn
 
-from sklearn_balanced._fit._multioutput import check_multilabel_target
+from sklearn_balanced._fit._labels import check_multilabel_target
 from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.neural._mlp import _hidden_stack, _SkorchMLPMixin
 
