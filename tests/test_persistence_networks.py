@@ -674,7 +674,7 @@ def test_builtin_names_import_to_themselves():
     import importlib
 
     names = _persist().builtin_names()
-    assert "sklearn_balanced.neural._mlp.MLPModule" in names
+    assert "sklearn_balanced.neural._module.MLPModule" in names
     assert "torch.optim.adam.Adam" in names
     assert "torch.nn.modules.loss.BCEWithLogitsLoss" in names
     assert "skorch.callbacks.training.EarlyStopping" in names

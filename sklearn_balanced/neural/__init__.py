@@ -25,12 +25,8 @@ except ImportError as exc:  # pragma: no cover - exercised without torch only
         f'({exc}). Install them with: pip install "sklearn-balanced[torch]"'
     ) from exc
 
-from sklearn_balanced.neural._mlp import (
-    MLPBinaryClassifier,
-    MLPModule,
-    sigmoid_proba,
-    torch_num_threads,
-)
+from sklearn_balanced.neural._mlp import MLPBinaryClassifier
+from sklearn_balanced.neural._module import MLPModule, sigmoid_proba, torch_num_threads
 from sklearn_balanced.neural._multilabel_mlp import (
     MLPMultiLabelClassifier,
     MultiLabelMLPModule,

@@ -10,7 +10,8 @@ from torch import nn
 
 from sklearn_balanced._fit._labels import check_multilabel_target
 from sklearn_balanced.engine._core import at_or_above
-from sklearn_balanced.neural._mlp import _hidden_stack, _SkorchMLPMixin
+from sklearn_balanced.neural._mlp import _SkorchMLPMixin
+from sklearn_balanced.neural._module import _hidden_stack
 
 __all__ = ["MLPMultiLabelClassifier", "MultiLabelMLPModule"]
 
