@@ -1,4 +1,4 @@
-"""The implementation behind :mod:`sklearn_balanced.binary` (see its docstring)."""
+"""``BalancedThresholdClassifier``: one cutoff learned by cross-validation for an objective."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The implementation behind :mod:`sklearn_balanced.distributed` (see its docstring)."""
+"""The dask entry points: validation pass, then one merged table or score ranges."""
 
 from __future__ import annotations
 

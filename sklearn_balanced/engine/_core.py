@@ -1,4 +1,4 @@
-"""The implementation behind :mod:`sklearn_balanced.engine` (see its docstring)."""
+"""Confusion counts at every distinct cutoff, and the selection of one (the tie rule)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The implementation behind :mod:`sklearn_balanced.gray_zone` (see its docstring)."""
+"""The exact search over every pair of cutoffs (``find_gray_zone``, O(m log m))."""
 
 from __future__ import annotations
 

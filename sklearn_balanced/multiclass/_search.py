@@ -1,4 +1,4 @@
-"""The implementation behind :mod:`sklearn_balanced.multiclass` (see its docstring)."""
+"""Class weights for ``argmax_k w_k p_k`` by exact coordinate steps (``find_class_weights``)."""
 
 from __future__ import annotations
 

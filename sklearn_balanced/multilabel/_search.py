@@ -1,4 +1,4 @@
-"""The implementation behind :mod:`sklearn_balanced.multilabel` (see its docstring)."""
+"""One cutoff per label, or one shared, on engine counts (``find_multilabel_thresholds``)."""
 
 from __future__ import annotations
 

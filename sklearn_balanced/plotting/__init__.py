@@ -16,11 +16,9 @@ from sklearn_balanced.plotting._multiclass import (
 from sklearn_balanced.plotting._multilabel import (
     LabelRatesDisplay,
 )
-from sklearn_balanced.plotting._threshold import (
-    RocDisplay,
-    ScoreDistributionDisplay,
-    ThresholdDisplay,
-)
+from sklearn_balanced.plotting._roc import RocDisplay
+from sklearn_balanced.plotting._scores import ScoreDistributionDisplay
+from sklearn_balanced.plotting._threshold import ThresholdDisplay
 
 __all__ = [
     "ClassRecallDisplay",

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_balanced._fit._labels import label_scores
 from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.multilabel._search import label_rates
-from sklearn_balanced.plotting._threshold import _axes, _legend_below
+from sklearn_balanced.plotting._common import _axes, _legend_below
 
 __all__ = ["LabelRatesDisplay"]
 
