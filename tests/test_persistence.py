@@ -386,7 +386,7 @@ def test_skops_refuses_a_lambda_objective_at_dump_time(data, tmp_path, skops_io)
 
 
 def test_skops_refuses_torch_models_it_could_only_pickle(tmp_path, skops_io):
-    # The library's MLPs are saved as data (tests/test_persistence_networks.py);
+    # The library's MLPs are saved as data (tests/neural/test_persistence_networks.py);
     # other skorch nets, and any net in a file written by plain skops, would be
     # rebuilt by pickle: refused.
     pytest.importorskip("torch")

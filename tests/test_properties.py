@@ -1,6 +1,6 @@
 """Invariants of the cutoff search, checked with hypothesis.
 
-``tests/test_engine.py`` checks the low-level engine against brute force with
+``tests/engine/test_engine.py`` checks the low-level engine against brute force with
 integer weights. Here the *public* path (``find_threshold`` /
 ``threshold_curve`` / the estimator) is checked on real-valued weights and
 string labels, together with the invariants a user relies on: monotone

@@ -364,7 +364,7 @@ def test_trusted_types_list_the_multilabel_types():
 
 def test_dump_saves_the_multilabel_mlp_as_data(ml_data):
     # (was refused; saved as data since issue 18 item 4: see
-    # tests/test_persistence_networks.py for every position and the refusals)
+    # tests/neural/test_persistence_networks.py for every position and the refusals)
     pytest.importorskip("skops")
     pytest.importorskip("skorch")
     import io
