@@ -52,6 +52,7 @@ SECTIONS = {
     "9": "bench_multiclass",
     "10": "bench_cli",
     "11": "bench_distributed",
+    "12": "bench_prevalence",
 }
 
 

@@ -105,8 +105,10 @@ def trusted_types() -> list[str]:
     from sklearn_balanced.multiclass._classifier import MulticlassDecisionClassifier
     from sklearn_balanced.multilabel._classifier import MultiLabelThresholdClassifier
     from sklearn_balanced.multilabel._search import MultiLabelThresholds
+    from sklearn_balanced.shift import PrevalenceEstimate
 
     types = {BalancedThresholdClassifier, GrayZoneClassifier, FoldEnsemble}
+    types |= {PrevalenceEstimate}  # adapt_threshold's prevalence_estimate_
     types |= {MultiLabelThresholdClassifier, MultiOutputFoldEnsemble}
     types |= {GrayZoneResult, MultiLabelThresholds}
     types.add(MulticlassDecisionClassifier)

@@ -27,7 +27,7 @@ LAYERS = [
     ["engine"],
     ["metrics", "_fit"],
     ["binary", "gray_zone", "multilabel", "multiclass"],
-    ["plotting", "distributed", "neural", "datasets"],
+    ["plotting", "distributed", "neural", "datasets", "shift"],
     ["persistence"],
     ["cli"],
     ["__main__"],

@@ -134,6 +134,15 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     )
     p.add_argument("--weight", metavar="COL", help="column of sample weights")
     p.add_argument(
+        "--prevalence",
+        type=_real_option("--prevalence", 0, 1, open_low=True, open_high=True),
+        metavar="P",
+        help="share of positives where the cutoff will be used, in (0, 1): the "
+        "cutoff is chosen (and reported) on the file's counts re-weighted by "
+        "class to that prevalence (objectives that depend on it: cost, f1, fbeta, "
+        "accuracy, mcc, kappa; the file is then held in memory)",
+    )
+    p.add_argument(
         "--bootstrap",
         type=_int_option("--bootstrap", 1, 10**9, "a positive number of resamples"),
         metavar="N",
@@ -227,6 +236,9 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
     if args.max_abstention is not None:
         raise UsageError("--max-abstention goes with --gray-zone.")
     objective = _objective_from_args(args)
+    shift, given = None, data
+    if args.prevalence is not None:
+        data, shift = _at_prevalence(args.prevalence, data)
     result = find_threshold(
         data.labels,
         data.scores,
@@ -236,13 +248,15 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
     )
     pos = result.pos_label
     payload: dict[str, Any] = {
-        **_labels_payload(data, pos),
+        **_labels_payload(given, pos),
         "objective": objective_payload(objective),
         "threshold": result.threshold,
         "score": result.score,
         "report": None,
         "bootstrap": None,
     }
+    if shift is not None:
+        payload["prevalence"] = shift
     payload["report"], report = report_at(
         data.labels, data.scores, result.threshold, pos, data.weights
     )
@@ -267,6 +281,42 @@ def _labels_payload(data: CutoffInput, pos: Any) -> dict[str, Any]:
         "n_neg": int((~is_pos).sum()),
         "weighted": data.weights is not None,
     }
+
+
+def _check_prevalence_options(args: argparse.Namespace, objective) -> None:
+    """``--prevalence`` only where the deployment prevalence moves the cutoff."""
+    from sklearn_balanced.shift import prevalence_invariant
+
+    if args.prevalence is None:
+        return
+    if args.gray_zone:
+        raise UsageError(
+            "--prevalence does not go with --gray-zone: the gray zone meets "
+            "sensitivity and specificity targets, which do not depend on the "
+            "prevalence."
+        )
+    if prevalence_invariant(objective):
+        raise UsageError(
+            f"--prevalence {args.prevalence:g} does not change the cutoff of "
+            f"{objective.name!r}: it depends on sensitivity and specificity only. "
+            "Use it with cost (--cost-fp/--cost-fn), f1, fbeta, accuracy, mcc or "
+            "kappa."
+        )
+
+
+def _at_prevalence(prevalence: float, data: CutoffInput):
+    """The columns with each class re-weighted to ``prevalence``
+    (:func:`sklearn_balanced.shift.reweighted`), and what the payload says."""
+    from sklearn_balanced.shift import reweighted
+
+    is_pos = data.labels == data.pos_label
+    w = data.weights
+    file_prevalence = float(is_pos.mean() if w is None else w[is_pos].sum() / w.sum())
+    weights = reweighted(is_pos, w, prevalence, file_prevalence)
+    shifted = CutoffInput(
+        data.source, data.labels, data.scores, weights, data.pos_label
+    )
+    return shifted, {"deployment": prevalence, "file": file_prevalence}
 
 
 def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any]:
@@ -461,7 +511,12 @@ def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError("--max-abstention goes with --gray-zone.")
     if not args.gray_zone:
         objective = _objective_from_args(args)  # the options' mistakes first
-    collect = bool(args.bootstrap or args.gray_zone or args.plot)
+        _check_prevalence_options(args, objective)
+    elif args.prevalence is not None:
+        _check_prevalence_options(args, None)
+    collect = bool(
+        args.bootstrap or args.gray_zone or args.plot or args.prevalence is not None
+    )
     counts = read_counts(args, collect)
     source = counts.source
     try:
@@ -574,6 +629,11 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     from sklearn_balanced.cli._multiclass import format_multiclass, multiclass_payload
 
     several = len(args.score) > 1
+    if several and args.prevalence is not None:
+        raise UsageError(
+            "--prevalence goes with one --score column (a binary cutoff); several "
+            "--score columns learn class weights, which it does not re-weight."
+        )
     if not several:
         args.score = args.score[0]
         if args.classes is not None:

@@ -142,6 +142,12 @@ def format_cutoff(payload: dict[str, Any]) -> str:
         f"cutoff      {_fmt(thr, 6)}   ({rule})",
         f"value       {_fmt(payload['score'])}",
     ]
+    shift = payload.get("prevalence")
+    if shift:
+        lines.append(
+            f"prevalence  {_fmt(shift['deployment'])}   (the file's "
+            f"{_fmt(shift['file'])} re-weighted by class; counts below at it)"
+        )
     boot = payload.get("bootstrap")
     if boot:
         lines.append(
