@@ -22,7 +22,7 @@ ROOT = Path(sklearn_balanced.__file__).parent
 #: bottom first; a component is a top-level module or subpackage
 LAYERS = [
     ["_version", "_warnings"],
-    ["_validation", "_moved"],
+    ["_validation", "_moved", "_bounds"],
     ["objectives"],
     ["engine"],
     ["metrics", "_fit"],

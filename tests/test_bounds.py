@@ -1,0 +1,73 @@
+"""Binomial bounds against their definitions and by simulated coverage."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.stats import binom
+
+from sklearn_balanced._bounds import clopper_pearson, samples_needed, wilson
+
+
+@given(n=st.integers(1, 400), data=st.data(), confidence=st.floats(0.5, 0.999))
+def test_clopper_pearson_solves_its_tail_equations(n, data, confidence):
+    k = data.draw(st.integers(0, n))
+    alpha = 1 - confidence
+    low, high = clopper_pearson(k, n, confidence)
+    if k > 0:  # P(X >= k | p = low) = alpha / 2
+        assert binom.sf(k - 1, n, float(low)) == pytest.approx(alpha / 2, rel=1e-6)
+    else:
+        assert low == 0
+    if k < n:  # P(X <= k | p = high) = alpha / 2
+        assert binom.cdf(k, n, float(high)) == pytest.approx(alpha / 2, rel=1e-6)
+    else:
+        assert high == 1
+    one_low, one_high = clopper_pearson(k, n, confidence, side="lower")
+    assert one_high == 1 and one_low >= low - 1e-12
+
+
+@pytest.mark.parametrize("bound", [clopper_pearson, wilson])
+def test_intervals_are_nested_in_unit_and_contain_the_estimate(bound):
+    k = np.arange(0, 51)
+    low, high = bound(k, 50, 0.9)
+    assert np.all((0 <= low) & (low <= k / 50 + 1e-12) & (k / 50 <= high + 1e-12))
+    assert np.all(high <= 1)
+    wider_low, wider_high = bound(k, 50, 0.99)
+    assert np.all(wider_low <= low + 1e-12) and np.all(wider_high >= high - 1e-12)
+
+
+def test_exact_lower_bound_covers_at_least_nominally():
+    rng = np.random.default_rng(0)
+    for p in (0.5, 0.8, 0.93):
+        k = rng.binomial(40, p, size=20_000)
+        low, _ = clopper_pearson(k, 40, 0.95, side="lower")
+        assert np.mean(low <= p) >= 0.95
+
+
+def test_no_trials_bound_nothing():
+    for bound in (clopper_pearson, wilson):
+        low, high = bound(0, 0)
+        assert (low, high) == (0.0, 1.0)
+
+
+def test_samples_needed_is_the_first_n_that_certifies():
+    for target, confidence in [(0.9, 0.95), (0.95, 0.9), (0.99, 0.95), (0.5, 0.5)]:
+        n = samples_needed(target, confidence)
+        assert clopper_pearson(n, n, confidence, side="lower")[0] >= target
+        if n > 1:
+            assert clopper_pearson(n - 1, n - 1, confidence, side="lower")[0] < target
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: clopper_pearson(1, 2, 1.0), "confidence must be strictly between"),
+        (lambda: wilson(1, 2, 0.0), "confidence must be strictly between"),
+        (lambda: clopper_pearson(3, 2), "0 <= successes <= trials"),
+        (lambda: clopper_pearson(np.nan, 2), "must be finite"),
+        (lambda: samples_needed(1.0, 0.9), "target must be strictly between"),
+    ],
+)
+def test_refusals(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
