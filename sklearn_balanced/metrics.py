@@ -23,7 +23,7 @@ from sklearn_balanced._validation import (
     check_sample_weight,
 )
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine._core import confusion_counts
+from sklearn_balanced.engine._core import check_certified_weights, confusion_counts
 from sklearn_balanced.objectives import (
     F1,
     MCC,
@@ -439,7 +439,8 @@ class BinaryReport(dict):
     NaN where its denominator is zero), ``support`` (``{label: weight}``, negative label first),
     ``confusion_matrix`` (2x2 array; rows are the true negative and positive
     labels, columns the predicted ones), ``labels`` (negative, positive) and
-    ``pos_label``. Values are also readable as attributes (``report.mcc``).
+    ``pos_label``; with a certified ``objective``, ``certificate``. Values are
+    also readable as attributes (``report.mcc``).
     """
 
     def __getattr__(self, name: str) -> Any:
@@ -471,6 +472,13 @@ class BinaryReport(dict):
         lines.append("")
         for k1, n1, k2, n2 in _ROWS:
             lines.append(f"{n1:<12}{self[k1]:>7.3f}    {n2:<18}{self[k2]:>7.3f}")
+        cert = self.get("certificate")
+        if cert is not None:
+            lines.append(
+                f"certified   {cert.rate} >= {cert.target:g} at confidence "
+                f"{cert.confidence:g}: lower bound {cert.bound:.3f} ({cert.k} of "
+                f"{cert.n}){'' if cert.holds else ', NOT reached'}"
+            )
         return "\n".join(lines)
 
 
@@ -482,6 +490,7 @@ def binary_report(
     sample_weight: ArrayLike | None = None,
     labels: Any = None,
     zero_division: Any = np.nan,
+    objective: Objective | None = None,
 ) -> BinaryReport:
     """Accuracy, MCC, sensitivity, specificity, precision, NPV, F1, balanced accuracy.
 
@@ -512,6 +521,15 @@ def binary_report(
         default, so that a printed report shows ``nan`` rather than a 0 that
         looks measured; ``"warn"`` gives scikit-learn's 0.0 with an
         :class:`~sklearn.exceptions.UndefinedMetricWarning`.
+    objective : Objective or None, default=None
+        A certified constraint (an objective with a ``confidence``, such as
+        ``SpecificityAtSensitivity(0.9, confidence=0.95)``): the report then
+        holds its :class:`~sklearn_balanced.objectives.Certificate` at these
+        predictions under ``"certificate"`` (the exact lower bound of the
+        constrained rate and the counts it rests on) and prints it. For
+        predictions at a cutoff chosen on other data the bound holds as
+        stated; on the data that chose the cutoff see the objective. Unequal
+        sample weights are refused with it.
 
     Returns
     -------
@@ -556,6 +574,11 @@ def binary_report(
         )
     }
     s_tp, s_fp, s_tn, s_fn = (float(a[0]) for a in shown)
+    extra = {}
+    if objective is not None and getattr(objective, "confidence", None) is not None:
+        weight = None if sample_weight is None else np.asarray(sample_weight, float)
+        check_certified_weights(objective, weight)
+        extra["certificate"] = objective.certificate(*c)
     return BinaryReport(
         accuracy=float((tp[0] + tn[0]) / (tp[0] + fp[0] + tn[0] + fn[0])),
         mcc=float(MCC().score(*c)[0]),
@@ -566,4 +589,5 @@ def binary_report(
         confusion_matrix=np.array([[s_tn, s_fp], [s_fn, s_tp]]),
         labels=(neg, pos),
         pos_label=pos,
+        **extra,
     )

@@ -202,3 +202,38 @@ def test_binary_report_is_importable_from_the_package():
     assert {"binary_report", "BinaryReport"} <= set(sklearn_balanced.__all__)
     report = binary_report([0, 1, 1, 0], [0, 1, 0, 0])
     assert (report.sensitivity, report.specificity) == (0.5, 1.0)
+
+
+def test_binary_report_shows_a_certified_constraints_bound():
+    from scipy.stats import beta
+
+    from sklearn_balanced.objectives import (
+        SensitivityAtSpecificity,
+        SpecificityAtSensitivity,
+    )
+
+    y = [1] * 40 + [0] * 40
+    p = [1] * 38 + [0] * 2 + [1] * 10 + [0] * 30
+    r = binary_report(y, p, objective=SpecificityAtSensitivity(0.85, confidence=0.9))
+    cert = r["certificate"]
+    assert (cert.rate, cert.k, cert.n) == ("sensitivity", 38, 40)
+    assert cert.bound == pytest.approx(beta.ppf(0.1, 38, 3))
+    assert str(r).splitlines()[-1] == (
+        "certified   sensitivity >= 0.85 at confidence 0.9: lower bound 0.872 "
+        "(38 of 40)"
+    )
+    low = binary_report(y, p, objective=SensitivityAtSpecificity(0.7, confidence=0.9))
+    assert (low.certificate.k, low.certificate.n) == (30, 40)
+    assert str(low).endswith(", NOT reached")  # 30 of 40: bound below 0.7
+    # without a confidence, or without an objective: no certificate
+    assert "certificate" not in binary_report(y, p)
+    assert "certificate" not in binary_report(
+        y, p, objective=SpecificityAtSensitivity(0.85)
+    )
+    with pytest.raises(ValueError, match="sample_weight has unequal weights"):
+        binary_report(
+            y,
+            p,
+            sample_weight=[1.0] * 79 + [2.0],
+            objective=SpecificityAtSensitivity(0.85, confidence=0.9),
+        )
