@@ -674,6 +674,13 @@ def adapt_threshold(clf: Any, prevalence: Any = None, *, X_unlabelled: Any = Non
             "cutoff is the same at every prevalence."
         )
         return adapted
+    if getattr(objective, "confidence", None) is not None:
+        raise ValueError(
+            f"adapt_threshold cannot re-choose the cutoff of {objective!r}: its "
+            "confidence is a bound on sample counts, and the re-weighted counts "
+            "are not samples. Refit with the same objective on data at the new "
+            "prevalence, or adapt a copy fitted with confidence=None."
+        )
     weight = reweighted(is_pos, base, pi, train)
     _refit_cutoff(adapted, data, weight, base)
     adapted.prevalence_note_ = (

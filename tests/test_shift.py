@@ -543,3 +543,14 @@ def test_estimate_parameters_are_checked(train, kw, match):
 def test_no_unlabelled_rows_is_refused(train):
     with pytest.raises(ValueError, match=r"0 sample\(s\)|no rows"):
         estimate_prevalence(fitted(train), np.zeros((0, 1)))
+
+
+def test_adapt_threshold_refuses_a_certified_objective(train):
+    clf = fitted(train, RecallAtPrecision(0.8, confidence=0.9))
+    with pytest.raises(
+        ValueError, match=r"confidence is a bound on sample counts, and the re-weighted"
+    ):
+        adapt_threshold(clf, 0.1)
+    # a certified Sn floor does not depend on the prevalence: nothing re-chosen
+    same = adapt_threshold(fitted(train, SpecificityAtSensitivity(0.8, 0.9)), 0.1)
+    assert same.constraint_bound_ >= 0.8

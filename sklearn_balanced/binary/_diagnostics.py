@@ -23,7 +23,11 @@ from sklearn_balanced.engine._bootstrap import (
     checked_pool,
     percentile_interval,
 )
-from sklearn_balanced.engine._core import select_cutoff, validate_inputs
+from sklearn_balanced.engine._core import (
+    check_certified_weights,
+    select_cutoff,
+    validate_inputs,
+)
 from sklearn_balanced.objectives import Objective, get_objective
 
 __all__ = ["FOLD_TOLERANCE", "BootstrapThreshold", "bootstrap_threshold"]
@@ -205,6 +209,7 @@ def bootstrap_threshold(
         hint=_NO_DASK_BOOTSTRAP,
     )
     obj = get_objective(objective)
+    check_certified_weights(obj, weight)
     pooled, counts = checked_pool(is_pos, score, weight)  # one sort for both
     index, scores = select_cutoff(counts, obj)
     run = bootstrap_pool(

@@ -295,3 +295,19 @@ def test_progress_must_be_callable():
     y, s = _data(50)
     with pytest.raises(TypeError, match=r"progress must be a callable .* got 5"):
         bootstrap_threshold(y, s, progress=5)
+
+
+def test_bootstrap_of_a_certified_objective_refuses_unequal_weights():
+
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(50, int), np.zeros(50, int)]
+    s = rng.normal(size=100) + 2 * y
+    obj = SpecificityAtSensitivity(0.8, confidence=0.9)
+    with pytest.raises(ValueError, match="sample_weight has unequal weights"):
+        bootstrap_threshold(y, s, objective=obj, sample_weight=1.0 + y)
+    run = bootstrap_threshold(y, s, objective=obj, n_bootstrap=20, random_state=0)
+    plain = bootstrap_threshold(
+        y, s, objective=SpecificityAtSensitivity(0.8), n_bootstrap=20, random_state=0
+    )
+    # each resample certifies its own cutoff: lower (more positives) than without
+    assert np.nanmedian(run.thresholds) < np.nanmedian(plain.thresholds)
