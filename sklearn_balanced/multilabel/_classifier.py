@@ -89,6 +89,17 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         Learn one cutoff for all labels, exact over the pooled
         label-by-sample out-of-fold scores.
 
+    simultaneous : bool, default=False
+        With a certified constraint as ``objective`` (e.g.
+        ``SpecificityAtSensitivity(0.9, confidence=0.95)``): ``False``
+        certifies each label's floor with that confidence on its own;
+        ``True`` certifies every label at ``1 - (1 - confidence) / n_labels``
+        (Bonferroni), so that all floors hold together with probability at
+        least ``confidence``. As for the binary classifier, the bound rests on
+        the pooled out-of-fold scores (strict only with ``cv="prefit"`` and a
+        separate calibration set). Needs an objective with a confidence; a
+        certified constraint refuses ``shared=True`` and unequal weights.
+
     cv : int, float, cross-validation generator, iterable or "prefit", default=5
         How the out-of-fold scores are produced: an int is ``KFold(cv)``
         without shuffling (stratification is not defined for several labels);
@@ -126,6 +137,18 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
     ----------
     estimator_ : estimator instance
         The fitted classifier used by :meth:`predict`.
+
+    confidence_ : float or None
+        The objective's ``confidence`` (``None`` without one).
+
+    label_confidence_ : float or None
+        The confidence of each label's bound: ``confidence_``, or its
+        Bonferroni share with ``simultaneous=True``.
+
+    constraint_bounds_ : ndarray of shape (n_labels,) or None
+        With a certified constraint: each label's exact lower confidence bound
+        of the constrained rate at its cutoff, on the pooled out-of-fold
+        counts; ``None`` otherwise.
 
     thresholds_ : ndarray of shape (n_labels,)
         Label ``l`` is predicted where its score is ``>= thresholds_[l]``. Numbers
@@ -212,6 +235,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
             callable,
         ],
         "shared": ["boolean"],
+        "simultaneous": ["boolean"],
         "cv": [
             "cv_object",
             StrOptions({"prefit"}),
@@ -232,6 +256,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         *,
         objective="balanced",
         shared=False,
+        simultaneous=False,
         cv=5,
         refit=True,
         response_method="auto",
@@ -244,6 +269,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         self.estimator = estimator
         self.objective = objective
         self.shared = shared
+        self.simultaneous = simultaneous
         self.cv = cv
         self.refit = refit
         self.response_method = response_method
@@ -337,7 +363,7 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         )
         search = partial(
             search_thresholds, objective=objective, shared=self.shared,
-            max_iter=self.max_iter,
+            max_iter=self.max_iter, simultaneous=self.simultaneous,
         )  # fmt: skip
         result, counts = search(is_pos, scores, weight, name="The out-of-fold score")
         self.estimator_ = estimator
@@ -349,6 +375,9 @@ class MultiLabelThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEst
         self.label_scores_ = result.label_scores
         self.best_score_ = result.label_scores if result.score is None else result.score
         self.n_iter_ = result.n_iter
+        self.confidence_ = getattr(objective, "confidence", None)
+        self.label_confidence_ = result.label_confidence
+        self.constraint_bounds_ = result.constraint_bounds
         self.fold_thresholds_ = _fold_thresholds(
             search, fold_slices, is_pos, scores, weight, objective
         )

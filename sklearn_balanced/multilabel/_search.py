@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -23,6 +23,7 @@ from sklearn_balanced.engine._core import (
     TIE_RTOL,
     ConfusionCounts,
     at_or_above,
+    check_certified_weights,
     checked_counts,
     confusion_counts,
     select_cutoff,
@@ -88,6 +89,15 @@ class MultiLabelThresholds:
         Micro- or samples-F1 at the start and after every coordinate step
         (non-decreasing); the joint value alone (NaN for a per-label binary
         objective) otherwise.
+    constraint_bounds : ndarray of shape (n_labels,) or None
+        With a certified constraint (an objective with a ``confidence``): each
+        label's exact lower confidence bound of the constrained rate at its
+        cutoff; ``None`` otherwise.
+    label_confidence : float or None
+        The confidence each label's bound is at: the objective's, or with
+        ``simultaneous=True`` its Bonferroni share ``1 - (1 - confidence) /
+        n_labels``, so that all labels hold together with the objective's
+        confidence; ``None`` without a confidence.
     """
 
     thresholds: NDArray[np.float64]
@@ -102,6 +112,8 @@ class MultiLabelThresholds:
     n_iter: int = 1
     converged: bool = True
     trace: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
+    constraint_bounds: NDArray[np.float64] | None = None
+    label_confidence: float | None = None
 
     @property
     def sensitivity(self) -> NDArray[np.float64]:
@@ -222,6 +234,39 @@ def _per_label(counts, objective):
     return index, values
 
 
+def _certified_per_label(objective, weight, n_labels, *, shared, simultaneous):
+    """The objective each label is searched with, and its confidence.
+
+    A certified constraint is certified per label (its own counts, its own
+    bound); ``simultaneous=True`` splits the error over the labels
+    (Bonferroni), so that all labels hold together. Refused: unequal weights,
+    ``shared=True`` (the pooled label-by-sample pairs of a row are not
+    independent samples) and ``simultaneous`` without a confidence.
+    """
+    confidence = getattr(objective, "confidence", None)
+    if confidence is None:
+        if simultaneous:
+            raise ValueError(
+                "simultaneous=True splits a constraint's confidence over the "
+                f"labels, and the objective {objective!r} has none; pass e.g. "
+                "SpecificityAtSensitivity(0.9, confidence=0.95), or "
+                "simultaneous=False."
+            )
+        return objective, None
+    check_certified_weights(objective, weight)
+    if shared:
+        raise ValueError(
+            f"shared=True pools the label-by-sample scores, and {objective!r} "
+            "certifies its constraint from counts of independent samples (the "
+            "labels of one sample are not); use shared=False for a bound per "
+            "label (simultaneous=True for all labels together)."
+        )
+    if not simultaneous:
+        return objective, confidence
+    share = 1.0 - (1.0 - confidence) / n_labels
+    return replace(objective, confidence=share), share
+
+
 def search_thresholds(
     is_pos: NDArray[np.bool_],
     scores: NDArray[np.float64],
@@ -233,8 +278,13 @@ def search_thresholds(
     tol: float = TIE_RTOL,
     name: str = "y_score",
     warn_reversed: bool = True,
+    simultaneous: bool = False,
 ) -> tuple[MultiLabelThresholds, list[ConfusionCounts]]:
     """:func:`find_multilabel_thresholds` on validated arrays; also returns the counts."""
+    given = objective
+    objective, label_confidence = _certified_per_label(
+        objective, weight, is_pos.shape[1], shared=shared, simultaneous=simultaneous
+    )
     counts = label_counts(is_pos, scores, weight, name=name)
     if warn_reversed:
         warn_if_labels_reversed(counts, name)
@@ -301,6 +351,16 @@ def search_thresholds(
         label_values = np.asarray(
             objective.score(*_at(counts, index, objective)), dtype=np.float64
         )
+    bounds = None
+    if label_confidence is not None:
+        bounds = np.array(
+            [
+                objective.certificate(
+                    *(a[int(k)] for a in (c.tp, c.fp, c.tn, c.fn))
+                ).bound
+                for c, k in zip(counts, index, strict=True)
+            ]
+        )
     tp, fp, tn, fn = _shown_at(counts, index)  # reported in the weights' units
     if trace is None:
         trace = np.array([np.nan if score is None else score])
@@ -308,7 +368,9 @@ def search_thresholds(
         thresholds=thresholds,
         label_scores=label_values,
         score=score,
-        objective=objective,
+        objective=given,
+        constraint_bounds=bounds,
+        label_confidence=label_confidence,
         shared=shared,
         tp=tp,
         fp=fp,
@@ -360,6 +422,7 @@ def find_multilabel_thresholds(
     sample_weight: ArrayLike | None = None,
     max_iter: int = 100,
     tol: float = TIE_RTOL,
+    simultaneous: bool = False,
 ) -> MultiLabelThresholds:
     """Cutoffs for every label of a multilabel problem, from scores you have.
 
@@ -389,6 +452,14 @@ def find_multilabel_thresholds(
     tol : float, default=1e-12
         ``"micro_f1"`` and ``"samples_f1"``: a coordinate step must improve the
         objective by more than ``tol`` (relative) to be taken.
+    simultaneous : bool, default=False
+        With a certified constraint (e.g. ``SpecificityAtSensitivity(0.9,
+        confidence=0.95)``), each label's floor holds with that confidence on
+        its own by default; ``True`` certifies every label at ``1 - (1 -
+        confidence) / n_labels`` (Bonferroni), so that all floors hold
+        together with probability at least ``confidence``. Needs an objective
+        with a confidence. A certified constraint refuses ``shared=True`` and
+        unequal sample weights.
 
     Returns
     -------
@@ -438,7 +509,7 @@ def find_multilabel_thresholds(
     obj = resolve_multilabel_objective(objective)
     result, _ = search_thresholds(
         is_pos, scores, weight, obj, shared=shared, max_iter=max_iter, tol=tol,
-        name="Y_score",
+        name="Y_score", simultaneous=simultaneous,
     )  # fmt: skip
     return result
 

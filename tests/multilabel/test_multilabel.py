@@ -811,3 +811,104 @@ def test_label_rates_display_from_estimator(ml_data):
         label_rates(Y, svc.estimator_.predict(X))["sensitivity"],
     )
     plt.close("all")
+
+
+# -- certified constraints per label ------------------------------------------
+
+
+def _certify_labels(seed=0, n=500):
+    rng = np.random.default_rng(seed)
+    Y = (rng.random((n, 3)) < [0.2, 0.3, 0.4]).astype(int)
+    S = rng.normal(size=(n, 3)) + 1.5 * Y
+    return Y, S
+
+
+def test_certified_constraint_is_certified_label_by_label():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    Y, S = _certify_labels()
+    obj = SpecificityAtSensitivity(0.8, confidence=0.9)
+    r = find_multilabel_thresholds(Y, S, objective=obj)
+    for label in range(3):
+        one = find_threshold(Y[:, label], S[:, label], objective=obj)
+        assert r.thresholds[label] == one.threshold
+        assert r.constraint_bounds[label] == one.constraint_bound >= 0.8
+    assert r.label_confidence == 0.9 and r.objective == obj
+    assert (
+        find_multilabel_thresholds(Y, S, objective="balanced").constraint_bounds is None
+    )
+
+
+def test_simultaneous_splits_the_confidence_over_the_labels():
+    from sklearn_balanced.objectives import SensitivityAtSpecificity
+
+    Y, S = _certify_labels(1)
+    obj = SensitivityAtSpecificity(0.8, confidence=0.9)
+    r = find_multilabel_thresholds(Y, S, objective=obj, simultaneous=True)
+    share = SensitivityAtSpecificity(0.8, confidence=1 - 0.1 / 3)
+    assert r.label_confidence == pytest.approx(1 - 0.1 / 3)
+    for label in range(3):
+        one = find_threshold(Y[:, label], S[:, label], objective=share)
+        assert r.thresholds[label] == one.threshold
+        assert r.constraint_bounds[label] == one.constraint_bound
+    each = find_multilabel_thresholds(Y, S, objective=obj)
+    assert (r.thresholds >= each.thresholds).all()  # stricter Sp floors, together
+
+
+def test_simultaneous_coverage_of_all_labels_together():
+    """All three certified floors hold together in >= 90 % of draws."""
+    from scipy.stats import norm
+
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    obj = SpecificityAtSensitivity(0.8, confidence=0.9)
+    repeats, fails = 400, 0
+    rng = np.random.default_rng(7)
+    for _ in range(repeats):
+        Y = np.zeros((240, 3), dtype=int)
+        Y[:60] = 1
+        S = rng.normal(size=Y.shape) + 1.5 * Y
+        r = find_multilabel_thresholds(Y, S, objective=obj, simultaneous=True)
+        fails += bool((norm.sf(r.thresholds - 1.5) < 0.8).any())
+    assert fails <= repeats * 0.1 + 3 * np.sqrt(repeats * 0.1 * 0.9)
+
+
+def test_certified_multilabel_refusals():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    Y, S = _certify_labels()
+    obj = SpecificityAtSensitivity(0.8, confidence=0.9)
+    with pytest.raises(ValueError, match="simultaneous=True splits a constraint's"):
+        find_multilabel_thresholds(
+            Y, S, objective=SpecificityAtSensitivity(0.8), simultaneous=True
+        )
+    with pytest.raises(ValueError, match="shared=True pools the label-by-sample"):
+        find_multilabel_thresholds(Y, S, objective=obj, shared=True)
+    with pytest.raises(ValueError, match="sample_weight has unequal weights"):
+        find_multilabel_thresholds(
+            Y, S, objective=obj, sample_weight=np.linspace(1, 2, Y.shape[0])
+        )
+    with pytest.raises(ValueError, match=r"Label 0: No cutoff can be certified"):
+        find_multilabel_thresholds(
+            Y, S, objective=SpecificityAtSensitivity(0.99, confidence=0.95)
+        )
+
+
+def test_multilabel_classifier_certified_attributes():
+    from sklearn_balanced import MultiLabelThresholdClassifier
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    X, Y = make_multilabel_classification(
+        n_samples=600, n_classes=3, n_labels=1, random_state=0
+    )
+    obj = SpecificityAtSensitivity(0.8, confidence=0.9)
+    clf = MultiLabelThresholdClassifier(
+        MultiOutputClassifier(LogisticRegression(max_iter=1000)),
+        objective=obj,
+        simultaneous=True,
+    ).fit(X, Y)
+    assert clf.confidence_ == 0.9
+    assert clf.label_confidence_ == pytest.approx(1 - 0.1 / 3)
+    assert (clf.constraint_bounds_ >= 0.8).all()
+    plain = clone(clf).set_params(objective="balanced", simultaneous=False).fit(X, Y)
+    assert plain.confidence_ is None and plain.constraint_bounds_ is None
