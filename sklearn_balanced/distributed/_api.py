@@ -280,6 +280,17 @@ def find_threshold_dask(
            [1., 4.]])
     """
     obj = get_objective(objective)
+    if getattr(obj, "confidence", None) is not None:
+        if sample_weight is not None:
+            raise ValueError(
+                f"{obj!r} certifies its constraint from sample counts; with dask "
+                "inputs sample_weight is refused together with a confidence (a "
+                "bound on weighted counts taken as samples would state a "
+                "confidence that does not hold). Drop sample_weight, or pass "
+                "confidence=None."
+            )
+        if not obj.per_cutoff:  # a test sequence along the whole curve
+            n_ranges = 1
     prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
     pos = prep.pos
     if prep.counts is not None:

@@ -133,14 +133,6 @@ default=None
     """
     if dask_inputs(y_true=y_true, y_score=y_score, sample_weight=sample_weight):
         obj = get_objective(objective)
-        if sample_weight is not None and getattr(obj, "confidence", None):
-            raise ValueError(
-                f"{obj!r} certifies its constraint from sample counts; with dask "
-                "inputs sample_weight is refused together with a confidence (a "
-                "bound on weighted counts taken as samples would state a "
-                "confidence that does not hold). Drop sample_weight, or pass "
-                "confidence=None."
-            )
         return dask_path("find_threshold")(
             y_true,
             y_score,

@@ -780,3 +780,36 @@ def test_multilabel_and_multiclass_entry_points_refuse_dask_input(sync, no_gathe
             fn(*args)
     with pytest.raises(TypeError, match=r"find_threshold, which accepts dask"):
         find_multilabel_thresholds(Yd, S)
+
+
+@pytest.mark.parametrize(
+    "objective",
+    [
+        SpecificityAtSensitivity(0.8, confidence=0.9),
+        RecallAtPrecision(0.6, confidence=0.9),
+    ],
+)
+@pytest.mark.parametrize("n_ranges", [None, 4])
+def test_certified_constraint_on_dask_is_the_local_one(sync, objective, n_ranges):
+    y, s, _ = _data()
+    local = find_threshold(y, s, objective=objective)
+    r = find_threshold_dask(
+        da.from_array(y, chunks=_chunks(y.size, 5)),
+        da.from_array(s, chunks=_chunks(y.size, 5)),
+        objective=objective,
+        n_ranges=n_ranges,
+    )
+    assert r.threshold == local.threshold
+    assert r.constraint_bound == local.constraint_bound
+    assert r.constraint_counts == local.constraint_counts
+
+
+def test_certified_constraint_on_dask_refuses_weights(sync):
+    y, s, w = _data()
+    with pytest.raises(ValueError, match="with dask inputs sample_weight is refused"):
+        find_threshold(
+            da.from_array(y, chunks=1000),
+            da.from_array(s, chunks=1000),
+            objective=SpecificityAtSensitivity(0.8, confidence=0.9),
+            sample_weight=da.from_array(w, chunks=1000),
+        )
