@@ -24,7 +24,7 @@ The public API:
 
 import sklearn_balanced.distributed  # noqa: F401  (fills the dask paths; no dask)
 from sklearn_balanced._fit._ensemble import FoldEnsemble
-from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble
+from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble
 from sklearn_balanced._moved import install as _install_moved
 from sklearn_balanced._version import __version__
 from sklearn_balanced.binary import (

@@ -98,7 +98,7 @@ def trusted_types() -> list[str]:
     """
     from sklearn_balanced import objectives
     from sklearn_balanced._fit._ensemble import FoldEnsemble
-    from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble
+    from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble
     from sklearn_balanced.binary._classifier import BalancedThresholdClassifier
     from sklearn_balanced.gray_zone._classifier import GrayZoneClassifier
     from sklearn_balanced.gray_zone._search import GrayZoneResult
