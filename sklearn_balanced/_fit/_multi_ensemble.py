@@ -1,4 +1,7 @@
-"""MultiOutputFoldEnsemble: the split models of a multi-output fit, averaged, for refit=False."""
+"""``MultiOutputFoldEnsemble``: the split models of a multi-output fit, averaged.
+
+The model ``predict`` uses when ``refit=False``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Input checks of the multiclass fit: the target, each split's classes, the out-of-fold ranking, and argmax's confusion and recalls (the baseline the learned weights are compared with)."""
+"""Input checks of the multiclass fit.
+
+The target, each split's classes, the out-of-fold ranking, and argmax's
+confusion and recalls (the baseline the learned weights are compared with).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""What a class-weight search maximises: the named multiclass objectives and functions of the confusion matrix as lexicographic keys, the weighted confusion matrix, and strict improvement under the engine's tie tolerance."""
+"""What a class-weight search maximises.
+
+The named multiclass objectives and functions of the confusion matrix as
+lexicographic keys, the weighted confusion matrix, and strict improvement under
+the engine's tie tolerance.
+"""
 
 from __future__ import annotations
 
