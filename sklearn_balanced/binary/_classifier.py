@@ -32,12 +32,20 @@ from sklearn_balanced.engine._bootstrap import (
     threshold_spread,
 )
 from sklearn_balanced.engine._core import (
+    ConfusionCounts,
     at_or_above,
     curve_from_counts,
     fold_counts,
     result_at,
     select_cutoff,
     warn_if_reversed,
+)
+from sklearn_balanced.engine._intervals import (
+    OOB_UNDEFINED_TOLERANCE,
+    RateIntervals,
+    effective_sizes,
+    oob_estimate,
+    rate_intervals,
 )
 from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
 
@@ -130,7 +138,9 @@ class BalancedThresholdClassifier(
         fit then warns and ``best_score_`` is NaN.
 
     confidence_level : float, default=0.95
-        Level of the percentile interval ``threshold_ci_``, in (0, 1).
+        Level of the percentile intervals ``threshold_ci_`` and
+        ``oob_score_ci_``, and of the rate intervals ``rate_intervals_``, in
+        (0, 1).
 
     store_cv_results : bool, default=False
         Store every cutoff's counts and metrics in ``cv_results_``, and keep
@@ -181,6 +191,30 @@ class BalancedThresholdClassifier(
         Only with ``n_bootstrap > 0``: the objective on each resample's
         out-of-bag samples at that resample's cutoff, an estimate of how a
         cutoff learned from this much data does on new scores.
+
+    oob_score_ : float
+        Only with ``n_bootstrap > 0``: the selection-adjusted estimate of the
+        objective, the mean of ``bootstrap_oob_scores_`` (NaN ignored): the
+        whole selection is repeated on each resample and judged on the
+        samples it did not draw (as R's cutpointr does), so unlike
+        ``best_score_`` it does not reward the cutoff for fitting the noise
+        of the scores that chose it. Fit warns when more than 10 % of the
+        values are undefined.
+
+    oob_score_ci_ : tuple of float
+        Only with ``n_bootstrap > 0``: the central ``confidence_level``
+        percentile interval of the defined ``bootstrap_oob_scores_``.
+
+    rate_intervals_ : RateIntervals
+        Sn, Sp, PPV and NPV at ``threshold_`` on the pooled out-of-fold
+        counts, each as ``(low, estimate, high)`` with its two-sided Wilson
+        interval at ``confidence_level`` (with unequal sample weights, on
+        Kish's effective sample sizes). ``rate_intervals_.at(method=
+        "clopper-pearson", prevalence=0.05)`` gives the exact intervals, or
+        PPV and NPV at a deployment prevalence (Bayes' rule), from the same
+        counts; see :func:`sklearn_balanced.engine._intervals.rate_intervals`.
+        The fold models are not the refit model, so these describe the
+        cross-validated procedure's cutoff, not a guarantee on new data.
 
     argmax_threshold_, bagged_threshold_, bagged_mean_threshold_ : float
         Only with ``n_bootstrap > 0``: the pooled optimum, the median and the
@@ -255,6 +289,16 @@ class BalancedThresholdClassifier(
     BalancedThresholdClassifier(...)
     >>> [round(v, 3) for v in clf.threshold_ci_], round(clf.bagged_threshold_, 3)
     ([0.041, 0.126], 0.072)
+
+    Honest numbers at the cutoff: each rate's interval on the out-of-fold
+    counts, and the objective when the cutoff is chosen and judged on
+    different samples (``best_score_`` is judged on the samples that chose it).
+
+    >>> print(clf.rate_intervals_)
+    95% intervals (wilson)
+    Sn  ...
+    >>> bool(clf.oob_score_ci_[0] <= clf.oob_score_ <= clf.oob_score_ci_[1])
+    True
     """
 
     _parameter_constraints: dict = {
@@ -379,6 +423,9 @@ class BalancedThresholdClassifier(
         rng_state = None
         if self.n_bootstrap > 0:
             rng_state = self._bootstrap(pooled, counts, scores, best, objective)
+        self.rate_intervals_ = _intervals_at(
+            counts, pooled, self.threshold_, float(self.confidence_level)
+        )
         if self.store_cv_results:
             # What the plots need to redraw this fit, whatever the parameters
             # are by then: the pooled scores and the bootstrap as it was run.
@@ -422,6 +469,9 @@ class BalancedThresholdClassifier(
         )
         self.bootstrap_thresholds_ = result.thresholds
         self.bootstrap_oob_scores_ = result.oob_scores
+        self.oob_score_, self.oob_score_ci_ = _oob_summary(
+            result.oob_scores, float(self.confidence_level), objective
+        )
         self.threshold_ci_ = result.ci
         self.argmax_threshold_ = result.threshold
         self.bagged_threshold_ = result.bagged_threshold
@@ -507,6 +557,42 @@ def _warn_if_folds_disagree(counts, fold_thresholds):
             "is uncertain: consider more data, n_bootstrap > 0 to see its "
             'interval, or threshold_method="bagged".',
         )
+
+
+def _intervals_at(
+    counts: ConfusionCounts, pooled, threshold: float, level: float
+) -> RateIntervals:
+    """Wilson intervals of Sn, Sp, PPV, NPV at ``threshold`` on the pooled counts.
+
+    With weights, each rate's trials are Kish's effective sample size
+    of its group (:func:`~sklearn_balanced.engine._intervals.effective_sizes`).
+    """
+    response, is_pos, weight = pooled
+    k = counts.index_of(threshold)
+    shown = tuple(float(a) for a in counts.weighted_counts(k))
+    if not all(np.isfinite(shown)):  # weights past float64: the engine's unit
+        shown = tuple(float(a[k]) for a in (counts.tp, counts.fp, counts.tn, counts.fn))
+    # weighted counts are not sample counts: Kish's sizes (plain counts when
+    # the weights are equal)
+    sizes = None
+    if weight is not None:
+        sizes = effective_sizes(is_pos, at_or_above(response, threshold), weight)
+    return rate_intervals(*shown, confidence_level=level, sizes=sizes)
+
+
+def _oob_summary(oob_scores, level, objective):
+    """``oob_score_`` and ``oob_score_ci_``; warn when many values are undefined."""
+    mean, ci, n_undefined = oob_estimate(oob_scores, level)
+    if n_undefined > OOB_UNDEFINED_TOLERANCE * oob_scores.size:
+        warn(
+            f"The out-of-bag objective is undefined in {n_undefined} of the "
+            f"{oob_scores.size} bootstrap resamples ({objective!r} infeasible on "
+            "the resample, or undefined on the samples it left out, e.g. a "
+            "constraint not met there); oob_score_ and oob_score_ci_ summarise "
+            "the others only and are optimistic. More data, or an objective "
+            "defined at every cutoff, avoids it.",
+        )
+    return mean, ci
 
 
 def _fold_thresholds(per_fold, objective):
