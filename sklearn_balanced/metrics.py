@@ -25,6 +25,7 @@ from sklearn_balanced._validation import (
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import confusion_counts
 from sklearn_balanced.engine._intervals import (
+    INTERVAL_METHODS,
     RateIntervals,
     effective_sizes,
     rate_intervals,
@@ -658,8 +659,6 @@ def binary_report(
 def _check_interval_options(confidence_level: Any, interval_method: Any) -> None:
     """``confidence_level`` None or in (0, 1), and a known ``interval_method``
     (checked even without a level: a misspelt method is never ignored)."""
-    from sklearn_balanced.engine._intervals import INTERVAL_METHODS
-
     if confidence_level is None:
         pass
     elif isinstance(confidence_level, bool) or not isinstance(
