@@ -32,7 +32,6 @@ from sklearn_balanced.engine._bootstrap import (
     threshold_spread,
 )
 from sklearn_balanced.engine._core import (
-    ConfusionCounts,
     at_or_above,
     curve_from_counts,
     fold_counts,
@@ -42,10 +41,8 @@ from sklearn_balanced.engine._core import (
 )
 from sklearn_balanced.engine._intervals import (
     OOB_UNDEFINED_TOLERANCE,
-    RateIntervals,
-    effective_sizes,
+    intervals_at,
     oob_estimate,
-    rate_intervals,
 )
 from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
 
@@ -423,8 +420,13 @@ class BalancedThresholdClassifier(
         rng_state = None
         if self.n_bootstrap > 0:
             rng_state = self._bootstrap(pooled, counts, scores, best, objective)
-        self.rate_intervals_ = _intervals_at(
-            counts, pooled, self.threshold_, float(self.confidence_level)
+        self.rate_intervals_ = intervals_at(
+            counts,
+            fit.is_pos,
+            fit.response,
+            fit.weight,
+            self.threshold_,
+            float(self.confidence_level),
         )
         if self.store_cv_results:
             # What the plots need to redraw this fit, whatever the parameters
@@ -557,27 +559,6 @@ def _warn_if_folds_disagree(counts, fold_thresholds):
             "is uncertain: consider more data, n_bootstrap > 0 to see its "
             'interval, or threshold_method="bagged".',
         )
-
-
-def _intervals_at(
-    counts: ConfusionCounts, pooled, threshold: float, level: float
-) -> RateIntervals:
-    """Wilson intervals of Sn, Sp, PPV, NPV at ``threshold`` on the pooled counts.
-
-    With weights, each rate's trials are Kish's effective sample size
-    of its group (:func:`~sklearn_balanced.engine._intervals.effective_sizes`).
-    """
-    response, is_pos, weight = pooled
-    k = counts.index_of(threshold)
-    shown = tuple(float(a) for a in counts.weighted_counts(k))
-    if not all(np.isfinite(shown)):  # weights past float64: the engine's unit
-        shown = tuple(float(a[k]) for a in (counts.tp, counts.fp, counts.tn, counts.fn))
-    # weighted counts are not sample counts: Kish's sizes (plain counts when
-    # the weights are equal)
-    sizes = None
-    if weight is not None:
-        sizes = effective_sizes(is_pos, at_or_above(response, threshold), weight)
-    return rate_intervals(*shown, confidence_level=level, sizes=sizes)
 
 
 def _oob_summary(oob_scores, level, objective):

@@ -54,6 +54,7 @@ from numpy.typing import NDArray
 
 from sklearn_balanced._bounds import clopper_pearson, wilson
 from sklearn_balanced.engine._bootstrap import percentile_interval
+from sklearn_balanced.engine._core import ConfusionCounts, at_or_above
 
 __all__ = [
     "INTERVAL_METHODS",
@@ -62,6 +63,7 @@ __all__ = [
     "RateIntervals",
     "bayes_predictive_values",
     "effective_sizes",
+    "intervals_at",
     "oob_estimate",
     "rate_intervals",
 ]
@@ -348,6 +350,35 @@ def rate_intervals(
         prevalence=pi,
         counts=values,
         sizes=None if sizes is None else dict(sizes),
+    )
+
+
+def intervals_at(
+    counts: ConfusionCounts,
+    is_pos: NDArray[np.bool_],
+    score: NDArray[np.floating],
+    weight: NDArray[np.float64] | None,
+    threshold: float,
+    confidence_level: float = 0.95,
+    method: Method = "wilson",
+) -> RateIntervals:
+    """:func:`rate_intervals` at ``threshold`` of the engine's ``counts``.
+
+    ``counts`` are the engine's counts of ``(is_pos, score, weight)``; the
+    counts kept are in the weights' own units (the engine's unit if those
+    overflow). With weights, each rate's trials are Kish's effective sample
+    size of its group (:func:`effective_sizes`; the plain counts for equal
+    weights).
+    """
+    k = counts.index_of(threshold)
+    shown = tuple(float(a) for a in counts.weighted_counts(k))
+    if not all(math.isfinite(v) for v in shown):  # past float64: engine's unit
+        shown = tuple(float(a[k]) for a in (counts.tp, counts.fp, counts.tn, counts.fn))
+    sizes = None
+    if weight is not None:
+        sizes = effective_sizes(is_pos, at_or_above(score, threshold), weight)
+    return rate_intervals(
+        *shown, confidence_level=confidence_level, method=method, sizes=sizes
     )
 
 
