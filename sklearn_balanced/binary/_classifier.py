@@ -210,8 +210,10 @@ class BalancedThresholdClassifier(
         "clopper-pearson", prevalence=0.05)`` gives the exact intervals, or
         PPV and NPV at a deployment prevalence (Bayes' rule), from the same
         counts; see :func:`sklearn_balanced.engine._intervals.rate_intervals`.
-        The fold models are not the refit model, so these describe the
-        cross-validated procedure's cutoff, not a guarantee on new data.
+        The fold models are not the refit model, and the cutoff was chosen on
+        the same counts, so these describe the cross-validated procedure's
+        cutoff, not a guarantee on new data (with ``cv="prefit"`` they are the
+        prefit model's on the data passed to :meth:`fit`).
 
     argmax_threshold_, bagged_threshold_, bagged_mean_threshold_ : float
         Only with ``n_bootstrap > 0``: the pooled optimum, the median and the

@@ -185,3 +185,18 @@ def test_bagged_threshold_intervals_are_at_the_bagged_cutoff():
     data = clf._oof_data_
     expected = _counts_at(data["is_pos"].astype(int), data["response"], clf.threshold_)
     assert clf.rate_intervals_.counts == expected
+
+
+def test_intervals_survive_saving(tmp_path):
+    pytest.importorskip("skops")
+    from sklearn_balanced.persistence import dump, load
+
+    X, y = _data()
+    clf = BalancedThresholdClassifier(
+        LogisticRegression(), n_bootstrap=20, random_state=0
+    ).fit(X, y)
+    path = tmp_path / "model.skops"
+    dump(clf, path)
+    loaded = load(path)
+    assert loaded.rate_intervals_ == clf.rate_intervals_
+    assert loaded.oob_score_ci_ == clf.oob_score_ci_
