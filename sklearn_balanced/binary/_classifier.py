@@ -571,9 +571,9 @@ def _oob_summary(oob_scores, level, objective):
             f"The out-of-bag objective is undefined in {n_undefined} of the "
             f"{oob_scores.size} bootstrap resamples ({objective!r} infeasible on "
             "the resample, or undefined on the samples it left out, e.g. a "
-            "constraint not met there); oob_score_ and oob_score_ci_ summarise "
-            "the others only and are optimistic. More data, or an objective "
-            "defined at every cutoff, avoids it.",
+            "constraint not met there: then this share is roughly how often a "
+            "cutoff chosen this way misses it on new data); oob_score_ and "
+            "oob_score_ci_ summarise the others only and are optimistic.",
         )
     return mean, ci
 
