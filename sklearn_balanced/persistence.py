@@ -100,6 +100,7 @@ def trusted_types() -> list[str]:
     from sklearn_balanced._fit._ensemble import FoldEnsemble
     from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble
     from sklearn_balanced.binary._classifier import BalancedThresholdClassifier
+    from sklearn_balanced.engine._intervals import RateInterval, RateIntervals
     from sklearn_balanced.gray_zone._classifier import GrayZoneClassifier
     from sklearn_balanced.gray_zone._search import GrayZoneResult
     from sklearn_balanced.multiclass._classifier import MulticlassDecisionClassifier
@@ -112,6 +113,10 @@ def trusted_types() -> list[str]:
     types |= {MultiLabelThresholdClassifier, MultiOutputFoldEnsemble}
     types |= {GrayZoneResult, MultiLabelThresholds}
     types.add(MulticlassDecisionClassifier)
+    types |= {
+        RateIntervals,
+        RateInterval,
+    }  # BalancedThresholdClassifier's rate_intervals_
     for name in objectives.__all__:
         value = getattr(objectives, name)
         if (
