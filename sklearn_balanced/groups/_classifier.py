@@ -62,22 +62,28 @@ def group_column(X, group):
                 f"{_preview(np.asarray(names, dtype=object), 10)}."
             )
     else:
-        shape = getattr(X, "shape", None)
-        n_columns = shape[1] if shape is not None and len(shape) == 2 else None
-        if n_columns is None:
+        if not hasattr(X, "shape") or len(getattr(X, "shape", ())) != 2:
+            X = np.asarray(X)  # a list of rows, or an array-like without .shape
+        if X.ndim != 2:
             raise ValueError(
-                f"group={group!r} is a column position, but X is not 2d "
-                f"(got {type(X).__name__} of shape {shape})."
+                f"group={group!r} is a column position, but X is not 2d (got "
+                f"{type(X).__name__} of shape {X.shape})."
+            )
+        n_columns = X.shape[1]
+        if n_columns == 0:
+            raise ValueError(
+                f"X has 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
+                f"required: group={group!r} is a column of X."
             )
         if not -n_columns <= group < n_columns:
             raise ValueError(
                 f"group={group!r} is out of range: X has {n_columns} column(s) "
                 f"(positions 0 to {n_columns - 1})."
             )
+        if hasattr(X, "tocsc"):  # scipy sparse: one column, densified
+            return np.asarray(X.tocsc()[:, [group]].toarray()).reshape(-1)
     values = _safe_indexing(X, group, axis=1)
-    if hasattr(values, "toarray"):  # a sparse column
-        values = values.toarray()
-    elif hasattr(values, "to_numpy"):  # pandas / polars
+    if hasattr(values, "to_numpy"):  # pandas / polars
         values = values.to_numpy()
     return np.asarray(values).reshape(-1)
 
