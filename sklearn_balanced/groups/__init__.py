@@ -16,6 +16,18 @@ count as ``s`` of the group's samples in all (each sample's weight times
 scores. A group of ``n`` samples with ``n << s`` gets nearly the pooled
 cutoff, one with ``n >> s`` nearly its own.
 
+Cross-group constraint
+----------------------
+With ``max_sensitivity_gap=tol`` the tuned groups' cutoffs are chosen
+jointly: among all choices of one cutoff per group whose sensitivities differ
+by at most ``tol`` (``max - min <= tol``, as computed), the one with the best
+mean objective, each group weighted by its share of the (weighted) samples.
+The search is exact (:mod:`sklearn_balanced.groups._gap`): the smallest
+sensitivity of the optimum is one of the groups' sensitivities, and given it
+each group independently takes its best cutoff within the window.
+"Every group's Sn >= 0.9" needs no joint search: it is the per-group
+objective ``SpecificityAtSensitivity(0.9)``.
+
 Small groups
 ------------
 A group with fewer than ``min_group_size`` samples, or without a positive or

@@ -144,6 +144,13 @@ class GroupThresholdClassifier(
         A group too small to tune: a ValueError naming it with its counts, or
         (``"pooled"``) the pooled cutoff with a warning.
 
+    max_sensitivity_gap : float or None, default=None
+        Cross-group constraint: the groups' out-of-fold sensitivities may
+        differ by at most this much; the cutoffs are then chosen jointly
+        (exact search, best size-weighted mean objective; see
+        :func:`~sklearn_balanced.groups.find_group_thresholds`). Not combined
+        with ``shrinkage``.
+
     unseen_group : {"pooled", "error"}, default="pooled"
         A group in :meth:`predict` that was not in :meth:`fit`: the pooled
         cutoff with a warning, or a ValueError.
@@ -261,6 +268,7 @@ class GroupThresholdClassifier(
         "shrinkage": [Interval(Real, 0, None, closed="left"), None],
         "min_group_size": [Interval(Integral, 2, None, closed="left")],
         "small_group": [StrOptions(set(SMALL_GROUP_POLICIES))],
+        "max_sensitivity_gap": [Interval(Real, 0, 1, closed="both"), None],
         "unseen_group": [StrOptions({"pooled", "error"})],
         "cv": [
             "cv_object",
@@ -284,6 +292,7 @@ class GroupThresholdClassifier(
         shrinkage=None,
         min_group_size=20,
         small_group="raise",
+        max_sensitivity_gap=None,
         unseen_group="pooled",
         cv=5,
         refit=True,
@@ -299,6 +308,7 @@ class GroupThresholdClassifier(
         self.shrinkage = shrinkage
         self.min_group_size = min_group_size
         self.small_group = small_group
+        self.max_sensitivity_gap = max_sensitivity_gap
         self.unseen_group = unseen_group
         self.cv = cv
         self.refit = refit
@@ -361,6 +371,7 @@ class GroupThresholdClassifier(
             shrinkage=self.shrinkage,
             min_group_size=self.min_group_size,
             small_group=self.small_group,
+            max_sensitivity_gap=self.max_sensitivity_gap,
             name="The out-of-fold score",
         )
 

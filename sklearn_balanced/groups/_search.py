@@ -19,6 +19,7 @@ from sklearn_balanced.engine._core import (
     validate_inputs,
     warn_if_reversed,
 )
+from sklearn_balanced.groups._gap import gap_constrained_indices
 from sklearn_balanced.objectives import (
     Objective,
     get_objective,
@@ -72,6 +73,9 @@ class GroupThresholds:
     shrinkage : float or None
         The pseudo-sample count of the pooled scores in every group's search
         (None: each group alone).
+    max_sensitivity_gap : float or None
+        The largest allowed difference between the tuned groups' sensitivities
+        (None: no cross-group constraint).
     """
 
     groups: NDArray
@@ -87,6 +91,7 @@ class GroupThresholds:
     pooled_score: float
     objective: Objective
     shrinkage: float | None = None
+    max_sensitivity_gap: float | None = None
 
     def as_dict(self) -> dict:
         """``{group: cutoff}``, the groups as Python scalars."""
@@ -160,7 +165,25 @@ def check_groups(groups: ArrayLike, n_samples: int, *, name: str = "groups") -> 
     return values
 
 
-def _check_params(shrinkage: Any, min_group_size: Any, small_group: Any) -> None:
+def _check_params(
+    shrinkage: Any, min_group_size: Any, small_group: Any, max_sensitivity_gap: Any
+) -> None:
+    if max_sensitivity_gap is not None:
+        if (
+            isinstance(max_sensitivity_gap, bool)
+            or not isinstance(max_sensitivity_gap, Real)
+            or not 0 <= max_sensitivity_gap <= 1
+        ):
+            raise ValueError(
+                "max_sensitivity_gap must be None or a number in [0, 1] (a "
+                f"difference of sensitivities); got {max_sensitivity_gap!r}."
+            )
+        if shrinkage:
+            raise ValueError(
+                f"max_sensitivity_gap={max_sensitivity_gap!r} constrains the groups' "
+                f"own sensitivities and cannot be combined with shrinkage="
+                f"{shrinkage!r}; pass one of them."
+            )
     if shrinkage is not None and (
         isinstance(shrinkage, bool)
         or not isinstance(shrinkage, Real)
@@ -212,10 +235,11 @@ def group_thresholds_from_scores(
     shrinkage: float | None = None,
     min_group_size: int = 20,
     small_group: str = "raise",
+    max_sensitivity_gap: float | None = None,
     name: str = "y_score",
 ) -> GroupThresholds:
     """:func:`find_group_thresholds` on validated arrays (the classifier's path)."""
-    _check_params(shrinkage, min_group_size, small_group)
+    _check_params(shrinkage, min_group_size, small_group, max_sensitivity_gap)
     if weight is not None and not weight.all():
         keep = weight > 0  # zero weights are absent samples, as in the engine
         is_pos, score, weight, groups = (
@@ -238,6 +262,7 @@ def group_thresholds_from_scores(
     n_pos, n_neg = np.empty(n_groups), np.empty(n_groups)
     sn, sp, own = np.empty(n_groups), np.empty(n_groups), np.empty(n_groups)
     small: list[str] = []
+    constrained: dict[int, Any] = {}  # group -> its counts, for the joint search
     total = float(len(score) if weight is None else weight.sum())
     for k in range(n_groups):
         rows = order[bounds[k] : bounds[k + 1]]
@@ -261,6 +286,8 @@ def group_thresholds_from_scores(
             )
             fallback[k] = True
             thresholds[k] = pooled_threshold
+        elif max_sensitivity_gap is not None:
+            constrained[k] = checked_counts(g_pos, g_score, g_w, name=name)
         elif not shrinkage:
             counts = checked_counts(g_pos, g_score, g_w, name=name)
             thresholds[k] = counts.threshold_at(select_cutoff(counts, objective)[0])
@@ -276,22 +303,29 @@ def group_thresholds_from_scores(
                 name=name,
             )
             thresholds[k] = counts.threshold_at(select_cutoff(counts, objective)[0])
-        sn[k], sp[k], own[k] = _own_rates(g_pos, g_score, g_w, thresholds[k], objective)
-    if small:
-        shown = "; ".join(small[:10])
-        if len(small) > 10:
-            shown += f"; ... ({len(small)} groups in all)"
-        if small_group == "raise":
-            raise ValueError(
-                f"{len(small)} of {n_groups} groups are too small to tune a cutoff "
-                f"of their own: {shown}. Pass small_group='pooled' to give them the "
-                "pooled cutoff, lower min_group_size, or merge them into larger "
-                "groups."
+        if k not in constrained:
+            sn[k], sp[k], own[k] = _own_rates(
+                g_pos, g_score, g_w, thresholds[k], objective
             )
-        warn(
-            f"{len(small)} of {n_groups} groups are too small to tune a cutoff of "
-            f"their own and get the pooled cutoff {pooled_threshold!r}: {shown}."
+    if small and small_group == "raise":
+        _refuse_or_warn(small, n_groups, small_group, pooled_threshold)
+    if constrained:
+        keys = sorted(constrained)
+        indices, _ = gap_constrained_indices(
+            [constrained[k] for k in keys],
+            np.array([n_pos[k] + n_neg[k] for k in keys]),
+            objective,
+            float(max_sensitivity_gap),
         )
+        for k, i in zip(keys, indices, strict=True):
+            thresholds[k] = constrained[k].threshold_at(i)
+            rows = order[bounds[k] : bounds[k + 1]]
+            g_w = None if weight is None else weight[rows]
+            sn[k], sp[k], own[k] = _own_rates(
+                is_pos[rows], score[rows], g_w, thresholds[k], objective
+            )
+    if small and small_group == "pooled":
+        _refuse_or_warn(small, n_groups, small_group, pooled_threshold)
     return GroupThresholds(
         groups=uniq,
         thresholds=thresholds,
@@ -306,6 +340,28 @@ def group_thresholds_from_scores(
         pooled_score=float(pooled_scores[pooled_index]),
         objective=objective,
         shrinkage=None if shrinkage is None else float(shrinkage),
+        max_sensitivity_gap=(
+            None if max_sensitivity_gap is None else float(max_sensitivity_gap)
+        ),
+    )
+
+
+def _refuse_or_warn(
+    small: list[str], n_groups: int, small_group: str, pooled_threshold: float
+) -> None:
+    shown = "; ".join(small[:10])
+    if len(small) > 10:
+        shown += f"; ... ({len(small)} groups in all)"
+    if small_group == "raise":
+        raise ValueError(
+            f"{len(small)} of {n_groups} groups are too small to tune a cutoff "
+            f"of their own: {shown}. Pass small_group='pooled' to give them the "
+            "pooled cutoff, lower min_group_size, or merge them into larger "
+            "groups."
+        )
+    warn(
+        f"{len(small)} of {n_groups} groups are too small to tune a cutoff of "
+        f"their own and get the pooled cutoff {pooled_threshold!r}: {shown}."
     )
 
 
@@ -347,6 +403,7 @@ def find_group_thresholds(
     shrinkage: float | None = None,
     min_group_size: int = 20,
     small_group: str = "raise",
+    max_sensitivity_gap: float | None = None,
     pos_label: Any = None,
     sample_weight: ArrayLike | None = None,
 ) -> GroupThresholds:
@@ -387,6 +444,14 @@ def find_group_thresholds(
         ``"raise"``: a group too small to tune is a ValueError naming every
         such group with its counts. ``"pooled"``: such groups get the pooled
         cutoff, with a warning naming them.
+    max_sensitivity_gap : float or None, default=None
+        A cross-group constraint: the tuned groups' sensitivities (on their own
+        samples) may differ by at most this much (``max - min <= gap``, as
+        computed). The cutoffs are then chosen jointly, exactly: the feasible
+        choice of one cutoff per group with the best mean objective, each
+        group weighted by its (weighted) size (see
+        :mod:`sklearn_balanced.groups`). Groups given the pooled cutoff are
+        not constrained. Not combined with ``shrinkage``.
     pos_label : object, default=None
         The positive label, as in :func:`~sklearn_balanced.find_threshold`.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -447,4 +512,5 @@ def find_group_thresholds(
         shrinkage=shrinkage,
         min_group_size=min_group_size,
         small_group=small_group,
+        max_sensitivity_gap=max_sensitivity_gap,
     )

@@ -359,3 +359,21 @@ def test_skops_round_trip_string_groups(data):
     assert restored.group_thresholds_ == clf.group_thresholds_
     np.testing.assert_array_equal(restored.groups_, ["A", "B", "C"])
     np.testing.assert_array_equal(restored.predict(df), clf.predict(df))
+
+
+def test_max_sensitivity_gap_on_the_out_of_fold_scores(data):
+    X, y = data
+    clf = GroupThresholdClassifier(
+        _drop_site(), group=0, objective="youden", max_sensitivity_gap=0.02
+    ).fit(X, y)
+    oof = cross_val_predict(
+        _drop_site(), X, y, cv=StratifiedKFold(5), method="predict_proba"
+    )[:, 1]
+    ref = find_group_thresholds(
+        y, oof, X[:, 0], objective="youden", max_sensitivity_gap=0.02
+    )
+    assert clf.group_thresholds_ == ref.as_dict()
+    assert np.ptp(clf.group_results_.sensitivity) <= 0.02
+    assert clf.group_results_.max_sensitivity_gap == 0.02
+    with pytest.raises(ValueError, match=r"cannot be combined with shrinkage=5"):
+        clf.set_params(shrinkage=5).fit(X, y)

@@ -1,5 +1,6 @@
 """find_group_thresholds: per-group exactness against find_threshold, shrinkage, refusals."""
 
+import itertools
 import re
 
 import numpy as np
@@ -8,8 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sklearn_balanced import find_threshold
+from sklearn_balanced.engine import confusion_counts
 from sklearn_balanced.groups import GroupThresholds, find_group_thresholds
-from sklearn_balanced.objectives import SpecificityAtSensitivity
+from sklearn_balanced.objectives import (
+    SpecificityAtSensitivity,
+    get_objective,
+    sensitivity,
+)
 
 # random small groups can rank the classes backwards: find_threshold (and the
 # pooled search) rightly say so; exactness is the point of those tests
@@ -324,3 +330,166 @@ def test_reversed_pooled_scores_warn():
     s = -y + rng.normal(size=100)
     with pytest.warns(UserWarning, match=r"ranks pos_label=1 below the other class"):
         find_group_thresholds(y, s, np.zeros(100))
+
+
+# --- the cross-group constraint: max_sensitivity_gap --------------------------
+
+
+def _brute_gap(y, s, g, objective, tol):
+    """Every choice of one cutoff per group, evaluated directly: the best
+    size-weighted mean objective among those with Sn gap <= tol (None if none)."""
+    obj = get_objective(objective)
+    sign = 1.0 if obj.greater_is_better else -1.0
+    per_group = []
+    for group in np.unique(g):
+        m = g == group
+        c = confusion_counts(y[m], s[m])
+        sn = sensitivity(c.tp, c.fp, c.tn, c.fn)
+        v = np.asarray(obj.score(c.tp, c.fp, c.tn, c.fn), dtype=float)
+        per_group.append((m.sum() / g.size, sn, v))
+    best = None
+    for choice in itertools.product(*(range(len(sn)) for _, sn, _ in per_group)):
+        sns = [sn[i] for (_, sn, _), i in zip(per_group, choice, strict=True)]
+        vals = [v[i] for (_, _, v), i in zip(per_group, choice, strict=True)]
+        if max(sns) - min(sns) > tol or np.isnan(vals).any():
+            continue
+        total = sign * sum(w * x for (w, _, _), x in zip(per_group, vals, strict=True))
+        best = total if best is None else max(best, total)
+    return best
+
+
+@st.composite
+def small_groups(draw):
+    n_groups = draw(st.integers(2, 3))
+    y, s, g = [], [], []
+    for k in range(n_groups):
+        n = draw(st.integers(2, 7))
+        labels = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        labels[0], labels[1] = True, False
+        scores = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
+        scores[0] = scores[1] + 1 if scores[0] == scores[1] else scores[0]
+        y += labels
+        s += [x / 5 for x in scores]
+        g += [k] * n
+    return np.array(y), np.array(s), np.array(g)
+
+
+@REVERSED
+@settings(max_examples=80, deadline=None)
+@given(
+    data=small_groups(),
+    objective=st.sampled_from(
+        ["balanced", "youden", "f1", "mcc", "accuracy", SpecificityAtSensitivity(0.6)]
+    ),
+    tol=st.sampled_from([0.0, 0.1, 0.25, 0.5, 1.0]),
+)
+def test_gap_constrained_cutoffs_match_a_brute_force(data, objective, tol):
+    y, s, g = data
+    best = _brute_gap(y, s, g, objective, tol)
+    if best is None:
+        with pytest.raises(ValueError, match=r"No choice of per-group cutoffs keeps"):
+            find_group_thresholds(
+                y, s, g, objective=objective, min_group_size=2, max_sensitivity_gap=tol
+            )
+        return
+    r = find_group_thresholds(
+        y, s, g, objective=objective, min_group_size=2, max_sensitivity_gap=tol
+    )
+    assert r.max_sensitivity_gap == tol
+    assert r.sensitivity.max() - r.sensitivity.min() <= tol
+    obj = get_objective(objective)
+    sign = 1.0 if obj.greater_is_better else -1.0
+    share = (r.n_pos + r.n_neg) / g.size
+    assert sign * np.sum(share * r.score) == pytest.approx(best, abs=1e-9)
+    for group, t in r.as_dict().items():  # each cutoff realises its group's counts
+        m = g == group
+        k = int(np.flatnonzero(r.groups == group)[0])
+        assert r.sensitivity[k] == float((s[m & y] >= t).mean())
+
+
+def test_loose_gap_gives_the_unconstrained_cutoffs():
+    rng = np.random.default_rng(0)
+    g = np.repeat([0, 1, 2], 200)
+    y = rng.integers(0, 2, 600)
+    s = y + rng.normal(size=600) + 0.5 * g
+    free = find_group_thresholds(y, s, g, objective="balanced")
+    loose = find_group_thresholds(y, s, g, objective="balanced", max_sensitivity_gap=1)
+    np.testing.assert_array_equal(free.thresholds, loose.thresholds)
+    tight = find_group_thresholds(y, s, g, objective="youden", max_sensitivity_gap=0.02)
+    assert (
+        np.ptp(tight.sensitivity)
+        <= 0.02
+        < np.ptp(find_group_thresholds(y, s, g, objective="youden").sensitivity)
+    )
+
+
+def test_gap_constraint_leaves_pooled_groups_out():
+    rng = np.random.default_rng(0)
+    y = np.r_[rng.integers(0, 2, 200), [1, 1, 1]]
+    s = y + rng.normal(size=203)
+    g = np.r_[np.repeat([0, 1], 100), [5, 5, 5]]
+    with pytest.warns(UserWarning, match=r"1 of 3 groups are too small"):
+        r = find_group_thresholds(
+            y, s, g, small_group="pooled", max_sensitivity_gap=0.05, objective="youden"
+        )
+    assert r.fallback.tolist() == [False, False, True]
+    assert abs(r.sensitivity[0] - r.sensitivity[1]) <= 0.05
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (
+            {"max_sensitivity_gap": 1.5},
+            r"max_sensitivity_gap must be None or a number in \[0, 1\] .*; got 1.5",
+        ),
+        ({"max_sensitivity_gap": -0.1}, r"max_sensitivity_gap must be .*; got -0.1"),
+        (
+            {"max_sensitivity_gap": 0.1, "shrinkage": 5},
+            r"max_sensitivity_gap=0.1 constrains the groups' own sensitivities and cannot be combined with shrinkage=5",
+        ),
+    ],
+)
+def test_bad_gap_parameters_are_refused(kwargs, match):
+    y = np.tile([0, 1], 20)
+    with pytest.raises(ValueError, match=match):
+        find_group_thresholds(y, np.arange(40.0), np.zeros(40), **kwargs)
+
+
+def _window_reference(y, s, g, objective, tol):
+    """The window argument by plain loops (no sparse table, no binary search)."""
+    obj = get_objective(objective)
+    sign = 1.0 if obj.greater_is_better else -1.0
+    groups = []
+    for group in np.unique(g):
+        m = g == group
+        c = confusion_counts(y[m], s[m])
+        sn = sensitivity(c.tp, c.fp, c.tn, c.fn)
+        v = sign * np.asarray(obj.score(c.tp, c.fp, c.tn, c.fn), dtype=float)
+        groups.append((m.sum() / g.size, sn, np.where(np.isnan(v), -np.inf, v)))
+    best = -np.inf
+    for low in np.unique(np.concatenate([sn for _, sn, _ in groups])):
+        total = 0.0
+        for w, sn, v in groups:
+            inside = (sn >= low) & (sn - low <= tol)
+            total += w * (v[inside].max() if inside.any() else -np.inf)
+        best = max(best, total)
+    return best
+
+
+@pytest.mark.parametrize("objective", ["youden", "balanced", "f1"])
+@pytest.mark.parametrize("tol", [0.0, 0.01, 0.05])
+def test_gap_search_on_larger_groups_matches_the_plain_window_loop(objective, tol):
+    rng = np.random.default_rng(11)
+    g = np.repeat([0, 1, 2], [300, 170, 90])
+    y = rng.random(g.size) < np.array([0.3, 0.5, 0.6])[g]
+    s = np.round(y + rng.normal(size=g.size) + 0.7 * g, 2)  # ties too
+    r = find_group_thresholds(
+        y, s, g, objective=objective, max_sensitivity_gap=tol, min_group_size=2
+    )
+    sign = 1.0 if get_objective(objective).greater_is_better else -1.0
+    share = (r.n_pos + r.n_neg) / g.size
+    assert np.ptp(r.sensitivity) <= tol
+    assert sign * np.sum(share * r.score) == pytest.approx(
+        _window_reference(y, s, g, objective, tol), abs=1e-9
+    )
