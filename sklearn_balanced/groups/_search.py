@@ -39,11 +39,12 @@ __all__ = [
 SMALL_GROUP_POLICIES = ("raise", "pooled")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # array fields: compared by identity
 class GroupThresholds:
     """One cutoff per group, and what it gives on the group's own samples.
 
-    The per-group arrays are in the order of ``groups`` (sorted).
+    The per-group arrays are in the order of ``groups`` (sorted where the
+    group values can be sorted, else in order of first appearance).
 
     Attributes
     ----------

@@ -5,11 +5,17 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import (
+    GridSearchCV,
+    GroupKFold,
+    StratifiedKFold,
+    cross_val_predict,
+)
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import LinearSVC
@@ -377,3 +383,20 @@ def test_max_sensitivity_gap_on_the_out_of_fold_scores(data):
     assert clf.group_results_.max_sensitivity_gap == 0.02
     with pytest.raises(ValueError, match=r"cannot be combined with shrinkage=5"):
         clf.set_params(shrinkage=5).fit(X, y)
+
+
+def test_metadata_routing_to_the_estimator_and_the_splitter(data):
+    X, y = data
+    w = np.random.default_rng(1).uniform(0.5, 2, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = LogisticRegression().set_fit_request(sample_weight=True)
+        clf = GroupThresholdClassifier(model, group=0, cv=GroupKFold(3))
+        # GroupKFold by site: each site's scores come from a model that never
+        # saw that site
+        clf.fit(X, y, sample_weight=w, groups=X[:, 0])
+    oof = np.empty(len(y))
+    for train, test in GroupKFold(3).split(X, y, groups=X[:, 0]):
+        fitted = LogisticRegression().fit(X[train], y[train], sample_weight=w[train])
+        oof[test] = fitted.predict_proba(X[test])[:, 1]
+    ref = find_group_thresholds(y, oof, X[:, 0], sample_weight=w)
+    assert clf.group_thresholds_ == ref.as_dict()
