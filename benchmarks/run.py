@@ -54,6 +54,7 @@ SECTIONS = {
     "11": "bench_distributed",
     "12": "bench_prevalence",
     "14": "bench_optimism",
+    "15": "bench_groups",
 }
 
 

@@ -9,9 +9,11 @@ The public API:
 - :class:`MultiLabelThresholdClassifier` learns one cutoff per label
   (:class:`MultiOutputFoldEnsemble` for ``refit=False``);
   :class:`MulticlassDecisionClassifier` learns class weights on the
-  probabilities of a multiclass classifier.
+  probabilities of a multiclass classifier; :class:`GroupThresholdClassifier`
+  learns one cutoff per group (a column of ``X``).
 - :func:`find_threshold`, :func:`threshold_curve`, :func:`bootstrap_threshold`,
-  :func:`find_gray_zone`, :func:`find_multilabel_thresholds` and
+  :func:`find_gray_zone`, :func:`find_group_thresholds`,
+  :func:`find_multilabel_thresholds` and
   :func:`find_class_weights` work on scores you already have;
   :func:`binary_report` reports Sn, Sp, precision and the counts at a cutoff.
 - :mod:`sklearn_balanced.objectives` holds the objectives,
@@ -43,6 +45,11 @@ from sklearn_balanced.gray_zone import (
     GrayZoneResult,
     find_gray_zone,
 )
+from sklearn_balanced.groups import (
+    GroupThresholdClassifier,
+    GroupThresholds,
+    find_group_thresholds,
+)
 from sklearn_balanced.metrics import BinaryReport, binary_report
 from sklearn_balanced.multiclass import (
     ClassWeights,
@@ -66,6 +73,8 @@ __all__ = [
     "FoldEnsemble",
     "GrayZoneClassifier",
     "GrayZoneResult",
+    "GroupThresholdClassifier",
+    "GroupThresholds",
     "MultiLabelThresholdClassifier",
     "MulticlassDecisionClassifier",
     "MultiLabelThresholds",
@@ -77,6 +86,7 @@ __all__ = [
     "bootstrap_threshold",
     "find_class_weights",
     "find_gray_zone",
+    "find_group_thresholds",
     "find_multilabel_thresholds",
     "find_threshold",
     "threshold_curve",
