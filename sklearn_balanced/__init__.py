@@ -9,9 +9,11 @@ The public API:
 - :class:`MultiLabelThresholdClassifier` learns one cutoff per label
   (:class:`MultiOutputFoldEnsemble` for ``refit=False``);
   :class:`MulticlassDecisionClassifier` learns class weights on the
-  probabilities of a multiclass classifier.
+  probabilities of a multiclass classifier; :class:`GroupThresholdClassifier`
+  learns one cutoff per group (a column of ``X``).
 - :func:`find_threshold`, :func:`threshold_curve`, :func:`bootstrap_threshold`,
-  :func:`find_gray_zone`, :func:`find_multilabel_thresholds` and
+  :func:`find_gray_zone`, :func:`find_group_thresholds`,
+  :func:`find_multilabel_thresholds` and
   :func:`find_class_weights` work on scores you already have;
   :func:`binary_report` reports Sn, Sp, precision and the counts at a cutoff.
 - :mod:`sklearn_balanced.objectives` holds the objectives,
@@ -24,7 +26,7 @@ The public API:
 
 import sklearn_balanced.distributed  # noqa: F401  (fills the dask paths; no dask)
 from sklearn_balanced._fit._ensemble import FoldEnsemble
-from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble
+from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble
 from sklearn_balanced._moved import install as _install_moved
 from sklearn_balanced._version import __version__
 from sklearn_balanced.binary import (
@@ -42,6 +44,11 @@ from sklearn_balanced.gray_zone import (
     GrayZoneClassifier,
     GrayZoneResult,
     find_gray_zone,
+)
+from sklearn_balanced.groups import (
+    GroupThresholdClassifier,
+    GroupThresholds,
+    find_group_thresholds,
 )
 from sklearn_balanced.metrics import BinaryReport, binary_report
 from sklearn_balanced.multiclass import (
@@ -66,6 +73,8 @@ __all__ = [
     "FoldEnsemble",
     "GrayZoneClassifier",
     "GrayZoneResult",
+    "GroupThresholdClassifier",
+    "GroupThresholds",
     "MultiLabelThresholdClassifier",
     "MulticlassDecisionClassifier",
     "MultiLabelThresholds",
@@ -77,6 +86,7 @@ __all__ = [
     "bootstrap_threshold",
     "find_class_weights",
     "find_gray_zone",
+    "find_group_thresholds",
     "find_multilabel_thresholds",
     "find_threshold",
     "threshold_curve",

@@ -24,6 +24,12 @@ from sklearn_balanced._validation import (
 )
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import check_certified_weights, confusion_counts
+from sklearn_balanced.engine._intervals import (
+    INTERVAL_METHODS,
+    RateIntervals,
+    effective_sizes,
+    rate_intervals,
+)
 from sklearn_balanced.objectives import (
     F1,
     MCC,
@@ -133,6 +139,7 @@ def _counts(
     *,
     entry: str,
     default_ok: bool = False,
+    arrays: list | None = None,
 ) -> tuple[tuple, tuple, tuple[Any, Any], Any]:
     """Counts ``(tp, fp, tn, fn)`` (length-1 arrays) of hard predictions.
 
@@ -140,6 +147,8 @@ def _counts(
     weights' scale), the same in the sample weights' units (for display), the
     labels ``(negative, positive)`` and the positive label. Dask collections
     are refused, naming ``entry``: hard predictions have no distributed path.
+    A list given as ``arrays`` receives the checked ``(is_pos_true,
+    is_pos_pred, weight)``.
     """
     check_not_dask(
         entry,
@@ -163,6 +172,8 @@ def _counts(
     n = y_true.size
     weight = check_sample_weight(sample_weight, n)
     counts = confusion_counts(is_pos[:n], is_pos[n:].astype(np.float64), weight)
+    if arrays is not None:
+        arrays.extend((is_pos[:n], is_pos[n:], weight))
     k = counts.index_of(np.array([0.5]))
     engine_counts = (counts.tp[k], counts.fp[k], counts.tn[k], counts.fn[k])
     shown = tuple(a[k] for a in counts.weighted_counts())
@@ -231,6 +242,16 @@ def sensitivity_score(
         The value when ``y_true`` has no positive (the rate is undefined), as
         in scikit-learn: ``"warn"`` returns 0.0 with an
         :class:`~sklearn.exceptions.UndefinedMetricWarning`.
+    confidence_level : float or None, default=None
+        When given, in (0, 1): the report also holds ``intervals``, two-sided
+        binomial intervals at this level of sensitivity, specificity,
+        precision and NPV (each from its own group: positives, negatives,
+        predicted positives, predicted negatives), printed below the metrics.
+        With sample weights each group counts as Kish's effective sample size
+        ``(sum w)**2 / sum(w**2)``, not as the sum of its weights.
+    interval_method : {"wilson", "clopper-pearson"}, default="wilson"
+        The bound of ``intervals``: Wilson's score interval, or the exact
+        (conservative) Clopper-Pearson interval.
 
     Returns
     -------
@@ -439,8 +460,11 @@ class BinaryReport(dict):
     NaN where its denominator is zero), ``support`` (``{label: weight}``, negative label first),
     ``confusion_matrix`` (2x2 array; rows are the true negative and positive
     labels, columns the predicted ones), ``labels`` (negative, positive) and
-    ``pos_label``; with a certified ``objective``, ``certificate``. Values are
-    also readable as attributes (``report.mcc``).
+    ``pos_label``; with ``confidence_level``, also ``intervals`` (a
+    :class:`~sklearn_balanced.engine._intervals.RateIntervals`: Sn, Sp,
+    precision (PPV) and NPV as ``(low, estimate, high)``); with a certified
+    ``objective``, ``certificate``. Values are also readable as attributes
+    (``report.mcc``).
     """
 
     def __getattr__(self, name: str) -> Any:
@@ -472,6 +496,14 @@ class BinaryReport(dict):
         lines.append("")
         for k1, n1, k2, n2 in _ROWS:
             lines.append(f"{n1:<12}{self[k1]:>7.3f}    {n2:<18}{self[k2]:>7.3f}")
+        intervals = self.get("intervals")
+        if intervals is not None:
+            lines += ["", _intervals_head(intervals)]
+            for (k1, n1), (k2, n2) in _INTERVAL_ROWS:
+                lines.append(
+                    f"{n1:<12}{_interval_cell(getattr(intervals, k1))}    "
+                    f"{n2:<12}{_interval_cell(getattr(intervals, k2))}"
+                )
         cert = self.get("certificate")
         if cert is not None:
             lines.append(
@@ -480,6 +512,24 @@ class BinaryReport(dict):
                 f"{cert.n}){'' if cert.holds else ', NOT reached'}"
             )
         return "\n".join(lines)
+
+
+_INTERVAL_ROWS = (
+    (("sensitivity", "sensitivity"), ("specificity", "specificity")),
+    (("ppv", "precision"), ("npv", "NPV")),
+)
+
+
+def _intervals_head(intervals: RateIntervals) -> str:
+    head = f"{intervals.confidence_level:.0%} intervals ({intervals.method}"
+    if intervals.sizes is not None:
+        head += "; weighted: Kish effective sizes"
+    return head + "):"
+
+
+def _interval_cell(interval) -> str:
+    low, est, high = interval
+    return f"{est:>7.3f} [{low:.3f}, {high:.3f}]"
 
 
 def binary_report(
@@ -491,6 +541,8 @@ def binary_report(
     labels: Any = None,
     zero_division: Any = np.nan,
     objective: Objective | None = None,
+    confidence_level: float | None = None,
+    interval_method: str = "wilson",
 ) -> BinaryReport:
     """Accuracy, MCC, sensitivity, specificity, precision, NPV, F1, balanced accuracy.
 
@@ -530,6 +582,16 @@ def binary_report(
         predictions at a cutoff chosen on other data the bound holds as
         stated; on the data that chose the cutoff see the objective. Unequal
         sample weights are refused with it.
+    confidence_level : float or None, default=None
+        When given, in (0, 1): the report also holds ``intervals``, two-sided
+        binomial intervals at this level of sensitivity, specificity,
+        precision and NPV (each from its own group: positives, negatives,
+        predicted positives, predicted negatives), printed below the metrics.
+        With sample weights each group counts as Kish's effective sample size
+        ``(sum w)**2 / sum(w**2)``, not as the sum of its weights.
+    interval_method : {"wilson", "clopper-pearson"}, default="wilson"
+        The bound of ``intervals``: Wilson's score interval, or the exact
+        (conservative) Clopper-Pearson interval.
 
     Returns
     -------
@@ -558,11 +620,26 @@ def binary_report(
     sensitivity   0.750    specificity         0.750
     precision     0.750    NPV                 0.750
     F1            0.750    balanced accuracy   0.750
+
+    With ``confidence_level``, each rate's interval (Wilson by default):
+
+    >>> y_true = [0] * 40 + [1] * 20
+    >>> y_pred = [0] * 34 + [1] * 6 + [0] * 4 + [1] * 16
+    >>> r = binary_report(y_true, y_pred, confidence_level=0.95)
+    >>> for line in str(r).splitlines()[-3:]:
+    ...     print(line)
+    95% intervals (wilson):
+    sensitivity   0.800 [0.584, 0.919]    specificity   0.850 [0.709, 0.929]
+    precision     0.727 [0.518, 0.868]    NPV           0.895 [0.759, 0.958]
+    >>> low, estimate, high = r.intervals.sensitivity
     """
     _check_zero_division(zero_division)
+    _check_interval_options(confidence_level, interval_method)
+    arrays: list = []
     c, shown, (neg, pos), pos = _counts(
-        y_true, y_pred, pos_label, sample_weight, labels, entry="binary_report"
-    )
+        y_true, y_pred, pos_label, sample_weight, labels, entry="binary_report",
+        arrays=arrays,
+    )  # fmt: skip
     tp, fp, tn, fn = c
     rates = {
         name: _rate(float(f(*c)[0]), zero_division, title, reason)
@@ -579,6 +656,14 @@ def binary_report(
         weight = None if sample_weight is None else np.asarray(sample_weight, float)
         check_certified_weights(objective, weight)
         extra["certificate"] = objective.certificate(*c)
+    if confidence_level is not None:
+        is_pos, predicted, weight = arrays
+        extra["intervals"] = rate_intervals(
+            *(float(a[0]) for a in c),
+            confidence_level=confidence_level,
+            method=interval_method,
+            sizes=effective_sizes(is_pos, predicted, weight),
+        )
     return BinaryReport(
         accuracy=float((tp[0] + tn[0]) / (tp[0] + fp[0] + tn[0] + fn[0])),
         mcc=float(MCC().score(*c)[0]),
@@ -591,3 +676,27 @@ def binary_report(
         pos_label=pos,
         **extra,
     )
+
+
+def _check_interval_options(confidence_level: Any, interval_method: Any) -> None:
+    """``confidence_level`` None or in (0, 1), and a known ``interval_method``
+    (checked even without a level: a misspelt method is never ignored)."""
+    if confidence_level is None:
+        pass
+    elif isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, int | float | np.floating | np.integer
+    ):
+        raise TypeError(
+            f"confidence_level must be a number in (0, 1) or None; got "
+            f"{confidence_level!r}."
+        )
+    elif not 0.0 < float(confidence_level) < 1.0:
+        raise ValueError(
+            f"confidence_level must be strictly between 0 and 1 or None; got "
+            f"{confidence_level!r}."
+        )
+    if interval_method not in INTERVAL_METHODS:
+        raise ValueError(
+            f"interval_method must be one of {sorted(INTERVAL_METHODS)}; got "
+            f"{interval_method!r}."
+        )

@@ -74,7 +74,9 @@ def trusted_types() -> list[str]:
     Everything a fitted :class:`~sklearn_balanced.BalancedThresholdClassifier`
     (any built-in objective), :class:`~sklearn_balanced.GrayZoneClassifier`,
     :class:`~sklearn_balanced.FoldEnsemble`,
-    :class:`~sklearn_balanced.MulticlassDecisionClassifier` or
+    :class:`~sklearn_balanced.MulticlassDecisionClassifier`,
+    :class:`~sklearn_balanced.groups.GroupThresholdClassifier` (with its
+    :class:`~sklearn_balanced.groups.GroupThresholds`) or
     :class:`~sklearn_balanced.MultiLabelThresholdClassifier` (with its
     ``refit=False`` fold ensemble) holds, and the results
     :class:`~sklearn_balanced.gray_zone.GrayZoneResult` and
@@ -98,10 +100,13 @@ def trusted_types() -> list[str]:
     """
     from sklearn_balanced import objectives
     from sklearn_balanced._fit._ensemble import FoldEnsemble
-    from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble
+    from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble
     from sklearn_balanced.binary._classifier import BalancedThresholdClassifier
+    from sklearn_balanced.engine._intervals import RateInterval, RateIntervals
     from sklearn_balanced.gray_zone._classifier import GrayZoneClassifier
     from sklearn_balanced.gray_zone._search import GrayZoneResult
+    from sklearn_balanced.groups._classifier import GroupThresholdClassifier
+    from sklearn_balanced.groups._search import GroupThresholds
     from sklearn_balanced.multiclass._classifier import MulticlassDecisionClassifier
     from sklearn_balanced.multilabel._classifier import MultiLabelThresholdClassifier
     from sklearn_balanced.multilabel._search import MultiLabelThresholds
@@ -112,6 +117,8 @@ def trusted_types() -> list[str]:
     types |= {MultiLabelThresholdClassifier, MultiOutputFoldEnsemble}
     types |= {GrayZoneResult, MultiLabelThresholds}
     types.add(MulticlassDecisionClassifier)
+    types |= {RateIntervals, RateInterval}  # BalancedThresholdClassifier's
+    types |= {GroupThresholdClassifier, GroupThresholds}
     for name in objectives.__all__:
         value = getattr(objectives, name)
         if (

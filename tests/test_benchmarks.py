@@ -50,7 +50,12 @@ def test_every_section_has_the_interface(run_py, key, name):
 
 
 def test_sections_are_numbered_in_order(run_py):
-    assert list(run_py.SECTIONS) == [str(i) for i in range(1, len(run_py.SECTIONS) + 1)]
+    # increasing from 1; a gap is allowed while sections numbered by parallel
+    # branches (13, 14 next to 15) are merged one at a time
+    keys = [int(k) for k in run_py.SECTIONS]
+    assert keys[0] == 1
+    assert keys == sorted(set(keys))
+    assert list(run_py.SECTIONS) == [str(k) for k in keys]
 
 
 def test_unknown_section_is_refused(run_py):

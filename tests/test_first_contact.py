@@ -144,7 +144,7 @@ def _imported_modules() -> set[str]:
         for block in re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S):
             modules.update(_IMPORT_LINE.findall(block))
     own = {"sklearn_balanced", "conftest", "_oracle"}
-    own.update(path.stem for path in ROOT.glob("tests/*.py"))
+    own.update(path.stem for path in ROOT.glob("tests/**/*.py"))  # test helpers
     return {
         module
         for module in modules

@@ -126,6 +126,7 @@ def test_bagged_mean_of_mixed_finite_and_infinite_optima_is_the_median_and_warns
     assert clf.bagged_mean_threshold_ == -np.inf
 
 
+@pytest.mark.filterwarnings("ignore:The out-of-bag objective is undefined")
 def test_bagged_cutoff_outside_a_constraint_warns_that_best_score_is_nan():
     # Every bootstrap optimum meets Sn >= 0.9 on its resample; their median
     # does not on the pooled scores here, where the objective is undefined.

@@ -26,7 +26,7 @@ LAYERS = [
     ["objectives"],
     ["engine"],
     ["metrics", "_fit"],
-    ["binary", "gray_zone", "multilabel", "multiclass"],
+    ["binary", "gray_zone", "multilabel", "multiclass", "groups"],
     ["plotting", "distributed", "neural", "datasets", "shift"],
     ["persistence"],
     ["cli"],

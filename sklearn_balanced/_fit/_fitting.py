@@ -170,6 +170,10 @@ class ScoredFit:
         their positive-class mask and weights (None when unweighted).
     fold_slices : list of slice
         Each split's part of the pooled arrays (one slice for prefit).
+    rows : ndarray of int or None, default=None
+        The row of the original data each pooled score belongs to (the
+        held-out indices in split order; ``arange(n)`` for prefit), for
+        callers that need the pooled scores next to per-row data (groups).
     """
 
     estimator: Any
@@ -178,6 +182,7 @@ class ScoredFit:
     is_pos: NDArray[np.bool_]
     weight: NDArray[np.float64] | None
     fold_slices: list[slice]
+    rows: NDArray[np.intp] | None = None
 
     def folds(self):
         """``(response, is_pos, weight)`` of each split, in split order."""
@@ -346,6 +351,7 @@ def fit_scores(
             is_pos,
             sample_weight,
             [slice(0, response.shape[0])],
+            np.arange(response.shape[0]),
         )
     splits = make_splits(
         owner.cv,
@@ -384,5 +390,11 @@ def fit_scores(
     else:
         estimator = FoldEnsemble.from_fitted(oof.estimators)
     return ScoredFit(
-        estimator, method, oof.response, oof.is_pos, oof.weight, oof.fold_slices()
+        estimator,
+        method,
+        oof.response,
+        oof.is_pos,
+        oof.weight,
+        oof.fold_slices(),
+        np.concatenate(oof.test_indices),
     )

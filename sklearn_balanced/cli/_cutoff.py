@@ -160,6 +160,22 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
         help="also print a 95%% bootstrap interval of the cutoff from N resamples",
     )
     p.add_argument(
+        "--intervals",
+        type=_real_option("--intervals", 0, 1, open_low=True, open_high=True),
+        metavar="LEVEL",
+        help="also print two-sided intervals at this level, in (0, 1), of "
+        "sensitivity, specificity, precision and NPV at the cutoff (binomial, on "
+        "the file's counts; with --weight on Kish's effective sample sizes; with "
+        "--prevalence, precision and NPV at that prevalence by Bayes' rule)",
+    )
+    p.add_argument(
+        "--interval-method",
+        choices=["wilson", "clopper-pearson"],
+        default=None,
+        help="with --intervals: the binomial bound (default: wilson; "
+        "clopper-pearson is exact and wider)",
+    )
+    p.add_argument(
         "--random-state",
         type=_int_option(
             "--random-state", 0, _SEED_MAX, f"an integer in [0, {_SEED_MAX}]"
@@ -346,12 +362,66 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
         data.labels, data.scores, result.threshold, pos, data.weights
     )
     payload["report_text"] = _report_text(report)
+    if args.intervals is not None:
+        payload["intervals"] = _intervals_of_rows(args, given, result.threshold, pos)
     if args.bootstrap:
         payload["bootstrap"] = _bootstrap(args, data, objective, pos)
     if args.plot:
         _plot(args, data, objective, pos)
         payload["plot"] = args.plot
     return payload
+
+
+def _check_interval_options(args: argparse.Namespace) -> None:
+    """``--intervals`` goes with a single cutoff; ``--interval-method`` with it."""
+    if args.intervals is None:
+        if args.interval_method is not None:
+            raise UsageError("--interval-method goes with --intervals LEVEL.")
+        return
+    if args.gray_zone:
+        raise UsageError(
+            "--intervals does not go with --gray-zone: it gives the intervals of "
+            "the rates at a single cutoff."
+        )
+
+
+def _intervals_of_rows(args, data: CutoffInput, threshold: float, pos) -> dict:
+    """``--intervals`` from the file's rows (not re-weighted to ``--prevalence``;
+    PPV and NPV at it by Bayes' rule instead)."""
+    from sklearn_balanced.engine._core import at_or_above
+    from sklearn_balanced.metrics import binary_report
+
+    neg = next(c.item() for c in np.unique(data.labels) if c.item() != pos)
+    y_pred = np.where(at_or_above(data.scores, threshold), pos, neg)
+    with warnings.catch_warnings():
+        # said once already for the whole file
+        warnings.filterwarnings("ignore", "sample_weight sums to more than")
+        report = binary_report(
+            data.labels,
+            y_pred,
+            pos_label=pos,
+            sample_weight=data.weights,
+            confidence_level=args.intervals,
+            interval_method=args.interval_method or "wilson",
+        )
+    intervals = report["intervals"]
+    if args.prevalence is not None:
+        intervals = intervals.at(prevalence=args.prevalence)
+    return intervals_payload(intervals)
+
+
+def intervals_payload(intervals) -> dict[str, Any]:
+    """A :class:`~sklearn_balanced.engine._intervals.RateIntervals` for JSON."""
+    return {
+        "confidence_level": intervals.confidence_level,
+        "method": intervals.method,
+        "prevalence": intervals.prevalence,
+        "effective_sizes": intervals.sizes,
+        **{
+            name: dict(zip(("low", "estimate", "high"), value, strict=True))
+            for name, value in intervals.as_dict().items()
+        },
+    }
 
 
 def _labels_payload(data: CutoffInput, pos: Any) -> dict[str, Any]:
@@ -595,6 +665,7 @@ def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
     if args.max_abstention is not None and not args.gray_zone:
         raise UsageError("--max-abstention goes with --gray-zone.")
     _check_confidence_options(args)
+    _check_interval_options(args)
     if not args.gray_zone:
         objective = _objective_from_args(args)  # the options' mistakes first
         _check_prevalence_options(args, objective)
@@ -602,7 +673,7 @@ def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
         _check_prevalence_options(args, None)
     collect = bool(
         args.bootstrap or args.gray_zone or args.plot or args.prevalence is not None
-    )
+    ) or (args.intervals is not None and args.weight is not None)  # Kish: the rows
     counts = read_counts(args, collect)
     source = counts.source
     try:
@@ -693,7 +764,7 @@ def counts_payload(
                 "weights by a constant to read them.",
                 UserWarning,
             )
-    return {
+    payload = {
         "file": source,
         "n_samples": n,
         "pos_label": pos,
@@ -709,6 +780,18 @@ def counts_payload(
         "bootstrap": None,
         "report_text": _report_text(report),
     }
+    if args.intervals is not None:  # unweighted here: the counts are samples
+        from sklearn_balanced.engine._intervals import rate_intervals
+
+        flat = payload["report"]
+        payload["intervals"] = intervals_payload(
+            rate_intervals(
+                flat["tp"], flat["fp"], flat["tn"], flat["fn"],
+                confidence_level=args.intervals,
+                method=args.interval_method or "wilson",
+            )
+        )  # fmt: skip
+    return payload
 
 
 def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
@@ -720,6 +803,11 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(
             "--confidence goes with one --score column (a certified binary "
             "constraint); several --score columns learn class weights."
+        )
+    if several and args.intervals is not None:
+        raise UsageError(
+            "--intervals goes with one --score column (the rates at a binary "
+            "cutoff); several --score columns learn class weights."
         )
     if several and args.prevalence is not None:
         raise UsageError(

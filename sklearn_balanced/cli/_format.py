@@ -171,9 +171,35 @@ def format_cutoff(payload: dict[str, Any]) -> str:
             "each resample's cutoff on the samples it left out)"
         )
     lines += ["", "at the cutoff:", payload["report_text"]]
+    if payload.get("intervals"):
+        lines += ["", *_interval_lines(payload["intervals"])]
     if payload.get("plot"):
         lines += ["", f"plot saved to {payload['plot']}"]
     return "\n".join(lines)
+
+
+def _fixed(value: float) -> str:
+    """Three decimals, or ``undefined`` for NaN (a rate of an empty group)."""
+    return "undefined" if math.isnan(value) else f"{value:.3f}"
+
+
+def _interval_lines(iv: dict[str, Any]) -> list[str]:
+    """``cutoff --intervals``: a heading, then each rate with its interval."""
+    how = iv["method"]
+    if iv["effective_sizes"] is not None:
+        how += ", on Kish's effective sample sizes of the weights"
+    if iv["prevalence"] is not None:
+        how += f"; precision and NPV at prevalence {iv['prevalence']:g} (Bayes)"
+    lines = [f"{iv['confidence_level']:.0%} intervals ({how}):"]
+    for key, name in (
+        ("sensitivity", "sensitivity"),
+        ("specificity", "specificity"),
+        ("ppv", "precision"),
+        ("npv", "NPV"),
+    ):
+        low, est, high = (_fixed(iv[key][k]) for k in ("low", "estimate", "high"))
+        lines.append(f"  {name:<12}{est:>9}   [{low}, {high}]")
+    return lines
 
 
 def _unmet_targets(

@@ -47,7 +47,7 @@ def _class_names(args: argparse.Namespace) -> list[str]:
 
 def _check_options(args: argparse.Namespace) -> str:
     """The objective; options of the binary command are refused."""
-    from sklearn_balanced.multiclass._search import MULTICLASS_OBJECTIVES
+    from sklearn_balanced.multiclass._objectives import MULTICLASS_OBJECTIVES
 
     given = [flag for flag, dest in _BINARY_ONLY if getattr(args, dest) is not None]
     if args.gray_zone:

@@ -65,9 +65,16 @@ from sklearn_balanced.engine._core import (
     warn_if_reversed,
 )
 from sklearn_balanced.engine._entry import find_threshold, threshold_curve
+from sklearn_balanced.engine._intervals import (
+    RateInterval,
+    RateIntervals,
+    rate_intervals,
+)
 
 __all__ = [
     "ConfusionCounts",
+    "RateInterval",
+    "RateIntervals",
     "ThresholdCurve",
     "ThresholdResult",
     "at_or_above",
@@ -77,6 +84,7 @@ __all__ = [
     "find_threshold",
     "fold_counts",
     "normalise_weights",
+    "rate_intervals",
     "select_cutoff",
     "threshold_curve",
     "validate_inputs",

@@ -73,13 +73,13 @@ Objectives (all maximised internally)
 from sklearn_balanced.multiclass._classifier import (
     MulticlassDecisionClassifier,
 )
+from sklearn_balanced.multiclass._objectives import MULTICLASS_OBJECTIVES
 from sklearn_balanced.multiclass._rules import (
     bayes_decision,
     check_cost_matrix,
     weighted_argmax,
 )
 from sklearn_balanced.multiclass._search import (
-    MULTICLASS_OBJECTIVES,
     ClassWeights,
     class_weight_step,
     find_class_weights,

@@ -29,8 +29,8 @@ from sklearn_balanced._fit._fitting import (
     threshold_tags,
 )
 from sklearn_balanced._fit._labels import check_multilabel_target, label_scores
+from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble
 from sklearn_balanced._fit._multioutput import (
-    MultiOutputFoldEnsemble,
     check_label_folds,
     check_label_ranking,
     cross_val_scores,

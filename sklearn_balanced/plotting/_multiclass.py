@@ -15,8 +15,9 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced._validation import check_not_dask
+from sklearn_balanced.multiclass._objectives import _confusion, _sample_weights
 from sklearn_balanced.multiclass._rules import _check_proba, weighted_argmax
-from sklearn_balanced.multiclass._search import _confusion, _encode, _sample_weights
+from sklearn_balanced.multiclass._search import _encode
 from sklearn_balanced.plotting._common import _axes, _legend_below
 
 __all__ = ["ClassRecallDisplay", "class_recalls"]

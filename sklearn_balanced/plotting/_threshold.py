@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn_balanced.binary._diagnostics import check_bootstrap_params
 from sklearn_balanced.engine._bootstrap import percentile_interval, run_bootstrap
 from sklearn_balanced.engine._core import checked_counts, select_cutoff, validate_inputs
+from sklearn_balanced.engine._intervals import intervals_at
 from sklearn_balanced.objectives import get_objective, sensitivity, specificity
 from sklearn_balanced.plotting._common import (
     _NO_DASK_PLOT,
@@ -80,6 +81,10 @@ class ThresholdDisplay:
         Each fold's own optimal cutoff.
     confidence_level : float, default=None
         Level of ``threshold_ci`` and ``band``, for their legend entries.
+    rate_intervals : RateIntervals, default=None
+        Intervals of the rates at ``threshold``
+        (:func:`~sklearn_balanced.engine._intervals.rate_intervals`): Sn and Sp
+        drawn as error bars at the cutoff, with their bounds in the legend.
     title : str, default=None
         Title of the axes; None is a generic one (the constructors name the
         objective and, for an estimator, the scores drawn).
@@ -102,6 +107,9 @@ class ThresholdDisplay:
         One short tick per fold cutoff (empty without ``fold_thresholds``).
     band_ : matplotlib PolyCollection or None
         The bootstrap band.
+    rate_intervals_ : matplotlib ErrorbarContainer or None
+        The error bars of Sn and Sp at the cutoff (None without
+        ``rate_intervals``).
     ax_ : matplotlib Axes
         The axes of the rates (Sn and Sp), the cutoff and the legend.
     objective_ax_ : matplotlib Axes
@@ -141,6 +149,7 @@ class ThresholdDisplay:
         fold_thresholds=None,
         confidence_level=None,
         title=None,
+        rate_intervals=None,
     ):
         self.thresholds = thresholds
         self.objective_values = objective_values
@@ -156,6 +165,7 @@ class ThresholdDisplay:
         self.fold_thresholds = fold_thresholds
         self.confidence_level = confidence_level
         self.title = title
+        self.rate_intervals = rate_intervals
 
     def plot(self, ax=None):
         """Draw on ``ax`` (a new figure when None); return the display.
@@ -274,6 +284,9 @@ class ThresholdDisplay:
                 [x, x], self.threshold_rates, "o", color="k", ms=4, zorder=3
             )
         self.threshold_line_ = ax.axvline(x, color="k", ls="--", lw=1.2, label=label)
+        self.rate_intervals_ = None
+        if self.rate_intervals is not None:
+            self.rate_intervals_ = _draw_rate_intervals(ax, x, self.rate_intervals)
         ax.set_ylim(-0.03, 1.03)
         ax.set_xlabel("cutoff (positive where score >= cutoff)")
         ax.set_ylabel("rate (sensitivity, specificity)")
@@ -294,6 +307,7 @@ class ThresholdDisplay:
                 *self.fold_lines_[:1],
                 self.band_,
                 self.threshold_line_,
+                self.rate_intervals_,
                 self.ci_span_,
                 *self.fold_threshold_lines_[:1],
             )
@@ -317,6 +331,7 @@ class ThresholdDisplay:
         sample_weight=None,
         pos_label=None,
         ax=None,
+        intervals=None,
     ):
         """Plot the curves of scores you already have.
 
@@ -343,6 +358,10 @@ class ThresholdDisplay:
             The positive label; None means 1 for 0/1, -1/1 or boolean labels;
             other labels must name it.
         ax : matplotlib Axes, default=None
+        intervals : float, default=None
+            When given, in (0, 1): draw the two-sided Wilson intervals at this
+            level of Sn and Sp at the cutoff, from the counts there (Kish's
+            effective sizes with weights), as error bars.
 
         Returns
         -------
@@ -362,6 +381,7 @@ class ThresholdDisplay:
             index, _ = select_cutoff(counts, obj)
             threshold = counts.threshold_at(index)
         ci = band = None
+        rates = _intervals_or_none(counts, is_pos, score, weight, threshold, intervals)
         if n_bootstrap:
             check_bootstrap_params(n_bootstrap, confidence_level)
             rng = check_random_state(random_state)
@@ -381,10 +401,13 @@ class ThresholdDisplay:
             threshold_rates=_rates_at(counts, float(threshold)),
             confidence_level=float(confidence_level) if n_bootstrap else None,
             title=f"Cutoff by the {obj.name} objective",
+            rate_intervals=rates,
         ).plot(ax=ax)
 
     @classmethod
-    def from_estimator(cls, estimator, X=None, y=None, *, sample_weight=None, ax=None):
+    def from_estimator(
+        cls, estimator, X=None, y=None, *, sample_weight=None, ax=None, intervals=None
+    ):
         """Plot a fitted :class:`~sklearn_balanced.BalancedThresholdClassifier`.
 
         Without ``X`` and ``y``, the pooled out-of-fold scores it was tuned on
@@ -407,6 +430,11 @@ class ThresholdDisplay:
         sample_weight : array-like, default=None
             Weights of ``X``'s samples.
         ax : matplotlib Axes, default=None
+        intervals : float, default=None
+            When given, in (0, 1): draw the Wilson intervals at this level of
+            Sn and Sp at ``threshold_`` on the scores drawn (the out-of-fold
+            ones: ``rate_intervals_`` at the fit's ``confidence_level``), as
+            error bars.
 
         Returns
         -------
@@ -471,6 +499,9 @@ class ThresholdDisplay:
         name = _objective_text(obj)
         source = "out-of-fold scores" if fold_sizes is not None else "given data"
         threshold = float(estimator.threshold_)
+        rates = _intervals_or_none(
+            counts, is_pos, response, weight, threshold, intervals
+        )
         return cls(
             thresholds=t,
             objective_values=values,
@@ -486,6 +517,7 @@ class ThresholdDisplay:
             fold_thresholds=fold_thresholds,
             confidence_level=level,
             title=f"Cutoff by the {obj.name} objective ({source})",
+            rate_intervals=rates,
         ).plot(ax=ax)
 
 
@@ -498,3 +530,41 @@ def _bootstrap_band(is_pos, score, weight, objective, n_bootstrap, rng, grid, le
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN grid columns
         lo, hi = np.nanquantile(run.curves, [alpha / 2, 1 - alpha / 2], axis=0)
     return percentile_interval(run.thresholds, level), (grid, lo, hi)
+
+
+def _intervals_or_none(counts, is_pos, score, weight, threshold, level):
+    """The Wilson rate intervals at ``threshold``, or None without a level."""
+    if level is None:
+        return None
+    if isinstance(level, bool) or not isinstance(level, int | float | np.floating):
+        raise TypeError(f"intervals must be a level in (0, 1) or None; got {level!r}.")
+    if not 0.0 < float(level) < 1.0:
+        raise ValueError(
+            f"intervals must be a level strictly between 0 and 1 (e.g. 0.95) or "
+            f"None; got {level!r}."
+        )
+    return intervals_at(counts, is_pos, score, weight, float(threshold), float(level))
+
+
+def _draw_rate_intervals(ax, x, intervals):
+    """Sn and Sp error bars at the cutoff; their bounds in the legend entry."""
+    (sn_lo, sn, sn_hi), (sp_lo, sp, sp_hi) = (
+        intervals.sensitivity,
+        intervals.specificity,
+    )
+    centres = np.array([sn, sp])
+    lows = np.array([sn_lo, sp_lo])
+    highs = np.array([sn_hi, sp_hi])
+    drawn = np.isfinite(centres)
+    return ax.errorbar(
+        [x] * int(drawn.sum()),
+        centres[drawn],
+        yerr=np.vstack([centres - lows, highs - centres])[:, drawn],
+        fmt="none",
+        ecolor="k",
+        elinewidth=2,
+        capsize=4,
+        zorder=4,
+        label=f"{intervals.confidence_level:.0%} intervals: Sn [{sn_lo:.3f}, "
+        f"{sn_hi:.3f}], Sp [{sp_lo:.3f}, {sp_hi:.3f}]",
+    )

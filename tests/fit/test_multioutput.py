@@ -18,8 +18,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
 from sklearn_balanced._fit._labels import check_multilabel_target, label_scores
+from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble
 from sklearn_balanced._fit._multioutput import (
-    MultiOutputFoldEnsemble,
     cross_val_scores,
     make_multilabel_splits,
 )

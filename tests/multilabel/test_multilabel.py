@@ -392,7 +392,7 @@ from sklearn_balanced import (  # noqa: E402
     BalancedThresholdClassifier,
     MultiLabelThresholdClassifier,
 )
-from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble  # noqa: E402
+from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble  # noqa: E402
 
 
 @pytest.fixture(scope="module")

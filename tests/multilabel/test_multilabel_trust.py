@@ -30,7 +30,7 @@ from sklearn_balanced import (
     MultiLabelThresholdClassifier,
     find_multilabel_thresholds,
 )
-from sklearn_balanced._fit._multioutput import MultiOutputFoldEnsemble
+from sklearn_balanced._fit._multi_ensemble import MultiOutputFoldEnsemble
 from sklearn_balanced.multilabel import label_rates
 
 
@@ -357,7 +357,7 @@ def test_trusted_types_list_the_multilabel_types():
     names = set(trusted_types())
     assert {
         "sklearn_balanced.multilabel._classifier.MultiLabelThresholdClassifier",
-        "sklearn_balanced._fit._multioutput.MultiOutputFoldEnsemble",
+        "sklearn_balanced._fit._multi_ensemble.MultiOutputFoldEnsemble",
         "sklearn_balanced.multilabel._search.MultiLabelThresholds",
     } <= names
 

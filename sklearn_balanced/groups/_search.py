@@ -1,0 +1,517 @@
+"""One exact cutoff per group of samples, optionally shrunk towards the pooled scores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from sklearn_balanced._validation import _missing_labels, _plain, _preview
+from sklearn_balanced._warnings import warn
+from sklearn_balanced.engine._core import (
+    checked_counts,
+    confusion_counts,
+    select_cutoff,
+    validate_inputs,
+    warn_if_reversed,
+)
+from sklearn_balanced.groups._gap import gap_constrained_indices
+from sklearn_balanced.objectives import (
+    Objective,
+    get_objective,
+    sensitivity,
+    specificity,
+)
+
+__all__ = [
+    "SMALL_GROUP_POLICIES",
+    "GroupThresholds",
+    "check_groups",
+    "find_group_thresholds",
+    "group_thresholds_from_scores",
+]
+
+#: What to do with a group too small to tune.
+SMALL_GROUP_POLICIES = ("raise", "pooled")
+
+
+@dataclass(frozen=True, eq=False)  # array fields: compared by identity
+class GroupThresholds:
+    """One cutoff per group, and what it gives on the group's own samples.
+
+    The per-group arrays are in the order of ``groups`` (sorted where the
+    group values can be sorted, else in order of first appearance).
+
+    Attributes
+    ----------
+    groups : ndarray of shape (n_groups,)
+        The distinct group values, sorted.
+    thresholds : ndarray of shape (n_groups,)
+        Each group's cutoff: positive where the score is ``>= threshold``.
+        The pooled cutoff where ``fallback`` is True.
+    fallback : ndarray of bool, shape (n_groups,)
+        True where the group was too small to tune and got the pooled cutoff.
+    n_samples : ndarray of int, shape (n_groups,)
+        Samples of each group (with a positive weight).
+    n_pos, n_neg : ndarray of shape (n_groups,)
+        Weight of each group's positives and negatives (counts without weights).
+    sensitivity, specificity : ndarray of shape (n_groups,)
+        The rates at the group's cutoff on its own samples (NaN where the
+        group has no positive, or no negative).
+    score : ndarray of shape (n_groups,)
+        The objective at the group's cutoff on its own samples (NaN where it
+        is undefined there, e.g. a constraint not met, or a class absent).
+    pooled_threshold : float
+        The cutoff of all samples together.
+    pooled_score : float
+        The objective at ``pooled_threshold`` on all samples.
+    objective : Objective
+        The objective that was optimised.
+    shrinkage : float or None
+        The pseudo-sample count of the pooled scores in every group's search
+        (None: each group alone).
+    max_sensitivity_gap : float or None
+        The largest allowed difference between the tuned groups' sensitivities
+        (None: no cross-group constraint).
+    """
+
+    groups: NDArray
+    thresholds: NDArray[np.float64]
+    fallback: NDArray[np.bool_]
+    n_samples: NDArray[np.intp]
+    n_pos: NDArray[np.float64]
+    n_neg: NDArray[np.float64]
+    sensitivity: NDArray[np.float64]
+    specificity: NDArray[np.float64]
+    score: NDArray[np.float64]
+    pooled_threshold: float
+    pooled_score: float
+    objective: Objective
+    shrinkage: float | None = None
+    max_sensitivity_gap: float | None = None
+
+    def as_dict(self) -> dict:
+        """``{group: cutoff}``, the groups as Python scalars."""
+        return {
+            _plain(g): float(t)
+            for g, t in zip(self.groups, self.thresholds, strict=True)
+        }
+
+    def thresholds_for(
+        self, groups: ArrayLike, unseen: float | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+        """Each sample's cutoff by its group: ``(cutoffs, unseen_mask)``.
+
+        A group that is not in ``groups`` gets ``unseen`` (the pooled cutoff
+        when None); ``unseen_mask`` is True there.
+        """
+        values = np.asarray(groups)
+        fill = self.pooled_threshold if unseen is None else float(unseen)
+        out = np.full(values.shape[0], fill, dtype=np.float64)
+        found = np.zeros(values.shape[0], dtype=bool)
+        if values.shape[0] == 0:
+            return out, ~found
+        lookup = self.as_dict()
+        uniq, inverse = _factorize(values)
+        cut = np.array([lookup.get(_plain(g), np.nan) for g in uniq], dtype=float)
+        known = np.array([_plain(g) in lookup for g in uniq], dtype=bool)
+        found = known[inverse]
+        out[found] = cut[inverse][found]
+        return out, ~found
+
+
+def _factorize(values: NDArray) -> tuple[NDArray, NDArray[np.intp]]:
+    """Distinct values (sorted where possible) and each value's index into them."""
+    try:
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return uniq, inverse.reshape(-1)
+    except TypeError:  # mixed types in an object array: first-seen order
+        seen: dict = {}
+        inverse = np.fromiter(
+            (seen.setdefault(v, len(seen)) for v in values.tolist()),
+            dtype=np.intp,
+            count=values.shape[0],
+        )
+        uniq = np.empty(len(seen), dtype=object)
+        uniq[:] = list(seen)
+        return uniq, inverse
+
+
+def check_groups(groups: ArrayLike, n_samples: int, *, name: str = "groups") -> NDArray:
+    """Check a group per sample: 1d, the right length, none missing; returned as an array."""
+    values = np.asarray(groups)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values.ravel()
+    if values.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1d, one group per sample; got an array of shape "
+            f"{values.shape}."
+        )
+    if values.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {values.shape[0]} values but there are {n_samples} "
+            "samples; they must have the same length."
+        )
+    missing = _missing_labels(values)
+    if missing.size:
+        raise ValueError(
+            f"{name} has {missing.size} missing value(s) (NaN, None or pd.NA) at "
+            f"position(s) {_preview(missing)} of {n_samples}; every sample needs a "
+            "group: fill them (e.g. with an 'unknown' group) or drop those rows."
+        )
+    return values
+
+
+def _check_params(
+    shrinkage: Any, min_group_size: Any, small_group: Any, max_sensitivity_gap: Any
+) -> None:
+    if max_sensitivity_gap is not None:
+        if (
+            isinstance(max_sensitivity_gap, bool)
+            or not isinstance(max_sensitivity_gap, Real)
+            or not 0 <= max_sensitivity_gap <= 1
+        ):
+            raise ValueError(
+                "max_sensitivity_gap must be None or a number in [0, 1] (a "
+                f"difference of sensitivities); got {max_sensitivity_gap!r}."
+            )
+        if shrinkage:
+            raise ValueError(
+                f"max_sensitivity_gap={max_sensitivity_gap!r} constrains the groups' "
+                f"own sensitivities and cannot be combined with shrinkage="
+                f"{shrinkage!r}; pass one of them."
+            )
+    if shrinkage is not None and (
+        isinstance(shrinkage, bool)
+        or not isinstance(shrinkage, Real)
+        or not np.isfinite(shrinkage)
+        or shrinkage < 0
+    ):
+        raise ValueError(
+            "shrinkage must be None or a finite number >= 0 (the pooled scores' "
+            f"weight in samples); got {shrinkage!r}."
+        )
+    if (
+        isinstance(min_group_size, bool)
+        or not isinstance(min_group_size, Integral)
+        or min_group_size < 2
+    ):
+        raise ValueError(
+            "min_group_size must be an int >= 2 (a group needs a positive and a "
+            f"negative sample); got {min_group_size!r}."
+        )
+    if small_group not in SMALL_GROUP_POLICIES:
+        raise ValueError(
+            f"small_group must be one of {list(SMALL_GROUP_POLICIES)}; got "
+            f"{small_group!r}."
+        )
+
+
+def _too_small_reason(
+    n: int, n_pos: float, n_neg: float, constant: bool, min_group_size: int
+) -> str | None:
+    if n < min_group_size:
+        return f"fewer than min_group_size={min_group_size} samples"
+    if n_pos == 0:
+        return "no positive sample"
+    if n_neg == 0:
+        return "no negative sample"
+    if constant:
+        return "constant scores"
+    return None
+
+
+def group_thresholds_from_scores(
+    is_pos: NDArray[np.bool_],
+    score: NDArray[np.floating],
+    weight: NDArray[np.float64] | None,
+    groups: NDArray,
+    objective: Objective,
+    pos_label: Any,
+    *,
+    shrinkage: float | None = None,
+    min_group_size: int = 20,
+    small_group: str = "raise",
+    max_sensitivity_gap: float | None = None,
+    name: str = "y_score",
+) -> GroupThresholds:
+    """:func:`find_group_thresholds` on validated arrays (the classifier's path)."""
+    _check_params(shrinkage, min_group_size, small_group, max_sensitivity_gap)
+    if weight is not None and not weight.all():
+        keep = weight > 0  # zero weights are absent samples, as in the engine
+        is_pos, score, weight, groups = (
+            is_pos[keep],
+            score[keep],
+            weight[keep],
+            groups[keep],
+        )
+    pooled = checked_counts(is_pos, score, weight, name=name)
+    warn_if_reversed(pooled, pos_label, name)
+    pooled_index, pooled_scores = select_cutoff(pooled, objective)
+    pooled_threshold = pooled.threshold_at(pooled_index)
+    uniq, inverse = _factorize(groups)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(uniq.shape[0] + 1))
+    n_groups = uniq.shape[0]
+    thresholds = np.empty(n_groups)
+    fallback = np.zeros(n_groups, dtype=bool)
+    n_samples = np.empty(n_groups, dtype=np.intp)
+    n_pos, n_neg = np.empty(n_groups), np.empty(n_groups)
+    sn, sp, own = np.empty(n_groups), np.empty(n_groups), np.empty(n_groups)
+    small: list[str] = []
+    constrained: dict[int, Any] = {}  # group -> its counts, for the joint search
+    total = float(len(score) if weight is None else weight.sum())
+    for k in range(n_groups):
+        rows = order[bounds[k] : bounds[k + 1]]
+        g_pos, g_score = is_pos[rows], score[rows]
+        g_w = None if weight is None else weight[rows]
+        w = np.ones(rows.shape[0]) if g_w is None else g_w
+        n_samples[k] = rows.shape[0]
+        n_pos[k], n_neg[k] = float(w[g_pos].sum()), float(w[~g_pos].sum())
+        constant = bool(g_score.min() == g_score.max())
+        reason = _too_small_reason(
+            rows.shape[0],
+            n_pos[k],
+            n_neg[k],
+            constant and not shrinkage,
+            min_group_size,
+        )
+        if reason is not None:
+            small.append(
+                f"{_plain(uniq[k])!r} ({reason}: {rows.shape[0]} samples, "
+                f"{_count(n_pos[k])} positive, {_count(n_neg[k])} negative)"
+            )
+            fallback[k] = True
+            thresholds[k] = pooled_threshold
+        elif max_sensitivity_gap is not None:
+            constrained[k] = checked_counts(g_pos, g_score, g_w, name=name)
+        elif not shrinkage:
+            counts = checked_counts(g_pos, g_score, g_w, name=name)
+            thresholds[k] = counts.threshold_at(select_cutoff(counts, objective)[0])
+        else:
+            # the group's samples, plus every sample at a total weight worth
+            # ``shrinkage`` of the group's (mean-weight) samples
+            scale = shrinkage * (w.sum() / rows.shape[0]) / total
+            prior = np.ones(score.shape[0]) if weight is None else weight
+            counts = checked_counts(
+                np.concatenate([g_pos, is_pos]),
+                np.concatenate([g_score, score]),
+                np.concatenate([w, prior * scale]),
+                name=name,
+            )
+            thresholds[k] = counts.threshold_at(select_cutoff(counts, objective)[0])
+        if k not in constrained:
+            sn[k], sp[k], own[k] = _own_rates(
+                g_pos, g_score, g_w, thresholds[k], objective
+            )
+    if small and small_group == "raise":
+        _refuse_or_warn(small, n_groups, small_group, pooled_threshold)
+    if constrained:
+        keys = sorted(constrained)
+        indices, _ = gap_constrained_indices(
+            [constrained[k] for k in keys],
+            np.array([n_pos[k] + n_neg[k] for k in keys]),
+            objective,
+            float(max_sensitivity_gap),
+        )
+        for k, i in zip(keys, indices, strict=True):
+            thresholds[k] = constrained[k].threshold_at(i)
+            rows = order[bounds[k] : bounds[k + 1]]
+            g_w = None if weight is None else weight[rows]
+            sn[k], sp[k], own[k] = _own_rates(
+                is_pos[rows], score[rows], g_w, thresholds[k], objective
+            )
+    if small and small_group == "pooled":
+        _refuse_or_warn(small, n_groups, small_group, pooled_threshold)
+    return GroupThresholds(
+        groups=uniq,
+        thresholds=thresholds,
+        fallback=fallback,
+        n_samples=n_samples,
+        n_pos=n_pos,
+        n_neg=n_neg,
+        sensitivity=sn,
+        specificity=sp,
+        score=own,
+        pooled_threshold=float(pooled_threshold),
+        pooled_score=float(pooled_scores[pooled_index]),
+        objective=objective,
+        shrinkage=None if shrinkage is None else float(shrinkage),
+        max_sensitivity_gap=(
+            None if max_sensitivity_gap is None else float(max_sensitivity_gap)
+        ),
+    )
+
+
+def _refuse_or_warn(
+    small: list[str], n_groups: int, small_group: str, pooled_threshold: float
+) -> None:
+    shown = "; ".join(small[:10])
+    if len(small) > 10:
+        shown += f"; ... ({len(small)} groups in all)"
+    if small_group == "raise":
+        raise ValueError(
+            f"{len(small)} of {n_groups} groups are too small to tune a cutoff "
+            f"of their own: {shown}. Pass small_group='pooled' to give them the "
+            "pooled cutoff, lower min_group_size, or merge them into larger "
+            "groups."
+        )
+    warn(
+        f"{len(small)} of {n_groups} groups are too small to tune a cutoff of "
+        f"their own and get the pooled cutoff {pooled_threshold!r}: {shown}."
+    )
+
+
+def _count(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
+
+
+def _own_rates(
+    is_pos: NDArray[np.bool_],
+    score: NDArray[np.floating],
+    weight: NDArray[np.float64] | None,
+    threshold: float,
+    objective: Objective,
+) -> tuple[float, float, float]:
+    """Sensitivity, specificity and objective at ``threshold`` on these samples."""
+    counts = confusion_counts(is_pos, score, weight)
+    i = int(counts.index_of(threshold))
+    tp, fp = counts.tp[i : i + 1], counts.fp[i : i + 1]
+    tn, fn = counts.n_neg - fp, counts.n_pos - tp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sn = float(sensitivity(tp, fp, tn, fn)[0]) if counts.n_pos > 0 else np.nan
+        sp = float(specificity(tp, fp, tn, fn)[0]) if counts.n_neg > 0 else np.nan
+        if counts.n_pos > 0 and counts.n_neg > 0:
+            full_tp, full_fp, full_tn, full_fn = counts.objective_inputs(objective)
+            value = float(
+                np.asarray(objective.score(full_tp, full_fp, full_tn, full_fn))[i]
+            )
+        else:
+            value = np.nan
+    return sn, sp, value
+
+
+def find_group_thresholds(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    groups: ArrayLike,
+    *,
+    objective: str | Objective | Callable[..., Any] = "balanced",
+    shrinkage: float | None = None,
+    min_group_size: int = 20,
+    small_group: str = "raise",
+    max_sensitivity_gap: float | None = None,
+    pos_label: Any = None,
+    sample_weight: ArrayLike | None = None,
+) -> GroupThresholds:
+    """Exact optimal cutoff of ``y_score`` in every group, for an objective.
+
+    Scores are not comparable across sites, batches or populations: one
+    cutoff can give Sn 0.95 in one group and 0.7 in another. Here every group
+    gets its own cutoff from the engine's exact search (every distinct
+    cutoff of its scores, no grid); ``shrinkage`` pulls the cutoffs of small
+    groups towards the pooled one.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels.
+    y_score : array-like of shape (n_samples,)
+        Scores for the positive class.
+    groups : array-like of shape (n_samples,)
+        The group of each sample (ints, strings, ...; none missing).
+    objective : str, Objective or callable, default="balanced"
+        What every group's cutoff optimises, as in
+        :func:`~sklearn_balanced.find_threshold`. "Every group's Sn >= 0.9"
+        is the per-group objective ``SpecificityAtSensitivity(0.9)``.
+    shrinkage : float or None, default=None
+        ``None`` (or 0): each group's cutoff is ``find_threshold`` on the
+        group's samples alone. A number ``s > 0``: each group's cutoff is the
+        exact optimum on the group's samples (their own weights) *plus all
+        samples*, weighted so that together they count as ``s`` of the group's
+        samples (each sample's weight times ``s * mean group weight / total
+        weight``) — pseudo-counts of the pooled scores: a group of ``n << s``
+        samples gets nearly the pooled cutoff, a group of ``n >> s`` nearly
+        its own. See Notes.
+    min_group_size : int, default=20
+        Groups with fewer samples (with a positive weight) are too small to
+        tune, as are groups without a positive or without a negative sample
+        (and, without shrinkage, groups whose scores are constant).
+    small_group : {"raise", "pooled"}, default="raise"
+        ``"raise"``: a group too small to tune is a ValueError naming every
+        such group with its counts. ``"pooled"``: such groups get the pooled
+        cutoff, with a warning naming them.
+    max_sensitivity_gap : float or None, default=None
+        A cross-group constraint: the tuned groups' sensitivities (on their own
+        samples) may differ by at most this much (``max - min <= gap``, as
+        computed). The cutoffs are then chosen jointly, exactly: the feasible
+        choice of one cutoff per group with the best mean objective, each
+        group weighted by its (weighted) size (see
+        :mod:`sklearn_balanced.groups`). Groups given the pooled cutoff are
+        not constrained. Not combined with ``shrinkage``.
+    pos_label : object, default=None
+        The positive label, as in :func:`~sklearn_balanced.find_threshold`.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the counts.
+
+    Returns
+    -------
+    result : GroupThresholds
+        ``thresholds`` per group (``as_dict()`` for ``{group: cutoff}``),
+        ``pooled_threshold``, and each group's counts and rates at its cutoff.
+
+    See Also
+    --------
+    sklearn_balanced.groups.GroupThresholdClassifier : Learns the cutoffs by
+        cross-validation, the group a column of ``X``.
+    sklearn_balanced.find_threshold : One cutoff for all samples.
+
+    Notes
+    -----
+    Without shrinkage, a group's cutoff equals
+    ``find_threshold(y_true[g], y_score[g], sample_weight=sample_weight[g])``
+    bit for bit. With ``shrinkage=s`` it equals ``find_threshold`` on the
+    concatenation of the group's samples and all samples, with the weights
+    described above: the counts at any cutoff are the group's counts plus
+    ``s / n`` times the pooled counts (without weights), so a small group's
+    rates are those of its own samples regularised by the pooled rates — the
+    usual pseudo-count (beta-prior) estimate of a rate. The pooled part keeps
+    the pooled class balance. Measured in section 15 of the benchmarks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.groups import find_group_thresholds
+    >>> rng = np.random.default_rng(0)
+    >>> site = np.repeat(["a", "b"], 200)
+    >>> y = rng.integers(0, 2, 400)
+    >>> score = y + rng.normal(size=400) + (site == "b")  # site b scores higher
+    >>> r = find_group_thresholds(y, score, site)
+    >>> {g: round(t, 2) for g, t in r.as_dict().items()}
+    {'a': 0.36, 'b': 1.49}
+    >>> round(r.pooled_threshold, 2)
+    0.94
+    >>> r.sensitivity.round(2), r.specificity.round(2)
+    (array([0.76, 0.72]), array([0.75, 0.72]))
+    """
+    obj = get_objective(objective)
+    is_pos, score, weight, pos = validate_inputs(
+        y_true, y_score, sample_weight, pos_label, entry="find_group_thresholds"
+    )
+    values = check_groups(groups, is_pos.shape[0])
+    return group_thresholds_from_scores(
+        is_pos,
+        score,
+        weight,
+        values,
+        obj,
+        pos,
+        shrinkage=shrinkage,
+        min_group_size=min_group_size,
+        small_group=small_group,
+        max_sensitivity_gap=max_sensitivity_gap,
+    )
