@@ -33,6 +33,7 @@ from sklearn_balanced.engine._bootstrap import (
 )
 from sklearn_balanced.engine._core import (
     at_or_above,
+    check_certified_weights,
     curve_from_counts,
     fold_counts,
     result_at,
@@ -190,6 +191,22 @@ class BalancedThresholdClassifier(
     objective_ : Objective
         The resolved objective.
 
+    confidence_ : float or None
+        The objective's ``confidence`` (a certified constraint such as
+        ``SpecificityAtSensitivity(0.9, confidence=0.95)``); ``None`` for an
+        objective without one. See "Certified constraints" in the Notes.
+
+    constraint_bound_ : float or None
+        With a ``confidence``: the one-sided exact (Clopper-Pearson) lower
+        confidence bound of the constrained rate at ``threshold_``, from the
+        pooled out-of-fold counts (at least the objective's floor when
+        ``threshold_method="argmax"``); ``None`` without a confidence.
+
+    constraint_counts_ : tuple of int or None
+        ``(k, n)``, the counts ``constraint_bound_`` rests on (e.g. the true
+        positives and the positives for a sensitivity floor); ``None``
+        without a confidence.
+
     response_method_ : str
         The method that produced the scores.
 
@@ -233,6 +250,34 @@ class BalancedThresholdClassifier(
     units: cutoffs that differ only across a gap where few samples lie (common
     with well-separated classes) are not a disagreement. See
     :func:`sklearn_balanced.bootstrap_threshold` for the bootstrap itself.
+
+    **Certified constraints.** With an objective that states a
+    ``confidence`` (``SpecificityAtSensitivity``, ``SensitivityAtSpecificity``,
+    ``PrecisionAtRecall``, ``RecallAtPrecision``), the cutoff is chosen among
+    those whose exact lower confidence bound of the constrained rate reaches
+    the floor (see each objective for the procedure). What this guarantees
+    depends on where the scores come from:
+
+    - ``cv="prefit"`` with data the estimator was not fitted on (a separate
+      calibration set): the Learn-Then-Test guarantee holds as stated. For
+      new samples exchangeable with the calibration samples, the population
+      rate of the prefit model at ``threshold_`` is at least the floor with
+      probability at least ``confidence`` (over the draw of the calibration
+      set).
+    - cross-validation (the default): the bound is computed on the pooled
+      out-of-fold scores, each produced by a model that did not see that
+      sample, so no score is optimistic. But they come from the fold models,
+      not from ``estimator_`` (refit on all the data), and the folds' models
+      differ from each other: the statement is about the fold models' pooled
+      scores, not a strict guarantee for the refit model. A model refit on
+      more data usually ranks at least as well, which is why the bound is
+      typically still met; how often it is, is measured by the coverage
+      benchmark. For a strict guarantee, fit the estimator on part of the
+      data and pass the rest here with ``cv="prefit"``.
+
+    Sample weights are refused with a confidence (a bound on weighted counts
+    taken as samples would state a confidence that does not hold); equal
+    weights, and zero weights (absent samples), are accepted.
 
     Examples
     --------
@@ -352,6 +397,7 @@ class BalancedThresholdClassifier(
         )
         y = column_or_1d(y, warn=True)  # after the check: it names a 2d target
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
+        check_certified_weights(objective, sample_weight)
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
         pooled = (fit.response, fit.is_pos, fit.weight)
         # one sort for the pooled counts and every fold's (validated once)
@@ -379,6 +425,10 @@ class BalancedThresholdClassifier(
         rng_state = None
         if self.n_bootstrap > 0:
             rng_state = self._bootstrap(pooled, counts, scores, best, objective)
+        cert = _certificate_at(counts, objective, self.threshold_)
+        self.confidence_ = getattr(objective, "confidence", None)
+        self.constraint_bound_ = None if cert is None else cert.bound
+        self.constraint_counts_ = None if cert is None else (cert.k, cert.n)
         if self.store_cv_results:
             # What the plots need to redraw this fit, whatever the parameters
             # are by then: the pooled scores and the bootstrap as it was run.
@@ -507,6 +557,13 @@ def _warn_if_folds_disagree(counts, fold_thresholds):
             "is uncertain: consider more data, n_bootstrap > 0 to see its "
             'interval, or threshold_method="bagged".',
         )
+
+
+def _certificate_at(counts, objective, threshold):
+    """The objective's certificate at ``threshold`` on ``counts`` (or None)."""
+    i = counts.index_of(threshold)
+    tp, fp = counts.tp[i], counts.fp[i]
+    return objective.certificate(tp, fp, counts.n_neg - fp, counts.n_pos - tp)
 
 
 def _fold_thresholds(per_fold, objective):

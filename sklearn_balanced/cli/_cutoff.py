@@ -78,13 +78,15 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--objective",
-        choices=[*sorted(OBJECTIVES), "cost", "macro_f1"],
+        choices=[*sorted(OBJECTIVES), "cost", "macro_f1", *CONSTRAINT_NAMES],
         default=None,
         metavar="NAME",
         help=(
             "what to optimise: " + ", ".join(sorted(OBJECTIVES)) + " or cost "
             "(default: balanced, i.e. Sn = Sp); with several --score columns: "
-            "balanced (equal per-class recalls), balanced_accuracy or macro_f1"
+            "balanced (equal per-class recalls), balanced_accuracy or macro_f1; "
+            "spec_at_sens / sens_at_spec name the constraint of --min-sensitivity "
+            "/ --min-specificity"
         ),
     )
     p.add_argument(
@@ -112,6 +114,15 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
         metavar="X",
         help="maximise sensitivity subject to specificity >= X (with --gray-zone: "
         "the specificity target on decided cases, default 0.95)",
+    )
+    p.add_argument(
+        "--confidence",
+        type=_real_option("--confidence", 0, 1, open_low=True, open_high=True),
+        metavar="C",
+        help="with --min-sensitivity or --min-specificity: certify the constraint "
+        "in the population with probability C (one-sided exact Clopper-Pearson "
+        "lower bound of the rate at the cutoff >= the floor); the output reports "
+        "the bound and the counts it rests on. Not with --weight",
     )
     p.add_argument(
         "--gray-zone",
@@ -180,6 +191,39 @@ def _add_cutoff_parser(sub) -> argparse.ArgumentParser:
     return p
 
 
+#: ``--objective`` names of the single-cutoff constraints, with the option
+#: that gives each its floor
+CONSTRAINT_NAMES = {
+    "spec_at_sens": "min_sensitivity",
+    "specificity_at_sensitivity": "min_sensitivity",
+    "sens_at_spec": "min_specificity",
+    "sensitivity_at_specificity": "min_specificity",
+}
+
+
+def _check_confidence_options(args: argparse.Namespace) -> None:
+    """``--confidence`` only on a single-cutoff constraint, unweighted."""
+    if getattr(args, "confidence", None) is None:
+        return
+    if args.gray_zone:
+        raise UsageError(
+            "--confidence does not go with --gray-zone yet; certify a single "
+            "cutoff with --min-sensitivity or --min-specificity."
+        )
+    if args.min_sensitivity is None and args.min_specificity is None:
+        raise UsageError(
+            f"--confidence {args.confidence:g} certifies a constraint; give "
+            "--min-sensitivity X or --min-specificity X with it."
+        )
+    if args.weight is not None:
+        raise UsageError(
+            f"--confidence certifies the constraint from sample counts, and "
+            f"--weight {args.weight} makes them weighted counts (a bound on them "
+            "taken as samples would state a confidence that does not hold); drop "
+            "--weight or --confidence."
+        )
+
+
 def _objective_from_args(args: argparse.Namespace):
     from sklearn_balanced.objectives import (
         Cost,
@@ -215,16 +259,56 @@ def _objective_from_args(args: argparse.Namespace):
             "--min-sensitivity and --min-specificity together need --gray-zone; "
             "a single cutoff takes one constraint."
         )
+    if args.objective in CONSTRAINT_NAMES:
+        floor = CONSTRAINT_NAMES[args.objective]
+        if getattr(args, floor) is None:
+            flag = "--" + floor.replace("_", "-")
+            raise UsageError(f"--objective {args.objective} needs {flag} X.")
+    _check_confidence_options(args)
+    confidence = getattr(args, "confidence", None)
     if constraint:
-        if args.objective is not None:
+        floor = (
+            "min_sensitivity"
+            if args.min_sensitivity is not None
+            else ("min_specificity")
+        )
+        if args.objective is not None and CONSTRAINT_NAMES.get(args.objective) != floor:
             raise UsageError(
                 f"--objective {args.objective} conflicts with a --min-* constraint "
                 "(the constraint is the objective)."
             )
         if args.min_sensitivity is not None:
-            return SpecificityAtSensitivity(args.min_sensitivity)
-        return SensitivityAtSpecificity(args.min_specificity)
+            if confidence is not None and args.min_sensitivity >= 1:
+                raise UsageError(
+                    "--min-sensitivity 1 cannot be certified (the exact lower "
+                    "bound of a rate is below 1 for any finite sample); give a "
+                    "floor below 1 with --confidence."
+                )
+            return SpecificityAtSensitivity(args.min_sensitivity, confidence)
+        if confidence is not None and args.min_specificity >= 1:
+            raise UsageError(
+                "--min-specificity 1 cannot be certified (the exact lower bound "
+                "of a rate is below 1 for any finite sample); give a floor below "
+                "1 with --confidence."
+            )
+        return SensitivityAtSpecificity(args.min_specificity, confidence)
     return get_objective(args.objective or "balanced")
+
+
+def certificate_payload(result) -> dict[str, Any] | None:
+    """What a certified cutoff rests on (``None`` without a confidence)."""
+    if result.constraint_bound is None:
+        return None
+    cert = result.objective.certificate(*result._rates)
+    return {
+        "rate": cert.rate,
+        "target": cert.target,
+        "confidence": cert.confidence,
+        "bound": cert.bound,
+        "k": cert.k,
+        "n": cert.n,
+        "method": "one-sided exact Clopper-Pearson lower bound",
+    }
 
 
 def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any]:
@@ -252,6 +336,7 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
         "objective": objective_payload(objective),
         "threshold": result.threshold,
         "score": result.score,
+        "certificate": certificate_payload(result),
         "report": None,
         "bootstrap": None,
     }
@@ -618,6 +703,7 @@ def counts_payload(
         "objective": objective_payload(objective),
         "threshold": result.threshold,
         "score": result.score,
+        "certificate": certificate_payload(result),
         "report": flat_report(report),
         "bootstrap": None,
         "report_text": _report_text(report),

@@ -142,6 +142,17 @@ def format_cutoff(payload: dict[str, Any]) -> str:
         f"cutoff      {_fmt(thr, 6)}   ({rule})",
         f"value       {_fmt(payload['score'])}",
     ]
+    cert = payload.get("certificate")
+    if cert:
+        unit = (
+            "positives" if cert["rate"] in ("sensitivity", "recall") else ("negatives")
+        )
+        lines.append(
+            f"certified   {cert['rate']} >= {_fmt(cert['target'])} with "
+            f"{cert['confidence']:.4g} confidence: lower bound "
+            f"{_fmt(cert['bound'])} ({cert['k']} of {cert['n']} {unit}; "
+            "one-sided exact Clopper-Pearson)"
+        )
     shift = payload.get("prevalence")
     if shift:
         lines.append(

@@ -34,6 +34,7 @@ __all__ = [
     "ThresholdResult",
     "at_or_above",
     "best_indices",
+    "check_certified_weights",
     "checked_counts",
     "confusion_counts",
     "fold_counts",
@@ -473,6 +474,9 @@ def select_cutoff(counts: ConfusionCounts, objective: Objective) -> tuple[int, N
             f"The objective {objective!r} returned shape {scores.shape}; expected "
             f"one value per cutoff, shape {tp.shape}."
         )
+    allowed = objective.admissible(tp, fp, tn, fn)
+    if allowed is not None:  # a rule on the whole curve (e.g. a test sequence)
+        scores = np.where(allowed, scores, np.nan)
     key = scores if objective.greater_is_better else -scores
     candidates = best_indices(key)
     if candidates.size == 0:
@@ -668,6 +672,15 @@ class ThresholdResult:
         True positive and true negative rates at ``threshold``.
     pos_label : object
         The label counted as positive.
+    constraint_bound : float or None
+        With a certified constraint (an objective with a ``confidence``): the
+        one-sided exact lower confidence bound of the constrained rate at
+        ``threshold``; ``None`` otherwise.
+    confidence : float or None
+        The objective's ``confidence`` (``None`` when it has none).
+    constraint_counts : tuple of int or None
+        ``(k, n)``, the counts the bound rests on (e.g. true positives and
+        positives for a sensitivity); ``None`` without a confidence.
     """
 
     threshold: float
@@ -680,6 +693,9 @@ class ThresholdResult:
     sensitivity: float
     specificity: float
     pos_label: Any = None
+    constraint_bound: float | None = None
+    confidence: float | None = None
+    constraint_counts: tuple[int, int] | None = None
     #: the counts in the engine's units (rates are computed on them)
     _rates: tuple = field(default=(), repr=False, compare=False)
 
@@ -705,6 +721,7 @@ def result_at(
     tp, fp = float(counts.tp[index]), float(counts.fp[index])
     tn, fn = counts.n_neg - fp, counts.n_pos - tp
     shown = [float(a) for a in counts.weighted_counts(index)]
+    cert = objective.certificate(tp, fp, tn, fn)
     return ThresholdResult(
         threshold=counts.threshold_at(index),
         score=float(scores[index]),
@@ -716,7 +733,40 @@ def result_at(
         sensitivity=float(sensitivity(tp, fp, tn, fn)),
         specificity=float(specificity(tp, fp, tn, fn)),
         pos_label=pos_label,
+        constraint_bound=None if cert is None else cert.bound,
+        confidence=None if cert is None else cert.confidence,
+        constraint_counts=None if cert is None else (cert.k, cert.n),
         _rates=(tp, fp, tn, fn),
+    )
+
+
+def check_certified_weights(
+    objective: Objective,
+    sample_weight: NDArray[np.float64] | None,
+    *,
+    option: str = "sample_weight",
+) -> None:
+    """Refuse unequal weights with an objective that states a confidence.
+
+    A binomial bound is on sample counts; weighted counts taken as samples
+    would state a confidence that does not hold. Equal weights (after the
+    zero weights, absent samples, are removed) give the sample counts
+    themselves (:func:`normalise_weights`) and pass; ``option`` is how the
+    weights are called in the message (``"--weight"`` on the command line).
+    """
+    confidence = getattr(objective, "confidence", None)
+    if confidence is None or sample_weight is None:
+        return
+    w = np.asarray(sample_weight, dtype=np.float64)
+    w = w[w > 0]
+    if w.size == 0 or float(w.min()) == float(w.max()):
+        return
+    raise ValueError(
+        f"{objective!r} certifies its constraint from sample counts, and "
+        f"{option} has unequal weights (from {float(w.min()):.4g} to "
+        f"{float(w.max()):.4g}): a bound on weighted counts taken as samples "
+        "would state a confidence that does not hold. Drop "
+        f"{option} (or make the weights equal), or pass confidence=None."
     )
 
 

@@ -18,6 +18,7 @@ from sklearn_balanced._validation import dask_inputs, dask_path
 from sklearn_balanced.engine._core import (
     ThresholdCurve,
     ThresholdResult,
+    check_certified_weights,
     checked_counts,
     curve_from_counts,
     result_at,
@@ -35,8 +36,10 @@ def _per_cutoff(objective: Objective) -> bool:
     """Whether ``objective`` is one of the library's own, whose value at a
     cutoff depends on that cutoff's counts only (a function of the whole
     arrays, such as ``tp / tp.max()``, must see every cutoff at once)."""
-    return type(objective).__module__ == Objective.__module__ and not isinstance(
-        objective, CallableObjective
+    return (
+        type(objective).__module__ == Objective.__module__
+        and not isinstance(objective, CallableObjective)
+        and objective.per_cutoff
     )
 
 
@@ -79,7 +82,8 @@ default=None
         Non-negative weights; the counts are sums of weights. Only their
         ratios matter: any positive multiple gives the same cutoff and score
         (see "Weights" in :mod:`sklearn_balanced.engine`); the counts of the
-        result are in the weights' units.
+        result are in the weights' units. Refused (ValueError) when unequal
+        together with an objective that states a ``confidence``.
     pos_label : object, default=None
         The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
         other labels must name it.
@@ -88,7 +92,9 @@ default=None
     -------
     result : ThresholdResult
         ``threshold``, ``score``, ``sensitivity``, ``specificity``, the counts,
-        ``precision`` and ``npv``.
+        ``precision`` and ``npv``; for an objective with a ``confidence``
+        (e.g. ``SpecificityAtSensitivity(0.9, confidence=0.95)``) also
+        ``constraint_bound``, ``confidence`` and ``constraint_counts``.
 
     See Also
     --------
@@ -127,6 +133,14 @@ default=None
     """
     if dask_inputs(y_true=y_true, y_score=y_score, sample_weight=sample_weight):
         obj = get_objective(objective)
+        if sample_weight is not None and getattr(obj, "confidence", None):
+            raise ValueError(
+                f"{obj!r} certifies its constraint from sample counts; with dask "
+                "inputs sample_weight is refused together with a confidence (a "
+                "bound on weighted counts taken as samples would state a "
+                "confidence that does not hold). Drop sample_weight, or pass "
+                "confidence=None."
+            )
         return dask_path("find_threshold")(
             y_true,
             y_score,
@@ -140,6 +154,7 @@ default=None
         y_true, y_score, sample_weight, pos_label
     )
     obj = get_objective(objective)
+    check_certified_weights(obj, weight)
     if (
         weight is None
         and score.dtype == np.float64
