@@ -594,6 +594,7 @@ def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.max_abstention is not None and not args.gray_zone:
         raise UsageError("--max-abstention goes with --gray-zone.")
+    _check_confidence_options(args)
     if not args.gray_zone:
         objective = _objective_from_args(args)  # the options' mistakes first
         _check_prevalence_options(args, objective)
@@ -715,6 +716,11 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     from sklearn_balanced.cli._multiclass import format_multiclass, multiclass_payload
 
     several = len(args.score) > 1
+    if several and args.confidence is not None:
+        raise UsageError(
+            "--confidence goes with one --score column (a certified binary "
+            "constraint); several --score columns learn class weights."
+        )
     if several and args.prevalence is not None:
         raise UsageError(
             "--prevalence goes with one --score column (a binary cutoff); several "

@@ -764,3 +764,69 @@ def test_symmetric_objective_needs_no_pos_label(data, objective):
     assert flipped.pos_label_ == "healthy"
     # the same partition up to samples on the cut itself
     assert (default.predict(X) == flipped.predict(X)).mean() > 0.99
+
+
+# -- certified constraints (objectives with a confidence) --------------------
+
+
+def _certify_data(n=600, seed=0):
+    return make_classification(
+        n_samples=n, weights=[0.7], class_sep=1.5, flip_y=0.02, random_state=seed
+    )
+
+
+def test_certified_constraint_with_prefit_is_the_calibration_sets_bound():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    X, y = _certify_data()
+    model = LogisticRegression().fit(X[:300], y[:300])
+    obj = SpecificityAtSensitivity(0.85, confidence=0.9)
+    clf = BalancedThresholdClassifier(model, objective=obj, cv="prefit")
+    clf.fit(X[300:], y[300:])
+    r = find_threshold(y[300:], model.predict_proba(X[300:])[:, 1], objective=obj)
+    assert clf.threshold_ == r.threshold
+    assert clf.confidence_ == 0.9
+    assert clf.constraint_bound_ == r.constraint_bound >= 0.85
+    assert clf.constraint_counts_ == r.constraint_counts
+    assert clf.constraint_counts_[1] == int((y[300:] == 1).sum())
+
+
+def test_certified_constraint_by_cross_validation_and_without_confidence():
+    from sklearn_balanced.objectives import SensitivityAtSpecificity
+
+    X, y = _certify_data()
+    plain = BalancedThresholdClassifier(
+        LogisticRegression(), objective=SensitivityAtSpecificity(0.8)
+    ).fit(X, y)
+    assert plain.confidence_ is None
+    assert plain.constraint_bound_ is None and plain.constraint_counts_ is None
+    clf = clone(plain).set_params(
+        objective=SensitivityAtSpecificity(0.8, confidence=0.95)
+    )
+    clf.fit(X, y)
+    _, n = clf.constraint_counts_
+    assert n == int((y == 0).sum())  # every negative's out-of-fold score
+    assert clf.constraint_bound_ >= 0.8
+    assert clf.threshold_ >= plain.threshold_  # a stricter cutoff for Sp
+    # refit gives a fresh slate: the attributes follow the new objective
+    clf.set_params(objective="balanced").fit(X, y)
+    assert clf.constraint_bound_ is None and clf.confidence_ is None
+
+
+def test_certified_constraint_refuses_weights_and_names_what_is_missing():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    X, y = _certify_data()
+    clf = BalancedThresholdClassifier(
+        LogisticRegression(), objective=SpecificityAtSensitivity(0.8, confidence=0.9)
+    )
+    w = np.where(y == 1, 2.0, 1.0)
+    with pytest.raises(ValueError, match=r"sample_weight has unequal weights"):
+        clf.fit(X, y, sample_weight=w)
+    clf.fit(X, y, sample_weight=np.full(y.shape[0], 0.5))  # equal: sample counts
+    assert clf.constraint_bound_ >= 0.8
+    clf.set_params(objective=SpecificityAtSensitivity(0.99, confidence=0.95))
+    with pytest.raises(
+        ValueError, match=r"needs at least 299 positives even with no false negative"
+    ):
+        clf.fit(X, y)

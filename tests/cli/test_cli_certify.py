@@ -1,0 +1,144 @@
+"""``sklearn-balanced cutoff --confidence``: a certified constraint on the command line."""
+
+import json
+
+import numpy as np
+import pytest
+from test_cli import Completed, assert_usage_error
+
+from sklearn_balanced import find_threshold
+from sklearn_balanced.objectives import (
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    def call(*argv, stdin=None):
+        return Completed(argv, capsys, monkeypatch, stdin=stdin)
+
+    return call
+
+
+@pytest.fixture(scope="module", params=[None, 2], ids=["distinct", "rounded"])
+def data_file(request, tmp_path_factory):
+    """Nearly all-distinct scores (searched by score range) or few distinct
+    ones (a table of distinct scores): both streamed paths."""
+    rng = np.random.default_rng(0)
+    y = (rng.random(800) < 0.3).astype(int)
+    s = rng.normal(size=800) + 1.5 * y
+    if request.param is not None:
+        s = np.round(s, request.param)
+    path = tmp_path_factory.mktemp("certify") / "scores.csv"
+    lines = ["y,s,w"] + [f"{a},{float(b)!r},1.5" for a, b in zip(y, s, strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    return path, y, s
+
+
+@pytest.mark.parametrize(
+    ("options", "objective"),
+    [
+        (
+            ["--min-sensitivity", "0.85", "--confidence", "0.95"],
+            SpecificityAtSensitivity(0.85, confidence=0.95),
+        ),
+        (
+            [
+                "--objective",
+                "spec_at_sens",
+                "--min-sensitivity",
+                "0.85",
+                "--confidence",
+                "0.95",
+            ],
+            SpecificityAtSensitivity(0.85, confidence=0.95),
+        ),
+        (
+            ["--min-specificity", "0.9", "--confidence", "0.9"],
+            SensitivityAtSpecificity(0.9, confidence=0.9),
+        ),
+    ],
+)
+@pytest.mark.parametrize("extra", [[], ["--bootstrap", "5"]])
+def test_json_reports_the_bound_and_its_counts(
+    cli, data_file, options, objective, extra
+):
+    path, y, s = data_file
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", *options, *extra,
+               "--json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    ref = find_threshold(y, s, objective=objective)
+    assert out["threshold"] == ref.threshold
+    cert = out["certificate"]
+    assert cert["bound"] == pytest.approx(ref.constraint_bound, abs=1e-15)
+    assert (cert["k"], cert["n"]) == ref.constraint_counts
+    assert cert["confidence"] == objective.confidence
+    assert cert["target"] == objective.target
+    assert cert["rate"] == (
+        "sensitivity" if "--min-sensitivity" in options else ("specificity")
+    )
+    assert cert["bound"] >= cert["target"]
+
+
+def test_text_output_names_the_bound(cli, data_file):
+    path, y, s = data_file
+    proc = cli("cutoff", path, "--label", "y", "--score", "s",
+               "--min-sensitivity", "0.85", "--confidence", "0.95")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    ref = find_threshold(
+        y, s, objective=SpecificityAtSensitivity(0.85, confidence=0.95)
+    )
+    k, n = ref.constraint_counts
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("certified"))
+    assert line.startswith("certified   sensitivity >= 0.85 with 0.95 confidence")
+    assert f"({k} of {n} positives; one-sided exact Clopper-Pearson)" in line
+
+
+def test_without_confidence_there_is_no_certificate(cli, data_file):
+    path, _, _ = data_file
+    proc = cli("cutoff", path, "--label", "y", "--score", "s",
+               "--min-sensitivity", "0.85", "--json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["certificate"] is None
+
+
+@pytest.mark.parametrize(
+    ("options", "fragments"),
+    [
+        (["--confidence", "0.95"], ["--confidence 0.95 certifies a constraint",
+                                    "--min-sensitivity X"]),
+        (["--min-sensitivity", "0.9", "--confidence", "0.95", "--weight", "w"],
+         ["--weight w makes them weighted counts", "drop --weight or --confidence"]),
+        (["--min-sensitivity", "0.9", "--confidence", "1"],
+         ["--confidence must be a number in (0, 1); got 1"]),
+        (["--min-sensitivity", "0.9", "--confidence", "high"],
+         ["--confidence must be a number in (0, 1); got 'high'"]),
+        (["--min-sensitivity", "1", "--confidence", "0.9"],
+         ["--min-sensitivity 1 cannot be certified"]),
+        (["--min-specificity", "1", "--confidence", "0.9"],
+         ["--min-specificity 1 cannot be certified"]),
+        (["--gray-zone", "--confidence", "0.9"],
+         ["--confidence does not go with --gray-zone yet"]),
+        (["--objective", "spec_at_sens"], ["--objective spec_at_sens needs "
+                                           "--min-sensitivity X"]),
+        (["--objective", "sens_at_spec", "--min-sensitivity", "0.9"],
+         ["--objective sens_at_spec needs --min-specificity X"]),
+        (["--min-sensitivity", "0.999", "--confidence", "0.95"],
+         ["No cutoff can be certified to have sensitivity >= 0.999",
+          "needs at least 2995 positives even with no false negative; the data "
+          "has"]),
+    ],
+)  # fmt: skip
+def test_user_errors_exit_2_in_one_line(cli, data_file, options, fragments):
+    path, _, _ = data_file
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", *options)
+    assert_usage_error(proc, *fragments)
+
+
+def test_confidence_needs_one_score_column(cli, data_file):
+    path, _, _ = data_file
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--score", "w",
+               "--confidence", "0.9")  # fmt: skip
+    assert_usage_error(proc, "--confidence goes with one --score column")
