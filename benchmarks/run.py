@@ -53,6 +53,7 @@ SECTIONS = {
     "10": "bench_cli",
     "11": "bench_distributed",
     "12": "bench_prevalence",
+    "13": "bench_coverage",
     "14": "bench_optimism",
     "15": "bench_groups",
 }

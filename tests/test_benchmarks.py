@@ -50,12 +50,7 @@ def test_every_section_has_the_interface(run_py, key, name):
 
 
 def test_sections_are_numbered_in_order(run_py):
-    # increasing from 1; a gap is allowed while sections numbered by parallel
-    # branches (13, 14 next to 15) are merged one at a time
-    keys = [int(k) for k in run_py.SECTIONS]
-    assert keys[0] == 1
-    assert keys == sorted(set(keys))
-    assert list(run_py.SECTIONS) == [str(k) for k in keys]
+    assert list(run_py.SECTIONS) == [str(i) for i in range(1, len(run_py.SECTIONS) + 1)]
 
 
 def test_unknown_section_is_refused(run_py):
@@ -72,3 +67,41 @@ def test_missing_section_module_is_named(run_py, monkeypatch):
         match=r"section 99 needs benchmarks/bench_not_there\.py, which is missing",
     ):
         run_py.load_section("99")
+
+
+@pytest.fixture
+def coverage(run_py):
+    return run_py.load_section("13")
+
+
+def test_coverage_names_the_missing_mapie(coverage, monkeypatch):
+    # the README's test install has no MAPIE: section 13 says how to get it
+    monkeypatch.setitem(sys.modules, "mapie", None)
+    monkeypatch.setitem(sys.modules, "mapie.risk_control", None)
+    with pytest.raises(
+        ImportError, match=r"section 13 compares with MAPIE.*pip install -e \.\[bench\]"
+    ):
+        coverage.mapie_controller()
+
+
+def test_coverage_summary_counts_refusals_apart(coverage):
+    # two data sets, two splits each; None = the contender refused on that split
+    results = {
+        "one": [{"x": (0.95, 0.8)}, {"x": (0.85, 0.9)}],
+        "two": [{"x": None}, {"x": None}],
+    }
+    s = coverage.summarise(results, ["x"])["x"]
+    assert (s["cutoffs"], s["splits"], s["sets"]) == (2, 4, 1)
+    assert s["coverage"] == 0.5
+    assert s["median_sp"] == pytest.approx(0.85)
+    gain, n = coverage.paired_sp_gain(
+        {"one": [{"p": (0.9, 0.7), "q": (0.9, 0.5)}, {"p": (0.9, 0.7), "q": None}]},
+        "p",
+        "q",
+    )
+    assert (gain, n) == (pytest.approx(0.2), 1)
+
+
+def test_coverage_rates_are_held_out_sn_and_sp(coverage):
+    sn, sp = coverage.rates([1, 1, 1, 1, 0, 0], [1, 1, 1, 0, 0, 1])
+    assert (sn, sp) == (0.75, 0.5)
