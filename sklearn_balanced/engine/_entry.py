@@ -37,7 +37,7 @@ def _per_cutoff(objective: Objective) -> bool:
     cutoff depends on that cutoff's counts only (a function of the whole
     arrays, such as ``tp / tp.max()``, must see every cutoff at once)."""
     return (
-        type(objective).__module__ == Objective.__module__
+        type(objective).__module__.split(".")[:2] == ["sklearn_balanced", "objectives"]
         and not isinstance(objective, CallableObjective)
         and objective.per_cutoff
     )
