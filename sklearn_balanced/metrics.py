@@ -23,13 +23,14 @@ from sklearn_balanced._validation import (
     check_sample_weight,
 )
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine._core import check_certified_weights, confusion_counts
+from sklearn_balanced.engine._core import confusion_counts
 from sklearn_balanced.engine._intervals import (
     INTERVAL_METHODS,
     RateIntervals,
     effective_sizes,
     rate_intervals,
 )
+from sklearn_balanced.engine._select import check_certified_weights
 from sklearn_balanced.objectives import (
     F1,
     MCC,

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sklearn_balanced import find_gray_zone, find_threshold, threshold_curve
 from sklearn_balanced.engine import _core as engine
 from sklearn_balanced.engine._bootstrap import run_bootstrap
+from sklearn_balanced.engine._select import checked_counts
 from sklearn_balanced.metrics import binary_report
 from sklearn_balanced.objectives import (
     OBJECTIVES,
@@ -204,7 +205,7 @@ def test_a_class_whose_weights_underflow_is_an_error():
     y = np.array([1, 1, 0, 0])
     s = np.array([0.9, 0.8, 0.2, 0.1])
     with pytest.raises(ValueError, match="spans more than float64 can hold"):
-        engine.checked_counts(y == 1, s, np.array([1e300, 1e300, 5e-324, 5e-324]))
+        checked_counts(y == 1, s, np.array([1e300, 1e300, 5e-324, 5e-324]))
 
 
 def test_counts_that_fit_stay_finite_when_the_total_overflows():

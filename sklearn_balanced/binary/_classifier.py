@@ -31,19 +31,18 @@ from sklearn_balanced.engine._bootstrap import (
     run_bootstrap,
     threshold_spread,
 )
-from sklearn_balanced.engine._core import (
-    at_or_above,
-    check_certified_weights,
-    curve_from_counts,
-    fold_counts,
-    result_at,
-    select_cutoff,
-    warn_if_reversed,
-)
+from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.engine._intervals import (
     OOB_UNDEFINED_TOLERANCE,
     intervals_at,
     oob_estimate,
+)
+from sklearn_balanced.engine._result import curve_from_counts, result_at
+from sklearn_balanced.engine._select import (
+    check_certified_weights,
+    fold_counts,
+    select_cutoff,
+    warn_if_reversed,
 )
 from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
 

@@ -23,7 +23,7 @@ from sklearn_balanced.engine._bootstrap import (
     checked_pool,
     percentile_interval,
 )
-from sklearn_balanced.engine._core import (
+from sklearn_balanced.engine._select import (
     check_certified_weights,
     select_cutoff,
     validate_inputs,

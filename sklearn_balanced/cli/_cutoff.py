@@ -715,12 +715,8 @@ def counts_payload(
     score ranges) the result, given in a one-element list that is emptied, so
     that the table is freed once it is counted."""
     from sklearn_balanced._warnings import warn
-    from sklearn_balanced.engine._core import (
-        ThresholdResult,
-        result_at,
-        select_cutoff,
-        warn_if_reversed,
-    )
+    from sklearn_balanced.engine._result import ThresholdResult, result_at
+    from sklearn_balanced.engine._select import select_cutoff, warn_if_reversed
     from sklearn_balanced.engine._tables import _counts_from_table
     from sklearn_balanced.metrics import binary_report
 

@@ -11,15 +11,7 @@ import numpy as np
 
 from sklearn_balanced._validation import DASK_PATHS, check_binary_target
 from sklearn_balanced.distributed._dask import _blocks, _import_dask, _tree
-from sklearn_balanced.engine._core import (
-    ConfusionCounts,
-    ThresholdCurve,
-    ThresholdResult,
-    curve_from_counts,
-    result_at,
-    select_cutoff,
-    warn_if_reversed,
-)
+from sklearn_balanced.engine._core import ConfusionCounts
 from sklearn_balanced.engine._ranges import (
     RANGE_ROWS,
     choose_bounds,
@@ -30,6 +22,13 @@ from sklearn_balanced.engine._ranges import (
     search_ranges,
     split_table,
 )
+from sklearn_balanced.engine._result import (
+    ThresholdCurve,
+    ThresholdResult,
+    curve_from_counts,
+    result_at,
+)
+from sklearn_balanced.engine._select import select_cutoff, warn_if_reversed
 from sklearn_balanced.engine._tables import (
     _counts_from_table,
     _merge_summaries,

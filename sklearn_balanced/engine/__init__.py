@@ -52,23 +52,24 @@ which can fall between two optimal plateaus on a non-optimal cutoff.
 
 from sklearn_balanced.engine._core import (
     ConfusionCounts,
-    ThresholdCurve,
-    ThresholdResult,
     at_or_above,
-    best_indices,
-    checked_counts,
     confusion_counts,
-    fold_counts,
     normalise_weights,
-    select_cutoff,
-    validate_inputs,
-    warn_if_reversed,
 )
 from sklearn_balanced.engine._entry import find_threshold, threshold_curve
 from sklearn_balanced.engine._intervals import (
     RateInterval,
     RateIntervals,
     rate_intervals,
+)
+from sklearn_balanced.engine._result import ThresholdCurve, ThresholdResult
+from sklearn_balanced.engine._select import (
+    best_indices,
+    checked_counts,
+    fold_counts,
+    select_cutoff,
+    validate_inputs,
+    warn_if_reversed,
 )
 
 __all__ = [

@@ -59,11 +59,13 @@ from numpy.typing import NDArray
 
 from sklearn_balanced.engine._core import (
     ConfusionCounts,
-    _check_tunable,
-    _check_weight_range,
     _sort_decreasing,
     confusion_counts,
     normalise_weights,
+)
+from sklearn_balanced.engine._select import (
+    _check_tunable,
+    _check_weight_range,
     select_cutoff,
 )
 from sklearn_balanced.objectives import Objective, sensitivity, specificity

@@ -15,13 +15,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sklearn_balanced._validation import dask_inputs, dask_path
-from sklearn_balanced.engine._core import (
+from sklearn_balanced.engine._result import (
     ThresholdCurve,
     ThresholdResult,
-    check_certified_weights,
-    checked_counts,
     curve_from_counts,
     result_at,
+)
+from sklearn_balanced.engine._select import (
+    check_certified_weights,
+    checked_counts,
     select_cutoff,
     validate_inputs,
     warn_if_reversed,

@@ -42,12 +42,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sklearn_balanced.engine._core import (
-    TIE_RTOL,
-    ConfusionCounts,
-    ThresholdResult,
-    result_at,
-)
+from sklearn_balanced.engine._core import TIE_RTOL, ConfusionCounts
+from sklearn_balanced.engine._result import ThresholdResult, result_at
 from sklearn_balanced.engine._tables import (
     _is_wide_int,
     _table,
@@ -384,7 +380,7 @@ def search_ranges(
     dask, ranges: list, objective: Objective, pos_label: Any, warn_reversed
 ) -> ThresholdResult:
     """:func:`~sklearn_balanced.engine.select_cutoff` and
-    :func:`~sklearn_balanced.engine._core.result_at` over ranges (top range first),
+    :func:`~sklearn_balanced.engine._result.result_at` over ranges (top range first),
     in one round of small messages when the tied cutoffs lie in one range
     (the usual case), four when they spread over several.
 

@@ -32,13 +32,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sklearn_balanced.engine._core import ThresholdResult, warn_if_reversed
 from sklearn_balanced.engine._ranges import (
     choose_bounds,
     range_specs,
     range_stats,
     search_ranges,
 )
+from sklearn_balanced.engine._result import ThresholdResult
+from sklearn_balanced.engine._select import warn_if_reversed
 from sklearn_balanced.objectives import Objective
 
 #: Scores sampled per class to place the range bounds.

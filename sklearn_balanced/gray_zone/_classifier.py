@@ -27,7 +27,8 @@ from sklearn_balanced._validation import (
     check_sample_weight,
 )
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine._core import at_or_above, checked_counts
+from sklearn_balanced.engine._core import at_or_above
+from sklearn_balanced.engine._select import checked_counts
 from sklearn_balanced.gray_zone._search import (
     GRAY_ZONE_OBJECTIVES,
     InfeasibleTargetsError,

@@ -10,8 +10,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sklearn_balanced._validation import dask_inputs, dask_path
-from sklearn_balanced.engine._core import (
-    ConfusionCounts,
+from sklearn_balanced.engine._core import ConfusionCounts
+from sklearn_balanced.engine._select import (
     best_indices,
     checked_counts,
     validate_inputs,

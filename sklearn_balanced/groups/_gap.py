@@ -32,7 +32,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sklearn_balanced.engine._core import ConfusionCounts, best_indices, select_cutoff
+from sklearn_balanced.engine._core import ConfusionCounts
+from sklearn_balanced.engine._select import best_indices, select_cutoff
 from sklearn_balanced.objectives import Objective, sensitivity
 
 __all__ = ["gap_constrained_indices"]

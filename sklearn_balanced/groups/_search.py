@@ -12,9 +12,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from sklearn_balanced._validation import _missing_labels, _plain, _preview
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine._core import (
+from sklearn_balanced.engine._core import confusion_counts
+from sklearn_balanced.engine._select import (
     checked_counts,
-    confusion_counts,
     select_cutoff,
     validate_inputs,
     warn_if_reversed,

@@ -13,7 +13,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_balanced._validation import check_not_dask
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine._core import TIE_RTOL, best_indices
+from sklearn_balanced.engine._core import TIE_RTOL
+from sklearn_balanced.engine._select import best_indices
 from sklearn_balanced.multiclass._objectives import (
     _confusion,
     _improves,

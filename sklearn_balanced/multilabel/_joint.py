@@ -8,12 +8,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sklearn_balanced.engine._core import (
-    TIE_RTOL,
-    ConfusionCounts,
-    best_indices,
-    normalise_weights,
-)
+from sklearn_balanced.engine._core import TIE_RTOL, ConfusionCounts, normalise_weights
+from sklearn_balanced.engine._select import best_indices
 from sklearn_balanced.objectives import F1
 
 __all__ = [

@@ -23,9 +23,11 @@ from sklearn_balanced.engine._core import (
     TIE_RTOL,
     ConfusionCounts,
     at_or_above,
+    confusion_counts,
+)
+from sklearn_balanced.engine._select import (
     check_certified_weights,
     checked_counts,
-    confusion_counts,
     select_cutoff,
 )
 from sklearn_balanced.multilabel._joint import (

@@ -15,7 +15,8 @@ from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 from skorch.utils import to_numpy
 
-from sklearn_balanced.engine._core import confusion_counts, select_cutoff
+from sklearn_balanced.engine._core import confusion_counts
+from sklearn_balanced.engine._select import select_cutoff
 from sklearn_balanced.neural.losses import adaptive_class_weights
 from sklearn_balanced.objectives import MCC, Balanced, sensitivity, specificity
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sklearn_balanced.engine._core import checked_counts, validate_inputs
+from sklearn_balanced.engine._select import checked_counts, validate_inputs
 from sklearn_balanced.objectives import sensitivity, specificity
 from sklearn_balanced.plotting._common import (
     _NO_DASK_PLOT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sklearn_balanced.engine._core import validate_inputs
+from sklearn_balanced.engine._select import validate_inputs
 from sklearn_balanced.plotting._common import (
     _NO_DASK_PLOT,
     _axes,

@@ -21,11 +21,8 @@ from sklearn_balanced._warnings import warn
 from sklearn_balanced.binary._classifier import (
     BalancedThresholdClassifier,
 )
-from sklearn_balanced.engine._core import (
-    at_or_above,
-    checked_counts,
-    select_cutoff,
-)
+from sklearn_balanced.engine._core import at_or_above
+from sklearn_balanced.engine._select import checked_counts, select_cutoff
 from sklearn_balanced.objectives import (
     Youden,
 )

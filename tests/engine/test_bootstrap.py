@@ -488,7 +488,7 @@ def test_progress_counts_failed_resamples_too():
 
 def test_checked_pool_counts_are_checked_counts(monkeypatch):
     """The one sort serves the counts and the resamples; same arrays as the engine."""
-    from sklearn_balanced.engine import _core as engine
+    from sklearn_balanced.engine import _select
     from sklearn_balanced.engine._bootstrap import checked_pool
 
     rng = np.random.RandomState(3)
@@ -501,7 +501,7 @@ def test_checked_pool_counts_are_checked_counts(monkeypatch):
         rng.choice([0.0, 0.3, 1.7], n),  # unequal, zeros, not dyadic
     ):
         pooled, counts = checked_pool(is_pos, score, weight)
-        expected = engine.checked_counts(is_pos, score, weight)
+        expected = _select.checked_counts(is_pos, score, weight)
         np.testing.assert_array_equal(counts.distinct_scores, expected.distinct_scores)
         np.testing.assert_array_equal(counts.tp, expected.tp)
         np.testing.assert_array_equal(counts.fp, expected.fp)

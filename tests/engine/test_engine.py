@@ -10,11 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sklearn_balanced import find_threshold, threshold_curve
-from sklearn_balanced.engine._core import (
-    TIE_RTOL,
+from sklearn_balanced.engine._core import TIE_RTOL, confusion_counts
+from sklearn_balanced.engine._select import (
     best_indices,
     checked_counts,
-    confusion_counts,
     fold_counts,
     select_cutoff,
 )
