@@ -56,8 +56,9 @@ from sklearn_balanced.cli._common import (
     _tell,
 )
 from sklearn_balanced.cli._common import EXIT_USAGE as EXIT_USAGE
-from sklearn_balanced.cli._cutoff import _add_cutoff_parser
 from sklearn_balanced.cli._cutoff import cutoff_payload as cutoff_payload
+from sklearn_balanced.cli._cutoff import run_cutoff
+from sklearn_balanced.cli._cutoff_args import _add_cutoff_parser
 from sklearn_balanced.cli._demo import _add_demo_parser
 from sklearn_balanced.cli._demo import _demo_data as _demo_data
 from sklearn_balanced.cli._demo import _make_model as _make_model
@@ -98,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    _add_cutoff_parser(sub)
+    _add_cutoff_parser(sub, run_cutoff)
     _add_demo_parser(sub)
     return parser
 
