@@ -104,7 +104,7 @@ def trusted_types() -> list[str]:
     from sklearn_balanced.binary._classifier import BalancedThresholdClassifier
     from sklearn_balanced.engine._intervals import RateInterval, RateIntervals
     from sklearn_balanced.gray_zone._classifier import GrayZoneClassifier
-    from sklearn_balanced.gray_zone._search import GrayZoneResult
+    from sklearn_balanced.gray_zone._result import GrayZoneResult
     from sklearn_balanced.groups._classifier import GroupThresholdClassifier
     from sklearn_balanced.groups._search import GroupThresholds
     from sklearn_balanced.multiclass._classifier import MulticlassDecisionClassifier

@@ -19,11 +19,7 @@ from sklearn_balanced import (
     find_gray_zone,
     find_threshold,
 )
-from sklearn_balanced.engine._bootstrap import (
-    bagged_threshold,
-    quantile,
-    threshold_spread,
-)
+from sklearn_balanced.engine._spread import bagged_threshold, quantile, threshold_spread
 from sklearn_balanced.metrics import binary_report, objective_score
 from sklearn_balanced.objectives import (
     OBJECTIVES,

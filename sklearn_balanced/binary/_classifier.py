@@ -24,13 +24,7 @@ from sklearn_balanced._fit._fitting import (
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.binary._diagnostics import summarise
-from sklearn_balanced.engine._bootstrap import (
-    FOLD_TOLERANCE,
-    fold_agreement,
-    mean_is_defined,
-    run_bootstrap,
-    threshold_spread,
-)
+from sklearn_balanced.engine._bootstrap import run_bootstrap
 from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.engine._intervals import (
     OOB_UNDEFINED_TOLERANCE,
@@ -43,6 +37,12 @@ from sklearn_balanced.engine._select import (
     fold_counts,
     select_cutoff,
     warn_if_reversed,
+)
+from sklearn_balanced.engine._spread import (
+    FOLD_TOLERANCE,
+    fold_agreement,
+    mean_is_defined,
+    threshold_spread,
 )
 from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
 

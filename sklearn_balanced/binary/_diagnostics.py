@@ -16,17 +16,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.utils import check_random_state
 
-from sklearn_balanced.engine._bootstrap import (
-    FOLD_TOLERANCE,
-    bagged_threshold,
-    bootstrap_pool,
-    checked_pool,
-    percentile_interval,
-)
+from sklearn_balanced.engine._bootstrap import bootstrap_pool, checked_pool
 from sklearn_balanced.engine._select import (
     check_certified_weights,
     select_cutoff,
     validate_inputs,
+)
+from sklearn_balanced.engine._spread import (
+    FOLD_TOLERANCE,
+    bagged_threshold,
+    percentile_interval,
 )
 from sklearn_balanced.objectives import Objective, get_objective
 

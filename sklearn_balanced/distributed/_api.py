@@ -37,7 +37,8 @@ from sklearn_balanced.engine._tables import (
     _summarise,
     _table,
 )
-from sklearn_balanced.gray_zone._search import GrayZoneResult, gray_zone_from_counts
+from sklearn_balanced.gray_zone._result import GrayZoneResult
+from sklearn_balanced.gray_zone._search import gray_zone_from_counts
 from sklearn_balanced.metrics import BinaryReport, binary_report
 from sklearn_balanced.objectives import get_objective
 

@@ -53,8 +53,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sklearn_balanced._bounds import clopper_pearson, wilson
-from sklearn_balanced.engine._bootstrap import percentile_interval
 from sklearn_balanced.engine._core import ConfusionCounts, at_or_above
+from sklearn_balanced.engine._spread import percentile_interval
 
 __all__ = [
     "INTERVAL_METHODS",

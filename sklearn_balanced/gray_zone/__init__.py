@@ -60,13 +60,12 @@ narrowest gray zone (the lowest feasible upper cutoff) is taken.
 from sklearn_balanced.gray_zone._classifier import (
     GrayZoneClassifier,
 )
-from sklearn_balanced.gray_zone._search import (
+from sklearn_balanced.gray_zone._result import (
     GRAY_ZONE_OBJECTIVES,
     GrayZoneResult,
     InfeasibleTargetsError,
-    find_gray_zone,
-    gray_zone_from_counts,
 )
+from sklearn_balanced.gray_zone._search import find_gray_zone, gray_zone_from_counts
 
 __all__ = [
     "GRAY_ZONE_OBJECTIVES",

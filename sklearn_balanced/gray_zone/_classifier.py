@@ -29,11 +29,11 @@ from sklearn_balanced._validation import (
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.engine._select import checked_counts
-from sklearn_balanced.gray_zone._search import (
+from sklearn_balanced.gray_zone._result import (
     GRAY_ZONE_OBJECTIVES,
     InfeasibleTargetsError,
-    gray_zone_from_counts,
 )
+from sklearn_balanced.gray_zone._search import gray_zone_from_counts
 
 __all__ = ["GrayZoneClassifier"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,71 +15,22 @@ from sklearn_balanced.engine._select import (
     checked_counts,
     validate_inputs,
 )
-from sklearn_balanced.objectives import npv, precision, sensitivity, specificity
+from sklearn_balanced.gray_zone._result import (
+    GRAY_ZONE_OBJECTIVES,
+    GrayZoneResult,
+    InfeasibleTargetsError,
+    _check_fraction,
+)
+from sklearn_balanced.objectives import sensitivity, specificity
 
 __all__ = [
-    "GRAY_ZONE_OBJECTIVES",
-    "GrayZoneResult",
-    "InfeasibleTargetsError",
     "find_gray_zone",
     "gray_zone_from_counts",
 ]
 
-#: What ``objective`` may maximise when ``max_abstention`` is given.
-GRAY_ZONE_OBJECTIVES = ("min_rate", "sensitivity", "specificity")
 
 Array = NDArray[np.float64]
 Index = NDArray[np.intp]
-
-
-class InfeasibleTargetsError(ValueError):
-    """No pair of cutoffs meets the targets; the message says what is achievable."""
-
-
-@dataclass(frozen=True)
-class GrayZoneResult:
-    """Two cutoffs, and what they achieve on the decided cases.
-
-    Attributes
-    ----------
-    lower_threshold, upper_threshold : float
-        Negative where ``score < lower_threshold``, positive where
-        ``score >= upper_threshold``, abstain in between (``-inf`` / ``+inf``
-        when no case is called negative / positive).
-    abstention_rate : float
-        Share of the (weighted) cases in the gray zone.
-    sensitivity, specificity : float
-        ``TP / (TP + FN)`` and ``TN / (TN + FP)`` on the decided cases.
-    tp, fp, tn, fn : float
-        Weighted confusion counts of the decided cases.
-    abstained_pos, abstained_neg : float
-        Weight of the positives and of the negatives in the gray zone.
-    pos_label : object
-        The label counted as positive.
-    """
-
-    lower_threshold: float
-    upper_threshold: float
-    abstention_rate: float
-    sensitivity: float
-    specificity: float
-    tp: float
-    fp: float
-    tn: float
-    fn: float
-    abstained_pos: float
-    abstained_neg: float
-    pos_label: Any = None
-
-    @property
-    def precision(self) -> float:
-        """Positive predictive value of the positive calls (NaN if there are none)."""
-        return float(precision(self.tp, self.fp, self.tn, self.fn))
-
-    @property
-    def npv(self) -> float:
-        """Negative predictive value of the negative calls (NaN if there are none)."""
-        return float(npv(self.tp, self.fp, self.tn, self.fn))
 
 
 class _Pairs:
@@ -219,17 +169,6 @@ def _sp_bound(b: float | Array, tn: Array) -> Array:
     b = np.asarray(b, dtype=np.float64)
     with np.errstate(all="ignore"):
         return tn * ((1 - b) / b)
-
-
-def _check_fraction(name: str, value: Any, *, allow_none: bool = False) -> float | None:
-    if value is None and allow_none:
-        return None
-    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
-    if not ok or not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"{name} must be a number in [0, 1]; got {value!r}.")
-    return float(value)
 
 
 #: Rows searched together for the upper cutoff under ``max_abstention``.

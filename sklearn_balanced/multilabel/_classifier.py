@@ -38,9 +38,9 @@ from sklearn_balanced._fit._multioutput import (
 )
 from sklearn_balanced._fit._response import resolve_response_method
 from sklearn_balanced._validation import check_sample_weight
-from sklearn_balanced.engine._bootstrap import threshold_spread
 from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.engine._result import curve_from_counts
+from sklearn_balanced.engine._spread import threshold_spread
 from sklearn_balanced.multilabel._search import (
     JOINT_OBJECTIVES,
     resolve_multilabel_objective,

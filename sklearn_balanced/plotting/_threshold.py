@@ -8,13 +8,14 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from sklearn_balanced.binary._diagnostics import check_bootstrap_params
-from sklearn_balanced.engine._bootstrap import percentile_interval, run_bootstrap
+from sklearn_balanced.engine._bootstrap import run_bootstrap
 from sklearn_balanced.engine._intervals import intervals_at
 from sklearn_balanced.engine._select import (
     checked_counts,
     select_cutoff,
     validate_inputs,
 )
+from sklearn_balanced.engine._spread import percentile_interval
 from sklearn_balanced.objectives import get_objective, sensitivity, specificity
 from sklearn_balanced.plotting._common import (
     _NO_DASK_PLOT,

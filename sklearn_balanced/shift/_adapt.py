@@ -14,9 +14,9 @@ from sklearn_balanced.binary._classifier import (
     _fold_thresholds,
     _warn_if_folds_disagree,
 )
-from sklearn_balanced.engine._bootstrap import threshold_spread
 from sklearn_balanced.engine._result import curve_from_counts, result_at
 from sklearn_balanced.engine._select import fold_counts, select_cutoff
+from sklearn_balanced.engine._spread import threshold_spread
 from sklearn_balanced.objectives import (
     Balanced,
     BalancedAccuracy,

@@ -204,7 +204,7 @@ def test_bagged_mean_method_is_the_mean_of_the_finite_optima():
 def test_bagged_mean_of_infinite_optima_is_never_nan():
     # issue 11 item 1: the mean of the finite optima only was NaN when every
     # optimum was infinite, and a NaN cutoff predicts one class silently.
-    from sklearn_balanced.engine._bootstrap import bagged_threshold, mean_is_defined
+    from sklearn_balanced.engine._spread import bagged_threshold, mean_is_defined
 
     inf = np.inf
     assert bagged_threshold(np.array([inf, inf, np.nan]), "mean") == inf

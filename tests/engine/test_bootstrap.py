@@ -7,13 +7,12 @@ from hypothesis import strategies as st
 
 from sklearn_balanced import find_threshold, threshold_curve
 from sklearn_balanced.engine import confusion_counts
-from sklearn_balanced.engine._bootstrap import (
+from sklearn_balanced.engine._bootstrap import draw_counts, run_bootstrap
+from sklearn_balanced.engine._spread import (
     bagged_threshold,
-    draw_counts,
     fold_agreement,
     percentile_interval,
     quantile,
-    run_bootstrap,
     threshold_spread,
 )
 from sklearn_balanced.objectives import (

@@ -1,0 +1,75 @@
+"""What the gray-zone search returns (:class:`GrayZoneResult`), its names and
+its refusal (:class:`InfeasibleTargetsError`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sklearn_balanced.objectives import npv, precision
+
+#: What ``objective`` may maximise when ``max_abstention`` is given.
+GRAY_ZONE_OBJECTIVES = ("min_rate", "sensitivity", "specificity")
+
+
+class InfeasibleTargetsError(ValueError):
+    """No pair of cutoffs meets the targets; the message says what is achievable."""
+
+
+@dataclass(frozen=True)
+class GrayZoneResult:
+    """Two cutoffs, and what they achieve on the decided cases.
+
+    Attributes
+    ----------
+    lower_threshold, upper_threshold : float
+        Negative where ``score < lower_threshold``, positive where
+        ``score >= upper_threshold``, abstain in between (``-inf`` / ``+inf``
+        when no case is called negative / positive).
+    abstention_rate : float
+        Share of the (weighted) cases in the gray zone.
+    sensitivity, specificity : float
+        ``TP / (TP + FN)`` and ``TN / (TN + FP)`` on the decided cases.
+    tp, fp, tn, fn : float
+        Weighted confusion counts of the decided cases.
+    abstained_pos, abstained_neg : float
+        Weight of the positives and of the negatives in the gray zone.
+    pos_label : object
+        The label counted as positive.
+    """
+
+    lower_threshold: float
+    upper_threshold: float
+    abstention_rate: float
+    sensitivity: float
+    specificity: float
+    tp: float
+    fp: float
+    tn: float
+    fn: float
+    abstained_pos: float
+    abstained_neg: float
+    pos_label: Any = None
+
+    @property
+    def precision(self) -> float:
+        """Positive predictive value of the positive calls (NaN if there are none)."""
+        return float(precision(self.tp, self.fp, self.tn, self.fn))
+
+    @property
+    def npv(self) -> float:
+        """Negative predictive value of the negative calls (NaN if there are none)."""
+        return float(npv(self.tp, self.fp, self.tn, self.fn))
+
+
+def _check_fraction(name: str, value: Any, *, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+    if not ok or not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1]; got {value!r}.")
+    return float(value)
