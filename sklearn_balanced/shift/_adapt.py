@@ -14,8 +14,9 @@ from sklearn_balanced.binary._classifier import (
     _fold_thresholds,
     _warn_if_folds_disagree,
 )
+from sklearn_balanced.engine._intervals import intervals_at
 from sklearn_balanced.engine._result import curve_from_counts, result_at
-from sklearn_balanced.engine._select import fold_counts, select_cutoff
+from sklearn_balanced.engine._select import checked_counts, fold_counts, select_cutoff
 from sklearn_balanced.engine._spread import threshold_spread
 from sklearn_balanced.objectives import (
     Balanced,
@@ -166,6 +167,8 @@ def adapt_threshold(clf: Any, prevalence: Any = None, *, X_unlabelled: Any = Non
     if estimate is not None:
         adapted.prevalence_estimate_ = estimate
     if prevalence_invariant(objective):
+        # same cutoff, same Sn and Sp; PPV and NPV at the new prevalence
+        adapted.rate_intervals_ = clf.rate_intervals_.at(prevalence=pi)
         adapted.prevalence_note_ = (
             f"{objective.name} depends on sensitivity and specificity only: the "
             "cutoff is the same at every prevalence."
@@ -211,6 +214,17 @@ def _refit_cutoff(adapted, data, weight, base) -> None:
     oof["unadapted_threshold"] = adapted.unadapted_threshold_
     adapted._oof_data_ = oof
     adapted.cv_results_ = curve_from_counts(counts, pos).as_dict(objective)
+    # the intervals rest on the samples (not the re-weighted counts): Sn and Sp
+    # at the new cutoff from the unadapted counts, PPV and NPV at the prevalence
+    sample_counts = checked_counts(is_pos, response, base, name="The out-of-fold score")
+    adapted.rate_intervals_ = intervals_at(
+        sample_counts,
+        is_pos,
+        response,
+        base,
+        adapted.threshold_,
+        float(adapted.confidence_level),
+    ).at(prevalence=adapted.prevalence_)
     if adapted.n_bootstrap > 0:
         rng_state = adapted._bootstrap(
             (response, is_pos, weight), counts, scores, best, objective

@@ -554,3 +554,24 @@ def test_adapt_threshold_refuses_a_certified_objective(train):
     # a certified Sn floor does not depend on the prevalence: nothing re-chosen
     same = adapt_threshold(fitted(train, SpecificityAtSensitivity(0.8, 0.9)), 0.1)
     assert same.constraint_bound_ >= 0.8
+
+
+@pytest.mark.parametrize("objective", [Cost(fp=1, fn=5), "youden"], ids=str)
+def test_rate_intervals_follow_the_adapted_cutoff_and_prevalence(train, objective):
+    # the copy's intervals are those of its own cutoff (Sn, Sp on the samples'
+    # out-of-fold counts) with PPV and NPV at the deployment prevalence
+    clf = fitted(train, objective)
+    adapted = adapt_threshold(clf, 0.05)
+    data = clf._oof_data_
+    pred = data["response"] >= adapted.threshold_
+    is_pos = data["is_pos"]
+    r = adapted.rate_intervals_
+    assert r.prevalence == 0.05
+    assert r.sensitivity.estimate == pytest.approx(pred[is_pos].mean())
+    assert r.specificity.estimate == pytest.approx((~pred[~is_pos]).mean())
+    expected = clf.rate_intervals_.at(prevalence=0.05)
+    if objective == "youden":  # same cutoff: the same counts
+        assert r == expected
+    else:
+        assert adapted.threshold_ != clf.threshold_
+        assert r.sensitivity != clf.rate_intervals_.sensitivity
