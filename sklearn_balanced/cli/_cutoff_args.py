@@ -90,7 +90,7 @@ def _add_cutoff_parser(sub, handler) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--confidence",
-        type=_real_option("--confidence", 0, 1, open_low=True, open_high=True),
+        type=_real_option("--confidence", 0.5, 1, open_low=True, open_high=True),
         metavar="C",
         help="with --min-sensitivity or --min-specificity: certify the constraint "
         "in the population with probability C (one-sided exact Clopper-Pearson "

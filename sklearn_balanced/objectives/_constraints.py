@@ -52,6 +52,14 @@ class _Constraint(Objective):
                 owner, "confidence", self.confidence, closed=False
             )
             object.__setattr__(self, "confidence", confidence)
+            if confidence <= 0.5:
+                raise ValueError(
+                    f"{owner}: confidence={confidence!r} is at most 0.5; a one-sided "
+                    "lower bound at that confidence is at or above the observed rate, "
+                    "so it would certify floors the data miss. confidence is the "
+                    "probability that the floor holds (e.g. 0.95), not the error "
+                    "rate (0.05)."
+                )
             if target >= 1.0:
                 raise ValueError(
                     f"{owner}: {self._target_field}=1 cannot be certified with "
@@ -143,7 +151,7 @@ class SpecificityAtSensitivity(_Constraint):
     min_sensitivity : float
         Sensitivity floor in [0, 1] (below 1 with ``confidence``).
     confidence : float or None, default=None
-        When given, in (0, 1): the probability with which the floor holds in
+        When given, in (0.5, 1): the probability with which the floor holds in
         the population. ``None``: the floor holds on the data the cutoff is
         chosen on (exactly the behaviour without the parameter).
 
@@ -214,7 +222,7 @@ class SensitivityAtSpecificity(_Constraint):
     min_specificity : float
         Specificity floor in [0, 1] (below 1 with ``confidence``).
     confidence : float or None, default=None
-        When given, in (0, 1): the probability with which the floor holds in
+        When given, in (0.5, 1): the probability with which the floor holds in
         the population; ``None``: on the data the cutoff is chosen on.
 
     Examples
@@ -276,7 +284,7 @@ class PrecisionAtRecall(_Constraint):
     min_recall : float
         Recall (sensitivity) floor in [0, 1] (below 1 with ``confidence``).
     confidence : float or None, default=None
-        When given, in (0, 1): the probability with which the floor holds in
+        When given, in (0.5, 1): the probability with which the floor holds in
         the population; ``None``: on the data the cutoff is chosen on.
 
     Examples

@@ -150,7 +150,7 @@ def small_data(draw):
     data=small_data(),
     name=st.sampled_from(sorted(CONSTRAINTS)),
     target=st.sampled_from([0.0, 0.3, 0.5, 0.7, 0.8, 0.9]),
-    confidence=st.sampled_from([0.5, 0.8, 0.9, 0.95]),
+    confidence=st.sampled_from([0.6, 0.8, 0.9, 0.95]),
 )
 def test_certified_cutoff_equals_brute_force(data, name, target, confidence):
     is_pos, score = data
@@ -359,6 +359,9 @@ def test_confidence_none_is_the_plain_objective():
         ({"confidence": 0}, r"confidence must be a number in \(0, 1\); got 0"),
         ({"confidence": "high"}, r"confidence must be a number .*'high'"),
         ({"confidence": True}, r"confidence must be a number .*True"),
+        # the error rate passed for the confidence: a "bound" above the rate
+        ({"confidence": 0.05}, r"confidence=0.05 is at most 0.5.*not the error rate"),
+        ({"confidence": 0.5}, r"confidence=0.5 is at most 0.5"),
     ],
 )
 def test_bad_confidence_is_refused(kwargs, match):
