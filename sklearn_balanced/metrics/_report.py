@@ -88,10 +88,11 @@ class BinaryReport(dict):
                 )
         cert = self.get("certificate")
         if cert is not None:
+            label = "certified   " if cert.holds else "NOT certified "
             lines.append(
-                f"certified   {cert.rate} >= {cert.target:g} at confidence "
+                f"{label}{cert.rate} >= {cert.target:g} at confidence "
                 f"{cert.confidence:g}: lower bound {cert.bound:.3f} ({cert.k} of "
-                f"{cert.n}){'' if cert.holds else ', NOT reached'}"
+                f"{cert.n})"
             )
         return "\n".join(lines)
 
@@ -234,7 +235,19 @@ def binary_report(
     }
     s_tp, s_fp, s_tn, s_fn = (float(a[0]) for a in shown)
     extra = {}
-    if objective is not None and getattr(objective, "confidence", None) is not None:
+    if objective is not None and not isinstance(objective, Objective):
+        raise TypeError(
+            "binary_report(objective=...) takes a certified constraint (an "
+            "Objective with a confidence, e.g. SpecificityAtSensitivity(0.9, "
+            f"confidence=0.95)); got {objective!r} of type {type(objective).__name__}."
+        )
+    if objective is not None and getattr(objective, "confidence", None) is None:
+        raise ValueError(
+            "binary_report(objective=...) reports the certificate of a certified "
+            f"constraint, and {objective!r} has no confidence: pass e.g. "
+            "SpecificityAtSensitivity(0.9, confidence=0.95), or leave objective out."
+        )
+    if objective is not None:
         weight = None if sample_weight is None else np.asarray(sample_weight, float)
         check_certified_weights(objective, weight)
         extra["certificate"] = objective.certificate(*c)

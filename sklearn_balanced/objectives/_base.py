@@ -124,6 +124,22 @@ class Objective:
         """Second criterion (greater is better) among equally scored cutoffs."""
         return None
 
+    def set_params(self, **params: Any) -> Objective:
+        """Refuse, naming the route that works: objectives are immutable values.
+
+        scikit-learn's nested parameters (``objective__confidence`` in a
+        ``GridSearchCV`` grid, ``clf.set_params(objective__min_sensitivity=.8)``)
+        would change the objective in place; search over whole objectives
+        instead.
+        """
+        names = ", ".join(sorted(params)) or "nothing"
+        raise ValueError(
+            f"{self!r} is immutable, so set_params (e.g. GridSearchCV's "
+            f"objective__<name>) cannot change its {names}. Search over whole "
+            f"objectives instead: param_grid={{'objective': [{type(self).__name__}"
+            "(...), ...]}} with one instance per value."
+        )
+
     def infeasible_message(self, tp: Array, fp: Array, tn: Array, fn: Array) -> str:
         """Message of the ValueError raised when no cutoff scores a number."""
         return f"The objective {self!r} is undefined (NaN) at every cutoff."

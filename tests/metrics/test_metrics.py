@@ -224,12 +224,17 @@ def test_binary_report_shows_a_certified_constraints_bound():
     )
     low = binary_report(y, p, objective=SensitivityAtSpecificity(0.7, confidence=0.9))
     assert (low.certificate.k, low.certificate.n) == (30, 40)
-    assert str(low).endswith(", NOT reached")  # 30 of 40: bound below 0.7
-    # without a confidence, or without an objective: no certificate
+    # 30 of 40: bound below 0.7, and the line says so first
+    assert str(low).splitlines()[-1].startswith("NOT certified specificity >= 0.7")
+    # without an objective: no certificate; one that certifies nothing, or no
+    # objective at all, is refused rather than silently reported without one
     assert "certificate" not in binary_report(y, p)
-    assert "certificate" not in binary_report(
-        y, p, objective=SpecificityAtSensitivity(0.85)
-    )
+    with pytest.raises(ValueError, match=r"SpecificityAtSensitivity\(min_sensitiv.*"
+                       r"has no confidence: pass e.g."):  # fmt: skip
+        binary_report(y, p, objective=SpecificityAtSensitivity(0.85))
+    with pytest.raises(TypeError, match=r"takes a certified constraint.*got "
+                       r"'balanced' of type str"):  # fmt: skip
+        binary_report(y, p, objective="balanced")
     with pytest.raises(ValueError, match="sample_weight has unequal weights"):
         binary_report(
             y,

@@ -257,3 +257,32 @@ def test_symmetric_flag_is_the_truth(objective):
         or (t is not None and np.allclose(t, t2, equal_nan=True))
     )
     assert objective.symmetric == same
+
+
+def test_nested_set_params_names_the_route_that_works():
+    # GridSearchCV(..., {"objective__confidence": [...]}) once died with an
+    # AttributeError from scikit-learn's set_params
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    from sklearn_balanced import BalancedThresholdClassifier
+
+    X, y = make_classification(200, 5, random_state=0)
+    clf = BalancedThresholdClassifier(
+        LogisticRegression(), objective=SpecificityAtSensitivity(0.8), cv=3
+    )
+    grid = GridSearchCV(clf, {"objective__min_sensitivity": [0.7, 0.8]}, cv=3)
+    with pytest.raises(
+        ValueError,
+        match=r"SpecificityAtSensitivity\(min_sensitivity=0.8\) is immutable.*"
+        r"cannot change its min_sensitivity.*param_grid=\{'objective'",
+    ):
+        grid.fit(X, y)
+    # the route it names works
+    grid = GridSearchCV(
+        clf,
+        {"objective": [SpecificityAtSensitivity(v) for v in (0.7, 0.8)]},
+        cv=3,
+    )
+    assert grid.fit(X, y).best_params_["objective"] in grid.param_grid["objective"]
