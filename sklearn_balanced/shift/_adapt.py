@@ -114,7 +114,10 @@ def adapt_threshold(clf: Any, prevalence: Any = None, *, X_unlabelled: Any = Non
     ValueError
         Without stored out-of-fold scores (``store_cv_results=False``), with
         both or neither of ``prevalence`` and ``X_unlabelled``, a prevalence
-        outside (0, 1), or ``Cost(..., prevalence=...)`` (already corrected).
+        outside (0, 1), ``Cost(..., prevalence=...)`` (already corrected), a
+        prevalence-dependent objective with a ``confidence`` (its bound rests on
+        sample counts, which re-weighted counts are not), or fewer than 2
+        ``X_unlabelled`` rows.
 
     Examples
     --------

@@ -247,8 +247,12 @@ def estimate_prevalence(
         clf.estimator_, X_unlabelled, "predict_proba", clf.pos_label_
     )
     n = proba.shape[0]
-    if n == 0:
-        raise ValueError("X_unlabelled has no rows; at least one is needed.")
+    if n < 2:
+        raise ValueError(
+            f"X_unlabelled has {n} row(s); estimating a prevalence and its interval "
+            "needs at least 2 (a bootstrap of one row is that row every time: a "
+            "zero-width interval around 0 or 1)."
+        )
     is_pos, oof, weight = data["is_pos"], data["response"], _training_weight(data)
     train = _prevalence_of(is_pos, weight)
     ece = calibration_error(oof, is_pos, weight)
@@ -310,8 +314,8 @@ def estimate_prevalence(
             "the share predicted positive says nothing about the prevalence. Only "
             f"the EM estimate ({result.prevalence:.4f}) is given."
         )
-    elif result.ci[0] > result.adjusted_count_ci[1] or (
-        result.adjusted_count_ci[0] > result.ci[1]
+    elif result.ci[0] > result.adjusted_count_ci[1] + 1e-9 or (
+        result.adjusted_count_ci[0] > result.ci[1] + 1e-9
     ):
         warn(
             f"The two prevalence estimates disagree beyond their intervals: EM "

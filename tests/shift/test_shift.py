@@ -541,8 +541,17 @@ def test_estimate_parameters_are_checked(train, kw, match):
 
 
 def test_no_unlabelled_rows_is_refused(train):
-    with pytest.raises(ValueError, match=r"0 sample\(s\)|no rows"):
+    with pytest.raises(ValueError, match=r"0 sample\(s\)|has 0 row"):
         estimate_prevalence(fitted(train), np.zeros((0, 1)))
+
+
+def test_one_unlabelled_row_is_refused(train):
+    # a bootstrap of one row is that row every time: a zero-width "interval"
+    X, _ = train
+    with pytest.raises(ValueError, match=r"X_unlabelled has 1 row\(s\).*at least 2"):
+        estimate_prevalence(fitted(train), X[:1])
+    with pytest.raises(ValueError, match=r"X_unlabelled has 1 row\(s\)"):
+        adapt_threshold(fitted(train, "f1"), X_unlabelled=X[:1])
 
 
 def test_adapt_threshold_refuses_a_certified_objective(train):
