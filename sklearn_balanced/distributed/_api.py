@@ -284,10 +284,11 @@ def find_threshold_dask(
         if sample_weight is not None:
             raise ValueError(
                 f"{obj!r} certifies its constraint from sample counts; with dask "
-                "inputs sample_weight is refused together with a confidence (a "
-                "bound on weighted counts taken as samples would state a "
-                "confidence that does not hold). Drop sample_weight, or pass "
-                "confidence=None."
+                "inputs any sample_weight is refused together with a confidence, "
+                "equal weights included (telling equal from unequal weights "
+                "would take another pass over the data; a bound on weighted "
+                "counts taken as samples would state a confidence that does not "
+                "hold). Drop sample_weight, or pass confidence=None."
             )
         if not obj.per_cutoff:  # a test sequence along the whole curve
             n_ranges = 1
@@ -309,7 +310,12 @@ def find_threshold_dask(
             ),
         )
     if return_report:
-        return result, _report(result, pos, prep.neg)
+        report = _report(result, pos, prep.neg)
+        if getattr(obj, "confidence", None) is not None:  # as binary_report(objective=)
+            report["certificate"] = obj.certificate(
+                *(np.array([v]) for v in (result.tp, result.fp, result.tn, result.fn))
+            )
+        return result, report
     return result
 
 

@@ -802,11 +802,24 @@ def test_certified_constraint_on_dask_is_the_local_one(sync, objective, n_ranges
     assert r.threshold == local.threshold
     assert r.constraint_bound == local.constraint_bound
     assert r.constraint_counts == local.constraint_counts
+    # the report holds the certificate, as binary_report(objective=) does
+    _, report = find_threshold_dask(
+        da.from_array(y, chunks=_chunks(y.size, 5)),
+        da.from_array(s, chunks=_chunks(y.size, 5)),
+        objective=objective,
+        n_ranges=n_ranges,
+        return_report=True,
+    )
+    cert = report["certificate"]
+    assert (cert.bound, (cert.k, cert.n)) == (r.constraint_bound, r.constraint_counts)
 
 
 def test_certified_constraint_on_dask_refuses_weights(sync):
     y, s, w = _data()
-    with pytest.raises(ValueError, match="with dask inputs sample_weight is refused"):
+    with pytest.raises(
+        ValueError,
+        match=r"with dask inputs any sample_weight is refused.*equal weights",
+    ):
         find_threshold(
             da.from_array(y, chunks=1000),
             da.from_array(s, chunks=1000),
