@@ -28,6 +28,18 @@ each group independently takes its best cutoff within the window.
 "Every group's Sn >= 0.9" needs no joint search: it is the per-group
 objective ``SpecificityAtSensitivity(0.9)``.
 
+Certified constraints
+---------------------
+With a ``confidence`` (e.g. ``SpecificityAtSensitivity(0.9,
+confidence=0.95)``) every tuned group's cutoff is certified on that group's
+own samples at the stated confidence, each group separately: there is no
+family-wise statement about all groups together (for ``G`` groups,
+``confidence=1 - (1 - c) / G`` gives one at ``c``, Bonferroni).
+``GroupThresholds.constraint_bounds`` and ``constraint_counts`` hold each
+group's bound and the counts it rests on. A bound needs sample counts, so a
+confidence is refused with ``shrinkage`` (pseudo-counts) and with unequal
+sample weights; a group that cannot be certified is named in the error.
+
 Small groups
 ------------
 A group with fewer than ``min_group_size`` samples, or without a positive or

@@ -33,6 +33,7 @@ from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.groups._search import (
     SMALL_GROUP_POLICIES,
     _factorize,
+    check_certified_groups,
     check_groups,
     group_thresholds_from_scores,
 )
@@ -128,7 +129,12 @@ class GroupThresholdClassifier(
     objective : str, Objective or callable, default="balanced"
         What every group's cutoff optimises, as in
         :class:`~sklearn_balanced.BalancedThresholdClassifier`. "Every group's
-        Sn >= 0.9" is ``SpecificityAtSensitivity(0.9)``.
+        Sn >= 0.9" is ``SpecificityAtSensitivity(0.9)``. With a
+        ``confidence`` the constraint is certified in every tuned group
+        separately, on its own out-of-fold scores, at that confidence (no
+        statement about all groups together; see
+        :func:`~sklearn_balanced.groups.find_group_thresholds`); not combined
+        with ``shrinkage`` nor unequal sample weights.
 
     shrinkage : float or None, default=None
         ``None``: each group's cutoff is chosen on its own out-of-fold scores.
@@ -196,8 +202,9 @@ class GroupThresholdClassifier(
     group_results_ : GroupThresholds
         Per group (in ``groups_`` order): sample counts, ``n_pos``,
         ``n_neg``, out-of-fold ``sensitivity``, ``specificity`` and
-        objective ``score`` at the group's cutoff, and ``fallback`` (the
-        groups that got the pooled cutoff).
+        objective ``score`` at the group's cutoff, ``fallback`` (the
+        groups that got the pooled cutoff) and, for a certified constraint,
+        ``constraint_bounds`` and ``constraint_counts``.
 
     objective_ : Objective
         The resolved objective.
@@ -360,6 +367,7 @@ class GroupThresholdClassifier(
             name=f"The group column {self.group!r}",
         )
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
+        check_certified_groups(objective, self.shrinkage, sample_weight)
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
         result = group_thresholds_from_scores(
             fit.is_pos,
