@@ -33,10 +33,12 @@ Certified constraints
 With a ``confidence`` (e.g. ``SpecificityAtSensitivity(0.9,
 confidence=0.95)``) every tuned group's cutoff is certified on that group's
 own samples at the stated confidence, each group separately: there is no
-family-wise statement about all groups together (for ``G`` groups,
-``confidence=1 - (1 - c) / G`` gives one at ``c``, Bonferroni).
-``GroupThresholds.constraint_bounds`` and ``constraint_counts`` hold each
-group's bound and the counts it rests on. A bound needs sample counts, so a
+family-wise statement about all groups together unless
+``simultaneous=True``, which certifies each of the ``G`` groups tuned on
+their own at ``1 - (1 - confidence) / G`` (Bonferroni), so that all hold
+together at ``confidence``. ``GroupThresholds.constraint_bounds``,
+``constraint_counts`` and ``group_confidence`` hold each group's bound, the
+counts it rests on and the confidence it is at. A bound needs sample counts, so a
 confidence is refused with ``shrinkage`` (pseudo-counts) and with unequal
 sample weights; a group that cannot be certified is named in the error.
 

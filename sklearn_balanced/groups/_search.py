@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral, Real
 from typing import Any
 
@@ -33,6 +33,7 @@ __all__ = [
     "GroupThresholds",
     "check_certified_groups",
     "check_groups",
+    "check_simultaneous",
     "find_group_thresholds",
     "group_thresholds_from_scores",
 ]
@@ -90,6 +91,11 @@ class GroupThresholds:
     constraint_counts : ndarray of int, shape (n_groups, 2) or None
         The counts each bound rests on: ``k`` successes of ``n`` samples
         (e.g. true positives of all positives for the sensitivity).
+    group_confidence : float or None
+        The confidence each group's bound is at: the objective's, or with
+        ``simultaneous=True`` its Bonferroni share ``1 - (1 - confidence) /
+        G`` over the ``G`` groups tuned on their own, so that all of them hold
+        together at the objective's confidence; ``None`` without one.
     """
 
     groups: NDArray
@@ -108,6 +114,7 @@ class GroupThresholds:
     max_sensitivity_gap: float | None = None
     constraint_bounds: NDArray[np.float64] | None = None
     constraint_counts: NDArray[np.intp] | None = None
+    group_confidence: float | None = None
 
     def as_dict(self) -> dict:
         """``{group: cutoff}``, the groups as Python scalars."""
@@ -248,6 +255,18 @@ def check_certified_groups(
     check_certified_weights(objective, weight)
 
 
+def check_simultaneous(objective: Objective, simultaneous: Any) -> None:
+    """``simultaneous`` is a bool, and True only with a certified constraint."""
+    if not isinstance(simultaneous, bool | np.bool_):
+        raise ValueError(f"simultaneous must be True or False; got {simultaneous!r}.")
+    if simultaneous and getattr(objective, "confidence", None) is None:
+        raise ValueError(
+            "simultaneous=True splits a constraint's confidence over the groups, "
+            f"and the objective {objective!r} has none; pass e.g. "
+            "SpecificityAtSensitivity(0.9, confidence=0.95), or simultaneous=False."
+        )
+
+
 def _too_small_reason(
     n: int, n_pos: float, n_neg: float, constant: bool, min_group_size: int
 ) -> str | None:
@@ -274,10 +293,12 @@ def group_thresholds_from_scores(
     min_group_size: int = 20,
     small_group: str = "raise",
     max_sensitivity_gap: float | None = None,
+    simultaneous: bool = False,
     name: str = "y_score",
 ) -> GroupThresholds:
     """:func:`find_group_thresholds` on validated arrays (the classifier's path)."""
     _check_params(shrinkage, min_group_size, small_group, max_sensitivity_gap)
+    check_simultaneous(objective, simultaneous)
     if weight is not None and not weight.all():
         keep = weight > 0  # zero weights are absent samples, as in the engine
         is_pos, score, weight, groups = (
@@ -308,21 +329,35 @@ def group_thresholds_from_scores(
     small: list[str] = []
     constrained: dict[int, Any] = {}  # group -> its counts, for the joint search
     total = float(len(score) if weight is None else weight.sum())
+    reasons: list[str | None] = []
+    for k in range(n_groups):
+        rows = order[bounds[k] : bounds[k + 1]]
+        g_pos, g_score = is_pos[rows], score[rows]
+        w = np.ones(rows.shape[0]) if weight is None else weight[rows]
+        n_samples[k] = rows.shape[0]
+        n_pos[k], n_neg[k] = float(w[g_pos].sum()), float(w[~g_pos].sum())
+        constant = bool(g_score.min() == g_score.max())
+        reasons.append(
+            _too_small_reason(
+                rows.shape[0],
+                n_pos[k],
+                n_neg[k],
+                constant and not shrinkage,
+                min_group_size,
+            )
+        )
+    group_confidence = getattr(objective, "confidence", None)
+    pooled_objective = objective
+    if simultaneous:  # Bonferroni over the groups tuned on their own
+        n_tuned = max(sum(r is None for r in reasons), 1)
+        group_confidence = 1.0 - (1.0 - group_confidence) / n_tuned
+        objective = replace(objective, confidence=group_confidence)
     for k in range(n_groups):
         rows = order[bounds[k] : bounds[k + 1]]
         g_pos, g_score = is_pos[rows], score[rows]
         g_w = None if weight is None else weight[rows]
         w = np.ones(rows.shape[0]) if g_w is None else g_w
-        n_samples[k] = rows.shape[0]
-        n_pos[k], n_neg[k] = float(w[g_pos].sum()), float(w[~g_pos].sum())
-        constant = bool(g_score.min() == g_score.max())
-        reason = _too_small_reason(
-            rows.shape[0],
-            n_pos[k],
-            n_neg[k],
-            constant and not shrinkage,
-            min_group_size,
-        )
+        reason = reasons[k]
         counted = (
             f"{rows.shape[0]} samples, {_count(n_pos[k])} positive, "
             f"{_count(n_neg[k])} negative"
@@ -394,13 +429,14 @@ def group_thresholds_from_scores(
         score=own,
         pooled_threshold=float(pooled_threshold),
         pooled_score=float(pooled_scores[pooled_index]),
-        objective=objective,
+        objective=pooled_objective,
         shrinkage=None if shrinkage is None else float(shrinkage),
         max_sensitivity_gap=(
             None if max_sensitivity_gap is None else float(max_sensitivity_gap)
         ),
         constraint_bounds=cert_bounds if certified else None,
         constraint_counts=cert_counts if certified else None,
+        group_confidence=group_confidence,
     )
 
 
@@ -473,6 +509,7 @@ def find_group_thresholds(
     min_group_size: int = 20,
     small_group: str = "raise",
     max_sensitivity_gap: float | None = None,
+    simultaneous: bool = False,
     pos_label: Any = None,
     sample_weight: ArrayLike | None = None,
 ) -> GroupThresholds:
@@ -499,9 +536,8 @@ def find_group_thresholds(
         certified constraint (e.g. ``SpecificityAtSensitivity(0.9,
         confidence=0.95)``) is certified in every tuned group separately, on
         the group's own samples, at the stated confidence: each group's
-        statement holds at that confidence, not all groups' together (no
-        family-wise statement; for one over ``G`` groups pass ``confidence=1
-        - (1 - c) / G``, Bonferroni). The bounds are in
+        statement holds at that confidence, not all groups' together
+        (``simultaneous=True`` for that). The bounds are in
         ``constraint_bounds``. Not combined with ``shrinkage`` (pseudo-counts
         are not sample counts) nor with unequal sample weights.
     shrinkage : float or None, default=None
@@ -529,6 +565,13 @@ def find_group_thresholds(
         group weighted by its (weighted) size (see
         :mod:`sklearn_balanced.groups`). Groups given the pooled cutoff are
         not constrained. Not combined with ``shrinkage``.
+    simultaneous : bool, default=False
+        With a certified constraint: ``False`` certifies each tuned group on
+        its own at the objective's confidence; ``True`` certifies every group
+        tuned on its own at ``1 - (1 - confidence) / G`` (Bonferroni over the
+        ``G`` groups not given the pooled cutoff), so that all of them hold
+        together at the objective's confidence (``group_confidence`` in the
+        result). Only with a confidence.
     pos_label : object, default=None
         The positive label, as in :func:`~sklearn_balanced.find_threshold`.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -591,4 +634,5 @@ def find_group_thresholds(
         min_group_size=min_group_size,
         small_group=small_group,
         max_sensitivity_gap=max_sensitivity_gap,
+        simultaneous=simultaneous,
     )

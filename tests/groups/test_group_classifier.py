@@ -447,3 +447,21 @@ def test_uncertifiable_group_is_named_in_fit():
         clf.fit(X, y)
     bounds = clf.group_results_.constraint_bounds
     assert (bounds[:2] >= 0.9).all()
+
+
+def test_simultaneous_in_fit_is_find_group_thresholds_of_the_out_of_fold_scores():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    rng = np.random.default_rng(0)
+    n = 800
+    g, y = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    X = np.c_[rng.normal(1.5 * y, 1), g]
+    obj = SpecificityAtSensitivity(0.9, confidence=0.9)
+    clf = GroupThresholdClassifier(
+        LogisticRegression(), group=1, cv=3, objective=obj, simultaneous=True
+    )
+    with pytest.raises(ValueError, match=r"simultaneous=True splits .* has none"):
+        clone(clf).set_params(estimator=_NoFit(), objective="balanced").fit(X, y)
+    clf.fit(X, y)
+    assert clf.group_results_.group_confidence == pytest.approx(0.95)
+    assert (clf.group_results_.constraint_bounds >= 0.9).all()

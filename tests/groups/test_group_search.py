@@ -577,3 +577,44 @@ def test_certificate_per_group_is_find_thresholds_on_the_group():
         assert r.constraint_bounds[k] >= 0.9
     plain = find_group_thresholds(y, s, g, objective=SpecificityAtSensitivity(0.9))
     assert plain.constraint_bounds is None and plain.constraint_counts is None
+
+
+def test_simultaneous_certifies_every_tuned_group_at_its_bonferroni_share():
+    y, s, g = _certified_data(n=900)
+    r = find_group_thresholds(y, s, g, objective=CERTIFIED, simultaneous=True)
+    share = 1 - 0.05 / 3
+    assert r.group_confidence == share and r.objective == CERTIFIED
+    stricter = SpecificityAtSensitivity(0.9, confidence=share)
+    for k, group in enumerate(r.groups):
+        one = find_threshold(y[g == group], s[g == group], objective=stricter)
+        assert r.thresholds[k] == one.threshold
+        assert r.constraint_bounds[k] == one.constraint_bound >= 0.9
+    each = find_group_thresholds(y, s, g, objective=CERTIFIED)
+    assert each.group_confidence == 0.95
+    assert (r.thresholds <= each.thresholds).all()  # a stricter bound: lower cutoffs
+    # the pooled cutoff is one statement, at the objective's own confidence
+    assert r.pooled_threshold == each.pooled_threshold
+
+
+def test_simultaneous_shares_over_the_tuned_groups_only():
+    y, s, g = _certified_data(n=900)
+    g[:10] = "tiny"
+    with pytest.warns(UserWarning, match=r"1 of 4 groups are too small"):
+        r = find_group_thresholds(
+            y, s, g, objective=CERTIFIED, simultaneous=True, small_group="pooled"
+        )
+    assert r.group_confidence == 1 - 0.05 / 3
+
+
+@pytest.mark.parametrize(
+    ("objective", "value", "match"),
+    [
+        (SpecificityAtSensitivity(0.9), True, r"simultaneous=True splits .* has none"),
+        ("balanced", True, r"simultaneous=True splits .* has none"),
+        (CERTIFIED, "yes", r"simultaneous must be True or False; got 'yes'"),
+    ],
+)
+def test_simultaneous_refusals(objective, value, match):
+    y, s, g = _certified_data()
+    with pytest.raises(ValueError, match=match):
+        find_group_thresholds(y, s, g, objective=objective, simultaneous=value)
