@@ -373,6 +373,7 @@ def group_thresholds_from_scores(
             thresholds[k] = pooled_threshold
         elif max_sensitivity_gap is not None:
             constrained[k] = checked_counts(g_pos, g_score, g_w, name=name)
+            _select(constrained[k], objective, where, hint)  # feasible alone
         elif not shrinkage:
             counts = checked_counts(g_pos, g_score, g_w, name=name)
             index = _select(counts, objective, where, hint)[0]

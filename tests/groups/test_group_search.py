@@ -618,3 +618,10 @@ def test_simultaneous_refusals(objective, value, match):
     y, s, g = _certified_data()
     with pytest.raises(ValueError, match=match):
         find_group_thresholds(y, s, g, objective=objective, simultaneous=value)
+
+
+def test_uncertifiable_group_is_named_under_a_sensitivity_gap_too():
+    y, s, g = _certified_data()
+    g[:40] = "z"
+    with pytest.raises(ValueError, match=r"^Group 'z' \(40 samples, .*: No cutoff can"):
+        find_group_thresholds(y, s, g, objective=CERTIFIED, max_sensitivity_gap=0.1)
