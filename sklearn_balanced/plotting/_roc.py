@@ -145,6 +145,8 @@ class RocDisplay:
         Parameters
         ----------
         estimator : BalancedThresholdClassifier
+            Fitted; any other model is a TypeError (plot its scores with
+            :meth:`from_predictions`).
         X, y : array-like, default=None
         sample_weight : array-like, default=None
         ax : matplotlib Axes, default=None

@@ -219,6 +219,8 @@ class ScoreDistributionDisplay:
         Parameters
         ----------
         estimator : BalancedThresholdClassifier or GrayZoneClassifier
+            Fitted; any other model is a TypeError (plot its scores with
+            :meth:`from_predictions`).
         X, y : array-like, default=None
         sample_weight : array-like, default=None
         bins : int or sequence, default=30

@@ -432,7 +432,9 @@ class ThresholdDisplay:
         Parameters
         ----------
         estimator : BalancedThresholdClassifier
-            Fitted.
+            Fitted. Any other model (one with a cutoff per group, a gray
+            zone, or none) is a TypeError: plot its scores with
+            :meth:`from_predictions`.
         X : array-like, default=None
             Data to score.
         y : array-like, default=None
