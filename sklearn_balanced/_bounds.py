@@ -111,8 +111,10 @@ def wilson(
         p = k / n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-        low = np.clip(centre - half, 0.0, 1.0)
-        high = np.clip(centre + half, 0.0, 1.0)
+        # the interval holds k / n (exactly 1 at k = n, 0 at k = 0), which
+        # rounding alone would lose: 0.9999999999999999 < 1.0 at k = n
+        low = np.clip(np.minimum(centre - half, p), 0.0, 1.0)
+        high = np.clip(np.maximum(centre + half, p), 0.0, 1.0)
     if side == "lower":
         high = np.ones_like(low)
     elif side == "upper":

@@ -71,3 +71,18 @@ def test_samples_needed_is_the_first_n_that_certifies():
 def test_refusals(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@given(n=st.integers(1, 400), data=st.data(), confidence=st.floats(0.5, 0.999))
+def test_wilson_holds_the_estimate_exactly(n, data, confidence):
+    # at k = n the Wilson upper bound is exactly 1 (and 0 the lower at k = 0):
+    # rounding gave 0.9999999999999999 < k / n = 1.0, a negative error bar
+    k = data.draw(st.integers(0, n))
+    low, high = wilson(k, n, confidence)
+    assert low <= k / n <= high
+    assert (high == 1.0) if k == n else True
+    assert (low == 0.0) if k == 0 else True
+
+
+def test_wilson_upper_bound_is_one_with_every_trial_a_success():
+    assert wilson(206, 206, 0.95)[1] == 1.0  # was 0.9999999999999999

@@ -28,6 +28,20 @@ each group independently takes its best cutoff within the window.
 "Every group's Sn >= 0.9" needs no joint search: it is the per-group
 objective ``SpecificityAtSensitivity(0.9)``.
 
+Certified constraints
+---------------------
+With a ``confidence`` (e.g. ``SpecificityAtSensitivity(0.9,
+confidence=0.95)``) every tuned group's cutoff is certified on that group's
+own samples at the stated confidence, each group separately: there is no
+family-wise statement about all groups together unless
+``simultaneous=True``, which certifies each of the ``G`` groups tuned on
+their own at ``1 - (1 - confidence) / G`` (Bonferroni), so that all hold
+together at ``confidence``. ``GroupThresholds.constraint_bounds``,
+``constraint_counts`` and ``group_confidence`` hold each group's bound, the
+counts it rests on and the confidence it is at. A bound needs sample counts, so a
+confidence is refused with ``shrinkage`` (pseudo-counts) and with unequal
+sample weights; a group that cannot be certified is named in the error.
+
 Small groups
 ------------
 A group with fewer than ``min_group_size`` samples, or without a positive or

@@ -33,7 +33,9 @@ from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.groups._search import (
     SMALL_GROUP_POLICIES,
     _factorize,
+    check_certified_groups,
     check_groups,
+    check_simultaneous,
     group_thresholds_from_scores,
 )
 from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
@@ -128,7 +130,12 @@ class GroupThresholdClassifier(
     objective : str, Objective or callable, default="balanced"
         What every group's cutoff optimises, as in
         :class:`~sklearn_balanced.BalancedThresholdClassifier`. "Every group's
-        Sn >= 0.9" is ``SpecificityAtSensitivity(0.9)``.
+        Sn >= 0.9" is ``SpecificityAtSensitivity(0.9)``. With a
+        ``confidence`` the constraint is certified in every tuned group
+        separately, on its own out-of-fold scores, at that confidence (all
+        groups together with ``simultaneous=True``; see
+        :func:`~sklearn_balanced.groups.find_group_thresholds`); not combined
+        with ``shrinkage`` nor unequal sample weights.
 
     shrinkage : float or None, default=None
         ``None``: each group's cutoff is chosen on its own out-of-fold scores.
@@ -150,6 +157,12 @@ class GroupThresholdClassifier(
         (exact search, best size-weighted mean objective; see
         :func:`~sklearn_balanced.groups.find_group_thresholds`). Not combined
         with ``shrinkage``.
+
+    simultaneous : bool, default=False
+        With a certified constraint, ``True`` certifies all groups tuned on
+        their own together at the objective's confidence (each at its
+        Bonferroni share, ``group_results_.group_confidence``); ``False``
+        each group on its own. Only with a confidence.
 
     unseen_group : {"pooled", "error"}, default="pooled"
         A group in :meth:`predict` that was not in :meth:`fit`: the pooled
@@ -196,8 +209,10 @@ class GroupThresholdClassifier(
     group_results_ : GroupThresholds
         Per group (in ``groups_`` order): sample counts, ``n_pos``,
         ``n_neg``, out-of-fold ``sensitivity``, ``specificity`` and
-        objective ``score`` at the group's cutoff, and ``fallback`` (the
-        groups that got the pooled cutoff).
+        objective ``score`` at the group's cutoff, ``fallback`` (the
+        groups that got the pooled cutoff) and, for a certified constraint,
+        ``constraint_bounds``, ``constraint_counts`` and
+        ``group_confidence``.
 
     objective_ : Objective
         The resolved objective.
@@ -269,6 +284,7 @@ class GroupThresholdClassifier(
         "min_group_size": [Interval(Integral, 2, None, closed="left")],
         "small_group": [StrOptions(set(SMALL_GROUP_POLICIES))],
         "max_sensitivity_gap": [Interval(Real, 0, 1, closed="both"), None],
+        "simultaneous": ["boolean"],
         "unseen_group": [StrOptions({"pooled", "error"})],
         "cv": [
             "cv_object",
@@ -293,6 +309,7 @@ class GroupThresholdClassifier(
         min_group_size=20,
         small_group="raise",
         max_sensitivity_gap=None,
+        simultaneous=False,
         unseen_group="pooled",
         cv=5,
         refit=True,
@@ -309,6 +326,7 @@ class GroupThresholdClassifier(
         self.min_group_size = min_group_size
         self.small_group = small_group
         self.max_sensitivity_gap = max_sensitivity_gap
+        self.simultaneous = simultaneous
         self.unseen_group = unseen_group
         self.cv = cv
         self.refit = refit
@@ -360,6 +378,8 @@ class GroupThresholdClassifier(
             name=f"The group column {self.group!r}",
         )
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
+        check_certified_groups(objective, self.shrinkage, sample_weight)
+        check_simultaneous(objective, self.simultaneous)
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
         result = group_thresholds_from_scores(
             fit.is_pos,
@@ -372,6 +392,7 @@ class GroupThresholdClassifier(
             min_group_size=self.min_group_size,
             small_group=self.small_group,
             max_sensitivity_gap=self.max_sensitivity_gap,
+            simultaneous=self.simultaneous,
             name="The out-of-fold score",
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral, Real
 from typing import Any
 
@@ -14,6 +14,7 @@ from sklearn_balanced._validation import _missing_labels, _plain, _preview
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import confusion_counts
 from sklearn_balanced.engine._select import (
+    check_certified_weights,
     checked_counts,
     select_cutoff,
     validate_inputs,
@@ -30,7 +31,9 @@ from sklearn_balanced.objectives import (
 __all__ = [
     "SMALL_GROUP_POLICIES",
     "GroupThresholds",
+    "check_certified_groups",
     "check_groups",
+    "check_simultaneous",
     "find_group_thresholds",
     "group_thresholds_from_scores",
 ]
@@ -77,6 +80,22 @@ class GroupThresholds:
     max_sensitivity_gap : float or None
         The largest allowed difference between the tuned groups' sensitivities
         (None: no cross-group constraint).
+    constraint_bounds : ndarray of shape (n_groups,) or None
+        With a certified constraint (an objective with a ``confidence``): each
+        group's one-sided exact (Clopper-Pearson) lower confidence bound of the
+        constrained rate at its cutoff, on its own samples; ``None``
+        otherwise. Each tuned group is certified on its own at the
+        objective's confidence (no statement about all groups together); a
+        ``fallback`` group's bound is that of the pooled cutoff on its own
+        samples, which was not certified there and may be below the target.
+    constraint_counts : ndarray of int, shape (n_groups, 2) or None
+        The counts each bound rests on: ``k`` successes of ``n`` samples
+        (e.g. true positives of all positives for the sensitivity).
+    group_confidence : float or None
+        The confidence each group's bound is at: the objective's, or with
+        ``simultaneous=True`` its Bonferroni share ``1 - (1 - confidence) /
+        G`` over the ``G`` groups tuned on their own, so that all of them hold
+        together at the objective's confidence; ``None`` without one.
     """
 
     groups: NDArray
@@ -93,6 +112,9 @@ class GroupThresholds:
     objective: Objective
     shrinkage: float | None = None
     max_sensitivity_gap: float | None = None
+    constraint_bounds: NDArray[np.float64] | None = None
+    constraint_counts: NDArray[np.intp] | None = None
+    group_confidence: float | None = None
 
     def as_dict(self) -> dict:
         """``{group: cutoff}``, the groups as Python scalars."""
@@ -211,6 +233,40 @@ def _check_params(
         )
 
 
+def check_certified_groups(
+    objective: Objective, shrinkage: Any, weight: NDArray[np.float64] | None
+) -> None:
+    """Refuse what a certified constraint cannot rest on in groups.
+
+    A confidence is computed from sample counts: shrinkage adds pseudo-counts
+    of the pooled scores to every group's counts, and unequal sample weights
+    are not counts of samples either.
+    """
+    if getattr(objective, "confidence", None) is None:
+        return
+    if shrinkage:
+        raise ValueError(
+            f"{objective!r} certifies its constraint from each group's sample "
+            f"counts, and shrinkage={shrinkage!r} adds pseudo-counts of the pooled "
+            "scores to them: shrinkage pseudo-counts are not sample counts, so the "
+            "stated confidence would not hold. Use shrinkage=None with a "
+            "confidence, or pass confidence=None."
+        )
+    check_certified_weights(objective, weight)
+
+
+def check_simultaneous(objective: Objective, simultaneous: Any) -> None:
+    """``simultaneous`` is a bool, and True only with a certified constraint."""
+    if not isinstance(simultaneous, bool | np.bool_):
+        raise ValueError(f"simultaneous must be True or False; got {simultaneous!r}.")
+    if simultaneous and getattr(objective, "confidence", None) is None:
+        raise ValueError(
+            "simultaneous=True splits a constraint's confidence over the groups, "
+            f"and the objective {objective!r} has none; pass e.g. "
+            "SpecificityAtSensitivity(0.9, confidence=0.95), or simultaneous=False."
+        )
+
+
 def _too_small_reason(
     n: int, n_pos: float, n_neg: float, constant: bool, min_group_size: int
 ) -> str | None:
@@ -237,10 +293,12 @@ def group_thresholds_from_scores(
     min_group_size: int = 20,
     small_group: str = "raise",
     max_sensitivity_gap: float | None = None,
+    simultaneous: bool = False,
     name: str = "y_score",
 ) -> GroupThresholds:
     """:func:`find_group_thresholds` on validated arrays (the classifier's path)."""
     _check_params(shrinkage, min_group_size, small_group, max_sensitivity_gap)
+    check_simultaneous(objective, simultaneous)
     if weight is not None and not weight.all():
         keep = weight > 0  # zero weights are absent samples, as in the engine
         is_pos, score, weight, groups = (
@@ -249,9 +307,12 @@ def group_thresholds_from_scores(
             weight[keep],
             groups[keep],
         )
+    check_certified_groups(objective, shrinkage, weight)
     pooled = checked_counts(is_pos, score, weight, name=name)
     warn_if_reversed(pooled, pos_label, name)
-    pooled_index, pooled_scores = select_cutoff(pooled, objective)
+    pooled_index, pooled_scores = _select(
+        pooled, objective, "All groups pooled (the pooled cutoff)", ""
+    )
     pooled_threshold = pooled.threshold_at(pooled_index)
     uniq, inverse = _factorize(groups)
     order = np.argsort(inverse, kind="stable")
@@ -262,36 +323,61 @@ def group_thresholds_from_scores(
     n_samples = np.empty(n_groups, dtype=np.intp)
     n_pos, n_neg = np.empty(n_groups), np.empty(n_groups)
     sn, sp, own = np.empty(n_groups), np.empty(n_groups), np.empty(n_groups)
+    certified = getattr(objective, "confidence", None) is not None
+    cert_bounds = np.full(n_groups, np.nan)
+    cert_counts = np.zeros((n_groups, 2), dtype=np.intp)
     small: list[str] = []
     constrained: dict[int, Any] = {}  # group -> its counts, for the joint search
     total = float(len(score) if weight is None else weight.sum())
+    reasons: list[str | None] = []
+    for k in range(n_groups):
+        rows = order[bounds[k] : bounds[k + 1]]
+        g_pos, g_score = is_pos[rows], score[rows]
+        w = np.ones(rows.shape[0]) if weight is None else weight[rows]
+        n_samples[k] = rows.shape[0]
+        n_pos[k], n_neg[k] = float(w[g_pos].sum()), float(w[~g_pos].sum())
+        constant = bool(g_score.min() == g_score.max())
+        reasons.append(
+            _too_small_reason(
+                rows.shape[0],
+                n_pos[k],
+                n_neg[k],
+                constant and not shrinkage,
+                min_group_size,
+            )
+        )
+    group_confidence = getattr(objective, "confidence", None)
+    pooled_objective = objective
+    if simultaneous:  # Bonferroni over the groups tuned on their own
+        n_tuned = max(sum(r is None for r in reasons), 1)
+        group_confidence = 1.0 - (1.0 - group_confidence) / n_tuned
+        objective = replace(objective, confidence=group_confidence)
     for k in range(n_groups):
         rows = order[bounds[k] : bounds[k + 1]]
         g_pos, g_score = is_pos[rows], score[rows]
         g_w = None if weight is None else weight[rows]
         w = np.ones(rows.shape[0]) if g_w is None else g_w
-        n_samples[k] = rows.shape[0]
-        n_pos[k], n_neg[k] = float(w[g_pos].sum()), float(w[~g_pos].sum())
-        constant = bool(g_score.min() == g_score.max())
-        reason = _too_small_reason(
-            rows.shape[0],
-            n_pos[k],
-            n_neg[k],
-            constant and not shrinkage,
-            min_group_size,
+        reason = reasons[k]
+        counted = (
+            f"{rows.shape[0]} samples, {_count(n_pos[k])} positive, "
+            f"{_count(n_neg[k])} negative"
+        )
+        where = f"Group {_plain(uniq[k])!r} ({counted})"
+        hint = (
+            f" Or give this group the pooled cutoff: min_group_size="
+            f"{rows.shape[0] + 1} (above its size) with small_group='pooled'."
         )
         if reason is not None:
-            small.append(
-                f"{_plain(uniq[k])!r} ({reason}: {rows.shape[0]} samples, "
-                f"{_count(n_pos[k])} positive, {_count(n_neg[k])} negative)"
-            )
+            small.append(f"{_plain(uniq[k])!r} ({reason}: {counted})")
             fallback[k] = True
             thresholds[k] = pooled_threshold
         elif max_sensitivity_gap is not None:
             constrained[k] = checked_counts(g_pos, g_score, g_w, name=name)
+            _select(constrained[k], objective, where, hint)  # feasible alone
         elif not shrinkage:
             counts = checked_counts(g_pos, g_score, g_w, name=name)
-            thresholds[k] = counts.threshold_at(select_cutoff(counts, objective)[0])
+            index = _select(counts, objective, where, hint)[0]
+            thresholds[k] = counts.threshold_at(index)
         else:
             # the group's samples, plus every sample at a total weight worth
             # ``shrinkage`` of the group's (mean-weight) samples
@@ -303,11 +389,14 @@ def group_thresholds_from_scores(
                 np.concatenate([w, prior * scale]),
                 name=name,
             )
-            thresholds[k] = counts.threshold_at(select_cutoff(counts, objective)[0])
+            index = _select(counts, objective, where, hint)[0]
+            thresholds[k] = counts.threshold_at(index)
         if k not in constrained:
-            sn[k], sp[k], own[k] = _own_rates(
+            sn[k], sp[k], own[k], cert = _own_rates(
                 g_pos, g_score, g_w, thresholds[k], objective
             )
+            if cert is not None:
+                cert_bounds[k], cert_counts[k] = cert.bound, (cert.k, cert.n)
     if small and small_group == "raise":
         _refuse_or_warn(small, n_groups, small_group, pooled_threshold)
     if constrained:
@@ -322,9 +411,11 @@ def group_thresholds_from_scores(
             thresholds[k] = constrained[k].threshold_at(i)
             rows = order[bounds[k] : bounds[k + 1]]
             g_w = None if weight is None else weight[rows]
-            sn[k], sp[k], own[k] = _own_rates(
+            sn[k], sp[k], own[k], cert = _own_rates(
                 is_pos[rows], score[rows], g_w, thresholds[k], objective
             )
+            if cert is not None:
+                cert_bounds[k], cert_counts[k] = cert.bound, (cert.k, cert.n)
     if small and small_group == "pooled":
         _refuse_or_warn(small, n_groups, small_group, pooled_threshold)
     return GroupThresholds(
@@ -339,12 +430,25 @@ def group_thresholds_from_scores(
         score=own,
         pooled_threshold=float(pooled_threshold),
         pooled_score=float(pooled_scores[pooled_index]),
-        objective=objective,
+        objective=pooled_objective,
         shrinkage=None if shrinkage is None else float(shrinkage),
         max_sensitivity_gap=(
             None if max_sensitivity_gap is None else float(max_sensitivity_gap)
         ),
+        constraint_bounds=cert_bounds if certified else None,
+        constraint_counts=cert_counts if certified else None,
+        group_confidence=group_confidence,
     )
+
+
+def _select(
+    counts: Any, objective: Objective, where: str, hint: str
+) -> tuple[int, NDArray]:
+    """:func:`select_cutoff`, its error naming the group it was searched for."""
+    try:
+        return select_cutoff(counts, objective)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}{hint}") from None
 
 
 def _refuse_or_warn(
@@ -376,8 +480,8 @@ def _own_rates(
     weight: NDArray[np.float64] | None,
     threshold: float,
     objective: Objective,
-) -> tuple[float, float, float]:
-    """Sensitivity, specificity and objective at ``threshold`` on these samples."""
+) -> tuple[float, float, float, Any]:
+    """Sn, Sp, objective and certificate (or None) at ``threshold`` on these samples."""
     counts = confusion_counts(is_pos, score, weight)
     i = int(counts.index_of(threshold))
     tp, fp = counts.tp[i : i + 1], counts.fp[i : i + 1]
@@ -392,7 +496,8 @@ def _own_rates(
             )
         else:
             value = np.nan
-    return sn, sp, value
+    cert = objective.certificate(float(tp[0]), float(fp[0]), float(tn[0]), float(fn[0]))
+    return sn, sp, value, cert
 
 
 def find_group_thresholds(
@@ -405,6 +510,7 @@ def find_group_thresholds(
     min_group_size: int = 20,
     small_group: str = "raise",
     max_sensitivity_gap: float | None = None,
+    simultaneous: bool = False,
     pos_label: Any = None,
     sample_weight: ArrayLike | None = None,
 ) -> GroupThresholds:
@@ -427,7 +533,14 @@ def find_group_thresholds(
     objective : str, Objective or callable, default="balanced"
         What every group's cutoff optimises, as in
         :func:`~sklearn_balanced.find_threshold`. "Every group's Sn >= 0.9"
-        is the per-group objective ``SpecificityAtSensitivity(0.9)``.
+        is the per-group objective ``SpecificityAtSensitivity(0.9)``. A
+        certified constraint (e.g. ``SpecificityAtSensitivity(0.9,
+        confidence=0.95)``) is certified in every tuned group separately, on
+        the group's own samples, at the stated confidence: each group's
+        statement holds at that confidence, not all groups' together
+        (``simultaneous=True`` for that). The bounds are in
+        ``constraint_bounds``. Not combined with ``shrinkage`` (pseudo-counts
+        are not sample counts) nor with unequal sample weights.
     shrinkage : float or None, default=None
         ``None`` (or 0): each group's cutoff is ``find_threshold`` on the
         group's samples alone. A number ``s > 0``: each group's cutoff is the
@@ -453,6 +566,13 @@ def find_group_thresholds(
         group weighted by its (weighted) size (see
         :mod:`sklearn_balanced.groups`). Groups given the pooled cutoff are
         not constrained. Not combined with ``shrinkage``.
+    simultaneous : bool, default=False
+        With a certified constraint: ``False`` certifies each tuned group on
+        its own at the objective's confidence; ``True`` certifies every group
+        tuned on its own at ``1 - (1 - confidence) / G`` (Bonferroni over the
+        ``G`` groups not given the pooled cutoff), so that all of them hold
+        together at the objective's confidence (``group_confidence`` in the
+        result). Only with a confidence.
     pos_label : object, default=None
         The positive label, as in :func:`~sklearn_balanced.find_threshold`.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -462,7 +582,8 @@ def find_group_thresholds(
     -------
     result : GroupThresholds
         ``thresholds`` per group (``as_dict()`` for ``{group: cutoff}``),
-        ``pooled_threshold``, and each group's counts and rates at its cutoff.
+        ``pooled_threshold``, and each group's counts and rates at its cutoff
+        (and, for a certified constraint, its bound and the counts it rests on).
 
     See Also
     --------
@@ -514,4 +635,5 @@ def find_group_thresholds(
         min_group_size=min_group_size,
         small_group=small_group,
         max_sensitivity_gap=max_sensitivity_gap,
+        simultaneous=simultaneous,
     )

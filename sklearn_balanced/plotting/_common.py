@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,9 @@ from sklearn_balanced._validation import (
     check_binary_target,
     check_sample_weight,
 )
+from sklearn_balanced.binary._classifier import BalancedThresholdClassifier
+from sklearn_balanced.gray_zone._classifier import GrayZoneClassifier
+from sklearn_balanced.groups._classifier import GroupThresholdClassifier
 from sklearn_balanced.objectives import sensitivity, specificity
 
 #: What a dask user is told instead: a plot holds every sample's score.
@@ -19,6 +23,30 @@ _NO_DASK_PLOT = (
     "Plot a sample of the rows, or the columns of threshold_curve(...), which "
     "accepts dask collections."
 )
+
+
+def _check_cutoff(value: Any, name: str, entry: str) -> float:
+    """A cutoff to draw, as a float: a real number or +-inf, never NaN.
+
+    A string, a bool or NaN would be drawn as if measured: NaN makes nothing
+    ``>=`` it, yet the rates are read off the curve as if it were a cutoff.
+    """
+    number = isinstance(value, Real | np.integer | np.floating) or (
+        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+    )
+    if isinstance(value, bool | np.bool_) or not number:
+        raise ValueError(
+            f"{entry}: {name} must be a number (a cutoff on the scores, positive "
+            f"where score >= {name}); got {value!r} of type {type(value).__name__}."
+        )
+    cutoff = float(value)
+    if np.isnan(cutoff):
+        raise ValueError(
+            f"{entry}: {name} is NaN, which is no cutoff (no score is >= NaN, "
+            "so the rates drawn at it would not be measured anywhere); pass a "
+            "number, or +-inf for everything negative / positive."
+        )
+    return cutoff
 
 
 def _pyplot():
@@ -108,12 +136,49 @@ def _objective_text(objective) -> str:
     return objective.name if text is None else text(objective)
 
 
-def _estimator_data(estimator, X, y, sample_weight):
+def _check_plotted_estimator(estimator, display: str, gray_zone: bool) -> None:
+    """Refuse, with a TypeError, an estimator whose cutoff the Display cannot draw.
+
+    Every Display draws one cutoff, ``threshold_``, of a
+    :class:`~sklearn_balanced.BalancedThresholdClassifier`;
+    ``ScoreDistributionDisplay`` also the two of a
+    :class:`~sklearn_balanced.GrayZoneClassifier` (``gray_zone=True``).
+    """
+    accepted = (BalancedThresholdClassifier,) + (
+        (GrayZoneClassifier,) if gray_zone else ()
+    )
+    if isinstance(estimator, accepted):
+        return
+    kind = type(estimator).__name__
+    what = "a BalancedThresholdClassifier (one cutoff, threshold_)"
+    if gray_zone:
+        what += " or a GrayZoneClassifier (two)"
+    text = f"{display}.from_estimator takes {what}; got a {kind}."
+    if isinstance(estimator, GroupThresholdClassifier):
+        text += (
+            " It has one cutoff per group (group_thresholds_): plot a group's "
+            f"scores with {display}.from_predictions(y[g], score[g], "
+            "threshold=clf.group_thresholds_[group])."
+        )
+    elif isinstance(estimator, GrayZoneClassifier):
+        text += (
+            " It has two cutoffs (lower_threshold_, upper_threshold_): "
+            "ScoreDistributionDisplay.from_estimator draws both."
+        )
+    else:
+        text += f" For other scores use {display}.from_predictions."
+    raise TypeError(text)
+
+
+def _estimator_data(estimator, X, y, sample_weight, *, display, gray_zone=False):
     """Scores, classes, weights and fold sizes of a fitted BalancedThresholdClassifier.
 
     With ``X`` and ``y``: the estimator's scores on them (no folds). Without:
     the pooled out-of-fold scores kept by ``store_cv_results=True``.
+    ``display`` names the Display in the errors; ``gray_zone`` accepts a
+    :class:`~sklearn_balanced.GrayZoneClassifier` too.
     """
+    _check_plotted_estimator(estimator, display, gray_zone)
     check_is_fitted(estimator, "pos_label_")
     if X is None and y is None:
         data = _stored_scores(estimator)
@@ -132,6 +197,11 @@ def _estimator_data(estimator, X, y, sample_weight):
 def _stored_scores(estimator):
     """What ``fit`` kept with ``store_cv_results=True`` (see ``_oof_data_``)."""
     data = getattr(estimator, "_oof_data_", None)
+    if data is None and "store_cv_results" not in estimator.get_params():
+        raise ValueError(
+            f"A {type(estimator).__name__} keeps no out-of-fold scores to plot; "
+            "pass X and y to plot its scores on them."
+        )
     if data is None:
         raise ValueError(
             "Plotting the out-of-fold scores needs the estimator fitted with "

@@ -7,6 +7,7 @@ from sklearn_balanced.objectives import sensitivity, specificity
 from sklearn_balanced.plotting._common import (
     _NO_DASK_PLOT,
     _axes,
+    _check_cutoff,
     _cutoff_text,
     _estimator_data,
     _legend_below,
@@ -131,6 +132,7 @@ class RocDisplay:
             entry="RocDisplay.from_predictions",
             hint=_NO_DASK_PLOT,
         )
+        threshold = _check_cutoff(threshold, "threshold", "RocDisplay.from_predictions")
         return cls._from_data(is_pos, score, weight, threshold, ax)
 
     @classmethod
@@ -143,6 +145,8 @@ class RocDisplay:
         Parameters
         ----------
         estimator : BalancedThresholdClassifier
+            Fitted; any other model is a TypeError (plot its scores with
+            :meth:`from_predictions`).
         X, y : array-like, default=None
         sample_weight : array-like, default=None
         ax : matplotlib Axes, default=None
@@ -151,5 +155,7 @@ class RocDisplay:
         -------
         display : RocDisplay
         """
-        response, is_pos, weight, _ = _estimator_data(estimator, X, y, sample_weight)
+        response, is_pos, weight, _ = _estimator_data(
+            estimator, X, y, sample_weight, display="RocDisplay"
+        )
         return cls._from_data(is_pos, response, weight, estimator.threshold_, ax)

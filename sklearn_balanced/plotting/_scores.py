@@ -8,6 +8,7 @@ from sklearn_balanced.engine._select import validate_inputs
 from sklearn_balanced.plotting._common import (
     _NO_DASK_PLOT,
     _axes,
+    _check_cutoff,
     _estimator_data,
     _legend_below,
     _other_label,
@@ -183,15 +184,25 @@ class ScoreDistributionDisplay:
             entry="ScoreDistributionDisplay.from_predictions",
             hint=_NO_DASK_PLOT,
         )
+        entry = "ScoreDistributionDisplay.from_predictions"
+        threshold = _check_cutoff(threshold, "threshold", entry)
+        if lower_threshold is not None:
+            lower_threshold = _check_cutoff(lower_threshold, "lower_threshold", entry)
+            if lower_threshold > threshold:
+                raise ValueError(
+                    f"{entry}: lower_threshold={lower_threshold!r} is above "
+                    f"threshold={threshold!r}; the gray zone is [lower_threshold, "
+                    "threshold): pass the lower cutoff as lower_threshold."
+                )
         neg = _other_label(y_true, pos)
         return cls(
             scores=score,
             is_pos=is_pos,
-            threshold=float(threshold),
+            threshold=threshold,
             labels=(f"{neg} (negative)", f"{pos} (positive)"),
             sample_weight=weight,
             bins=bins,
-            lower_threshold=None if lower_threshold is None else float(lower_threshold),
+            lower_threshold=lower_threshold,
         ).plot(ax=ax)
 
     @classmethod
@@ -208,6 +219,8 @@ class ScoreDistributionDisplay:
         Parameters
         ----------
         estimator : BalancedThresholdClassifier or GrayZoneClassifier
+            Fitted; any other model is a TypeError (plot its scores with
+            :meth:`from_predictions`).
         X, y : array-like, default=None
         sample_weight : array-like, default=None
         bins : int or sequence, default=30
@@ -217,7 +230,14 @@ class ScoreDistributionDisplay:
         -------
         display : ScoreDistributionDisplay
         """
-        response, is_pos, weight, _ = _estimator_data(estimator, X, y, sample_weight)
+        response, is_pos, weight, _ = _estimator_data(
+            estimator,
+            X,
+            y,
+            sample_weight,
+            display="ScoreDistributionDisplay",
+            gray_zone=True,
+        )
         pos = estimator.pos_label_
         neg = _other_label(estimator.classes_, pos)
         gray = hasattr(estimator, "upper_threshold_")

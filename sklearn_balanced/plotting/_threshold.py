@@ -20,6 +20,7 @@ from sklearn_balanced.objectives import get_objective, sensitivity, specificity
 from sklearn_balanced.plotting._common import (
     _NO_DASK_PLOT,
     _axes,
+    _check_cutoff,
     _cutoff_text,
     _estimator_data,
     _legend_below,
@@ -385,6 +386,10 @@ class ThresholdDisplay:
         if threshold is None:
             index, _ = select_cutoff(counts, obj)
             threshold = counts.threshold_at(index)
+        else:
+            threshold = _check_cutoff(
+                threshold, "threshold", "ThresholdDisplay.from_predictions"
+            )
         ci = band = None
         rates = _intervals_or_none(counts, is_pos, score, weight, threshold, intervals)
         if n_bootstrap:
@@ -427,7 +432,9 @@ class ThresholdDisplay:
         Parameters
         ----------
         estimator : BalancedThresholdClassifier
-            Fitted.
+            Fitted. Any other model (one with a cutoff per group, a gray
+            zone, or none) is a TypeError: plot its scores with
+            :meth:`from_predictions`.
         X : array-like, default=None
             Data to score.
         y : array-like, default=None
@@ -464,7 +471,7 @@ class ThresholdDisplay:
         'objective: balanced, |Sn - Sp| (lower is better)'
         """
         response, is_pos, weight, fold_sizes = _estimator_data(
-            estimator, X, y, sample_weight
+            estimator, X, y, sample_weight, display="ThresholdDisplay"
         )
         obj = estimator.objective_
         counts, t, values, sn, sp = _curve(is_pos, response, weight, obj)

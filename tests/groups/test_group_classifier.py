@@ -400,3 +400,68 @@ def test_metadata_routing_to_the_estimator_and_the_splitter(data):
         oof[test] = fitted.predict_proba(X[test])[:, 1]
     ref = find_group_thresholds(y, oof, X[:, 0], sample_weight=w)
     assert clf.group_thresholds_ == ref.as_dict()
+
+
+class _NoFit(LogisticRegression):
+    """Fails if the cross-validation starts: the refusals below come first."""
+
+    def fit(self, X, y, sample_weight=None):
+        raise AssertionError("the estimator was fitted before the refusal")
+
+
+def test_certified_objective_refuses_shrinkage_and_unequal_weights_before_fitting():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    rng = np.random.default_rng(0)
+    n = 300
+    X = np.c_[rng.normal(size=n), rng.integers(0, 2, n)]
+    y = rng.integers(0, 2, n)
+    obj = SpecificityAtSensitivity(0.9, confidence=0.95)
+    clf = GroupThresholdClassifier(_NoFit(), group=1, objective=obj, shrinkage=5)
+    with pytest.raises(ValueError, match=r"shrinkage pseudo-counts are not sample"):
+        clf.fit(X, y)
+    clf.set_params(shrinkage=None)
+    w = rng.integers(1, 4, n)
+    with pytest.raises(ValueError, match=r"unequal weights \(from 1 to 3\)"):
+        clf.fit(X, y, sample_weight=w)
+
+
+def test_uncertifiable_group_is_named_in_fit():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    rng = np.random.default_rng(0)
+    n = 600
+    g = np.where(np.arange(n) < 40, 9, rng.integers(0, 2, n))
+    y = rng.integers(0, 2, n)
+    X = np.c_[rng.normal(1.5 * y, 1), g]
+    clf = GroupThresholdClassifier(
+        LogisticRegression(),
+        group=1,
+        cv=3,
+        objective=SpecificityAtSensitivity(0.9, confidence=0.95),
+    )
+    with pytest.raises(ValueError, match=r"^Group 9\.0 \(40 samples, .*: No cutoff"):
+        clf.fit(X, y)
+    clf.set_params(min_group_size=41, small_group="pooled")
+    with pytest.warns(UserWarning, match=r"1 of 3 groups are too small"):
+        clf.fit(X, y)
+    bounds = clf.group_results_.constraint_bounds
+    assert (bounds[:2] >= 0.9).all()
+
+
+def test_simultaneous_in_fit_is_find_group_thresholds_of_the_out_of_fold_scores():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+
+    rng = np.random.default_rng(0)
+    n = 800
+    g, y = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    X = np.c_[rng.normal(1.5 * y, 1), g]
+    obj = SpecificityAtSensitivity(0.9, confidence=0.9)
+    clf = GroupThresholdClassifier(
+        LogisticRegression(), group=1, cv=3, objective=obj, simultaneous=True
+    )
+    with pytest.raises(ValueError, match=r"simultaneous=True splits .* has none"):
+        clone(clf).set_params(estimator=_NoFit(), objective="balanced").fit(X, y)
+    clf.fit(X, y)
+    assert clf.group_results_.group_confidence == pytest.approx(0.95)
+    assert (clf.group_results_.constraint_bounds >= 0.9).all()

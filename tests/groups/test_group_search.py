@@ -493,3 +493,135 @@ def test_gap_search_on_larger_groups_matches_the_plain_window_loop(objective, to
     assert sign * np.sum(share * r.score) == pytest.approx(
         _window_reference(y, s, g, objective, tol), abs=1e-9
     )
+
+
+def _certified_data(seed=0, n=600):
+    rng = np.random.default_rng(seed)
+    g = rng.choice(["a", "b", "c"], n)
+    y = rng.integers(0, 2, n)
+    s = rng.normal(1.5 * y + (g == "b"), 1)
+    return y, s, g
+
+
+CERTIFIED = SpecificityAtSensitivity(0.9, confidence=0.95)
+
+
+@pytest.mark.parametrize("small_group", ["raise", "pooled"])
+def test_uncertifiable_group_is_named_with_its_counts(small_group):
+    y, s, g = _certified_data()
+    g[:40] = "z"
+    z_pos = int(y[:40].sum())
+    with pytest.raises(
+        ValueError,
+        match=rf"^Group 'z' \(40 samples, {z_pos} positive, {40 - z_pos} negative\): "
+        rf"No cutoff can be certified .* the data has {z_pos}\. .*"
+        r"min_group_size=41 \(above its size\) with small_group='pooled'",
+    ):
+        find_group_thresholds(y, s, g, objective=CERTIFIED, small_group=small_group)
+    # the advice works: the group gets the pooled cutoff, the others are certified
+    with pytest.warns(UserWarning, match=r"1 of 4 groups are too small .* 'z'"):
+        r = find_group_thresholds(
+            y, s, g, objective=CERTIFIED, min_group_size=41, small_group="pooled"
+        )
+    assert r.fallback.tolist() == [False, False, False, True]
+
+
+def test_uncertifiable_pooled_scores_are_named():
+    y, s, g = _certified_data(n=40)
+    with pytest.raises(
+        ValueError, match=r"^All groups pooled \(the pooled cutoff\): No"
+    ):
+        find_group_thresholds(y, s, g, objective=CERTIFIED, min_group_size=2)
+
+
+def test_certified_constraint_refuses_shrinkage_naming_it():
+    y, s, g = _certified_data()
+    with pytest.raises(
+        ValueError,
+        match=r"shrinkage=10 adds pseudo-counts .* shrinkage pseudo-counts are not "
+        r"sample counts.* Use shrinkage=None with a confidence",
+    ):
+        find_group_thresholds(y, s, g, objective=CERTIFIED, shrinkage=10)
+    # shrinkage=0 is no shrinkage
+    r = find_group_thresholds(y, s, g, objective=CERTIFIED, shrinkage=0)
+    np.testing.assert_array_equal(
+        r.thresholds, find_group_thresholds(y, s, g, objective=CERTIFIED).thresholds
+    )
+
+
+def test_certified_constraint_refuses_unequal_weights_saying_which():
+    y, s, g = _certified_data()
+    w = np.random.default_rng(1).integers(1, 4, y.shape[0])
+    with pytest.raises(
+        ValueError, match=r"sample_weight has unequal weights \(from 1 to 3\)"
+    ):
+        find_group_thresholds(y, s, g, objective=CERTIFIED, sample_weight=w)
+    # equal weights are the sample counts themselves
+    r = find_group_thresholds(
+        y, s, g, objective=CERTIFIED, sample_weight=np.full(y.shape[0], 3.0)
+    )
+    np.testing.assert_array_equal(
+        r.thresholds, find_group_thresholds(y, s, g, objective=CERTIFIED).thresholds
+    )
+
+
+def test_certificate_per_group_is_find_thresholds_on_the_group():
+    y, s, g = _certified_data()
+    r = find_group_thresholds(y, s, g, objective=CERTIFIED)
+    assert r.constraint_counts.shape == (3, 2)
+    for k, group in enumerate(r.groups):
+        one = find_threshold(y[g == group], s[g == group], objective=CERTIFIED)
+        assert r.thresholds[k] == one.threshold
+        assert r.constraint_bounds[k] == one.constraint_bound
+        assert tuple(r.constraint_counts[k]) == one.constraint_counts
+        assert r.constraint_bounds[k] >= 0.9
+    plain = find_group_thresholds(y, s, g, objective=SpecificityAtSensitivity(0.9))
+    assert plain.constraint_bounds is None and plain.constraint_counts is None
+
+
+def test_simultaneous_certifies_every_tuned_group_at_its_bonferroni_share():
+    y, s, g = _certified_data(n=900)
+    r = find_group_thresholds(y, s, g, objective=CERTIFIED, simultaneous=True)
+    share = 1 - 0.05 / 3
+    assert r.group_confidence == share and r.objective == CERTIFIED
+    stricter = SpecificityAtSensitivity(0.9, confidence=share)
+    for k, group in enumerate(r.groups):
+        one = find_threshold(y[g == group], s[g == group], objective=stricter)
+        assert r.thresholds[k] == one.threshold
+        assert r.constraint_bounds[k] == one.constraint_bound >= 0.9
+    each = find_group_thresholds(y, s, g, objective=CERTIFIED)
+    assert each.group_confidence == 0.95
+    assert (r.thresholds <= each.thresholds).all()  # a stricter bound: lower cutoffs
+    # the pooled cutoff is one statement, at the objective's own confidence
+    assert r.pooled_threshold == each.pooled_threshold
+
+
+def test_simultaneous_shares_over_the_tuned_groups_only():
+    y, s, g = _certified_data(n=900)
+    g[:10] = "tiny"
+    with pytest.warns(UserWarning, match=r"1 of 4 groups are too small"):
+        r = find_group_thresholds(
+            y, s, g, objective=CERTIFIED, simultaneous=True, small_group="pooled"
+        )
+    assert r.group_confidence == 1 - 0.05 / 3
+
+
+@pytest.mark.parametrize(
+    ("objective", "value", "match"),
+    [
+        (SpecificityAtSensitivity(0.9), True, r"simultaneous=True splits .* has none"),
+        ("balanced", True, r"simultaneous=True splits .* has none"),
+        (CERTIFIED, "yes", r"simultaneous must be True or False; got 'yes'"),
+    ],
+)
+def test_simultaneous_refusals(objective, value, match):
+    y, s, g = _certified_data()
+    with pytest.raises(ValueError, match=match):
+        find_group_thresholds(y, s, g, objective=objective, simultaneous=value)
+
+
+def test_uncertifiable_group_is_named_under_a_sensitivity_gap_too():
+    y, s, g = _certified_data()
+    g[:40] = "z"
+    with pytest.raises(ValueError, match=r"^Group 'z' \(40 samples, .*: No cutoff can"):
+        find_group_thresholds(y, s, g, objective=CERTIFIED, max_sensitivity_gap=0.1)

@@ -491,3 +491,120 @@ def test_roc_and_score_distribution_legends_below_the_axes_with_titles():
     assert "gray zone" in gray.ax_.get_title()
     texts = [t.get_text() for t in gray.ax_.get_legend().get_texts()]
     assert {"upper cutoff 1", "lower cutoff 0.2", "gray zone (abstain)"} <= set(texts)
+
+
+_FROM_PREDICTIONS = [
+    (
+        "ThresholdDisplay",
+        lambda y, s, t: ThresholdDisplay.from_predictions(
+            y, s, threshold=t, intervals=0.95
+        ),
+    ),
+    ("RocDisplay", lambda y, s, t: RocDisplay.from_predictions(y, s, threshold=t)),
+    (
+        "ScoreDistributionDisplay",
+        lambda y, s, t: ScoreDistributionDisplay.from_predictions(y, s, threshold=t),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "draw"), _FROM_PREDICTIONS)
+def test_from_predictions_refuses_a_nan_cutoff(name, draw):
+    y, s = _data()
+    with pytest.raises(
+        ValueError, match=rf"^{name}\.from_predictions: threshold is NaN, which is no"
+    ):
+        draw(y, s, float("nan"))
+
+
+@pytest.mark.parametrize(("name", "draw"), _FROM_PREDICTIONS)
+@pytest.mark.parametrize(
+    ("value", "shown"), [("0.5", r"'0\.5' of type str"), (True, "True of type bool")]
+)
+def test_from_predictions_refuses_a_cutoff_that_is_no_number(name, draw, value, shown):
+    y, s = _data()
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name}\.from_predictions: threshold must be a number.*got {shown}",
+    ):
+        draw(y, s, value)
+
+
+@pytest.mark.parametrize(("name", "draw"), _FROM_PREDICTIONS)
+def test_from_predictions_takes_numpy_and_infinite_cutoffs(name, draw):
+    y, s = _data()
+    for t in (np.float32(0.5), np.int64(1), np.array(0.5), float("inf")):
+        d = draw(y, s, t)
+        assert d.threshold == float(t) and type(d.threshold) is float
+
+
+def test_score_distribution_refuses_a_lower_cutoff_above_the_upper():
+    y, s = _data()
+    with pytest.raises(
+        ValueError, match=r"lower_threshold=1\.0 is above threshold=0\.5"
+    ):
+        ScoreDistributionDisplay.from_predictions(
+            y, s, threshold=0.5, lower_threshold=1.0
+        )
+    with pytest.raises(ValueError, match=r"lower_threshold is NaN"):
+        ScoreDistributionDisplay.from_predictions(
+            y, s, threshold=0.5, lower_threshold=float("nan")
+        )
+
+
+def _group_classifier():
+    from sklearn_balanced.groups import GroupThresholdClassifier
+
+    rng = np.random.default_rng(0)
+    n = 300
+    g, y = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    X = np.c_[rng.normal(y * 1.5, 1), g]
+    return GroupThresholdClassifier(LogisticRegression(), group=1, cv=3).fit(X, y), X, y
+
+
+@pytest.mark.parametrize(
+    "display", [ThresholdDisplay, RocDisplay, ScoreDistributionDisplay]
+)
+def test_from_estimator_refuses_a_group_classifier_naming_what_it_takes(display):
+    clf, X, y = _group_classifier()
+    name = display.__name__
+    match = (
+        rf"^{name}\.from_estimator takes a BalancedThresholdClassifier \(one cutoff, "
+        r"threshold_\).*; got a GroupThresholdClassifier\. It has one cutoff per group"
+    )
+    with pytest.raises(TypeError, match=match):
+        display.from_estimator(clf)
+    with pytest.raises(TypeError, match=match):
+        display.from_estimator(clf, X, y)
+
+
+@pytest.mark.parametrize("display", [ThresholdDisplay, RocDisplay])
+def test_from_estimator_refuses_a_gray_zone_classifier(display):
+    from sklearn_balanced import GrayZoneClassifier
+
+    X, y = make_classification(n_samples=200, random_state=0)
+    clf = GrayZoneClassifier(LogisticRegression(), cv=3).fit(X, y)
+    with pytest.raises(
+        TypeError,
+        match=r"got a GrayZoneClassifier\. It has two cutoffs .* "
+        r"ScoreDistributionDisplay\.from_estimator draws both",
+    ):
+        display.from_estimator(clf, X, y)
+
+
+def test_from_estimator_refuses_a_plain_model_before_checking_it_is_fitted():
+    with pytest.raises(TypeError, match=r"got a LogisticRegression\. For other scores"):
+        ThresholdDisplay.from_estimator(LogisticRegression())
+
+
+def test_gray_zone_scores_without_x_and_y_ask_for_them_not_for_store_cv_results():
+    from sklearn_balanced import GrayZoneClassifier
+
+    X, y = make_classification(n_samples=200, random_state=0)
+    clf = GrayZoneClassifier(LogisticRegression(), cv=3).fit(X, y)
+    with pytest.raises(
+        ValueError,
+        match=r"^A GrayZoneClassifier keeps no out-of-fold scores to plot; "
+        r"pass X and y",
+    ):
+        ScoreDistributionDisplay.from_estimator(clf)
