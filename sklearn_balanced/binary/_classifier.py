@@ -232,7 +232,10 @@ class BalancedThresholdClassifier(
     argmax_threshold_, bagged_threshold_, bagged_mean_threshold_ : float
         Only with ``n_bootstrap > 0``: the pooled optimum, the median and the
         mean of the bootstrap optima; ``threshold_`` is one of them, by
-        ``threshold_method``.
+        ``threshold_method``. With a certified constraint each bootstrap
+        optimum (hence ``threshold_ci_`` and the bagged cutoffs) is certified
+        on its own resample only, not on the pooled scores; fit warns when the
+        bagged ``threshold_`` is not certified there.
 
     objective_ : Objective
         The resolved objective.
