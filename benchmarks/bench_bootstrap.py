@@ -46,7 +46,7 @@ N_BOOTSTRAP = 200
 TARGET = 20.0  # 200 resamples / one find_threshold
 # n -> (repeats, resamples actually run per repeat: scaled to 200)
 FULL = {100_000: (5, 200), 1_000_000: (3, 50)}
-QUICK = {100_000: (3, 200), 1_000_000: (3, 20)}
+QUICK = {100_000: (3, 200), 1_000_000: (3, 40)}  # >= 40: a 95 % interval
 PROFILE_RESAMPLES = {True: 5, False: 15}
 
 

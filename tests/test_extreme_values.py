@@ -91,7 +91,7 @@ def test_extreme_scores_and_weights_leak_no_runtime_warning(scores, weights):
                 objective=objective, sample_weight=w,
             )  # fmt: skip
             _no_nan(g.lower_threshold, g.upper_threshold)
-        b = bootstrap_threshold(Y, s, n_bootstrap=20, random_state=0, sample_weight=w)
+        b = bootstrap_threshold(Y, s, n_bootstrap=40, random_state=0, sample_weight=w)
         _no_nan(b.threshold, b.bagged_threshold, b.bagged_mean_threshold)
         y_pred = (s >= 0).astype(int)
         str(binary_report(Y, y_pred, sample_weight=w))

@@ -67,7 +67,7 @@ def test_bagged_mean_of_all_infinite_optima_is_that_infinity_not_nan():
         s,
         y,
         objective="accuracy",
-        n_bootstrap=20,
+        n_bootstrap=40,
         threshold_method="bagged_mean",
         random_state=0,
     )
@@ -77,7 +77,7 @@ def test_bagged_mean_of_all_infinite_optima_is_that_infinity_not_nan():
     assert clf.best_score_ == pytest.approx(0.99)
     assert (clf.predict(X) == 1).all()
     # The public function and the same rule.
-    r = bootstrap_threshold(y, s, objective="accuracy", n_bootstrap=20, random_state=0)
+    r = bootstrap_threshold(y, s, objective="accuracy", n_bootstrap=40, random_state=0)
     assert r.bagged_mean_threshold == r.bagged_threshold == -np.inf
 
 
@@ -91,7 +91,7 @@ def test_bagged_mean_with_a_floor_met_only_below_every_score():
         s,
         y,
         objective=SpecificityAtSensitivity(1.0),
-        n_bootstrap=25,
+        n_bootstrap=40,
         threshold_method="bagged_mean",
         random_state=0,
     )
@@ -101,8 +101,8 @@ def test_bagged_mean_with_a_floor_met_only_below_every_score():
 
 
 def test_bagged_mean_of_mixed_finite_and_infinite_optima_is_the_median_and_warns():
-    # 16 of 20 resamples predict positive everywhere (-inf), 4 have a finite
-    # optimum; the mean of those 4 alone would be a finite cutoff that most
+    # 31 of 40 resamples predict positive everywhere (-inf), 9 have a finite
+    # optimum; the mean of those 9 alone would be a finite cutoff that most
     # resamples reject.
     rng = np.random.RandomState(7)
     y = np.r_[np.zeros(12), np.ones(188)]
@@ -111,17 +111,17 @@ def test_bagged_mean_of_mixed_finite_and_infinite_optima_is_the_median_and_warns
         s,
         y,
         objective="accuracy",
-        n_bootstrap=20,
+        n_bootstrap=40,
         threshold_method="bagged_mean",
         random_state=0,
     )
     with pytest.warns(
         UserWarning,
-        match=r"bagged_mean.*16 of the 20 bootstrap optima are \+/-inf.*median",
+        match=r"bagged_mean.*31 of the 40 bootstrap optima are \+/-inf.*median",
     ):
         clf.fit(X, y)
     finite = clf.bootstrap_thresholds_[np.isfinite(clf.bootstrap_thresholds_)]
-    assert finite.size == 4 and np.isfinite(finite.mean())
+    assert finite.size == 9 and np.isfinite(finite.mean())
     assert clf.threshold_ == clf.bagged_threshold_ == -np.inf
     assert clf.bagged_mean_threshold_ == -np.inf
 
@@ -156,7 +156,7 @@ def test_a_nan_cutoff_is_a_runtime_error_in_both_estimators(data, monkeypatch):
         "sklearn_balanced.binary._diagnostics.bagged_threshold", lambda t, stat: np.nan
     )
     clf = BalancedThresholdClassifier(
-        LogisticRegression(), n_bootstrap=5, threshold_method="bagged", random_state=0
+        LogisticRegression(), n_bootstrap=40, threshold_method="bagged", random_state=0
     )
     with pytest.raises(
         RuntimeError,
@@ -212,7 +212,7 @@ def test_refit_keeps_nothing_of_the_earlier_fit(data):
     X, y = data
     df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     clf = BalancedThresholdClassifier(
-        LogisticRegression(), n_bootstrap=20, store_cv_results=True, random_state=0
+        LogisticRegression(), n_bootstrap=40, store_cv_results=True, random_state=0
     ).fit(df, y)
     earlier = _fitted_state(clf)
     assert {"cv_results_", "threshold_ci_", "feature_names_in_"} <= earlier

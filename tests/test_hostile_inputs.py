@@ -393,7 +393,7 @@ def _score_entry_points():
         "threshold_curve": lambda y, s, **k: threshold_curve(y, s, **k),
         "find_gray_zone": lambda y, s, **k: find_gray_zone(y, s, **k),
         "bootstrap_threshold": lambda y, s, **k: bootstrap_threshold(
-            y, s, n_bootstrap=3, random_state=0, **k
+            y, s, n_bootstrap=40, random_state=0, **k
         ),
         "sensitivity_score": lambda y, s, **k: sensitivity_score(y, pred(y, s), **k),
         "specificity_score": lambda y, s, **k: specificity_score(y, pred(y, s), **k),

@@ -225,7 +225,7 @@ SKOPS_CONFIGS = {
     **CONFIGS,
     "bootstrap-cv-results": {
         "estimator": LogisticRegression(),
-        "n_bootstrap": 20,
+        "n_bootstrap": 40,
         "threshold_method": "bagged",
         "store_cv_results": True,
         "random_state": 0,

@@ -23,11 +23,14 @@ from sklearn_balanced._fit._fitting import (
 )
 from sklearn_balanced._validation import check_binary_target, check_sample_weight
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.binary._diagnostics import summarise
+from sklearn_balanced.binary._diagnostics import (
+    bagged_not_allowed_message,
+    certificate_at,
+    summarise,
+)
 from sklearn_balanced.engine._bootstrap import run_bootstrap
 from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.engine._intervals import (
-    OOB_UNDEFINED_TOLERANCE,
     intervals_at,
     oob_estimate,
 )
@@ -119,7 +122,11 @@ class BalancedThresholdClassifier(
         and of negatives, so both classes are always present). Each resample's
         exact optimum gives ``bootstrap_thresholds_``, their percentile interval
         ``threshold_ci_`` and their median ``bagged_threshold_``. Costs one sort
-        of the pooled scores per resample; no model is refit.
+        of the pooled scores per resample; no model is refit. Fewer than
+        ``ceil(2 / (1 - confidence_level))`` resamples (40 at 0.95) warn: each
+        tail of a percentile interval then holds no resample, and
+        ``threshold_ci_`` and ``oob_score_ci_`` are narrower than their level
+        (:func:`~sklearn_balanced.engine._spread.min_resamples`).
 
     threshold_method : {"argmax", "bagged", "bagged_mean"}, default="argmax"
         ``"argmax"``: ``threshold_`` is the exact optimum of the pooled
@@ -187,7 +194,11 @@ class BalancedThresholdClassifier(
     bootstrap_oob_scores_ : ndarray of shape (n_bootstrap,)
         Only with ``n_bootstrap > 0``: the objective on each resample's
         out-of-bag samples at that resample's cutoff, an estimate of how a
-        cutoff learned from this much data does on new scores.
+        cutoff learned from this much data does on new scores. A certified
+        constraint is scored there uncertified, its floor checked on the
+        out-of-bag counts: the out-of-bag part (about 37 % of each class) is
+        usually too small for the exact bound to reach the floor
+        (:func:`~sklearn_balanced.engine._bootstrap.out_of_bag_objective`).
 
     oob_score_ : float
         Only with ``n_bootstrap > 0``: the selection-adjusted estimate of the
@@ -199,7 +210,7 @@ class BalancedThresholdClassifier(
         learned from a resample (about 63 % of the distinct samples): on
         held-out halves, ``best_score_`` and ``oob_score_`` err by about as
         much in opposite directions (benchmark section 14). Fit warns when
-        more than 10 % of the values are undefined.
+        more than 10 % of the values are undefined (all of them: NaN).
 
     oob_score_ci_ : tuple of float
         Only with ``n_bootstrap > 0``: the central ``confidence_level``
@@ -221,7 +232,10 @@ class BalancedThresholdClassifier(
     argmax_threshold_, bagged_threshold_, bagged_mean_threshold_ : float
         Only with ``n_bootstrap > 0``: the pooled optimum, the median and the
         mean of the bootstrap optima; ``threshold_`` is one of them, by
-        ``threshold_method``.
+        ``threshold_method``. With a certified constraint each bootstrap
+        optimum (hence ``threshold_ci_`` and the bagged cutoffs) is certified
+        on its own resample only, not on the pooled scores; fit warns when the
+        bagged ``threshold_`` is not certified there.
 
     objective_ : Objective
         The resolved objective.
@@ -470,7 +484,7 @@ class BalancedThresholdClassifier(
         rng_state = None
         if self.n_bootstrap > 0:
             rng_state = self._bootstrap(pooled, counts, scores, best, objective)
-        cert = _certificate_at(counts, objective, self.threshold_)
+        cert = certificate_at(counts, objective, self.threshold_)
         self.confidence_ = getattr(objective, "confidence", None)
         self.constraint_bound_ = None if cert is None else cert.bound
         self.constraint_counts_ = None if cert is None else (cert.k, cert.n)
@@ -522,11 +536,12 @@ class BalancedThresholdClassifier(
             oob_scores=run.oob_scores,
             confidence_level=float(self.confidence_level),
             objective=objective,
+            names=("threshold_ci_ and oob_score_ci_", "oob_score_ and oob_score_ci_"),
         )
         self.bootstrap_thresholds_ = result.thresholds
         self.bootstrap_oob_scores_ = result.oob_scores
-        self.oob_score_, self.oob_score_ci_ = _oob_summary(
-            result.oob_scores, float(self.confidence_level), objective
+        self.oob_score_, self.oob_score_ci_, _ = oob_estimate(
+            result.oob_scores, float(self.confidence_level)
         )
         self.threshold_ci_ = result.ci
         self.argmax_threshold_ = result.threshold
@@ -552,14 +567,15 @@ class BalancedThresholdClassifier(
             self.best_score_ = float(scores[counts.index_of(self.threshold_)])
             if np.isnan(self.best_score_):
                 warn(
-                    f"threshold_method={self.threshold_method!r}: the bagged cutoff "
-                    f"{self.threshold_!r} is not allowed by {objective!r} on the "
-                    "pooled out-of-fold scores (the objective is undefined there, "
-                    "e.g. a constraint it imposes is not met), so best_score_ is "
-                    "NaN. Each bootstrap optimum meets the objective on its own "
-                    "resample, their median or mean need not; use "
-                    "threshold_method='argmax' for a cutoff that meets it on these "
-                    "scores.",
+                    bagged_not_allowed_message(
+                        f"threshold_method={self.threshold_method!r}",
+                        [("", self.threshold_)],
+                        objective,
+                        counts,
+                        where="the pooled out-of-fold scores",
+                        then=", so best_score_ is NaN",
+                        instead="threshold_method='argmax'",
+                    )
                 )
         return rng_state
 
@@ -613,28 +629,6 @@ def _warn_if_folds_disagree(counts, fold_thresholds):
             "is uncertain: consider more data, n_bootstrap > 0 to see its "
             'interval, or threshold_method="bagged".',
         )
-
-
-def _certificate_at(counts, objective, threshold):
-    """The objective's certificate at ``threshold`` on ``counts`` (or None)."""
-    i = counts.index_of(threshold)
-    tp, fp = counts.tp[i], counts.fp[i]
-    return objective.certificate(tp, fp, counts.n_neg - fp, counts.n_pos - tp)
-
-
-def _oob_summary(oob_scores, level, objective):
-    """``oob_score_`` and ``oob_score_ci_``; warn when many values are undefined."""
-    mean, ci, n_undefined = oob_estimate(oob_scores, level)
-    if n_undefined > OOB_UNDEFINED_TOLERANCE * oob_scores.size:
-        warn(
-            f"The out-of-bag objective is undefined in {n_undefined} of the "
-            f"{oob_scores.size} bootstrap resamples ({objective!r} infeasible on "
-            "the resample, or undefined on the samples it left out, e.g. a "
-            "constraint not met there: then this share is roughly how often a "
-            "cutoff chosen this way misses it on new data); oob_score_ and "
-            "oob_score_ci_ summarise the others only and are optimistic.",
-        )
-    return mean, ci
 
 
 def _fold_thresholds(per_fold, objective):

@@ -130,7 +130,8 @@ def _add_cutoff_parser(sub, handler) -> argparse.ArgumentParser:
         "--bootstrap",
         type=_int_option("--bootstrap", 1, 10**9, "a positive number of resamples"),
         metavar="N",
-        help="also print a 95%% bootstrap interval of the cutoff from N resamples",
+        help="also print a 95%% bootstrap interval of the cutoff from N resamples "
+        "(fewer than 40 warn: each 2.5%% tail needs one)",
     )
     p.add_argument(
         "--intervals",

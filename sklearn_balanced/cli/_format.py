@@ -161,14 +161,28 @@ def format_cutoff(payload: dict[str, Any]) -> str:
         )
     boot = payload.get("bootstrap")
     if boot:
+        bagged_cert = boot.get("bagged_certificate")
+        not_certified = ""
+        if bagged_cert and not bagged_cert["certified"]:
+            not_certified = (
+                f", not certified: bound {_fmt(bagged_cert['bound'])}; the "
+                "interval's cutoffs are certified on their own resamples only"
+            )
         lines.append(
             f"{boot['confidence_level']:.0%} CI      {_fmt(boot['low'])} to "
             f"{_fmt(boot['high'])}   (stratified bootstrap, {boot['n_resamples']} "
-            f"resamples; bagged cutoff {_fmt(boot['bagged_threshold'])})"
+            f"resamples; bagged cutoff {_fmt(boot['bagged_threshold'])}"
+            f"{not_certified})"
         )
         lines.append(
             f"out-of-bag  {_fmt(boot['oob_score_median'])}   (median objective of "
-            "each resample's cutoff on the samples it left out)"
+            "each resample's cutoff on the samples it left out"
+            + (
+                "; the floor checked there uncertified, too few to certify"
+                if boot.get("oob_uncertified")
+                else ""
+            )
+            + ")"
         )
     lines += ["", "at the cutoff:", payload["report_text"]]
     if payload.get("intervals"):

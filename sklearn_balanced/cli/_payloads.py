@@ -97,12 +97,12 @@ def _at_prevalence(prevalence: float, data: CutoffInput):
 
 
 def _bootstrap(args, data: CutoffInput, objective, pos) -> dict[str, Any]:
-    from sklearn_balanced.binary import bootstrap_threshold
+    from sklearn_balanced.binary._diagnostics import Wording, bootstrap_with_wording
     from sklearn_balanced.cli._progress import Progress, progress_enabled
 
     progress = Progress(args.bootstrap, "bootstrap resamples", progress_enabled(args))
     try:
-        boot = bootstrap_threshold(
+        boot = bootstrap_with_wording(
             data.labels,
             data.scores,
             objective=objective,
@@ -111,16 +111,36 @@ def _bootstrap(args, data: CutoffInput, objective, pos) -> dict[str, Any]:
             sample_weight=data.weights,
             pos_label=pos,
             progress=progress.update,
+            # the warnings in the command's terms
+            wording=Wording(
+                lead="--bootstrap",
+                ci="the CI",
+                oob="the out-of-bag median",
+                instead="the cutoff printed first",
+                bagged=("",),  # the median, the one printed
+            ),
         )
     finally:
         progress.close()
     failed = int(np.isnan(boot.thresholds).sum())
+    cert = boot.bagged_certificate
     return {
         "n_resamples": args.bootstrap,
         "confidence_level": boot.confidence_level,
         "low": boot.ci[0],
         "high": boot.ci[1],
         "bagged_threshold": boot.bagged_threshold,
+        # a certified constraint: the bagged cutoff's own bound on the file
+        "bagged_certificate": None
+        if cert is None
+        else {
+            "bound": cert.bound,
+            "k": cert.k,
+            "n": cert.n,
+            "certified": bool(cert.bound >= cert.target),
+        },
+        # the out-of-bag part is scored by the floor alone (too few to certify)
+        "oob_uncertified": cert is not None,
         "n_failed": failed,
         "oob_score_median": float(np.nanmedian(boot.oob_scores))
         if np.isfinite(boot.oob_scores).any()

@@ -36,7 +36,12 @@ float64 (integer or dyadic weights of moderate size), and otherwise differ
 only by the rounding of a different summation order (``c * w`` once instead
 of ``w`` added ``c`` times), as the engine's own result does when the rows
 are reordered. The out-of-bag counts at that cutoff come from the same draw
-counts (the samples drawn zero times). The counts are in units of the pooled
+counts (the samples drawn zero times). A certified constraint (one with a
+``confidence``) scores the out-of-bag part *uncertified*
+(:func:`out_of_bag_objective`): the part a resample leaves out, about 37 % of
+each class, is usually too small for the exact bound to reach the floor, so
+the certified value would be undefined there whatever the cutoff; the floor is
+checked on the out-of-bag counts themselves instead. The counts are in units of the pooled
 weights' normalising constant (:func:`~sklearn_balanced.engine.normalise_weights`);
 a function objective sees them in the weights' own units, as in
 :func:`~sklearn_balanced.find_threshold`.
@@ -50,6 +55,7 @@ scores). Measured in ``benchmarks/bench_bootstrap.py``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,6 +80,7 @@ __all__ = [
     "bootstrap_pool",
     "checked_pool",
     "draw_counts",
+    "out_of_bag_objective",
     "run_bootstrap",
 ]
 
@@ -88,7 +95,8 @@ class BootstrapRun:
         Each resample's optimal cutoff (NaN where infeasible or degenerate).
     oob_scores : ndarray of shape (n_bootstrap,)
         The objective on each resample's out-of-bag samples at its cutoff
-        (NaN where undefined there).
+        (NaN where undefined there); a certified constraint uncertified
+        (:func:`out_of_bag_objective`).
     curves : ndarray of shape (n_bootstrap, n_grid) or None
         The objective of every resample at every grid cutoff, when a grid was
         given.
@@ -105,6 +113,29 @@ def _score_at(
     k = counts.index_of(thresholds)
     values = objective.score(*(a[k] for a in counts.objective_inputs(objective)))
     return np.asarray(values, dtype=np.float64).reshape(k.shape)
+
+
+def out_of_bag_objective(objective: Objective) -> Objective:
+    """What the out-of-bag samples are scored by: ``objective``, uncertified.
+
+    A certified constraint (``confidence`` not None) gives its copy with
+    ``confidence=None``: the same floor, checked on the out-of-bag counts
+    rather than by their exact lower bound, which the out-of-bag part (about
+    37 % of each class) is usually too small to bring up to the floor. Any
+    other objective is returned as it is.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.engine._bootstrap import out_of_bag_objective
+    >>> from sklearn_balanced.objectives import SpecificityAtSensitivity
+    >>> out_of_bag_objective(SpecificityAtSensitivity(0.9, confidence=0.95))
+    SpecificityAtSensitivity(min_sensitivity=0.9)
+    """
+    if getattr(objective, "confidence", None) is None or not dataclasses.is_dataclass(
+        objective
+    ):
+        return objective
+    return dataclasses.replace(objective, confidence=None)
 
 
 def draw_counts(
@@ -438,16 +469,30 @@ def bootstrap_pool(
     oob = np.full(n_bootstrap, np.nan)
     curves = None if grid is None else np.full((n_bootstrap, grid.shape[0]), np.nan)
     every = max(1, n_bootstrap // 100)
+    oob_objective = out_of_bag_objective(objective)
     for b in range(n_bootstrap):
         if pooled.n_pos and pooled.n_neg:  # else nothing to draw: NaN
-            _resample(pooled, objective, rng, grid, b, thresholds, oob, curves)
+            _resample(
+                pooled,
+                (objective, oob_objective),
+                rng,
+                grid,
+                b,
+                thresholds,
+                oob,
+                curves,
+            )
         if progress is not None and ((b + 1) % every == 0 or b + 1 == n_bootstrap):
             progress(b + 1)
     return BootstrapRun(thresholds=thresholds, oob_scores=oob, curves=curves)
 
 
-def _resample(pooled, objective, rng, grid, b, thresholds, oob, curves) -> None:
-    """Resample ``b``: its optimum, out-of-bag value and curve, in place."""
+def _resample(pooled, objectives, rng, grid, b, thresholds, oob, curves) -> None:
+    """Resample ``b``: its optimum, out-of-bag value and curve, in place.
+
+    ``objectives``: what the cutoff optimises, and what scores it out of bag.
+    """
+    objective, oob_objective = objectives
     mult_pos, mult_neg = draw_counts(pooled.n_pos, pooled.n_neg, rng)
     counts = pooled.resample_counts(mult_pos, mult_neg)
     if counts is None:
@@ -459,4 +504,4 @@ def _resample(pooled, objective, rng, grid, b, thresholds, oob, curves) -> None:
     thresholds[b] = counts.threshold_at(index)
     if curves is not None:
         curves[b] = _score_at(counts, objective, grid)
-    oob[b] = pooled.out_of_bag_score(mult_pos, mult_neg, objective, thresholds[b])
+    oob[b] = pooled.out_of_bag_score(mult_pos, mult_neg, oob_objective, thresholds[b])

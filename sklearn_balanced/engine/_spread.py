@@ -7,6 +7,7 @@ cutoff (median or finite mean of the resampled ones).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -101,6 +102,25 @@ def fold_agreement(
     sn = sensitivity(tp, fp, tn, fn)
     sp = specificity(tp, fp, tn, fn)
     return float(np.ptp(sn)), float(np.ptp(sp))
+
+
+def min_resamples(confidence_level: float) -> int:
+    """The fewest resamples a central percentile interval at this level needs.
+
+    The rule: ``ceil(2 / (1 - confidence_level))``, so that each tail of the
+    interval, ``(1 - confidence_level) / 2`` of the resamples, holds at least
+    one of them (40 at 0.95, 200 at 0.99, 20 at 0.9). With fewer, the interval's
+    ends are the extreme resamples or interpolated towards them, and the
+    interval is narrower than its level says (one resample: zero width).
+
+    Examples
+    --------
+    >>> from sklearn_balanced.engine._spread import min_resamples
+    >>> min_resamples(0.95), min_resamples(0.99), min_resamples(0.9)
+    (40, 200, 20)
+    """
+    # the rounding of 1 - level must not add one (2 / 0.05 is 40.000000000000036)
+    return math.ceil(round(2.0 / (1.0 - confidence_level), 9))
 
 
 def percentile_interval(

@@ -106,10 +106,10 @@ def test_oob_score_against_a_slow_reimplementation(objective, seed):
     X, y = _data(n=80, seed=seed)
     model = LogisticRegression().fit(X, y)
     clf = BalancedThresholdClassifier(
-        model, objective=objective, cv="prefit", n_bootstrap=30, random_state=seed
+        model, objective=objective, cv="prefit", n_bootstrap=40, random_state=seed
     ).fit(X, y)
     score = model.predict_proba(X)[:, 1]
-    slow = _slow_oob(y, score, objective, 30, seed)
+    slow = _slow_oob(y, score, objective, 40, seed)
     np.testing.assert_allclose(clf.bootstrap_oob_scores_, slow, rtol=1e-12)
     defined = slow[~np.isnan(slow)]
     assert clf.oob_score_ == pytest.approx(defined.mean())
@@ -164,7 +164,7 @@ def test_no_warning_when_out_of_bag_values_are_defined():
 def test_refit_without_bootstrap_drops_the_oob_attributes():
     X, y = _data()
     clf = BalancedThresholdClassifier(
-        LogisticRegression(), n_bootstrap=20, random_state=0
+        LogisticRegression(), n_bootstrap=40, random_state=0
     ).fit(X, y)
     assert hasattr(clf, "oob_score_")
     clf.set_params(n_bootstrap=0).fit(X, y)
@@ -193,7 +193,7 @@ def test_intervals_survive_saving(tmp_path):
 
     X, y = _data()
     clf = BalancedThresholdClassifier(
-        LogisticRegression(), n_bootstrap=20, random_state=0
+        LogisticRegression(), n_bootstrap=40, random_state=0
     ).fit(X, y)
     path = tmp_path / "model.skops"
     dump(clf, path)

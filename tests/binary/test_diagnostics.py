@@ -52,9 +52,9 @@ def test_string_labels_and_pos_label():
     y, s = _data()
     labels = np.where(y == 1, "sick", "well")
     r = bootstrap_threshold(
-        labels, -s, pos_label="well", n_bootstrap=20, random_state=0
+        labels, -s, pos_label="well", n_bootstrap=40, random_state=0
     )
-    r2 = bootstrap_threshold(1 - y, -s, n_bootstrap=20, random_state=0)
+    r2 = bootstrap_threshold(1 - y, -s, n_bootstrap=40, random_state=0)
     np.testing.assert_array_equal(r.thresholds, r2.thresholds)
 
 
@@ -81,10 +81,14 @@ def test_infeasible_everywhere_raises():
     s = np.array([0.1, 0.5, 0.9, 0.2, 0.6, 0.8])
     with pytest.raises(ValueError, match="NaN at every cutoff"):
         bootstrap_threshold(y, s, objective=lambda tp, fp, tn, fn: tp * np.nan)
-    # a feasible constraint works
-    r = bootstrap_threshold(
-        y, s, objective=SpecificityAtSensitivity(1.0), n_bootstrap=5
-    )
+    # a feasible constraint works; on six samples its out-of-bag value is
+    # often undefined, which bootstrap_threshold says as the classifier does
+    with pytest.warns(
+        UserWarning, match=r"out-of-bag objective is undefined in \d+ of the 40 "
+    ):
+        r = bootstrap_threshold(
+            y, s, objective=SpecificityAtSensitivity(1.0), n_bootstrap=40
+        )
     assert not np.isnan(r.thresholds).any()
 
 
@@ -151,9 +155,9 @@ def test_bagged_method_moves_the_cutoff_to_the_median_and_rescores_it():
 def test_bootstrap_with_refit_false_holdout_and_cost(kwargs):
     X, y = make_classification(n_samples=200, random_state=0)
     clf = BalancedThresholdClassifier(
-        _lr(), n_bootstrap=20, threshold_method="bagged", random_state=0, **kwargs
+        _lr(), n_bootstrap=40, threshold_method="bagged", random_state=0, **kwargs
     ).fit(X, y)
-    assert clf.bootstrap_thresholds_.shape == (20,)
+    assert clf.bootstrap_thresholds_.shape == (40,)
     assert clf.threshold_ci_[0] <= clf.threshold_ <= clf.threshold_ci_[1]
 
 
@@ -161,7 +165,7 @@ def test_bootstrap_with_prefit_and_no_spread_for_one_cutoff():
     X, y = make_classification(n_samples=200, random_state=0)
     fitted = _lr().fit(X, y)
     clf = BalancedThresholdClassifier(
-        fitted, cv="prefit", n_bootstrap=20, random_state=0
+        fitted, cv="prefit", n_bootstrap=40, random_state=0
     ).fit(X, y)
     assert np.isnan(clf.threshold_spread_)
     assert clf.threshold_ci_[0] <= clf.threshold_ <= clf.threshold_ci_[1]
@@ -305,9 +309,291 @@ def test_bootstrap_of_a_certified_objective_refuses_unequal_weights():
     obj = SpecificityAtSensitivity(0.8, confidence=0.9)
     with pytest.raises(ValueError, match="sample_weight has unequal weights"):
         bootstrap_threshold(y, s, objective=obj, sample_weight=1.0 + y)
-    run = bootstrap_threshold(y, s, objective=obj, n_bootstrap=20, random_state=0)
-    plain = bootstrap_threshold(
-        y, s, objective=SpecificityAtSensitivity(0.8), n_bootstrap=20, random_state=0
-    )
+    with pytest.warns(
+        UserWarning, match=r"undefined in \d+ of the 40 .*scored by the floor alone"
+    ):
+        run = bootstrap_threshold(y, s, objective=obj, n_bootstrap=40, random_state=0)
+    with pytest.warns(UserWarning, match=r"undefined in \d+ of the 40 "):
+        plain = bootstrap_threshold(
+            y,
+            s,
+            objective=SpecificityAtSensitivity(0.8),
+            n_bootstrap=40,
+            random_state=0,
+        )
     # each resample certifies its own cutoff: lower (more positives) than without
     assert np.nanmedian(run.thresholds) < np.nanmedian(plain.thresholds)
+
+
+# --- hostile review F6, F11, F13: what the bootstrap says about itself ------------
+
+from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
+
+from sklearn_balanced._bounds import clopper_pearson  # noqa: E402
+from sklearn_balanced.engine._bootstrap import out_of_bag_objective  # noqa: E402
+from sklearn_balanced.engine._spread import min_resamples  # noqa: E402
+from sklearn_balanced.metrics import binary_report  # noqa: E402
+from sklearn_balanced.objectives import (  # noqa: E402
+    PrecisionAtRecall,
+    SensitivityAtSpecificity,
+    Youden,
+)
+
+CERTIFIED = SpecificityAtSensitivity(0.9, confidence=0.95)
+
+
+def _review_small():
+    """The review's file: 32 positives, 60 negatives (F11)."""
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(32, int), np.zeros(60, int)]
+    s = np.r_[rng.normal(2, 1, 32), rng.normal(0, 1, 60)]
+    return y, s
+
+
+def _review_features():
+    """The review's classifier data: 40 positives, 80 negatives (F6)."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(1.2, 1, (40, 2)), rng.normal(0, 1, (80, 2))]
+    y = np.r_[np.ones(40, int), np.zeros(80, int)]
+    return X, y
+
+
+@pytest.mark.parametrize(
+    ("level", "needed"), [(0.95, 40), (0.99, 200), (0.9, 20), (0.5, 4), (0.8, 10)]
+)
+def test_min_resamples_puts_one_resample_in_each_tail(level, needed):
+    assert min_resamples(level) == needed
+    # the rule: the fewest n with n * (1 - level) / 2 >= 1
+    assert (needed - 1) * (1 - level) / 2 < 1 - 1e-9 <= needed * (1 - level) / 2
+
+
+@pytest.mark.parametrize("n_bootstrap", [1, 39])
+def test_too_few_resamples_for_the_level_warn(n_bootstrap):
+    y, s = _data()
+    with pytest.warns(
+        UserWarning,
+        match=rf"^{n_bootstrap} bootstrap resamples are too few for a 0.95 percentile "
+        r"interval: .*ceil\(2 / \(1 - 0.95\)\) = 40 resamples\. Too narrow for the "
+        r"level: ci",
+    ):
+        r = bootstrap_threshold(y, s, n_bootstrap=n_bootstrap, random_state=0)
+    if n_bootstrap == 1:
+        assert r.ci[0] == r.ci[1]  # what the warning is about
+
+
+@pytest.mark.parametrize(("n_bootstrap", "level"), [(40, 0.95), (20, 0.9)])
+def test_enough_resamples_for_the_level_are_quiet(n_bootstrap, level):
+    y, s = _data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bootstrap_threshold(
+            y, s, n_bootstrap=n_bootstrap, confidence_level=level, random_state=0
+        )
+
+
+def test_classifier_with_one_resample_warns_naming_both_intervals():
+    X, y = make_classification(300, n_features=5, random_state=0)
+    clf = BalancedThresholdClassifier(_lr(), cv=3, n_bootstrap=1, random_state=0)
+    with pytest.warns(
+        UserWarning,
+        match=r"^1 bootstrap resamples are too few .* = 40 resamples\. Too narrow for "
+        r"the level: threshold_ci_ and oob_score_ci_ \(zero width: one resample\)",
+    ):
+        clf.fit(X, y)
+    assert clf.threshold_ci_[0] == clf.threshold_ci_[1]
+
+
+def test_certified_objective_is_scored_uncertified_out_of_bag():
+    assert out_of_bag_objective(CERTIFIED) == SpecificityAtSensitivity(0.9)
+    for obj in (
+        SensitivityAtSpecificity(0.8, confidence=0.9),
+        PrecisionAtRecall(0.7, confidence=0.9),
+    ):
+        assert out_of_bag_objective(obj).confidence is None
+        assert out_of_bag_objective(obj).target == obj.target
+    plain = SpecificityAtSensitivity(0.9)
+    assert out_of_bag_objective(plain) is plain
+    youden = Youden()
+    assert out_of_bag_objective(youden) is youden
+
+
+def test_certified_out_of_bag_values_are_the_floor_checked_on_the_counts():
+    """F6: the review's fit had every out-of-bag value NaN (15 positives out of
+    bag can never certify 0.9, 29 are needed); scored by the floor alone they
+    are the slow reimplementation's, cutoffs chosen certified."""
+    X, y = _review_features()
+    model = LogisticRegression().fit(X, y)
+    clf = BalancedThresholdClassifier(
+        model, objective=CERTIFIED, cv="prefit", n_bootstrap=50, random_state=0
+    ).fit(X, y)
+    assert np.isfinite(clf.oob_score_)
+    low, high = clf.oob_score_ci_
+    assert low <= clf.oob_score_ <= high
+    score = model.predict_proba(X)[:, 1]
+    rng = np.random.RandomState(0)
+    pos = np.flatnonzero(y == 1)
+    neg = np.flatnonzero(y == 0)
+    pos = pos[np.argsort(-score[pos], kind="stable")]
+    neg = neg[np.argsort(-score[neg], kind="stable")]
+    slow = []
+    for _ in range(50):
+        idx = np.r_[pos[rng.randint(0, 40, 40)], neg[rng.randint(0, 80, 80)]]
+        try:
+            t = find_threshold(y[idx], score[idx], objective=CERTIFIED).threshold
+        except ValueError:
+            slow.append(np.nan)
+            continue
+        out = np.setdiff1d(np.arange(y.size), idx)
+        hit = score[out] >= t
+        sn = (hit & (y[out] == 1)).sum() / (y[out] == 1).sum()
+        sp = (~hit & (y[out] == 0)).sum() / (y[out] == 0).sum()
+        slow.append(sp if sn >= 0.9 else np.nan)
+    np.testing.assert_allclose(clf.bootstrap_oob_scores_, slow, rtol=1e-12)
+
+
+def _never_defined_out_of_bag(tp, fp, tn, fn):
+    """Defined only with at least 30 positives: every resample has 40, its
+    out-of-bag part about 15."""
+    return np.where(np.asarray(tp + fn) >= 30, tp / (tp + fn) - fp / (fp + tn), np.nan)
+
+
+def test_all_out_of_bag_values_undefined_is_said_apart_and_alike():
+    X, y = _review_features()
+    s = X.sum(axis=1)
+    with pytest.warns(
+        UserWarning,
+        match=r"undefined in all 40 bootstrap resamples .*; statistics of oob_scores "
+        r"\(NaN ignored\): NaN, there is no defined value to summarise\.$",
+    ) as record:
+        r = bootstrap_threshold(
+            y, s, objective=_never_defined_out_of_bag, n_bootstrap=40, random_state=0
+        )
+    assert np.isnan(r.oob_scores).all()
+    assert not any("others" in str(w.message) for w in record)
+    clf = BalancedThresholdClassifier(
+        ScoreSum().fit(X, y), objective=_never_defined_out_of_bag, cv="prefit",
+        n_bootstrap=40, random_state=0,
+    )  # fmt: skip
+    with pytest.warns(
+        UserWarning,
+        match=r"undefined in all 40 bootstrap resamples .*; oob_score_ and "
+        r"oob_score_ci_: NaN, there is no defined value to summarise\.$",
+    ):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.bootstrap_oob_scores_, r.oob_scores)
+    assert np.isnan(clf.oob_score_) and np.isnan(clf.oob_score_ci_).all()
+
+
+def test_bootstrap_threshold_warns_as_the_classifier_when_many_are_undefined():
+    """The same resamples, the same warning (the function used to say nothing)."""
+    X, y = _review_features()
+    s = X.sum(axis=1)
+    obj = SpecificityAtSensitivity(0.99)
+    common = r"undefined in (\d+) of the 40 bootstrap resamples .*misses it on new"
+    with (
+        pytest.warns(UserWarning, match=r"bagged cutoff bagged_mean_threshold"),
+        pytest.warns(UserWarning, match=common + r".*oob_scores") as fn_record,
+    ):
+        r = bootstrap_threshold(y, s, objective=obj, n_bootstrap=40, random_state=0)
+    clf = BalancedThresholdClassifier(
+        ScoreSum().fit(X, y), objective=obj, cv="prefit", n_bootstrap=40, random_state=0
+    )
+    with pytest.warns(UserWarning, match=common + r".*oob_score_ and") as clf_record:
+        clf.fit(X, y)
+    n = int(np.isnan(r.oob_scores).sum())
+    np.testing.assert_array_equal(clf.bootstrap_oob_scores_, r.oob_scores)
+    fn_text = next(str(w.message) for w in fn_record if "out-of-bag" in str(w.message))
+    clf_text = next(str(w.message) for w in clf_record)
+    assert f"undefined in {n} of the 40" in fn_text
+    assert f"undefined in {n} of the 40" in clf_text
+    assert f"of the {40 - n} others only, hence optimistic" in fn_text
+
+
+def test_certified_warning_does_not_call_the_share_the_miss_rate():
+    y, s = _review_small()
+    with (
+        pytest.warns(UserWarning, match=r"bagged cutoffs .*not certified"),
+        pytest.warns(
+            UserWarning,
+            match=r"undefined in 6 of the 50 .*scored by the floor alone, uncertified "
+            r"\(too few to certify it\).*not how often its certificate fails \(at "
+            r"most 1 - 0.95\)",
+        ),
+    ):
+        bootstrap_threshold(y, s, objective=CERTIFIED, n_bootstrap=50, random_state=0)
+
+
+_NOT_CERTIFIED_SMALL = (
+    r"\(not certified: the lower bound of sensitivity is 0\.8602 < 0\.9 at "
+    r"confidence 0\.95 \(31 of 32 positives\)\)"
+)
+
+
+def test_bagged_cutoff_of_a_certified_objective_is_said_not_certified():
+    """F11: the bagged cutoff keeps 31 of 32 positives, bound 0.860 < 0.9."""
+    y, s = _review_small()
+    with (
+        pytest.warns(UserWarning, match=r"out-of-bag objective is undefined in 6 of"),
+        pytest.warns(
+            UserWarning,
+            match=r"^bootstrap_threshold: the bagged cutoffs bagged_threshold "
+            r"0\.689\d+ " + _NOT_CERTIFIED_SMALL + r" and bagged_mean_threshold .* "
+            r"are not allowed by .*the bootstrap interval likewise spans cutoffs "
+            r"certified on their own resamples only",
+        ),
+    ):
+        r = bootstrap_threshold(
+            y, s, objective=CERTIFIED, n_bootstrap=50, random_state=0
+        )
+    cert = r.bagged_certificate
+    assert (cert.k, cert.n) == (31, 32)
+    assert cert.bound == pytest.approx(clopper_pearson(31, 32, 0.95, side="lower")[0])
+    assert cert.bound < cert.target
+    # the review's check: at the bagged cutoff the file keeps 31 of 32 positives
+    report = binary_report(y, (s >= r.bagged_threshold).astype(int))
+    assert report["confusion_matrix"][1, 1] == 31
+
+
+def test_a_certified_bagged_cutoff_is_quiet_and_carries_its_certificate():
+    rng = np.random.default_rng(1)
+    y = np.r_[np.ones(300, int), np.zeros(300, int)]
+    s = np.r_[rng.normal(3, 1, 300), rng.normal(0, 1, 300)]
+    obj = SpecificityAtSensitivity(0.8, confidence=0.9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = bootstrap_threshold(y, s, objective=obj, n_bootstrap=40, random_state=0)
+        plain = bootstrap_threshold(y, s, n_bootstrap=40)
+    assert r.bagged_certificate.bound >= 0.8
+    assert plain.bagged_certificate is None
+
+
+def test_classifier_bagged_certified_cutoff_names_its_bound():
+    y, s = _review_small()
+    X = s[:, None]
+    clf = BalancedThresholdClassifier(
+        ScoreSum().fit(X, y), objective=CERTIFIED, cv="prefit", n_bootstrap=50,
+        random_state=0, threshold_method="bagged",
+    )  # fmt: skip
+    with (
+        pytest.warns(UserWarning, match=r"out-of-bag objective is undefined in 6 of"),
+        pytest.warns(
+            UserWarning,
+            match=r"^threshold_method='bagged': the bagged cutoff 0\.689\d+ "
+            + _NOT_CERTIFIED_SMALL
+            + r" is not allowed by .* on the pooled out-of-fold scores, so best_score_ "
+            r"is NaN\..*use threshold_method='argmax' for a cutoff",
+        ),
+    ):
+        clf.fit(X, y)
+    assert np.isnan(clf.best_score_) and clf.constraint_bound_ < 0.9
+
+
+class ScoreSum(ClassifierMixin, BaseEstimator):
+    """A prefit model whose positive-class score is the sum of the features."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def decision_function(self, X):
+        return np.asarray(X, dtype=np.float64).sum(axis=1)

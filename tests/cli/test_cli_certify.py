@@ -60,7 +60,7 @@ def data_file(request, tmp_path_factory):
         ),
     ],
 )
-@pytest.mark.parametrize("extra", [[], ["--bootstrap", "5"]])
+@pytest.mark.parametrize("extra", [[], ["--bootstrap", "40"]])
 def test_json_reports_the_bound_and_its_counts(
     cli, data_file, options, objective, extra
 ):
@@ -144,3 +144,51 @@ def test_confidence_needs_one_score_column(cli, data_file):
     proc = cli("cutoff", path, "--label", "y", "--score", "s", "--score", "w",
                "--confidence", "0.9")  # fmt: skip
     assert_usage_error(proc, "--confidence goes with one --score column")
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory):
+    """The hostile review's file (F11): 32 positives, 60 negatives."""
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(32, int), np.zeros(60, int)]
+    s = np.r_[rng.normal(2, 1, 32), rng.normal(0, 1, 60)]
+    path = tmp_path_factory.mktemp("small") / "small.csv"
+    path.write_text(
+        "label,score\n" + "".join(f"{a},{b:.5f}\n" for a, b in zip(y, s, strict=True))
+    )
+    return path
+
+
+CERTIFIED_BOOTSTRAP = ("--label", "label", "--score", "score", "--min-sensitivity",
+                       "0.9", "--confidence", "0.95", "--bootstrap", "50")  # fmt: skip
+
+
+def test_an_uncertified_bagged_cutoff_is_marked_so(cli, small_file):
+    """F11: the bagged cutoff 0.6897 keeps 31 of 32 positives (bound 0.860)."""
+    proc = cli("cutoff", small_file, *CERTIFIED_BOOTSTRAP)
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("95% CI"))
+    assert "bagged cutoff 0.6897, not certified: bound 0.8602; the interval's " in line
+    assert "certified on their own resamples only" in line
+    oob = next(x for x in proc.stdout.splitlines() if x.startswith("out-of-bag"))
+    assert "the floor checked there uncertified, too few to certify" in oob
+    warned = [x for x in proc.stderr.splitlines() if "bagged cutoff" in x]
+    assert warned == [
+        next(x for x in proc.stderr.splitlines() if x.startswith(
+            "sklearn-balanced cutoff: warning: --bootstrap: the bagged cutoff 0.6897"
+        ))
+    ]  # fmt: skip
+    assert "(31 of 32 positives)) is not allowed" in warned[0]
+    assert "use the cutoff printed first" in warned[0]
+    out = json.loads(cli("cutoff", small_file, *CERTIFIED_BOOTSTRAP, "--json").stdout)
+    cert = out["bootstrap"]["bagged_certificate"]
+    assert (cert["k"], cert["n"], cert["certified"]) == (31, 32, False)
+    assert cert["bound"] == pytest.approx(0.8602, abs=1e-4)
+    assert out["bootstrap"]["oob_uncertified"] is True
+
+
+def test_without_a_confidence_the_bootstrap_has_no_certificate(cli, small_file):
+    proc = cli("cutoff", small_file, "--label", "label", "--score", "score",
+               "--bootstrap", "40", "--json")  # fmt: skip
+    boot = json.loads(proc.stdout)["bootstrap"]
+    assert boot["bagged_certificate"] is None and boot["oob_uncertified"] is False

@@ -41,7 +41,7 @@ def _counts(y, s, t, w=None):
 
 
 @pytest.mark.parametrize("method", [None, "wilson", "clopper-pearson"])
-@pytest.mark.parametrize("extra", [[], ["--bootstrap", "20"]])
+@pytest.mark.parametrize("extra", [[], ["--bootstrap", "40"]])
 def test_json_intervals_are_rate_intervals_of_the_counts(cli, data_file, method, extra):
     """Streamed (counts only) and collected (--bootstrap) paths agree."""
     path, y, s, _ = data_file
@@ -121,3 +121,20 @@ def test_several_score_columns_refused(cli, tmp_path):
     proc = cli("cutoff", path, "--label", "y", "--score", "a", "--score", "b",
                "--intervals", "0.9")  # fmt: skip
     assert_usage_error(proc, "--intervals goes with one --score column")
+
+
+@pytest.mark.parametrize("n", ["1", "39"])
+def test_too_few_bootstrap_resamples_for_the_ci_warn_in_one_line(cli, data_file, n):
+    """Hostile review F13: one resample printed a zero-width "95% CI"."""
+    path, _, _, _ = data_file
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--bootstrap", n)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith(
+        f"sklearn-balanced cutoff: warning: {n} bootstrap resamples are too few "
+        "for a 0.95 percentile interval"
+    )
+    assert "= 40 resamples. Too narrow for the level: the CI" in line
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", "--bootstrap", "40")
+    assert proc.returncode == 0 and proc.stderr == ""

@@ -153,8 +153,8 @@ def test_streamed_gray_zone_and_bootstrap_equal_the_library(
         zone.lower_threshold,
         zone.upper_threshold,
     )
-    got = json.loads(cli(*base, "--bootstrap", "20").stdout)["bootstrap"]
-    boot = bootstrap_threshold(y, score, n_bootstrap=20, random_state=0,
+    got = json.loads(cli(*base, "--bootstrap", "40").stdout)["bootstrap"]
+    boot = bootstrap_threshold(y, score, n_bootstrap=40, random_state=0,
                                pos_label="sick")  # fmt: skip
     assert (got["low"], got["high"]) == tuple(boot.ci)
 
@@ -441,10 +441,10 @@ def test_bootstrap_progress_on_a_terminal_only_and_not_with_quiet(tmp_path):
     y, score, _ = data(3, n=400)
     path = write_csv(tmp_path / "s.csv", y, score)
     argv = ["cutoff", path, "--label", "y", "--score", "p", "--pos-label", "sick",
-            "--bootstrap", "30"]  # fmt: skip
+            "--bootstrap", "40"]  # fmt: skip
     status, err = run_with_stderr(argv, tty=True, tmp_path=tmp_path)
     assert status == 0, err
-    assert "sklearn-balanced cutoff: bootstrap resamples 30 of 30 (100%)" in err
+    assert "sklearn-balanced cutoff: bootstrap resamples 40 of 40 (100%)" in err
     status, err = run_with_stderr([*argv, "--quiet"], tty=True, tmp_path=tmp_path)
     assert status == 0 and err == ""
     status, err = run_with_stderr(argv, tty=False, tmp_path=tmp_path)

@@ -536,6 +536,6 @@ def test_bootstrap_threshold_sorts_the_scores_once(monkeypatch):
     rng = np.random.RandomState(0)
     y = rng.rand(500) < 0.3
     s = rng.normal(size=500) + y
-    r = bootstrap_threshold(y, s, n_bootstrap=5, random_state=0)
+    r = bootstrap_threshold(y, s, n_bootstrap=40, random_state=0)
     assert len(calls) == 1
     assert r.threshold == find_threshold(y, s).threshold

@@ -109,7 +109,7 @@ def test_threshold_display_marks_a_given_cutoff_and_uses_a_given_ax():
 
 
 def test_threshold_display_from_estimator_oof_folds_and_band():
-    clf, _, _ = _fitted(n_bootstrap=20)
+    clf, _, _ = _fitted(n_bootstrap=40)
     d = ThresholdDisplay.from_estimator(clf)
     assert d.threshold == clf.threshold_
     np.testing.assert_array_equal(d.threshold_line_.get_xdata()[0], clf.threshold_)
@@ -205,7 +205,7 @@ def test_threshold_display_from_estimator_marks_each_fold_cutoff():
     assert "given data" in held_out.ax_.get_title()
 
 
-@pytest.mark.parametrize("n_bootstrap", [0, 30])
+@pytest.mark.parametrize("n_bootstrap", [0, 40])
 def test_threshold_display_interval_span_iff_a_bootstrap(n_bootstrap):
     clf, _, _ = _fitted(n_bootstrap=n_bootstrap)
     d = ThresholdDisplay.from_estimator(clf)

@@ -360,7 +360,7 @@ def test_invariant_objectives_keep_the_cutoff(train, objective):
 
 
 def test_original_is_untouched(train):
-    clf = fitted(train, Cost(fp=1, fn=5), n_bootstrap=20, random_state=0)
+    clf = fitted(train, Cost(fp=1, fn=5), n_bootstrap=40, random_state=0)
     before = joblib.hash(clf)
     snapshot = copy.deepcopy(clf)
     adapted = adapt_threshold(clf, 0.05)
@@ -415,7 +415,7 @@ def test_adapt_from_unlabelled_rows(train):
 
 
 def test_bootstrap_and_bagged_cutoff_follow_the_adaptation(train):
-    clf = fitted(train, F1(), n_bootstrap=30, random_state=0, threshold_method="bagged")
+    clf = fitted(train, F1(), n_bootstrap=40, random_state=0, threshold_method="bagged")
     adapted = adapt_threshold(clf, 0.05)
     assert adapted.threshold_ == adapted.bagged_threshold_
     finite = adapted.bootstrap_thresholds_[~np.isnan(adapted.bootstrap_thresholds_)]
