@@ -7,7 +7,10 @@ import warnings
 import numpy as np
 from sklearn.utils import check_random_state
 
-from sklearn_balanced.binary._diagnostics import check_bootstrap_params
+from sklearn_balanced.binary._diagnostics import (
+    check_bootstrap_params,
+    warn_if_too_few_resamples,
+)
 from sklearn_balanced.engine._bootstrap import run_bootstrap
 from sklearn_balanced.engine._intervals import intervals_at
 from sklearn_balanced.engine._select import (
@@ -394,6 +397,9 @@ class ThresholdDisplay:
         rates = _intervals_or_none(counts, is_pos, score, weight, threshold, intervals)
         if n_bootstrap:
             check_bootstrap_params(n_bootstrap, confidence_level)
+            warn_if_too_few_resamples(
+                n_bootstrap, float(confidence_level), "the cutoff's interval and band"
+            )
             rng = check_random_state(random_state)
             ci, band = _bootstrap_band(
                 is_pos, score, weight, obj, n_bootstrap, rng, t, confidence_level

@@ -21,6 +21,7 @@ from sklearn_balanced._warnings import warn
 from sklearn_balanced.binary._classifier import (
     BalancedThresholdClassifier,
 )
+from sklearn_balanced.binary._diagnostics import warn_if_too_few_resamples
 from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.engine._select import checked_counts, select_cutoff
 from sklearn_balanced.objectives import (
@@ -275,6 +276,8 @@ def estimate_prevalence(
     sp = 1.0 - float(np.average(oof_hit[~is_pos], weights=w_neg))
     acc = adjusted_count(float(predicted.mean()), sn, sp)
 
+    if n_bootstrap:
+        warn_if_too_few_resamples(n_bootstrap, level, "ci and adjusted_count_ci")
     rng = check_random_state(random_state)
     em_boot = np.empty(n_bootstrap)
     acc_boot = np.empty(n_bootstrap)

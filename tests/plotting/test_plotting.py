@@ -234,7 +234,7 @@ def test_threshold_display_interval_span_iff_a_bootstrap(n_bootstrap):
 def test_threshold_display_legend_stays_off_the_data_on_a_given_ax():
     y, s = _data()
     fig, (left, _right) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
-    d = ThresholdDisplay.from_predictions(y, s, n_bootstrap=20, random_state=0, ax=left)
+    d = ThresholdDisplay.from_predictions(y, s, n_bootstrap=40, random_state=0, ax=left)
     assert d.ax_ is left and d.figure_ is fig
     _legend_off_the_data(d)
 
@@ -255,7 +255,7 @@ def test_threshold_display_legend_off_the_neighbouring_subplots(shape, layout):
     first, second = np.ravel(axes)
     displays = [
         ThresholdDisplay.from_predictions(
-            y, s, n_bootstrap=20, random_state=0, ax=first
+            y, s, n_bootstrap=40, random_state=0, ax=first
         ),
         ThresholdDisplay.from_predictions(y, s, objective="youden", ax=second),
     ]
@@ -608,3 +608,12 @@ def test_gray_zone_scores_without_x_and_y_ask_for_them_not_for_store_cv_results(
         r"pass X and y",
     ):
         ScoreDistributionDisplay.from_estimator(clf)
+
+
+def test_threshold_display_warns_about_too_few_resamples():
+    y = np.r_[np.ones(50, int), np.zeros(50, int)]
+    s = np.linspace(0, 1, 100)[::-1]
+    with pytest.warns(UserWarning, match=r"5 bootstrap resamples are too few.*"
+                      r"the cutoff's interval and band"):  # fmt: skip
+        ThresholdDisplay.from_predictions(y, s, n_bootstrap=5, random_state=0)
+    plt.close("all")

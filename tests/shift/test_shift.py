@@ -245,8 +245,16 @@ def test_undefined_adjusted_count_warns():
         pytest.warns(UserWarning, match=r"adjusted count is undefined.*Sn \+ Sp"),
         pytest.warns(UserWarning, match="badly calibrated"),
     ):
-        est = estimate_prevalence(clf, X, n_bootstrap=5)
+        est = estimate_prevalence(clf, X, n_bootstrap=40)
     assert np.isnan(est.adjusted_count)
+
+
+def test_too_few_resamples_for_the_level_warn(train):
+    clf = fitted(train)
+    X_new, _ = binormal(np.random.default_rng(8), 100, 100)
+    with pytest.warns(UserWarning, match=r"5 bootstrap resamples are too few.*"
+                      r"ci and adjusted_count_ci.*at least 40"):  # fmt: skip
+        estimate_prevalence(clf, X_new, n_bootstrap=5)
 
 
 def test_adjusted_count_uses_the_youden_cutoff(train):
