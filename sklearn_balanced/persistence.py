@@ -95,7 +95,7 @@ def trusted_types() -> list[str]:
     >>> from sklearn_balanced.persistence import trusted_types
     >>> "sklearn_balanced.binary._classifier.BalancedThresholdClassifier" in trusted_types()
     True
-    >>> "sklearn_balanced.objectives.Cost" in trusted_types()
+    >>> "sklearn_balanced.objectives._rates.Cost" in trusted_types()
     True
     """
     from sklearn_balanced import objectives

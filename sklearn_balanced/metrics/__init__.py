@@ -21,7 +21,3 @@ __all__ = [
     "sensitivity_score",
     "specificity_score",
 ]
-
-# The public classes keep ``sklearn_balanced.metrics`` as their module, so a
-# pickled or saved report names it by its public path.
-BinaryReport.__module__ = __name__

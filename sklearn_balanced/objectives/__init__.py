@@ -85,15 +85,6 @@ __all__ = [
 ]
 
 
-# The public classes keep ``sklearn_balanced.objectives`` as their module (as
-# numpy's ``set_module`` does): pickle, skops and ``trusted_types()`` name them
-# by it, so saved models do not depend on the private module layout.
-for _name in __all__:
-    _value = globals().get(_name)
-    if isinstance(_value, type):
-        _value.__module__ = __name__
-del _name, _value
-
 #: The objectives that can be named by a string.
 OBJECTIVES: dict[str, Objective] = {
     "balanced": Balanced(),
