@@ -133,7 +133,11 @@ def _objective_text(objective) -> str:
         ),
     }
     text = texts.get(type(objective))
-    return objective.name if text is None else text(objective)
+    if text is None:
+        return objective.name
+    confidence = getattr(objective, "confidence", None)
+    certified = "" if confidence is None else f", certified at {confidence:g}"
+    return text(objective) + certified
 
 
 def _check_plotted_estimator(estimator, display: str, gray_zone: bool) -> None:

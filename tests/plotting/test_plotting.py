@@ -617,3 +617,13 @@ def test_threshold_display_warns_about_too_few_resamples():
                       r"the cutoff's interval and band"):  # fmt: skip
         ThresholdDisplay.from_predictions(y, s, n_bootstrap=5, random_state=0)
     plt.close("all")
+
+
+def test_a_certified_objectives_label_states_its_confidence():
+    from sklearn_balanced.objectives import SpecificityAtSensitivity
+    from sklearn_balanced.plotting._common import _objective_text
+
+    assert _objective_text(SpecificityAtSensitivity(0.9)) == "Sp where Sn ≥ 0.9"
+    assert _objective_text(SpecificityAtSensitivity(0.9, confidence=0.95)) == (
+        "Sp where Sn ≥ 0.9, certified at 0.95"
+    )
