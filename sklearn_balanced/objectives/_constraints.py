@@ -82,6 +82,10 @@ class _Constraint(Objective):
     def _rate_counts(self, tp, fp, tn, fn) -> tuple[Any, Any]:
         raise NotImplementedError
 
+    def _bound_level(self, tp, fp, tn, fn) -> float:
+        """The confidence of the bound a certificate states (the objective's)."""
+        return self.confidence
+
     def _allowed(self, tp, fp, tn, fn) -> NDArray[np.bool_]:
         """Cutoffs whose constraint holds: on the counts, or certified."""
         k, n = self._rate_counts(tp, fp, tn, fn)
@@ -99,7 +103,8 @@ class _Constraint(Objective):
         k, n = self._rate_counts(tp, fp, tn, fn)
         k, n = _as_sample_counts(self, k, n)
         k, n = int(k.reshape(-1)[0]), int(n.reshape(-1)[0])
-        bound = float(clopper_pearson(k, n, self.confidence, side="lower")[0])
+        level = self._bound_level(tp, fp, tn, fn)
+        bound = float(clopper_pearson(k, n, level, side="lower")[0])
         return Certificate(self._rate, self.target, self.confidence, bound, k, n)
 
     def _certified_message(self, tp, fp, tn, fn) -> str:
@@ -182,11 +187,6 @@ class SpecificityAtSensitivity(_Constraint):
         return tp, np.add(tp, fn)
 
     def score(self, tp, fp, tn, fn):
-        if self.confidence is None:
-            sn = sensitivity(tp, fp, tn, fn)
-            return np.where(
-                sn >= self.min_sensitivity, specificity(tp, fp, tn, fn), np.nan
-            )
         return np.where(
             self._allowed(tp, fp, tn, fn), specificity(tp, fp, tn, fn), np.nan
         )
@@ -247,11 +247,6 @@ class SensitivityAtSpecificity(_Constraint):
         return tn, np.add(tn, fp)
 
     def score(self, tp, fp, tn, fn):
-        if self.confidence is None:
-            sp = specificity(tp, fp, tn, fn)
-            return np.where(
-                sp >= self.min_specificity, sensitivity(tp, fp, tn, fn), np.nan
-            )
         return np.where(
             self._allowed(tp, fp, tn, fn), sensitivity(tp, fp, tn, fn), np.nan
         )
@@ -309,9 +304,6 @@ class PrecisionAtRecall(_Constraint):
         return tp, np.add(tp, fn)
 
     def score(self, tp, fp, tn, fn):
-        if self.confidence is None:
-            rec = sensitivity(tp, fp, tn, fn)
-            return np.where(rec >= self.min_recall, precision(tp, fp, tn, fn), np.nan)
         return np.where(
             self._allowed(tp, fp, tn, fn), precision(tp, fp, tn, fn), np.nan
         )
@@ -367,7 +359,7 @@ class RecallAtPrecision(_Constraint):
     min_precision : float
         Precision floor in [0, 1] (below 1 with ``confidence``).
     confidence : float or None, default=None
-        When given, in (0, 1): the probability with which the floor holds;
+        When given, in (0.5, 1): the probability with which the floor holds;
         ``None``: on the data the cutoff is chosen on.
 
     Examples
@@ -395,11 +387,21 @@ class RecallAtPrecision(_Constraint):
     def _rate_counts(self, tp, fp, tn, fn):
         return tp, np.add(tp, fp)
 
+    @staticmethod
+    def _n_total(tp, fp, tn, fn) -> int:
+        """The number of samples the counts describe."""
+        total = np.add(np.add(tp, fp), np.add(tn, fn))
+        return int(np.max(total)) if np.size(total) else 0
+
     def _level(self, tp, fp, tn, fn) -> tuple[float, list[int]]:
         """The plan of the sequences for these counts' number of samples."""
-        total = np.add(np.add(tp, fp), np.add(tn, fn))
-        n_total = int(np.max(total)) if np.size(total) else 0
-        return sequence_plan(n_total, self.min_precision, self.confidence)
+        return sequence_plan(
+            self._n_total(tp, fp, tn, fn), self.min_precision, self.confidence
+        )
+
+    def _bound_level(self, tp, fp, tn, fn) -> float:
+        """Each run's confidence: the level the certificate's bound is at."""
+        return self._level(tp, fp, tn, fn)[0]
 
     def score(self, tp, fp, tn, fn):
         if self.confidence is None:
@@ -418,21 +420,9 @@ class RecallAtPrecision(_Constraint):
         if self.confidence is None:
             return None
         k, n = _as_sample_counts(self, tp, np.add(tp, fp))
-        total = np.add(np.add(tp, fp), np.add(tn, fn))
-        n_total = int(np.max(total)) if np.size(total) else 0
+        n_total = self._n_total(tp, fp, tn, fn)
         mask = multi_start_sequence(k, n, self.min_precision, self.confidence, n_total)
         return mask.reshape(k.shape)
-
-    def certificate(self, tp, fp, tn, fn):
-        if self.confidence is None:
-            return None
-        from sklearn_balanced._bounds import clopper_pearson
-
-        level, _ = self._level(tp, fp, tn, fn)
-        k, n = _as_sample_counts(self, tp, np.add(tp, fp))
-        k, n = int(k.reshape(-1)[0]), int(n.reshape(-1)[0])
-        bound = float(clopper_pearson(k, n, level, side="lower")[0])
-        return Certificate("precision", self.target, self.confidence, bound, k, n)
 
     def tiebreak(self, tp, fp, tn, fn):
         return precision(tp, fp, tn, fn)
