@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
 
@@ -27,6 +27,7 @@ from sklearn_balanced.objectives import (
     sensitivity,
     specificity,
 )
+from sklearn_balanced.objectives._certify import bonferroni_split, check_splittable
 
 __all__ = [
     "SMALL_GROUP_POLICIES",
@@ -259,12 +260,8 @@ def check_simultaneous(objective: Objective, simultaneous: Any) -> None:
     """``simultaneous`` is a bool, and True only with a certified constraint."""
     if not isinstance(simultaneous, bool | np.bool_):
         raise ValueError(f"simultaneous must be True or False; got {simultaneous!r}.")
-    if simultaneous and getattr(objective, "confidence", None) is None:
-        raise ValueError(
-            "simultaneous=True splits a constraint's confidence over the groups, "
-            f"and the objective {objective!r} has none; pass e.g. "
-            "SpecificityAtSensitivity(0.9, confidence=0.95), or simultaneous=False."
-        )
+    if simultaneous:
+        check_splittable(objective, "groups")
 
 
 def _too_small_reason(
@@ -349,9 +346,8 @@ def group_thresholds_from_scores(
     group_confidence = getattr(objective, "confidence", None)
     pooled_objective = objective
     if simultaneous:  # Bonferroni over the groups tuned on their own
-        n_tuned = max(sum(r is None for r in reasons), 1)
-        group_confidence = 1.0 - (1.0 - group_confidence) / n_tuned
-        objective = replace(objective, confidence=group_confidence)
+        n_tuned = sum(r is None for r in reasons)
+        objective, group_confidence = bonferroni_split(objective, n_tuned)
     for k in range(n_groups):
         rows = order[bounds[k] : bounds[k + 1]]
         g_pos, g_score = is_pos[rows], score[rows]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -53,6 +53,7 @@ from sklearn_balanced.objectives import (
     sensitivity,
     specificity,
 )
+from sklearn_balanced.objectives._certify import bonferroni_split, check_splittable
 
 __all__ = [
     "JOINT_OBJECTIVES",
@@ -174,12 +175,7 @@ def _certified_per_label(objective, weight, n_labels, *, shared, simultaneous):
     confidence = getattr(objective, "confidence", None)
     if confidence is None:
         if simultaneous:
-            raise ValueError(
-                "simultaneous=True splits a constraint's confidence over the "
-                f"labels, and the objective {objective!r} has none; pass e.g. "
-                "SpecificityAtSensitivity(0.9, confidence=0.95), or "
-                "simultaneous=False."
-            )
+            check_splittable(objective, "labels")
         return objective, None
     check_certified_weights(objective, weight)
     if shared:
@@ -191,8 +187,7 @@ def _certified_per_label(objective, weight, n_labels, *, shared, simultaneous):
         )
     if not simultaneous:
         return objective, confidence
-    share = 1.0 - (1.0 - confidence) / n_labels
-    return replace(objective, confidence=share), share
+    return bonferroni_split(objective, n_labels)
 
 
 def search_thresholds(

@@ -8,6 +8,7 @@ fixed-sequence testing along the ordered cutoffs, from one start
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import Any
 
@@ -201,3 +202,36 @@ def multi_start_sequence(
         run = fixed_sequence(k, n, target, level, start_trials=start)
         mask = run if mask is None else mask | run
     return mask
+
+
+def check_splittable(objective: Objective, over: str) -> None:
+    """Refuse ``simultaneous=True`` for an objective without a confidence.
+
+    ``over`` names what the confidence would be split over (``"labels"``,
+    ``"groups"``) in the message.
+    """
+    if getattr(objective, "confidence", None) is None:
+        raise ValueError(
+            f"simultaneous=True splits a constraint's confidence over the {over}, "
+            f"and the objective {objective!r} has none; pass e.g. "
+            "SpecificityAtSensitivity(0.9, confidence=0.95), or simultaneous=False."
+        )
+
+
+def bonferroni_split(objective: Objective, n: int) -> tuple[Objective, float]:
+    """``objective`` at the confidence that lets ``n`` certificates hold together.
+
+    Each of ``n`` constraints certified at ``1 - (1 - confidence) / n`` fails
+    with probability at most ``(1 - confidence) / n``, so all hold together
+    with probability at least ``confidence`` (Bonferroni); ``n`` below 1
+    counts as 1.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.objectives import SpecificityAtSensitivity
+    >>> from sklearn_balanced.objectives._certify import bonferroni_split
+    >>> bonferroni_split(SpecificityAtSensitivity(0.9, confidence=0.9), 4)
+    (SpecificityAtSensitivity(min_sensitivity=0.9, confidence=0.975), 0.975)
+    """
+    share = 1.0 - (1.0 - objective.confidence) / max(n, 1)
+    return dataclasses.replace(objective, confidence=share), share
