@@ -348,6 +348,15 @@ def group_thresholds_from_scores(
     if simultaneous:  # Bonferroni over the groups tuned on their own
         n_tuned = sum(r is None for r in reasons)
         objective, group_confidence = bonferroni_split(objective, n_tuned)
+
+    def own_rates(k, g_pos, g_score, g_w):
+        """Group ``k``'s rates, objective and certificate at its cutoff."""
+        sn[k], sp[k], own[k], cert = _own_rates(
+            g_pos, g_score, g_w, thresholds[k], objective
+        )
+        if cert is not None:
+            cert_bounds[k], cert_counts[k] = cert.bound, (cert.k, cert.n)
+
     for k in range(n_groups):
         rows = order[bounds[k] : bounds[k + 1]]
         g_pos, g_score = is_pos[rows], score[rows]
@@ -370,29 +379,23 @@ def group_thresholds_from_scores(
         elif max_sensitivity_gap is not None:
             constrained[k] = checked_counts(g_pos, g_score, g_w, name=name)
             _select(constrained[k], objective, where, hint)  # feasible alone
-        elif not shrinkage:
-            counts = checked_counts(g_pos, g_score, g_w, name=name)
-            index = _select(counts, objective, where, hint)[0]
-            thresholds[k] = counts.threshold_at(index)
         else:
-            # the group's samples, plus every sample at a total weight worth
-            # ``shrinkage`` of the group's (mean-weight) samples
-            scale = shrinkage * (w.sum() / rows.shape[0]) / total
-            prior = np.ones(score.shape[0]) if weight is None else weight
-            counts = checked_counts(
-                np.concatenate([g_pos, is_pos]),
-                np.concatenate([g_score, score]),
-                np.concatenate([w, prior * scale]),
-                name=name,
-            )
+            searched = (g_pos, g_score, g_w)
+            if shrinkage:
+                # the group's samples, plus every sample at a total weight worth
+                # ``shrinkage`` of the group's (mean-weight) samples
+                scale = shrinkage * (w.sum() / rows.shape[0]) / total
+                prior = np.ones(score.shape[0]) if weight is None else weight
+                searched = (
+                    np.concatenate([g_pos, is_pos]),
+                    np.concatenate([g_score, score]),
+                    np.concatenate([w, prior * scale]),
+                )
+            counts = checked_counts(*searched, name=name)
             index = _select(counts, objective, where, hint)[0]
             thresholds[k] = counts.threshold_at(index)
         if k not in constrained:
-            sn[k], sp[k], own[k], cert = _own_rates(
-                g_pos, g_score, g_w, thresholds[k], objective
-            )
-            if cert is not None:
-                cert_bounds[k], cert_counts[k] = cert.bound, (cert.k, cert.n)
+            own_rates(k, g_pos, g_score, g_w)
     if small and small_group == "raise":
         _refuse_or_warn(small, n_groups, small_group, pooled_threshold)
     if constrained:
@@ -407,11 +410,7 @@ def group_thresholds_from_scores(
             thresholds[k] = constrained[k].threshold_at(i)
             rows = order[bounds[k] : bounds[k + 1]]
             g_w = None if weight is None else weight[rows]
-            sn[k], sp[k], own[k], cert = _own_rates(
-                is_pos[rows], score[rows], g_w, thresholds[k], objective
-            )
-            if cert is not None:
-                cert_bounds[k], cert_counts[k] = cert.bound, (cert.k, cert.n)
+            own_rates(k, is_pos[rows], score[rows], g_w)
     if small and small_group == "pooled":
         _refuse_or_warn(small, n_groups, small_group, pooled_threshold)
     return GroupThresholds(
