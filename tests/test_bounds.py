@@ -1,12 +1,22 @@
-"""Binomial bounds against their definitions and by simulated coverage."""
+"""Binomial bounds and simultaneous bands against their definitions and by
+simulated coverage."""
+
+import math
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import smirnov
 from scipy.stats import binom
 
-from sklearn_balanced._bounds import clopper_pearson, samples_needed, wilson
+from sklearn_balanced._bounds import (
+    band_samples_needed,
+    band_width,
+    clopper_pearson,
+    samples_needed,
+    wilson,
+)
 
 
 @settings(deadline=None)  # scipy's first beta quantile is slow on a busy machine
@@ -87,3 +97,56 @@ def test_wilson_holds_the_estimate_exactly(n, data, confidence):
 
 def test_wilson_upper_bound_is_one_with_every_trial_a_success():
     assert wilson(206, 206, 0.95)[1] == 1.0  # was 0.9999999999999999
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 50, 333, 10_000])
+@pytest.mark.parametrize("confidence", [0.5, 0.9, 0.95, 0.999])
+def test_band_width_is_smirnovs_quantile(n, confidence):
+    # smirnov(n, d) = P(sup (F_n - F) >= d), computed forwards (the width is
+    # found by the inverse)
+    assert smirnov(n, band_width(n, confidence)) == pytest.approx(1 - confidence)
+
+
+def test_band_width_holds_by_simulation():
+    # the band's level on uniform draws: P(sup_t F(t-) - F_n(t-) > eps), the
+    # side the positives' bound uses, is 1 - confidence (continuous scores)
+    rng = np.random.default_rng(0)
+    n, confidence, draws = 40, 0.9, 20_000
+    u = np.sort(rng.random((draws, n)), axis=1)
+    gap = (u - np.arange(n) / n).max(axis=1)  # F(X_(k)) - (k - 1) / n
+    miss = float(np.mean(gap > band_width(n, confidence)))
+    se = math.sqrt(0.1 * 0.9 / draws)
+    assert abs(miss - 0.1) < 4 * se
+
+
+def test_large_samples_use_dkw_massart_which_is_wider():
+    exact = band_width(10_000, 0.95)
+    assert band_width(10_001, 0.95) == pytest.approx(
+        math.sqrt(math.log(20) / (2 * 10_001))
+    )
+    assert exact <= math.sqrt(math.log(20) / (2 * 10_000))
+
+
+def test_band_samples_needed_is_the_first_narrow_enough_band():
+    for width, confidence in [(0.1, 0.95), (0.05, 0.975), (0.3, 0.6), (0.005, 0.9)]:
+        n = band_samples_needed(width, confidence)
+        assert band_width(n, confidence) <= width
+        assert n == 1 or band_width(n - 1, confidence) > width
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n": 0, "confidence": 0.9}, "at least one sample, got n=0"),
+        ({"n": 5, "confidence": 0.4}, r"needs confidence >= 0.5, got 0.4"),
+        ({"n": 5, "confidence": 1.0}, "strictly between 0 and 1, got 1.0"),
+    ],
+)
+def test_band_width_refusals(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        band_width(**kwargs)
+
+
+def test_band_samples_needed_refuses_a_width_outside_0_1():
+    with pytest.raises(ValueError, match="width must be strictly between 0 and 1"):
+        band_samples_needed(1.0, 0.9)

@@ -133,6 +133,7 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
         max_abstention=args.max_abstention,
         sample_weight=data.weights,
         pos_label=data.pos_label,
+        confidence=args.confidence,
     )
     pos = zone.pos_label
     payload = _labels_payload(data, pos)
@@ -150,6 +151,9 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
         "fn": zone.fn,
         "abstained_pos": zone.abstained_pos,
         "abstained_neg": zone.abstained_neg,
+        "confidence": zone.confidence,
+        "sensitivity_bound": zone.sensitivity_bound,
+        "specificity_bound": zone.specificity_bound,
         "targets_met": not _unmet_targets(
             zone.sensitivity, zone.specificity, **targets
         ),

@@ -95,7 +95,9 @@ def _add_cutoff_parser(sub, handler) -> argparse.ArgumentParser:
         help="with --min-sensitivity or --min-specificity: certify the constraint "
         "in the population with probability C (one-sided exact Clopper-Pearson "
         "lower bound of the rate at the cutoff >= the floor); the output reports "
-        "the bound and the counts it rests on. Not with --weight",
+        "the bound and the counts it rests on; with --gray-zone: certify both "
+        "targets on the decided cases (a simultaneous band on each class's "
+        "scores). Not with --weight",
     )
     p.add_argument(
         "--gray-zone",
@@ -192,15 +194,21 @@ CONSTRAINT_NAMES = {
 
 
 def _check_confidence_options(args: argparse.Namespace) -> None:
-    """``--confidence`` only on a single-cutoff constraint, unweighted."""
+    """``--confidence`` on a constraint or a gray zone, unweighted."""
     if getattr(args, "confidence", None) is None:
         return
     if args.gray_zone:
-        raise UsageError(
-            "--confidence does not go with --gray-zone yet; certify a single "
-            "cutoff with --min-sensitivity or --min-specificity."
-        )
-    if args.min_sensitivity is None and args.min_specificity is None:
+        for flag, value in (
+            ("--min-sensitivity", args.min_sensitivity),
+            ("--min-specificity", args.min_specificity),
+        ):
+            if value is not None and value >= 1:
+                raise UsageError(
+                    f"{flag} 1 cannot be certified: a lower bound of a rate from "
+                    "finitely many samples is below 1; ask for a target below 1 "
+                    "with --confidence."
+                )
+    elif args.min_sensitivity is None and args.min_specificity is None:
         raise UsageError(
             f"--confidence {args.confidence:g} certifies a constraint; give "
             "--min-sensitivity X or --min-specificity X with it."

@@ -246,6 +246,22 @@ def _unmet_note(g: dict[str, Any]) -> str:
     return f"   (targets NOT met: {'; '.join(unmet)})" if unmet else ""
 
 
+def _certified_zone_lines(g: dict[str, Any]) -> list[str]:
+    """The certified bounds of ``cutoff --gray-zone --confidence`` (or none)."""
+    if g.get("confidence") is None:
+        return []
+    bounds = [
+        f"{rate} >= {_fmt(g[rate + '_bound'])}"
+        for rate in ("sensitivity", "specificity")
+        if g[rate + "_bound"] is not None
+    ]
+    return [
+        f"certified   {' and '.join(bounds)} on decided cases with "
+        f"{g['confidence']:.4g} confidence (lower bounds; a simultaneous "
+        "Kolmogorov-Smirnov band on each class's scores)"
+    ]
+
+
 def format_gray_zone(payload: dict[str, Any]) -> str:
     """The text output of ``cutoff --gray-zone``."""
     pos, neg = payload["pos_label"], payload["neg_label"]
@@ -268,6 +284,7 @@ def format_gray_zone(payload: dict[str, Any]) -> str:
         "negative)",
         f"decided     sensitivity {_fmt(g['sensitivity'])}, specificity "
         f"{_fmt(g['specificity'])}" + _unmet_note(g),
+        *_certified_zone_lines(g),
         "",
         "on the decided cases:",
         payload["report_text"],

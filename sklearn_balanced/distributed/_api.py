@@ -380,6 +380,7 @@ def find_gray_zone_dask(
     sample_weight: Any = None,
     pos_label: Any = None,
     n_ranges: int | None = None,
+    confidence: float | None = None,
 ) -> GrayZoneResult:
     """Exact gray zone (two cutoffs) of scores held in dask collections.
 
@@ -405,6 +406,9 @@ def find_gray_zone_dask(
         other labels must name it.
     n_ranges : int or None, default=None
         Score ranges counted separately (see :func:`find_threshold_dask`).
+    confidence : float or None, default=None
+        As in :func:`~sklearn_balanced.find_gray_zone`; any ``sample_weight``
+        is refused with it, as by :func:`find_threshold_dask`.
 
     Returns
     -------
@@ -422,6 +426,14 @@ def find_gray_zone_dask(
     >>> r.lower_threshold, r.upper_threshold, r.abstention_rate
     (0.35, 0.75, 0.4)
     """
+    if confidence is not None and sample_weight is not None:
+        raise ValueError(
+            "find_gray_zone_dask(confidence=...) certifies its targets from sample "
+            "counts; with dask inputs any sample_weight is refused together with "
+            "a confidence, equal weights included (telling equal from unequal "
+            "weights would take another pass over the data). Drop sample_weight, "
+            "or pass confidence=None."
+        )
     prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
     return gray_zone_from_counts(
         prep.full_counts(),
@@ -430,6 +442,7 @@ def find_gray_zone_dask(
         max_abstention=max_abstention,
         objective=objective,
         pos_label=prep.pos,
+        confidence=confidence,
     )
 
 

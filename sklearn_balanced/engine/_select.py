@@ -219,15 +219,30 @@ def check_certified_weights(
     themselves (:func:`normalise_weights`) and pass; ``option`` is how the
     weights are called in the message (``"--weight"`` on the command line).
     """
-    confidence = getattr(objective, "confidence", None)
-    if confidence is None or sample_weight is None:
+    if getattr(objective, "confidence", None) is not None:
+        refuse_unequal_weights(
+            f"{objective!r} certifies its constraint", sample_weight, option=option
+        )
+
+
+def refuse_unequal_weights(
+    what: str,
+    sample_weight: NDArray[np.float64] | None,
+    *,
+    option: str = "sample_weight",
+) -> None:
+    """The refusal of :func:`check_certified_weights`, for any certificate.
+
+    ``what`` says what is certified (``"... certifies its constraint"``).
+    """
+    if sample_weight is None:
         return
     w = np.asarray(sample_weight, dtype=np.float64)
     w = w[w > 0]
     if w.size == 0 or float(w.min()) == float(w.max()):
         return
     raise ValueError(
-        f"{objective!r} certifies its constraint from sample counts, and "
+        f"{what} from sample counts, and "
         f"{option} has unequal weights (from {float(w.min()):.4g} to "
         f"{float(w.max()):.4g}): a bound on weighted counts taken as samples "
         "would state a confidence that does not hold. Drop "

@@ -48,6 +48,15 @@ would. The best ``u`` for each ``l`` is then an end of the interval (or, for
 ``"min_rate"``, next to the crossing of ``Sn`` and ``Sp``, another binary
 search). Total work ``O(m log m)`` after the engine's sort; no pair grid.
 
+Certified targets
+-----------------
+With ``confidence=``, the rates compared with the targets (and maximised)
+are certified lower bounds, ``(TP - eps P) / (TP + FN)`` and
+``(TN - eps' N) / (TN + FP)``, from one simultaneous band per class
+(:mod:`~sklearn_balanced.gray_zone._certify`): the targets then hold in the
+population with probability at least ``confidence``, for whichever pair the
+search picks. The abstention rate stays exact.
+
 Tie rule
 --------
 Values within a relative ``1e-12`` are tied, as in the engine. Among pairs

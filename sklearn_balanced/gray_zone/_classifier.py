@@ -28,12 +28,13 @@ from sklearn_balanced._validation import (
 )
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import at_or_above
-from sklearn_balanced.engine._select import checked_counts
+from sklearn_balanced.engine._select import checked_counts, refuse_unequal_weights
+from sklearn_balanced.gray_zone._certify import certify_counts
 from sklearn_balanced.gray_zone._result import (
     GRAY_ZONE_OBJECTIVES,
     InfeasibleTargetsError,
 )
-from sklearn_balanced.gray_zone._search import gray_zone_from_counts
+from sklearn_balanced.gray_zone._search import gray_zone_from_counts, with_bounds
 
 __all__ = ["GrayZoneClassifier"]
 
@@ -77,6 +78,15 @@ class GrayZoneClassifier(
         With ``max_abstention``: what to maximise on the decided cases, the
         smaller of the two rates, the sensitivity or the specificity. Ignored
         without ``max_abstention``.
+
+    confidence : float or None, default=None
+        Certify the targets: the cutoffs are the best pair whose decided
+        sensitivity and specificity reach ``min_sensitivity`` and
+        ``min_specificity`` *in the population* with probability at least
+        ``confidence`` (in (0.5, 1)), by a simultaneous band on each class's
+        out-of-fold scores (see :func:`~sklearn_balanced.find_gray_zone` and
+        the guide's "Guarantees on new data"). Unequal sample weights are
+        refused with it. ``None``: the targets hold out of fold.
 
     on_infeasible : {"warn", "raise"}, default="warn"
         What to do when no pair of cutoffs meets the targets on the pooled
@@ -141,8 +151,16 @@ class GrayZoneClassifier(
 
     targets_met_ : bool
         Whether the cutoffs meet ``min_sensitivity``, ``min_specificity`` (and
-        ``max_abstention``) out of fold; False only after the
-        ``on_infeasible="warn"`` fallback.
+        ``max_abstention``) out of fold, certified when ``confidence`` is
+        given; False only after the ``on_infeasible="warn"`` fallback.
+
+    confidence_ : float or None
+        The ``confidence`` the bounds below hold with; ``None`` without one.
+
+    sensitivity_bound_, specificity_bound_ : float or None
+        The certified lower bounds of the decided sensitivity and specificity
+        at the chosen cutoffs (also after the fallback, where they miss the
+        targets); ``None`` without a confidence or for a target of 0.
 
     gray_zone_ : GrayZoneResult
         Everything about the out-of-fold solution: the decided counts, the
@@ -215,6 +233,7 @@ class GrayZoneClassifier(
         "min_specificity": [Interval(Real, 0, 1, closed="both")],
         "max_abstention": [Interval(Real, 0, 1, closed="both"), None],
         "objective": [StrOptions(set(GRAY_ZONE_OBJECTIVES))],
+        "confidence": [Interval(Real, 0.5, 1, closed="neither"), None],
         "on_infeasible": [StrOptions({"warn", "raise"})],
         "cv": [
             "cv_object",
@@ -238,6 +257,7 @@ class GrayZoneClassifier(
         min_specificity=0.95,
         max_abstention=None,
         objective="min_rate",
+        confidence=None,
         on_infeasible="warn",
         cv=5,
         refit=True,
@@ -253,6 +273,7 @@ class GrayZoneClassifier(
         self.min_specificity = min_specificity
         self.max_abstention = max_abstention
         self.objective = objective
+        self.confidence = confidence
         self.on_infeasible = on_infeasible
         self.cv = cv
         self.refit = refit
@@ -306,6 +327,12 @@ class GrayZoneClassifier(
         y = column_or_1d(y, warn=True)  # after the check: it names a 2d target
         abstain = _resolve_abstain_label(self.abstain_label, classes)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
+        if self.confidence is not None:
+            refuse_unequal_weights(
+                f"GrayZoneClassifier(confidence={self.confidence!r}) certifies "
+                "its targets",
+                sample_weight,
+            )
         fit = fit_scores(self, X, y, is_pos, classes, pos, sample_weight, params)
         response, pooled_pos, weight = fit.response, fit.is_pos, fit.weight
         counts = checked_counts(
@@ -327,6 +354,9 @@ class GrayZoneClassifier(
         self.sensitivity_ = result.sensitivity
         self.specificity_ = result.specificity
         self.abstention_rate_ = result.abstention_rate
+        self.confidence_ = result.confidence
+        self.sensitivity_bound_ = result.sensitivity_bound
+        self.specificity_bound_ = result.specificity_bound
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(fit.estimator, name):
                 setattr(self, name, getattr(fit.estimator, name))
@@ -395,6 +425,7 @@ def _gray_zone_or_fallback(owner, counts, pos_label, n_pooled):
             max_abstention=owner.max_abstention,
             objective=owner.objective,
             pos_label=pos_label,
+            confidence=owner.confidence,
         )
         return result, True
     except InfeasibleTargetsError as exc:
@@ -409,6 +440,11 @@ def _gray_zone_or_fallback(owner, counts, pos_label, n_pooled):
         objective="min_rate",
         pos_label=pos_label,
     )
+    if owner.confidence is not None:  # the bands hold for every pair: this one too
+        bands = certify_counts(
+            counts, owner.min_sensitivity, owner.min_specificity, owner.confidence
+        )
+        result = with_bounds(result, counts.unit, bands)
     warn(
         f"{where} Falling back to a single cutoff {result.upper_threshold:.6g} "
         "(no gray zone; predict never abstains), which gives sensitivity "

@@ -38,6 +38,12 @@ class GrayZoneResult:
         Weight of the positives and of the negatives in the gray zone.
     pos_label : object
         The label counted as positive.
+    confidence : float or None
+        With a certified search (``confidence=``): the probability that both
+        bounds below hold in the population; ``None`` otherwise.
+    sensitivity_bound, specificity_bound : float or None
+        The certified lower bounds of the decided sensitivity and specificity
+        (``None`` without a confidence, or for a rate whose target is 0).
     """
 
     lower_threshold: float
@@ -52,6 +58,9 @@ class GrayZoneResult:
     abstained_pos: float
     abstained_neg: float
     pos_label: Any = None
+    confidence: float | None = None
+    sensitivity_bound: float | None = None
+    specificity_bound: float | None = None
 
     @property
     def precision(self) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,14 @@ from sklearn_balanced.engine._core import ConfusionCounts
 from sklearn_balanced.engine._select import (
     best_indices,
     checked_counts,
+    refuse_unequal_weights,
     validate_inputs,
+)
+from sklearn_balanced.gray_zone._certify import (
+    Bands,
+    certify_counts,
+    check_confidence,
+    samples_note,
 )
 from sklearn_balanced.gray_zone._result import (
     GRAY_ZONE_OBJECTIVES,
@@ -39,27 +47,44 @@ class _Pairs:
     ``u`` is an array of upper indices; the lower index enters through the
     per-row arrays ``fn`` (positives below it), ``tn`` (negatives below it),
     ``tp_low`` and ``fp_low`` (cumulative counts at it). Rates are computed
-    exactly as :func:`~sklearn_balanced.objectives.sensitivity` does.
+    exactly as :func:`~sklearn_balanced.objectives.sensitivity` does; with
+    ``tp_shift`` / ``tn_shift`` (a certified search,
+    :mod:`~sklearn_balanced.gray_zone._certify`) they are the certified lower
+    bounds ``(TP - tp_shift) / (TP + FN)`` and ``(TN - tn_shift) / (TN + FP)``,
+    and the counts themselves (hence the abstention) are left exact.
     """
 
-    def __init__(self, counts: ConfusionCounts):
+    def __init__(
+        self, counts: ConfusionCounts, tp_shift: float = 0.0, tn_shift: float = 0.0
+    ):
         self.counts = counts
         self.tp, self.fp = counts.tp, counts.fp
         self.fn_low = counts.n_pos - counts.tp
         self.tn_low = counts.n_neg - counts.fp
         self.total = counts.n_pos + counts.n_neg
+        self.tp_shift, self.tn_shift = float(tp_shift), float(tn_shift)
 
     def sn(self, u: Index, fn: Array) -> Array:
         tp = self.tp[u]
         decided = tp + fn
+        if self.tp_shift:
+            return _bound(tp - self.tp_shift, decided)
         with np.errstate(invalid="ignore"):  # NaN when no positive is decided
             return np.divide(tp, decided, out=decided)
 
     def sp(self, u: Index, tn: Array) -> Array:
         decided = self.fp[u]
         decided += tn
+        if self.tn_shift:
+            return _bound(tn - self.tn_shift, decided)
         with np.errstate(invalid="ignore"):  # NaN when no negative is decided
             return np.divide(tn, decided, out=decided)
+
+    def rates_at(self, u: int, low: int) -> tuple[float, float]:
+        """The decided ``(Sn, Sp)`` of one pair (the bounds when shifted)."""
+        at, below = np.array([u]), slice(low, low + 1)
+        sn = self.sn(at, self.fn_low[below].copy())
+        return float(sn[0]), float(self.sp(at, self.tn_low[below].copy())[0])
 
     def next_fp_rise(self) -> Index:
         """Per cutoff ``k``: the first ``j > k`` with ``fp[j] > fp[k]`` (``m + 1``
@@ -72,6 +97,15 @@ class _Pairs:
 
     def abstention(self, u: Index, tp_low: Array, fp_low: Array) -> Array:
         return ((tp_low - self.tp[u]) + (fp_low - self.fp[u])) / self.total
+
+
+def _bound(shifted: Array, decided: Array) -> Array:
+    """A certified bound ``shifted / decided``; NaN (undefined) where nothing
+    of the class is decided, as for the rate itself."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.divide(shifted, decided)
+    out[decided == 0] = np.nan
+    return out
 
 
 def _first_true(
@@ -263,7 +297,12 @@ def _search(
             lambda u, r: pairs.sn(u, fn[r]) >= min_sensitivity,
             zeros,
             low,
-            _guess(pairs.tp, _sn_bound(min_sensitivity, fn), "left"),
+            # (tp - shift) / (tp + fn) >= a: the same bound with fn + shift / a
+            _guess(
+                pairs.tp,
+                _sn_bound(min_sensitivity, fn + pairs.tp_shift / min_sensitivity),
+                "left",
+            ),
         )
     # At least one decided negative: needs fp[u] > 0 when no negative is below.
     first_fp = int(np.searchsorted(pairs.fp, 0.0, side="right"))
@@ -297,7 +336,11 @@ def _search(
                 lambda u, r: ~(pairs.sp(u, tn[r]) >= min_specificity),
                 lo,
                 low,
-                _guess(pairs.fp, _sp_bound(min_specificity, tn), "right"),
+                _guess(
+                    pairs.fp,
+                    _sp_bound(min_specificity, tn) - pairs.tn_shift / min_specificity,
+                    "right",
+                ),
             )
             - 1
         )
@@ -373,7 +416,7 @@ def _result(pairs: _Pairs, u: int, low: int, pos_label: Any) -> GrayZoneResult:
 
 
 def _infeasible_message(
-    pairs: _Pairs, a: float, b: float, max_abstention: float | None
+    pairs: _Pairs, a: float, b: float, max_abstention: float | None, note: str = ""
 ) -> str:
     target = f"sensitivity >= {a} and specificity >= {b} on the decided cases"
     limit = "" if max_abstention is None else f" with abstention <= {max_abstention}"
@@ -383,7 +426,8 @@ def _infeasible_message(
         if unlimited is not None:
             need = _result(pairs, *unlimited, None).abstention_rate
             return (
-                f"{msg} These targets need an abstention rate of at least {need:.4g}."
+                f"{msg} These targets need an abstention rate of at least "
+                f"{need:.4g}.{note}"
             )
     best_sn = _search(pairs, 0.0, b, max_abstention, "sensitivity")
     best_sp = _search(pairs, a, 0.0, max_abstention, "specificity")
@@ -391,20 +435,18 @@ def _infeasible_message(
     best_both = _search(pairs, 0.0, 0.0, alpha, "min_rate")
     parts = []
     if best_sn is not None:
-        r = _result(pairs, *best_sn, None)
-        parts.append(f"sensitivity up to {r.sensitivity:.4g} with specificity >= {b}")
+        sn = pairs.rates_at(*best_sn)[0]
+        parts.append(f"sensitivity up to {sn:.4g} with specificity >= {b}")
     if best_sp is not None:
-        r = _result(pairs, *best_sp, None)
-        parts.append(f"specificity up to {r.specificity:.4g} with sensitivity >= {a}")
+        sp = pairs.rates_at(*best_sp)[1]
+        parts.append(f"specificity up to {sp:.4g} with sensitivity >= {a}")
     if best_both is not None:
-        r = _result(pairs, *best_both, None)
-        both = min(r.sensitivity, r.specificity)
-        parts.append(
-            f"both rates up to {both:.4g} (abstaining on {r.abstention_rate:.1%})"
-        )
+        both = min(pairs.rates_at(*best_both))
+        rate = _result(pairs, *best_both, None).abstention_rate
+        parts.append(f"both rates up to {both:.4g} (abstaining on {rate:.1%})")
     if parts:
         msg += " Achievable on the decided cases: " + "; ".join(parts) + "."
-    return msg + " Lower the targets or improve the scores."
+    return msg + note + " Lower the targets or improve the scores."
 
 
 def gray_zone_from_counts(
@@ -415,13 +457,16 @@ def gray_zone_from_counts(
     max_abstention: float | None = None,
     objective: str = "min_rate",
     pos_label: Any = None,
+    confidence: float | None = None,
 ) -> GrayZoneResult:
     """The optimal gray zone from precomputed confusion counts.
 
     The pure core of :func:`find_gray_zone` and
     :class:`~sklearn_balanced.GrayZoneClassifier`; see
     :mod:`sklearn_balanced.gray_zone` for the definitions, the search and the
-    tie rule. Arguments as in :func:`find_gray_zone`.
+    tie rule. Arguments as in :func:`find_gray_zone`; with ``confidence`` the
+    counts must be sample counts (whole numbers: no weights, or equal ones),
+    which is all that can be checked here.
 
     Returns
     -------
@@ -446,11 +491,33 @@ def gray_zone_from_counts(
             f"objective must be one of {list(GRAY_ZONE_OBJECTIVES)} for a gray zone; "
             f"got {objective!r}."
         )
-    pairs = _Pairs(counts)
-    found = _search(pairs, a, b, alpha, objective)
+    pairs = searched = _Pairs(counts)
+    bands = None
+    if confidence is not None:
+        confidence = check_confidence(confidence, a, b)
+        bands = certify_counts(counts, a, b, confidence)
+        # the decided rates searched are their certified bounds
+        searched = _Pairs(counts, *bands.shifts)
+    found = _search(searched, a, b, alpha, objective)
     if found is None:
-        raise InfeasibleTargetsError(_infeasible_message(pairs, a, b, alpha))
-    return _result(pairs, *found, pos_label)
+        note = "" if bands is None else " " + samples_note(bands, a, b)
+        raise InfeasibleTargetsError(_infeasible_message(searched, a, b, alpha, note))
+    result = _result(pairs, *found, pos_label)
+    return result if bands is None else with_bounds(result, counts.unit, bands)
+
+
+def with_bounds(result: GrayZoneResult, unit: float, bands: Bands) -> GrayZoneResult:
+    """``result`` with the bands' certified bounds at its (sample) counts."""
+    tp, fp, tn, fn = (
+        float(np.rint(v / unit)) for v in (result.tp, result.fp, result.tn, result.fn)
+    )
+    sn, sp = bands.bounds(tp, fp, tn, fn)
+    return dataclasses.replace(
+        result,
+        confidence=bands.confidence,
+        sensitivity_bound=sn,
+        specificity_bound=sp,
+    )
 
 
 def find_gray_zone(
@@ -463,6 +530,7 @@ def find_gray_zone(
     objective: str = "min_rate",
     sample_weight: ArrayLike | None = None,
     pos_label: Any = None,
+    confidence: float | None = None,
 ) -> GrayZoneResult:
     """Two exact cutoffs with the smallest gray zone that meets Sn/Sp targets.
 
@@ -497,13 +565,22 @@ default=None
     pos_label : object, default=None
         The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
         other labels must name it.
+    confidence : float or None, default=None
+        Certify the targets: the chosen pair is the best one whose decided
+        sensitivity and specificity *in the population* reach the targets
+        with probability at least ``confidence`` (in (0.5, 1)), by a
+        simultaneous band on each class's scores (see Notes). The
+        rates maximised are then the certified lower bounds. Unequal sample
+        weights are refused with it. ``None``: the targets hold on these data.
 
     Returns
     -------
     result : GrayZoneResult
         ``lower_threshold``, ``upper_threshold``, ``abstention_rate``, the
         decided ``sensitivity`` and ``specificity``, the decided counts and
-        the abstained weight of each class.
+        the abstained weight of each class; with ``confidence``, also the
+        ``confidence`` and the certified ``sensitivity_bound`` and
+        ``specificity_bound``.
 
     Raises
     ------
@@ -519,7 +596,15 @@ default=None
     Notes
     -----
     See :mod:`sklearn_balanced.gray_zone` for the exact definitions, the
-    ``O(m log m)`` search and the tie rule. When any input is a dask
+    ``O(m log m)`` search and the tie rule. With ``confidence``, each class
+    gets a one-sided Kolmogorov-Smirnov band that holds for every cutoff at
+    once, so the bounds hold for whichever pair the search picks (exact for
+    exchangeable data and scores from a model fitted on other data;
+    :mod:`sklearn_balanced.gray_zone._certify` has the argument). A band for
+    every pair is wider than a single cutoff's bound: certifying both rates
+    at 0.9 with confidence 0.95 takes at least 181 positives and 181
+    negatives even with no error (147 for one rate alone), against 29 for
+    one cutoff's sensitivity. When any input is a dask
     collection, the counts are built on the cluster by
     :func:`~sklearn_balanced.distributed.find_gray_zone_dask` (the same
     result as on the gathered data; numpy inputs next to it travel in its
@@ -550,10 +635,15 @@ default=None
             objective=objective,
             sample_weight=sample_weight,
             pos_label=pos_label,
+            confidence=confidence,
         )
     is_pos, score, weight, pos = validate_inputs(
         y_true, y_score, sample_weight, pos_label
     )
+    if confidence is not None:
+        refuse_unequal_weights(
+            "find_gray_zone(confidence=...) certifies its targets", weight
+        )
     counts = checked_counts(is_pos, score, weight)
     return gray_zone_from_counts(
         counts,
@@ -562,4 +652,5 @@ default=None
         max_abstention=max_abstention,
         objective=objective,
         pos_label=pos,
+        confidence=confidence,
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from test_cli import Completed, assert_usage_error
 
-from sklearn_balanced import find_threshold
+from sklearn_balanced import find_gray_zone, find_threshold
 from sklearn_balanced.objectives import (
     SensitivityAtSpecificity,
     SpecificityAtSensitivity,
@@ -121,8 +121,13 @@ def test_without_confidence_there_is_no_certificate(cli, data_file):
          ["--min-sensitivity 1 cannot be certified"]),
         (["--min-specificity", "1", "--confidence", "0.9"],
          ["--min-specificity 1 cannot be certified"]),
-        (["--gray-zone", "--confidence", "0.9"],
-         ["--confidence does not go with --gray-zone yet"]),
+        (["--gray-zone", "--confidence", "0.9", "--min-sensitivity", "1"],
+         ["--min-sensitivity 1 cannot be certified"]),
+        (["--gray-zone", "--confidence", "0.9", "--weight", "w"],
+         ["--weight w makes them weighted counts"]),
+        (["--gray-zone", "--confidence", "0.99"],
+         ["No pair of cutoffs reaches sensitivity >= 0.95 and specificity >= "
+          "0.95", "needs at least"]),
         (["--objective", "spec_at_sens"], ["--objective spec_at_sens needs "
                                            "--min-sensitivity X"]),
         (["--objective", "sens_at_spec", "--min-sensitivity", "0.9"],
@@ -192,3 +197,26 @@ def test_without_a_confidence_the_bootstrap_has_no_certificate(cli, small_file):
                "--bootstrap", "40", "--json")  # fmt: skip
     boot = json.loads(proc.stdout)["bootstrap"]
     assert boot["bagged_certificate"] is None and boot["oob_uncertified"] is False
+
+
+GRAY_ZONE = ("--gray-zone", "--min-sensitivity", "0.7", "--min-specificity", "0.7",
+             "--confidence", "0.9")  # fmt: skip
+
+
+def test_gray_zone_confidence_is_find_gray_zones(cli, data_file):
+    path, y, s = data_file
+    ref = find_gray_zone(y, s, min_sensitivity=0.7, min_specificity=0.7, confidence=0.9)
+    proc = cli("cutoff", path, "--label", "y", "--score", "s", *GRAY_ZONE, "--json")
+    assert proc.returncode == 0, proc.stderr
+    zone = json.loads(proc.stdout)["gray_zone"]
+    for key in ("lower_threshold", "upper_threshold", "abstention_rate"):
+        assert zone[key] == getattr(ref, key)
+    assert zone["confidence"] == 0.9
+    assert zone["sensitivity_bound"] == ref.sensitivity_bound >= 0.7
+    assert zone["specificity_bound"] == ref.specificity_bound >= 0.7
+    text = cli("cutoff", path, "--label", "y", "--score", "s", *GRAY_ZONE).stdout
+    line = next(x for x in text.splitlines() if x.startswith("certified"))
+    assert line.startswith(
+        f"certified   sensitivity >= {ref.sensitivity_bound:.4g} and specificity "
+        f">= {ref.specificity_bound:.4g} on decided cases with 0.9 confidence"
+    )

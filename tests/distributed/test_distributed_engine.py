@@ -826,3 +826,15 @@ def test_certified_constraint_on_dask_refuses_weights(sync):
             objective=SpecificityAtSensitivity(0.8, confidence=0.9),
             sample_weight=da.from_array(w, chunks=1000),
         )
+
+
+@pytest.mark.parametrize("n_ranges", [1, 5])
+def test_certified_gray_zone_equals_in_memory(sync, n_ranges):
+    y, s, w = _data(n=3000, seed=26)
+    yd, sd, wd = _dask(y, s, w, k=7)
+    kw = {"min_sensitivity": 0.7, "min_specificity": 0.7, "confidence": 0.9}
+    expected = find_gray_zone(y, s, **kw)
+    got = find_gray_zone_dask(yd, sd, n_ranges=n_ranges, **kw)
+    assert got == expected and got.sensitivity_bound is not None
+    with pytest.raises(ValueError, match=r"find_gray_zone_dask\(confidence=...\).*"):
+        find_gray_zone_dask(yd, sd, sample_weight=wd, **kw)
