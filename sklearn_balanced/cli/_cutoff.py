@@ -110,6 +110,7 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
             ("--cost-fp", args.cost_fp),
             ("--cost-fn", args.cost_fn),
             ("--bootstrap", args.bootstrap),
+            ("--min-precision", args.min_precision),
         )
         if value is not None
     ]

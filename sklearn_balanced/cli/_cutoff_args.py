@@ -89,10 +89,17 @@ def _add_cutoff_parser(sub, handler) -> argparse.ArgumentParser:
         "the specificity target on decided cases, default 0.95)",
     )
     p.add_argument(
+        "--min-precision",
+        type=_real_option("--min-precision", 0, 1),
+        metavar="X",
+        help="maximise sensitivity (recall) subject to precision >= X",
+    )
+    p.add_argument(
         "--confidence",
         type=_real_option("--confidence", 0.5, 1, open_low=True, open_high=True),
         metavar="C",
-        help="with --min-sensitivity or --min-specificity: certify the constraint "
+        help="with --min-sensitivity, --min-specificity or --min-precision: "
+        "certify the constraint "
         "in the population with probability C (one-sided exact Clopper-Pearson "
         "lower bound of the rate at the cutoff >= the floor); the output reports "
         "the bound and the counts it rests on; with --gray-zone: certify both "
@@ -190,6 +197,10 @@ CONSTRAINT_NAMES = {
     "specificity_at_sensitivity": "min_sensitivity",
     "sens_at_spec": "min_specificity",
     "sensitivity_at_specificity": "min_specificity",
+    "prec_at_recall": "min_sensitivity",
+    "precision_at_recall": "min_sensitivity",
+    "recall_at_prec": "min_precision",
+    "recall_at_precision": "min_precision",
 }
 
 
@@ -208,10 +219,14 @@ def _check_confidence_options(args: argparse.Namespace) -> None:
                     "finitely many samples is below 1; ask for a target below 1 "
                     "with --confidence."
                 )
-    elif args.min_sensitivity is None and args.min_specificity is None:
+    elif (
+        args.min_sensitivity is None
+        and args.min_specificity is None
+        and args.min_precision is None
+    ):
         raise UsageError(
             f"--confidence {args.confidence:g} certifies a constraint; give "
-            "--min-sensitivity X or --min-specificity X with it."
+            "--min-sensitivity X, --min-specificity X or --min-precision X with it."
         )
     if args.weight is not None:
         raise UsageError(
@@ -225,13 +240,20 @@ def _check_confidence_options(args: argparse.Namespace) -> None:
 def _objective_from_args(args: argparse.Namespace):
     from sklearn_balanced.objectives import (
         Cost,
+        PrecisionAtRecall,
+        RecallAtPrecision,
         SensitivityAtSpecificity,
         SpecificityAtSensitivity,
         get_objective,
     )
 
     costs = (args.cost_fp, args.cost_fn)
-    constraint = args.min_sensitivity is not None or args.min_specificity is not None
+    floors = [
+        name
+        for name in ("min_sensitivity", "min_specificity", "min_precision")
+        if getattr(args, name) is not None
+    ]
+    constraint = bool(floors)
     if any(c is not None for c in costs):
         if None in costs:
             raise UsageError("--cost-fp and --cost-fn go together; give both.")
@@ -252,11 +274,14 @@ def _objective_from_args(args: argparse.Namespace):
         return Cost(fp=args.cost_fp, fn=args.cost_fn)
     if args.objective == "cost":
         raise UsageError("--objective cost needs --cost-fp X --cost-fn Y.")
-    if args.min_sensitivity is not None and args.min_specificity is not None:
+    if floors == ["min_sensitivity", "min_specificity"]:
         raise UsageError(
             "--min-sensitivity and --min-specificity together need --gray-zone; "
             "a single cutoff takes one constraint."
         )
+    if len(floors) > 1:
+        given = " and ".join("--" + name.replace("_", "-") for name in floors)
+        raise UsageError(f"{given} exclude each other: a cutoff takes one constraint.")
     if args.objective in CONSTRAINT_NAMES:
         floor = CONSTRAINT_NAMES[args.objective]
         if getattr(args, floor) is None:
@@ -265,31 +290,26 @@ def _objective_from_args(args: argparse.Namespace):
     _check_confidence_options(args)
     confidence = getattr(args, "confidence", None)
     if constraint:
-        floor = (
-            "min_sensitivity"
-            if args.min_sensitivity is not None
-            else ("min_specificity")
-        )
+        (floor,) = floors
         if args.objective is not None and CONSTRAINT_NAMES.get(args.objective) != floor:
             raise UsageError(
                 f"--objective {args.objective} conflicts with a --min-* constraint "
                 "(the constraint is the objective)."
             )
-        if args.min_sensitivity is not None:
-            if confidence is not None and args.min_sensitivity >= 1:
-                raise UsageError(
-                    "--min-sensitivity 1 cannot be certified (the exact lower "
-                    "bound of a rate is below 1 for any finite sample); give a "
-                    "floor below 1 with --confidence."
-                )
-            return SpecificityAtSensitivity(args.min_sensitivity, confidence)
-        if confidence is not None and args.min_specificity >= 1:
+        value = getattr(args, floor)
+        if confidence is not None and value >= 1:
             raise UsageError(
-                "--min-specificity 1 cannot be certified (the exact lower bound "
-                "of a rate is below 1 for any finite sample); give a floor below "
-                "1 with --confidence."
+                f"--{floor.replace('_', '-')} 1 cannot be certified (the exact "
+                "lower bound of a rate is below 1 for any finite sample); give a "
+                "floor below 1 with --confidence."
             )
-        return SensitivityAtSpecificity(args.min_specificity, confidence)
+        if floor == "min_precision":
+            return RecallAtPrecision(value, confidence)
+        if floor == "min_specificity":
+            return SensitivityAtSpecificity(value, confidence)
+        if args.objective in ("prec_at_recall", "precision_at_recall"):
+            return PrecisionAtRecall(value, confidence)
+        return SpecificityAtSensitivity(value, confidence)
     return get_objective(args.objective or "balanced")
 
 
@@ -324,4 +344,11 @@ def _check_prevalence_options(args: argparse.Namespace, objective) -> None:
             f"{objective.name!r}: it depends on sensitivity and specificity only. "
             "Use it with cost (--cost-fp/--cost-fn), f1, fbeta, accuracy, mcc or "
             "kappa."
+        )
+    if getattr(objective, "confidence", None) is not None:
+        raise UsageError(
+            f"--prevalence {args.prevalence:g} re-weights the counts by class, and "
+            "--confidence certifies from sample counts (a bound on weighted counts "
+            "would state a confidence that does not hold); certify on data at the "
+            "deployment prevalence, or drop --prevalence or --confidence."
         )

@@ -144,8 +144,9 @@ def format_cutoff(payload: dict[str, Any]) -> str:
     ]
     cert = payload.get("certificate")
     if cert:
-        unit = (
-            "positives" if cert["rate"] in ("sensitivity", "recall") else ("negatives")
+        unit = {"sensitivity": "positives", "recall": "positives"}.get(
+            cert["rate"],
+            "predicted positives" if cert["rate"] == "precision" else "negatives",
         )
         lines.append(
             f"certified   {cert['rate']} >= {_fmt(cert['target'])} with "

@@ -20,6 +20,7 @@ _BINARY_ONLY = (
     ("--cost-fn", "cost_fn"),
     ("--min-sensitivity", "min_sensitivity"),
     ("--min-specificity", "min_specificity"),
+    ("--min-precision", "min_precision"),
     ("--max-abstention", "max_abstention"),
     ("--pos-label", "pos_label"),
     ("--bootstrap", "bootstrap"),

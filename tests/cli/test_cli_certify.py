@@ -8,6 +8,8 @@ from test_cli import Completed, assert_usage_error
 
 from sklearn_balanced import find_gray_zone, find_threshold
 from sklearn_balanced.objectives import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
     SensitivityAtSpecificity,
     SpecificityAtSensitivity,
 )
@@ -58,6 +60,15 @@ def data_file(request, tmp_path_factory):
             ["--min-specificity", "0.9", "--confidence", "0.9"],
             SensitivityAtSpecificity(0.9, confidence=0.9),
         ),
+        (
+            ["--min-precision", "0.6", "--confidence", "0.95"],
+            RecallAtPrecision(0.6, confidence=0.95),
+        ),
+        (
+            ["--objective", "prec_at_recall", "--min-sensitivity", "0.8",
+             "--confidence", "0.9"],
+            PrecisionAtRecall(0.8, confidence=0.9),
+        ),  # fmt: skip
     ],
 )
 @pytest.mark.parametrize("extra", [[], ["--bootstrap", "40"]])
@@ -76,10 +87,20 @@ def test_json_reports_the_bound_and_its_counts(
     assert (cert["k"], cert["n"]) == ref.constraint_counts
     assert cert["confidence"] == objective.confidence
     assert cert["target"] == objective.target
-    assert cert["rate"] == (
-        "sensitivity" if "--min-sensitivity" in options else ("specificity")
-    )
+    assert cert["rate"] == objective._rate
     assert cert["bound"] >= cert["target"]
+
+
+def test_text_output_names_the_precision_bound(cli, data_file):
+    path, y, s = data_file
+    proc = cli("cutoff", path, "--label", "y", "--score", "s",
+               "--min-precision", "0.6", "--confidence", "0.95")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    ref = find_threshold(y, s, objective=RecallAtPrecision(0.6, confidence=0.95))
+    k, n = ref.constraint_counts
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("certified"))
+    assert line.startswith("certified   precision >= 0.6 with 0.95 confidence")
+    assert f"({k} of {n} predicted positives; " in line
 
 
 def test_text_output_names_the_bound(cli, data_file):
@@ -130,6 +151,22 @@ def test_without_confidence_there_is_no_certificate(cli, data_file):
           "0.95", "needs at least"]),
         (["--objective", "spec_at_sens"], ["--objective spec_at_sens needs "
                                            "--min-sensitivity X"]),
+        (["--objective", "recall_at_prec"], ["--objective recall_at_prec needs "
+                                             "--min-precision X"]),
+        (["--objective", "prec_at_recall", "--min-specificity", "0.8"],
+         ["--objective prec_at_recall needs --min-sensitivity X"]),
+        (["--min-precision", "0.8", "--min-sensitivity", "0.3"],
+         ["--min-sensitivity and --min-precision exclude each other"]),
+        (["--min-precision", "1", "--confidence", "0.9"],
+         ["--min-precision 1 cannot be certified"]),
+        (["--min-precision", "0.8", "--gray-zone"],
+         ["--gray-zone does not take --min-precision"]),
+        (["--min-precision", "0.6", "--confidence", "0.9", "--prevalence", "0.1"],
+         ["--prevalence 0.1 re-weights the counts by class, and --confidence "
+          "certifies from sample counts"]),
+        (["--min-precision", "0.999", "--confidence", "0.95"],
+         ["No cutoff can be certified to have precision >= 0.999",
+          "predicted positives with no false positive among them"]),
         (["--objective", "sens_at_spec", "--min-sensitivity", "0.9"],
          ["--objective sens_at_spec needs --min-specificity X"]),
         (["--min-sensitivity", "0.999", "--confidence", "0.95"],
