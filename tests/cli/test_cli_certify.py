@@ -65,10 +65,16 @@ def data_file(request, tmp_path_factory):
             RecallAtPrecision(0.6, confidence=0.95),
         ),
         (
-            ["--objective", "prec_at_recall", "--min-sensitivity", "0.8",
-             "--confidence", "0.9"],
+            [
+                "--objective",
+                "prec_at_recall",
+                "--min-sensitivity",
+                "0.8",
+                "--confidence",
+                "0.9",
+            ],
             PrecisionAtRecall(0.8, confidence=0.9),
-        ),  # fmt: skip
+        ),
     ],
 )
 @pytest.mark.parametrize("extra", [[], ["--bootstrap", "40"]])
