@@ -90,6 +90,12 @@ class ThresholdDisplay:
         Each fold's own optimal cutoff.
     confidence_level : float, default=None
         Level of ``threshold_ci`` and ``band``, for their legend entries.
+    certificate : Certificate, default=None
+        A certified constraint's bound at ``threshold``
+        (:class:`~sklearn_balanced.objectives.Certificate`): drawn as a
+        marker at the bound on the constrained rate's curve (a legend entry
+        only for precision, which is not drawn), labelled with the floor, the
+        confidence and the counts.
     rate_intervals : RateIntervals, default=None
         Intervals of the rates at ``threshold``
         (:func:`~sklearn_balanced.engine._intervals.rate_intervals`): Sn and Sp
@@ -116,6 +122,8 @@ class ThresholdDisplay:
         One short tick per fold cutoff (empty without ``fold_thresholds``).
     band_ : matplotlib PolyCollection or None
         The bootstrap band.
+    certificate_ : matplotlib Line2D or None
+        The certificate's marker (``certificate``).
     rate_intervals_ : matplotlib ErrorbarContainer or None
         The error bars of Sn and Sp at the cutoff (None without
         ``rate_intervals``).
@@ -159,6 +167,7 @@ class ThresholdDisplay:
         confidence_level=None,
         title=None,
         rate_intervals=None,
+        certificate=None,
     ):
         self.thresholds = thresholds
         self.objective_values = objective_values
@@ -175,6 +184,7 @@ class ThresholdDisplay:
         self.confidence_level = confidence_level
         self.title = title
         self.rate_intervals = rate_intervals
+        self.certificate = certificate
 
     def plot(self, ax=None):
         """Draw on ``ax`` (a new figure when None); return the display.
@@ -296,6 +306,18 @@ class ThresholdDisplay:
         self.rate_intervals_ = None
         if self.rate_intervals is not None:
             self.rate_intervals_ = _draw_rate_intervals(ax, x, self.rate_intervals)
+        self.certificate_ = None
+        if self.certificate is not None:
+            self.certificate_ = _draw_certificate(
+                ax,
+                x,
+                self.certificate,
+                {
+                    "sensitivity": sn_color,
+                    "recall": sn_color,
+                    "specificity": sp_color,
+                },
+            )
         ax.set_ylim(-0.03, 1.03)
         ax.set_xlabel("cutoff (positive where score >= cutoff)")
         ax.set_ylabel("rate (sensitivity, specificity)")
@@ -317,6 +339,7 @@ class ThresholdDisplay:
                 self.band_,
                 self.threshold_line_,
                 self.rate_intervals_,
+                self.certificate_,
                 self.ci_span_,
                 *self.fold_threshold_lines_[:1],
             )
@@ -386,9 +409,11 @@ class ThresholdDisplay:
         )
         obj = get_objective(objective)
         counts, t, values, sn, sp = _curve(is_pos, score, weight, obj)
+        certificate = None
         if threshold is None:
             index, _ = select_cutoff(counts, obj)
             threshold = counts.threshold_at(index)
+            certificate = _certificate_at(counts, obj, index)
         else:
             threshold = _check_cutoff(
                 threshold, "threshold", "ThresholdDisplay.from_predictions"
@@ -418,6 +443,7 @@ class ThresholdDisplay:
             confidence_level=float(confidence_level) if n_bootstrap else None,
             title=f"Cutoff by the {obj.name} objective",
             rate_intervals=rates,
+            certificate=certificate,
         ).plot(ax=ax)
 
     @classmethod
@@ -536,7 +562,44 @@ class ThresholdDisplay:
             confidence_level=level,
             title=f"Cutoff by the {obj.name} objective ({source})",
             rate_intervals=rates,
+            certificate=_fitted_certificate(estimator) if X is None else None,
         ).plot(ax=ax)
+
+
+def _certificate_at(counts, objective, index):
+    """The certified objective's bound at the selected cutoff (or None)."""
+    if getattr(objective, "confidence", None) is None:
+        return None
+    tp, fp = counts.tp[index : index + 1], counts.fp[index : index + 1]
+    return objective.certificate(tp, fp, counts.n_neg - fp, counts.n_pos - tp)
+
+
+def _fitted_certificate(estimator):
+    """The fit's certificate, from its fitted attributes (or None)."""
+    from sklearn_balanced.objectives import Certificate
+
+    bound = getattr(estimator, "constraint_bound_", None)
+    if bound is None:
+        return None
+    k, n = estimator.constraint_counts_
+    obj = estimator.objective_
+    return Certificate(obj._rate, obj.target, estimator.confidence_, bound, k, n)
+
+
+def _draw_certificate(ax, x, cert, colors):
+    short = {"sensitivity": "Sn", "recall": "Sn", "specificity": "Sp"}
+    label = (
+        f"certified {short.get(cert.rate, cert.rate)} ≥ {cert.target:g} "
+        f"({cert.confidence:.0%}):\nbound {cert.bound:.3f} ({cert.k} of {cert.n})"
+    )
+    if cert.rate not in colors:  # precision: not on these axes
+        (line,) = ax.plot([], [], "v", color="k", ms=6, label=label)
+        return line
+    (line,) = ax.plot(
+        [x], [cert.bound], "v", color=colors[cert.rate], ms=7, mec="k", zorder=4,
+        label=label,
+    )  # fmt: skip
+    return line
 
 
 def _bootstrap_band(is_pos, score, weight, objective, n_bootstrap, rng, grid, level):
