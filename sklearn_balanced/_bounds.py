@@ -194,9 +194,9 @@ def band_width(n: int, confidence: float) -> float:
         raise ValueError(
             f"a simultaneous band needs confidence >= 0.5, got {confidence!r}."
         )
+    if n != int(n) or n < 1:
+        raise ValueError(f"a band needs a whole number of samples >= 1, got n={n!r}.")
     n = int(n)
-    if n < 1:
-        raise ValueError(f"a band needs at least one sample, got n={n}.")
     if n > _EXACT_BAND_MAX:
         return math.sqrt(math.log(1.0 / (1.0 - confidence)) / (2.0 * n))
     return float(smirnovi(n, 1.0 - confidence))
@@ -211,6 +211,7 @@ def band_samples_needed(width: float, confidence: float) -> int:
     >>> band_samples_needed(0.1, 0.95)
     147
     """
+    confidence = _check_confidence(confidence)
     width = float(width)
     if not 0.0 < width < 1.0:
         raise ValueError(f"width must be strictly between 0 and 1, got {width!r}.")

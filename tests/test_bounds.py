@@ -137,7 +137,8 @@ def test_band_samples_needed_is_the_first_narrow_enough_band():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"n": 0, "confidence": 0.9}, "at least one sample, got n=0"),
+        ({"n": 0, "confidence": 0.9}, "whole number of samples >= 1, got n=0"),
+        ({"n": 100.7, "confidence": 0.9}, "whole number of samples >= 1, got n=100.7"),
         ({"n": 5, "confidence": 0.4}, r"needs confidence >= 0.5, got 0.4"),
         ({"n": 5, "confidence": 1.0}, "strictly between 0 and 1, got 1.0"),
     ],
@@ -150,3 +151,8 @@ def test_band_width_refusals(kwargs, match):
 def test_band_samples_needed_refuses_a_width_outside_0_1():
     with pytest.raises(ValueError, match="width must be strictly between 0 and 1"):
         band_samples_needed(1.0, 0.9)
+
+
+def test_band_samples_needed_checks_the_confidence():
+    with pytest.raises(ValueError, match=r"strictly between 0 and 1, got 1\.5"):
+        band_samples_needed(0.1, 1.5)

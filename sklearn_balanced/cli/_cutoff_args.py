@@ -230,7 +230,7 @@ def _check_confidence_options(args: argparse.Namespace) -> None:
         )
     if args.weight is not None:
         raise UsageError(
-            f"--confidence certifies the constraint from sample counts, and "
+            f"--confidence certifies from sample counts, and "
             f"--weight {args.weight} makes them weighted counts (a bound on them "
             "taken as samples would state a confidence that does not hold); drop "
             "--weight or --confidence."

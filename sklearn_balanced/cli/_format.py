@@ -70,6 +70,15 @@ def _fmt(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def _lower(bound: float) -> str:
+    """A lower bound, rounded down to 4 significant digits (never up past the
+    floor it certifies); ``_fmt`` for what is not a finite number."""
+    if not math.isfinite(bound) or bound == 0:
+        return _fmt(bound)
+    scale = 10.0 ** (3 - math.floor(math.log10(abs(bound))))
+    return f"{math.floor(bound * scale) / scale:.4g}"
+
+
 def _count(value: float) -> str:
     """A (weighted) count: an integer as such up to 1e15, else 4 digits."""
     value = float(value)
@@ -150,8 +159,8 @@ def format_cutoff(payload: dict[str, Any]) -> str:
         )
         lines.append(
             f"certified   {cert['rate']} >= {_fmt(cert['target'])} with "
-            f"{cert['confidence']:.4g} confidence: lower bound "
-            f"{_fmt(cert['bound'])} ({cert['k']} of {cert['n']} {unit}; "
+            f"{cert['confidence']!r} confidence: lower bound "
+            f"{_lower(cert['bound'])} ({cert['k']} of {cert['n']} {unit}; "
             "one-sided exact Clopper-Pearson)"
         )
     shift = payload.get("prevalence")
@@ -249,17 +258,22 @@ def _unmet_note(g: dict[str, Any]) -> str:
 
 def _certified_zone_lines(g: dict[str, Any]) -> list[str]:
     """The certified bounds of ``cutoff --gray-zone --confidence`` (or none)."""
-    if g.get("confidence") is None:
-        return []
-    bounds = [
-        f"{rate} >= {_fmt(g[rate + '_bound'])}"
+    rates = [
+        rate
         for rate in ("sensitivity", "specificity")
-        if g[rate + "_bound"] is not None
+        if g.get(rate + "_bound") is not None
     ]
+    if g.get("confidence") is None or not rates:  # targets of 0: nothing certified
+        return []
+    bounds = [f"{rate} >= {_lower(g[rate + '_bound'])}" for rate in rates]
+    whose = {
+        ("sensitivity",): "the positives' scores",
+        ("specificity",): "the negatives' scores",
+    }.get(tuple(rates), "each class's scores")
     return [
         f"certified   {' and '.join(bounds)} on decided cases with "
-        f"{g['confidence']:.4g} confidence (lower bounds; a simultaneous "
-        "Kolmogorov-Smirnov band on each class's scores)"
+        f"{g['confidence']!r} confidence (lower bounds; a simultaneous "
+        f"Kolmogorov-Smirnov band on {whose})"
     ]
 
 

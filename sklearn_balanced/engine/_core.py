@@ -51,6 +51,10 @@ class ConfusionCounts:
         The sample weight one count stands for (see :func:`normalise_weights`):
         ``tp * unit`` is the true positive weight in the weights' own units.
         1.0 without weights.
+    weighted : bool, default=False
+        Whether unequal sample weights went into the counts (equal weights
+        count samples): a certificate, which rests on sample counts, refuses
+        weighted counts.
     """
 
     distinct_scores: NDArray[np.floating]
@@ -59,6 +63,7 @@ class ConfusionCounts:
     n_pos: float
     n_neg: float
     unit: float = 1.0
+    weighted: bool = False
 
     def weighted_counts(
         self, index: Any = None
@@ -404,4 +409,5 @@ def _counts_from_sorted(
         n_pos=float(tp[-1]),
         n_neg=float(fp[-1]),
         unit=unit,
+        weighted=True,
     )

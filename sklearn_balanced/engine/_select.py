@@ -71,6 +71,10 @@ def select_cutoff(counts: ConfusionCounts, objective: Objective) -> tuple[int, N
         When the objective is NaN at every cutoff (e.g. an infeasible
         constraint); the message names the best achievable value.
     """
+    if counts.weighted and getattr(objective, "confidence", None) is not None:
+        raise ValueError(
+            refuse_weighted_counts(f"{objective!r} certifies its constraint")
+        )
     tp, fp, tn, fn = counts.objective_inputs(objective)
     scores = np.asarray(objective.score(tp, fp, tn, fn), dtype=np.float64)
     if scores.shape != tp.shape:
@@ -223,6 +227,16 @@ def check_certified_weights(
         refuse_unequal_weights(
             f"{objective!r} certifies its constraint", sample_weight, option=option
         )
+
+
+def refuse_weighted_counts(what: str) -> str:
+    """The message refusing counts built with unequal weights, for ``what``."""
+    return (
+        f"{what} from sample counts, and these counts were built with unequal "
+        "sample weights (ConfusionCounts.weighted): a bound on weighted counts "
+        "taken as samples would state a confidence that does not hold. Count "
+        "without the weights, or pass confidence=None."
+    )
 
 
 def refuse_unequal_weights(

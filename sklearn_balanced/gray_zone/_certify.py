@@ -179,14 +179,20 @@ def samples_note(bands: Bands, min_sensitivity: float, min_specificity: float) -
     ):  # fmt: skip
         if c is None:
             continue
-        need = band_samples_needed(1.0 - target, c)
+        # a target within rounding of 0 needs one sample (no band is 1 wide)
+        need = band_samples_needed(1.0 - target, c) if 1.0 - target < 1.0 else 1
         parts.append(
             f"{rate} >= {target} needs at least {need} {unit} even with no error "
             f"and no abstention (the data hold {n}; band width {width:.4g})"
         )
+    whose = (
+        "each class's scores"
+        if len(parts) == 2
+        else (
+            "the positives' scores" if bands.pos_confidence else "the negatives' scores"
+        )
+    )
     return (
         f"Certified at confidence {bands.confidence} by a simultaneous band on "
-        "each class's scores (the rates above are its lower bounds): "
-        + "; ".join(parts)
-        + "."
+        f"{whose} (the rates above are its lower bounds): " + "; ".join(parts) + "."
     )

@@ -29,12 +29,15 @@ from sklearn_balanced._validation import (
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import at_or_above
 from sklearn_balanced.engine._select import checked_counts, refuse_unequal_weights
-from sklearn_balanced.gray_zone._certify import certify_counts
+from sklearn_balanced.gray_zone._certify import certify_counts, check_confidence
 from sklearn_balanced.gray_zone._result import (
     GRAY_ZONE_OBJECTIVES,
     InfeasibleTargetsError,
 )
-from sklearn_balanced.gray_zone._search import gray_zone_from_counts, with_bounds
+from sklearn_balanced.gray_zone._search import (
+    gray_zone_from_counts,
+    single_cutoff_zone,
+)
 
 __all__ = ["GrayZoneClassifier"]
 
@@ -327,7 +330,10 @@ class GrayZoneClassifier(
         y = column_or_1d(y, warn=True)  # after the check: it names a 2d target
         abstain = _resolve_abstain_label(self.abstain_label, classes)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
-        if self.confidence is not None:
+        if self.confidence is not None:  # before the fits: a target of 1, weights
+            check_confidence(
+                self.confidence, self.min_sensitivity, self.min_specificity
+            )
             refuse_unequal_weights(
                 f"GrayZoneClassifier(confidence={self.confidence!r}) certifies "
                 "its targets",
@@ -432,19 +438,15 @@ def _gray_zone_or_fallback(owner, counts, pos_label, n_pooled):
         where = f"On the pooled out-of-fold scores of {n_pooled} samples: {exc}"
         if owner.on_infeasible == "raise":
             raise InfeasibleTargetsError(where) from None
-    result = gray_zone_from_counts(
-        counts,
-        min_sensitivity=0.0,
-        min_specificity=0.0,
-        max_abstention=0.0,
-        objective="min_rate",
-        pos_label=pos_label,
-    )
+    bands = None
     if owner.confidence is not None:  # the bands hold for every pair: this one too
-        bands = certify_counts(
-            counts, owner.min_sensitivity, owner.min_specificity, owner.confidence
+        confidence = check_confidence(
+            owner.confidence, owner.min_sensitivity, owner.min_specificity
         )
-        result = with_bounds(result, counts.unit, bands)
+        bands = certify_counts(
+            counts, owner.min_sensitivity, owner.min_specificity, confidence
+        )
+    result = single_cutoff_zone(counts, pos_label, bands)
     warn(
         f"{where} Falling back to a single cutoff {result.upper_threshold:.6g} "
         "(no gray zone; predict never abstains), which gives sensitivity "

@@ -15,6 +15,7 @@ from sklearn_balanced.engine._select import (
     best_indices,
     checked_counts,
     refuse_unequal_weights,
+    refuse_weighted_counts,
     validate_inputs,
 )
 from sklearn_balanced.gray_zone._certify import (
@@ -205,6 +206,24 @@ def _sp_bound(b: float | Array, tn: Array) -> Array:
         return tn * ((1 - b) / b)
 
 
+def _shifted_sn_bound(pairs: _Pairs, a: float, fn: Array) -> Array:
+    """:func:`_sn_bound` of the certified rate ``(tp - shift) / (tp + fn)``.
+
+    A guess only (checked by the search): inf or NaN where the shift
+    overwhelms a tiny target is harmless, and not warned about.
+    """
+    if not pairs.tp_shift:
+        return _sn_bound(a, fn)
+    with np.errstate(all="ignore"):
+        return _sn_bound(a, fn + pairs.tp_shift / a)
+
+
+def _shifted_sp_bound(pairs: _Pairs, b: float, tn: Array) -> Array:
+    """:func:`_sp_bound` of the certified rate ``(tn - shift) / (tn + fp)`` (a guess)."""
+    with np.errstate(all="ignore"):
+        return _sp_bound(b, tn) - pairs.tn_shift / b
+
+
 #: Rows searched together for the upper cutoff under ``max_abstention``.
 _BLOCK = 1 << 16
 
@@ -298,11 +317,7 @@ def _search(
             zeros,
             low,
             # (tp - shift) / (tp + fn) >= a: the same bound with fn + shift / a
-            _guess(
-                pairs.tp,
-                _sn_bound(min_sensitivity, fn + pairs.tp_shift / min_sensitivity),
-                "left",
-            ),
+            _guess(pairs.tp, _shifted_sn_bound(pairs, min_sensitivity, fn), "left"),
         )
     # At least one decided negative: needs fp[u] > 0 when no negative is below.
     first_fp = int(np.searchsorted(pairs.fp, 0.0, side="right"))
@@ -337,9 +352,7 @@ def _search(
                 lo,
                 low,
                 _guess(
-                    pairs.fp,
-                    _sp_bound(min_specificity, tn) - pairs.tn_shift / min_specificity,
-                    "right",
+                    pairs.fp, _shifted_sp_bound(pairs, min_specificity, tn), "right"
                 ),
             )
             - 1
@@ -429,9 +442,11 @@ def _infeasible_message(
                 f"{msg} These targets need an abstention rate of at least "
                 f"{need:.4g}.{note}"
             )
-    best_sn = _search(pairs, 0.0, b, max_abstention, "sensitivity")
-    best_sp = _search(pairs, a, 0.0, max_abstention, "specificity")
+    # the best rates within the abstention allowed (any, without a limit):
+    # without max_abstention the search would take the least abstention instead
     alpha = 1.0 if max_abstention is None else max_abstention
+    best_sn = _search(pairs, 0.0, b, alpha, "sensitivity")
+    best_sp = _search(pairs, a, 0.0, alpha, "specificity")
     best_both = _search(pairs, 0.0, 0.0, alpha, "min_rate")
     parts = []
     if best_sn is not None:
@@ -491,33 +506,62 @@ def gray_zone_from_counts(
             f"objective must be one of {list(GRAY_ZONE_OBJECTIVES)} for a gray zone; "
             f"got {objective!r}."
         )
-    pairs = searched = _Pairs(counts)
     bands = None
     if confidence is not None:
         confidence = check_confidence(confidence, a, b)
+        if counts.weighted:
+            raise ValueError(
+                refuse_weighted_counts(
+                    "gray_zone_from_counts(confidence=...) certifies its targets"
+                )
+            )
         bands = certify_counts(counts, a, b, confidence)
+    return _zone(counts, a, b, alpha, objective, pos_label, bands)
+
+
+def _zone(
+    counts: ConfusionCounts,
+    a: float,
+    b: float,
+    alpha: float | None,
+    objective: str,
+    pos_label: Any,
+    bands: Bands | None,
+    *,
+    certify: bool = True,
+) -> GrayZoneResult:
+    """The search, certified by ``bands`` unless ``certify=False``; with
+    ``bands`` the result carries their bounds at the chosen pair either way."""
+    pairs = searched = _Pairs(counts)
+    if bands is not None and certify:
         # the decided rates searched are their certified bounds
         searched = _Pairs(counts, *bands.shifts)
     found = _search(searched, a, b, alpha, objective)
     if found is None:
-        note = "" if bands is None else " " + samples_note(bands, a, b)
+        note = "" if searched is pairs else " " + samples_note(bands, a, b)
         raise InfeasibleTargetsError(_infeasible_message(searched, a, b, alpha, note))
     result = _result(pairs, *found, pos_label)
-    return result if bands is None else with_bounds(result, counts.unit, bands)
-
-
-def with_bounds(result: GrayZoneResult, unit: float, bands: Bands) -> GrayZoneResult:
-    """``result`` with the bands' certified bounds at its (sample) counts."""
-    tp, fp, tn, fn = (
-        float(np.rint(v / unit)) for v in (result.tp, result.fp, result.tn, result.fn)
+    if bands is None:
+        return result
+    u, low = found  # the bounds from the counts searched, in sample units
+    sn, sp = bands.bounds(
+        pairs.tp[u], pairs.fp[u], pairs.tn_low[low], pairs.fn_low[low]
     )
-    sn, sp = bands.bounds(tp, fp, tn, fn)
     return dataclasses.replace(
         result,
         confidence=bands.confidence,
         sensitivity_bound=sn,
         specificity_bound=sp,
     )
+
+
+def single_cutoff_zone(
+    counts: ConfusionCounts, pos_label: Any, bands: Bands | None
+) -> GrayZoneResult:
+    """The zero-abstention pair (one cutoff) with the largest ``min(Sn, Sp)``,
+    uncertified; with ``bands``, their bounds at it (the bands hold for every
+    pair, this one too)."""
+    return _zone(counts, 0.0, 0.0, 0.0, "min_rate", pos_label, bands, certify=False)
 
 
 def find_gray_zone(
@@ -566,11 +610,11 @@ default=None
         The positive label; ``None`` means 1 for 0/1, -1/1 or boolean labels;
         other labels must name it.
     confidence : float or None, default=None
-        Certify the targets: the chosen pair is the best one whose decided
-        sensitivity and specificity *in the population* reach the targets
-        with probability at least ``confidence`` (in (0.5, 1)), by a
-        simultaneous band on each class's scores (see Notes). The
-        rates maximised are then the certified lower bounds. Unequal sample
+        Certify the targets: the decided rates compared with the targets
+        (and maximised) are lower bounds that hold *in the population* for
+        every pair of cutoffs at once with probability at least
+        ``confidence`` (in (0.5, 1)), by a simultaneous band on each class's
+        scores (see Notes); the chosen pair is the best by those bounds. Unequal sample
         weights are refused with it. ``None``: the targets hold on these data.
 
     Returns
@@ -599,7 +643,8 @@ default=None
     ``O(m log m)`` search and the tie rule. With ``confidence``, each class
     gets a one-sided Kolmogorov-Smirnov band that holds for every cutoff at
     once, so the bounds hold for whichever pair the search picks (exact for
-    exchangeable data and scores from a model fitted on other data;
+    independent draws from one population, scored by a model fitted on
+    other data;
     :mod:`sklearn_balanced.gray_zone._certify` has the argument). A band for
     every pair is wider than a single cutoff's bound: certifying both rates
     at 0.9 with confidence 0.95 takes at least 181 positives and 181

@@ -1,6 +1,7 @@
 """``sklearn-balanced cutoff --confidence``: a certified constraint on the command line."""
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -242,6 +243,11 @@ def test_without_a_confidence_the_bootstrap_has_no_certificate(cli, small_file):
     assert boot["bagged_certificate"] is None and boot["oob_uncertified"] is False
 
 
+def _floor4(bound):
+    """A bound in [0.1, 1) rounded down to 4 digits, as the report prints it."""
+    return f"{math.floor(bound * 1e4) / 1e4:.4g}"
+
+
 GRAY_ZONE = ("--gray-zone", "--min-sensitivity", "0.7", "--min-specificity", "0.7",
              "--confidence", "0.9")  # fmt: skip
 
@@ -260,6 +266,31 @@ def test_gray_zone_confidence_is_find_gray_zones(cli, data_file):
     text = cli("cutoff", path, "--label", "y", "--score", "s", *GRAY_ZONE).stdout
     line = next(x for x in text.splitlines() if x.startswith("certified"))
     assert line.startswith(
-        f"certified   sensitivity >= {ref.sensitivity_bound:.4g} and specificity "
-        f">= {ref.specificity_bound:.4g} on decided cases with 0.9 confidence"
+        f"certified   sensitivity >= {_floor4(ref.sensitivity_bound)} and specificity "
+        f">= {_floor4(ref.specificity_bound)} on decided cases with 0.9 confidence"
     )
+
+
+@pytest.mark.parametrize(
+    ("bound", "text"),
+    [(0.84996, "0.8499"), (0.9, "0.9"), (0.900049, "0.9"), (1.23456e-5, "1.234e-05"),
+     (float("nan"), "undefined"), (-0.01234567, "-0.01235"), (0.0, "0")],
+)  # fmt: skip
+def test_lower_bounds_are_printed_rounded_down(bound, text):
+    from sklearn_balanced.cli._format import _lower
+
+    assert _lower(bound) == text
+
+
+def test_gray_zone_with_one_band_names_its_class_and_zero_targets_print_none(
+    cli, data_file
+):
+    path, _, _ = data_file
+    args = ("cutoff", path, "--label", "y", "--score", "s", "--gray-zone",
+            "--confidence", "0.99999")  # fmt: skip
+    one = cli(*args, "--min-sensitivity", "0.6", "--min-specificity", "0").stdout
+    line = next(x for x in one.splitlines() if x.startswith("certified"))
+    assert "with 0.99999 confidence" in line and "band on the positives' scores" in line
+    assert "specificity >=" not in line
+    none = cli(*args, "--min-sensitivity", "0", "--min-specificity", "0").stdout
+    assert not [x for x in none.splitlines() if x.startswith("certified")]

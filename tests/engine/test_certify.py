@@ -461,3 +461,19 @@ def test_precision_sequence_needs_the_whole_curve():
     assert np.isnan(scores[passed_alone]).all()
     np.testing.assert_array_equal(scores[reached], own[reached])
     assert reached[index]
+
+
+def test_select_cutoff_refuses_weighted_counts_with_a_confidence():
+    # the hostile review's F2 sibling: weights with simple ratios sum to whole
+    # numbers, so only the counts' own record tells weighted counts apart
+    from sklearn_balanced.objectives import SpecificityAtSensitivity as SaS
+
+    y, s = np.array([0, 1, 0, 1, 1], bool), np.arange(5.0)
+    weighted = confusion_counts(y, s, np.array([1, 2, 1, 2, 1.0]))
+    equal = confusion_counts(y, s, np.full(5, 3.0))
+    assert weighted.weighted and not equal.weighted
+    assert not confusion_counts(y, s).weighted
+    with pytest.raises(ValueError, match=r"built with unequal sample weights"):
+        select_cutoff(weighted, SaS(0.5, confidence=0.9))
+    select_cutoff(weighted, SaS(0.5))  # uncertified: weights are fine
+    select_cutoff(equal, SaS(0.5, confidence=0.6))

@@ -422,3 +422,20 @@ def test_guess_on_runs_of_equal_bounds_is_searchsorted(side, levels):
         gray_zone._guess(cumulative, bound, side),
         np.searchsorted(cumulative, bound, side=side),
     )
+
+
+def test_infeasible_message_names_the_best_rates_at_any_abstention():
+    # hostile review F4: without max_abstention, "sensitivity up to X with
+    # specificity >= b" took the pair of least abstention, not the best one
+    rng = np.random.default_rng(8)
+    y = np.arange(60) < 30
+    s = np.clip(np.round(rng.normal(size=60) + 1.5 * y), -1, 3)  # mixed ties
+    a = b = 0.9
+    w = np.ones(60)
+    best_sn = max(r[0] for r in _brute(y, s, w, 0.0, b, None, "sensitivity"))
+    best_sp = max(r[0] for r in _brute(y, s, w, a, 0.0, None, "specificity"))
+    with pytest.raises(ValueError) as info:
+        find_gray_zone(y, s, min_sensitivity=a, min_specificity=b)
+    message = str(info.value)
+    assert f"sensitivity up to {best_sn:.4g} with specificity >= {b}" in message
+    assert f"specificity up to {best_sp:.4g} with sensitivity >= {a}" in message

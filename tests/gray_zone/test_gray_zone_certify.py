@@ -191,12 +191,91 @@ def test_refusals(kwargs, match):
         find_gray_zone(y, s, **kwargs)
 
 
-def test_weighted_counts_are_refused_by_gray_zone_from_counts():
+@pytest.mark.parametrize(
+    "weights",
+    [
+        [0.5, 1, 1, 1],
+        [1, 1.5, 1, 1.5],
+        [1, 2, 1, 2],
+    ],  # whole-number sums too (review F2)
+)
+def test_weighted_counts_are_refused_by_gray_zone_from_counts(weights):
     counts = confusion_counts(
-        np.array([0, 1, 0, 1], bool), np.arange(4.0), np.array([0.5, 1, 1, 1])
+        np.array([0, 1, 0, 1], bool), np.arange(4.0), np.array(weights, float)
     )
-    with pytest.raises(ValueError, match=r"count is 1\.5, not a whole number"):
+    with pytest.raises(ValueError, match=r"built with unequal sample weights"):
         gray_zone_from_counts(counts, min_sensitivity=0.5, confidence=0.9)
+
+
+def test_counts_that_are_not_whole_numbers_are_refused():
+    import dataclasses
+
+    counts = confusion_counts(np.array([0, 1, 0, 1], bool), np.arange(4.0))
+    counts = dataclasses.replace(counts, n_pos=2.5)
+    with pytest.raises(ValueError, match=r"count is 2\.5, not a whole number"):
+        gray_zone_from_counts(counts, min_sensitivity=0.5, confidence=0.9)
+
+
+def test_a_target_within_rounding_of_zero_is_infeasible_not_a_crash():
+    # review F1: 1 - 1e-17 == 1.0, which the samples note could not take
+    rng = np.random.default_rng(0)
+    y = np.arange(600) < 300
+    s = rng.normal(size=600) + 2 * y
+    kw = dict(min_sensitivity=1e-17, min_specificity=0.999, confidence=0.9)
+    with pytest.raises(InfeasibleTargetsError, match=r"1e-17 needs at least 1 "):
+        find_gray_zone(y, s, **kw)
+    clf = GrayZoneClassifier(LogisticRegression(), **kw)
+    with pytest.warns(UserWarning, match="Falling back to a single cutoff"):
+        clf.fit(s.reshape(-1, 1), y.astype(int))
+    assert not clf.targets_met_
+
+
+def test_bounds_survive_huge_equal_weights():
+    # review F3: the shown counts overflow; the bounds come from sample counts
+    rng = np.random.default_rng(1)
+    y = np.arange(600) < 300
+    s = rng.normal(size=600) + 2 * y
+    kw = dict(min_sensitivity=0.8, min_specificity=0.8, confidence=0.9)
+    plain = find_gray_zone(y, s, **kw)
+    with pytest.warns(UserWarning, match="sample_weight sums to more than"):
+        huge = find_gray_zone(y, s, sample_weight=np.full(600, 1e308), **kw)
+    assert huge.sensitivity_bound == plain.sensitivity_bound
+    assert huge.specificity_bound == plain.specificity_bound
+
+
+def test_a_subnormal_target_warns_nothing():
+    # review F7: inf - inf in a guess of the search
+    rng = np.random.default_rng(2)
+    y = np.arange(600) < 300
+    s = rng.normal(size=600) + 2 * y
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = find_gray_zone(y, s, min_sensitivity=0.8, min_specificity=5e-324,
+                           confidence=0.9)  # fmt: skip
+    assert r.sensitivity_bound >= 0.8
+
+
+def test_classifier_refuses_a_target_of_1_before_fitting(separable):
+    X, y = separable
+
+    class NoFit(LogisticRegression):
+        def fit(self, *a, **k):
+            raise AssertionError("fitted before the check")
+
+    clf = GrayZoneClassifier(NoFit(), min_sensitivity=1.0, confidence=0.9)
+    with pytest.raises(ValueError, match="min_sensitivity=1 cannot be certified"):
+        clf.fit(X, y)
+
+
+def test_fallback_confidence_is_a_python_float(separable):
+    X, y = separable
+    clf = GrayZoneClassifier(
+        LogisticRegression(), min_sensitivity=0.99, min_specificity=0.99,
+        confidence=np.float32(0.9),
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match="Falling back"):
+        clf.fit(X[:300], y[:300])
+    assert type(clf.confidence_) is float
 
 
 def test_infeasible_names_the_samples_needed():
