@@ -408,8 +408,15 @@ def test_counts_that_are_not_whole_numbers_are_refused():
         np.array([0.9, 0.4, 0.6, 0.1]),
         np.array([1.0, 3.0, 1.0, 1.0]),
     )
-    with pytest.raises(ValueError, match="counts it was given are not whole numbers"):
+    # weighted counts are refused by their record first; counts without one
+    # (made by hand) are still checked for whole numbers
+    with pytest.raises(ValueError, match="built with unequal sample weights"):
         select_cutoff(counts, SpecificityAtSensitivity(0.5, confidence=0.9))
+    import dataclasses
+
+    by_hand = dataclasses.replace(counts, tp=counts.tp * 0.5, weighted=False)
+    with pytest.raises(ValueError, match="counts it was given are not whole numbers"):
+        select_cutoff(by_hand, SpecificityAtSensitivity(0.5, confidence=0.9))
 
 
 @pytest.mark.parametrize(
