@@ -22,8 +22,9 @@ pair it finds feasible is certified.
 Given the labels, the positives' and the negatives' scores are independent
 samples, so the two bands hold together with probability at least the product
 of their confidences: each gets ``sqrt(confidence)`` (all of it when the other
-target is 0, which needs no band). The guarantee is for exchangeable data and
-scores from a model fixed before these data (``cv="prefit"`` with its own
+target is 0, which needs no band). The guarantee is for independent draws
+from one population (i.i.d. samples, as a Kolmogorov-Smirnov band assumes)
+scored by a model fixed before these data (``cv="prefit"`` with its own
 calibration set); pooled out-of-fold scores come from the fold models, as for
 the single-cutoff certificates. A band for every pair is wider than a bound at
 one cutoff: certifying sensitivity ``a`` needs at least
@@ -142,7 +143,7 @@ def certify_counts(
     """The two classes' bands for these targets at ``confidence``.
 
     ``counts`` must count samples (no weights, or equal ones); a target of 0
-    needs no band, and its class's counts are left as they are.
+    needs no band, and its class gets none.
 
     Examples
     --------
