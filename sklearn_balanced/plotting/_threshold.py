@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from sklearn_balanced.binary._diagnostics import (
+    certificate_at,
     check_bootstrap_params,
     warn_if_too_few_resamples,
 )
@@ -413,7 +414,7 @@ class ThresholdDisplay:
         if threshold is None:
             index, _ = select_cutoff(counts, obj)
             threshold = counts.threshold_at(index)
-            certificate = _certificate_at(counts, obj, index)
+            certificate = certificate_at(counts, obj, threshold)
         else:
             threshold = _check_cutoff(
                 threshold, "threshold", "ThresholdDisplay.from_predictions"
@@ -562,28 +563,9 @@ class ThresholdDisplay:
             confidence_level=level,
             title=f"Cutoff by the {obj.name} objective ({source})",
             rate_intervals=rates,
-            certificate=_fitted_certificate(estimator) if X is None else None,
+            # the fit's own certificate: on the out-of-fold counts it rests on
+            certificate=certificate_at(counts, obj, threshold) if X is None else None,
         ).plot(ax=ax)
-
-
-def _certificate_at(counts, objective, index):
-    """The certified objective's bound at the selected cutoff (or None)."""
-    if getattr(objective, "confidence", None) is None:
-        return None
-    tp, fp = counts.tp[index : index + 1], counts.fp[index : index + 1]
-    return objective.certificate(tp, fp, counts.n_neg - fp, counts.n_pos - tp)
-
-
-def _fitted_certificate(estimator):
-    """The fit's certificate, from its fitted attributes (or None)."""
-    from sklearn_balanced.objectives import Certificate
-
-    bound = getattr(estimator, "constraint_bound_", None)
-    if bound is None:
-        return None
-    k, n = estimator.constraint_counts_
-    obj = estimator.objective_
-    return Certificate(obj._rate, obj.target, estimator.confidence_, bound, k, n)
 
 
 def _draw_certificate(ax, x, cert, colors):
