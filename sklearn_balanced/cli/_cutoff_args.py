@@ -214,11 +214,7 @@ def _check_confidence_options(args: argparse.Namespace) -> None:
             ("--min-specificity", args.min_specificity),
         ):
             if value is not None and value >= 1:
-                raise UsageError(
-                    f"{flag} 1 cannot be certified: a lower bound of a rate from "
-                    "finitely many samples is below 1; ask for a target below 1 "
-                    "with --confidence."
-                )
+                raise _one_not_certifiable(flag)
     elif (
         args.min_sensitivity is None
         and args.min_specificity is None
@@ -235,6 +231,14 @@ def _check_confidence_options(args: argparse.Namespace) -> None:
             "taken as samples would state a confidence that does not hold); drop "
             "--weight or --confidence."
         )
+
+
+def _one_not_certifiable(flag: str) -> UsageError:
+    """A floor of 1 with ``--confidence`` (a constraint's or a gray zone's)."""
+    return UsageError(
+        f"{flag} 1 cannot be certified (the exact lower bound of a rate is below 1 "
+        "for any finite sample); give a floor below 1 with --confidence."
+    )
 
 
 def _objective_from_args(args: argparse.Namespace):
@@ -298,11 +302,7 @@ def _objective_from_args(args: argparse.Namespace):
             )
         value = getattr(args, floor)
         if confidence is not None and value >= 1:
-            raise UsageError(
-                f"--{floor.replace('_', '-')} 1 cannot be certified (the exact "
-                "lower bound of a rate is below 1 for any finite sample); give a "
-                "floor below 1 with --confidence."
-            )
+            raise _one_not_certifiable("--" + floor.replace("_", "-"))
         if floor == "min_precision":
             return RecallAtPrecision(value, confidence)
         if floor == "min_specificity":

@@ -282,14 +282,7 @@ def find_threshold_dask(
     obj = get_objective(objective)
     if getattr(obj, "confidence", None) is not None:
         if sample_weight is not None:
-            raise ValueError(
-                f"{obj!r} certifies its constraint from sample counts; with dask "
-                "inputs any sample_weight is refused together with a confidence, "
-                "equal weights included (telling equal from unequal weights "
-                "would take another pass over the data; a bound on weighted "
-                "counts taken as samples would state a confidence that does not "
-                "hold). Drop sample_weight, or pass confidence=None."
-            )
+            raise _weights_refused(f"{obj!r} certifies its constraint")
         if not obj.per_cutoff:  # a test sequence along the whole curve
             n_ranges = 1
     prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
@@ -369,6 +362,17 @@ def threshold_curve_dask(
     return curve_from_counts(counts, prep.pos)
 
 
+def _weights_refused(what: str) -> ValueError:
+    """Any ``sample_weight`` with a confidence on dask inputs, for ``what``."""
+    return ValueError(
+        f"{what} from sample counts; with dask inputs any sample_weight is refused "
+        "together with a confidence, equal weights included (telling equal from "
+        "unequal weights would take another pass over the data; a bound on "
+        "weighted counts taken as samples would state a confidence that does not "
+        "hold). Drop sample_weight, or pass confidence=None."
+    )
+
+
 def find_gray_zone_dask(
     y_true: Any,
     y_score: Any,
@@ -427,12 +431,8 @@ def find_gray_zone_dask(
     (0.35, 0.75, 0.4)
     """
     if confidence is not None and sample_weight is not None:
-        raise ValueError(
-            "find_gray_zone_dask(confidence=...) certifies its targets from sample "
-            "counts; with dask inputs any sample_weight is refused together with "
-            "a confidence, equal weights included (telling equal from unequal "
-            "weights would take another pass over the data). Drop sample_weight, "
-            "or pass confidence=None."
+        raise _weights_refused(
+            "find_gray_zone_dask(confidence=...) certifies its targets"
         )
     prep = _prepare(y_true, y_score, sample_weight, pos_label, n_ranges)
     return gray_zone_from_counts(
