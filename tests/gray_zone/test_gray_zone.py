@@ -5,7 +5,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sklearn_balanced import find_gray_zone
@@ -259,38 +259,11 @@ def test_invalid_inputs_use_the_engine_checks():
         find_gray_zone([0, 0], [0.1, 0.2])
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.integers(0, 40), min_size=1, max_size=30),
-    st.lists(st.integers(-5, 45), min_size=30, max_size=30),
-    st.data(),
-)
-def test_guessed_first_true_is_the_binary_search(cuts, guesses, data):
-    """A guess (right or wrong) never changes :func:`_first_true`'s answer."""
-    from sklearn_balanced.gray_zone._search import _first_true
-
-    cut = np.array(cuts)
-    lo = np.array([data.draw(st.integers(0, 40)) for _ in cuts])
-    hi = np.array([data.draw(st.integers(int(a) - 1, 40)) for a in lo])
-
-    def pred(u, rows):
-        return u >= cut[rows]
-
-    guess = np.array(guesses[: len(cuts)])
-    plain = _first_true(pred, lo, hi)
-    assert np.array_equal(_first_true(pred, lo, hi, guess), plain)
-    expected = [
-        next((u for u in range(a, b + 1) if u >= c), b + 1)
-        for a, b, c in zip(lo, hi, cut, strict=True)
-    ]
-    assert plain.tolist() == expected
-
-
 @settings(max_examples=300, deadline=None)
 @given(problems())
 def test_guessed_search_picks_the_same_pair_as_the_plain_search(problem):
     """The closed-form guesses only speed the search up: same pair, bit for bit."""
-    from sklearn_balanced.gray_zone import _search as gray_zone
+    from sklearn_balanced.gray_zone import _pairs as gray_zone
 
     y, s, w, a, b, alpha, objective = problem
     kwargs = dict(
@@ -332,23 +305,6 @@ def test_memory_stays_within_twelve_score_arrays():
     assert peak <= 12 * s.nbytes
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.integers(0, 6), min_size=2, max_size=40),
-    st.lists(st.booleans(), min_size=40, max_size=40),
-)
-def test_next_fp_rise_is_searchsorted_of_every_cutoff(levels, labels):
-    from sklearn_balanced.gray_zone import _search as gray_zone
-
-    y = np.array(labels[: len(levels)])
-    assume(y.any() and not y.all())
-    counts = confusion_counts(y, np.array(levels, dtype=float))
-    pairs = gray_zone._Pairs(counts)
-    k = np.arange(counts.fp.shape[0])
-    expected = np.searchsorted(counts.fp, counts.fp[k], side="right")
-    np.testing.assert_array_equal(pairs.next_fp_rise(), expected)
-
-
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -364,7 +320,7 @@ def test_every_guess_of_the_search_is_right(kwargs):
     continuous scores (no rounding at stake) every guess must be the answer,
     so no row falls back to the binary search (with max_abstention, the
     plateau and crossing searches used to miss on about half of the rows)."""
-    from sklearn_balanced.gray_zone import _search as gray_zone
+    from sklearn_balanced.gray_zone import _pairs as gray_zone
 
     rng = np.random.default_rng(0)
     y = rng.random(20_000) < 0.2
@@ -389,7 +345,7 @@ def test_every_guess_of_the_search_is_right(kwargs):
 def test_zero_targets_need_no_rate_search():
     """Sn >= 0 and Sp >= 0 hold wherever the rates are defined: with both
     targets at 0 only the abstention, crossing and plateau searches run."""
-    from sklearn_balanced.gray_zone import _search as gray_zone
+    from sklearn_balanced.gray_zone import _pairs as gray_zone
 
     rng = np.random.default_rng(1)
     y = rng.random(5000) < 0.3
@@ -407,21 +363,6 @@ def test_zero_targets_need_no_rate_search():
         got = find_gray_zone(y, s, **kwargs)
     assert got == expected
     assert len(calls) == 3
-
-
-@pytest.mark.parametrize("side", ["left", "right"])
-@pytest.mark.parametrize("levels", [3, 50, 100_000])
-def test_guess_on_runs_of_equal_bounds_is_searchsorted(side, levels):
-    """Runs of equal bounds are searched once each: the same answers."""
-    from sklearn_balanced.gray_zone import _search as gray_zone
-
-    rng = np.random.default_rng(levels)
-    cumulative = np.cumsum(rng.integers(0, 3, 5000)).astype(float)
-    bound = np.sort(rng.integers(0, levels, 6000))[::-1] * (cumulative[-1] / levels)
-    np.testing.assert_array_equal(
-        gray_zone._guess(cumulative, bound, side),
-        np.searchsorted(cumulative, bound, side=side),
-    )
 
 
 def test_infeasible_message_names_the_best_rates_at_any_abstention():
