@@ -499,12 +499,18 @@ def check_sample_weight(
             "some samples of each class need a positive weight."
         )
     if np.isinf(total):
-        warn(
-            f"sample_weight sums to more than float64 can hold (largest weight "
-            f"{float(w.max())!r}, {w.shape[0]} samples). Cutoffs, rates and "
-            "objective values are unaffected (only the weights' ratios are used), "
-            "but weighted counts reported in the weights' units overflow to inf; "
-            "divide the weights by a constant to read them.",
-            UserWarning,
-        )
+        warn_weight_overflow(float(w.max()), w.shape[0])
     return w
+
+
+def warn_weight_overflow(max_weight: float, n_samples: int) -> None:
+    """The one warning for weights whose sum overflows float64 (the in-memory
+    checks, the dask tables and the command line's counts all give it)."""
+    warn(
+        f"sample_weight sums to more than float64 can hold (largest weight "
+        f"{max_weight!r}, {n_samples} samples). Cutoffs, rates and objective "
+        "values are unaffected (only the weights' ratios are used), but weighted "
+        "counts reported in the weights' units overflow to inf; divide the "
+        "weights by a constant to read them.",
+        UserWarning,
+    )

@@ -309,52 +309,27 @@ def counts_payload(
     ``(keys, positive weight, negative weight, n+, n-)`` or (rows searched in
     score ranges) the result, given in a one-element list that is emptied, so
     that the table is freed once it is counted."""
-    from sklearn_balanced._warnings import warn
+    from sklearn_balanced._validation import warn_weight_overflow
     from sklearn_balanced.engine._result import ThresholdResult, result_at
     from sklearn_balanced.engine._select import select_cutoff, warn_if_reversed
     from sklearn_balanced.engine._tables import _counts_from_table
-    from sklearn_balanced.metrics import binary_report
+    from sklearn_balanced.metrics._report import report_from_counts
 
     objective = _objective_from_args(args)
-    table = table.pop()
-    if isinstance(table, ThresholdResult):  # searched already (unweighted)
-        result = table
-        tp, fp, n_pos_w, n_neg_w = result.tp, result.fp, result.tp + result.fn, result.fp + result.tn  # fmt: skip
-    else:
-        counts = _counts_from_table(table, unit, max_weight)
-        del table
+    result = table.pop()
+    if not isinstance(result, ThresholdResult):  # a table, not searched yet
+        counts = _counts_from_table(result, unit, max_weight)
+        del result
         warn_if_reversed(counts, pos, "y_score")
         index, scores = select_cutoff(counts, objective)
         result = result_at(counts, index, scores, objective, pos)
-        # the report from the four counts at the cutoff: rates from the counts in
-        # the engine's unit (finite), the counts shown in the weights' units
-        tp, fp = float(counts.tp[index]), float(counts.fp[index])
-        n_pos_w, n_neg_w, unit = counts.n_pos, counts.n_neg, counts.unit
         del counts
-    report = binary_report(
-        [pos, pos, neg, neg],
-        [pos, neg, pos, neg],
-        pos_label=pos,
-        sample_weight=[tp, n_pos_w - tp, fp, n_neg_w - fp],
+    shown = (result.tp, result.fp, result.tn, result.fn)
+    if math.isinf(sum(shown)):
+        warn_weight_overflow(max_weight, n)
+    report = report_from_counts(
+        *(result._rates or shown), shown=shown, pos_label=pos, neg_label=neg
     )
-    if unit != 1.0:
-        with np.errstate(over="ignore"):
-            cm = report.confusion_matrix * unit
-            report = type(report)(
-                report,
-                confusion_matrix=cm,
-                support={neg: cm[0].sum(), pos: cm[1].sum()},
-            )
-            total = (n_pos_w + n_neg_w) * unit
-        if math.isinf(total):
-            warn(
-                f"sample_weight sums to more than float64 can hold (largest weight "
-                f"{max_weight!r}, {n} samples). Cutoffs, rates and objective values "
-                "are unaffected (only the weights' ratios are used), but weighted "
-                "counts reported in the weights' units overflow to inf; divide the "
-                "weights by a constant to read them.",
-                UserWarning,
-            )
     payload = {
         "file": source,
         "n_samples": n,

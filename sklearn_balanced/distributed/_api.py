@@ -39,7 +39,8 @@ from sklearn_balanced.engine._tables import (
 )
 from sklearn_balanced.gray_zone._result import GrayZoneResult
 from sklearn_balanced.gray_zone._search import gray_zone_from_counts
-from sklearn_balanced.metrics import BinaryReport, binary_report
+from sklearn_balanced.metrics import BinaryReport
+from sklearn_balanced.metrics._report import report_from_counts
 from sklearn_balanced.objectives import get_objective
 
 __all__ = [
@@ -196,12 +197,12 @@ def distributed_counts(
 
 def _report(result: ThresholdResult, pos: Any, neg: Any) -> BinaryReport:
     """:func:`~sklearn_balanced.metrics.binary_report` at the cutoff, from its
-    four counts (in the weights' units), as the command line's Parquet path."""
-    return binary_report(
-        [pos, pos, neg, neg],
-        [pos, neg, pos, neg],
-        pos_label=pos,
-        sample_weight=[result.tp, result.fn, result.fp, result.tn],
+    four counts: the metrics on the engine's counts, the matrix in the
+    weights' units (inf past float64, as the warning said), as the command
+    line's counted path."""
+    shown = (result.tp, result.fp, result.tn, result.fn)
+    return report_from_counts(
+        *(result._rates or shown), shown=shown, pos_label=pos, neg_label=neg
     )
 
 
@@ -305,9 +306,7 @@ def find_threshold_dask(
     if return_report:
         report = _report(result, pos, prep.neg)
         if getattr(obj, "confidence", None) is not None:  # as binary_report(objective=)
-            report["certificate"] = obj.certificate(
-                *(np.array([v]) for v in (result.tp, result.fp, result.tn, result.fn))
-            )
+            report["certificate"] = obj.certificate(*result._rates)
         return result, report
     return result
 

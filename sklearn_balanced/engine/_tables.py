@@ -23,8 +23,8 @@ from sklearn_balanced._validation import (
     _unique_labels,
     check_binary_target,
     check_scores,
+    warn_weight_overflow,
 )
-from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import ConfusionCounts
 
 #: Scores each partition contributes to the sample that places range bounds.
@@ -225,14 +225,7 @@ def _raise_for(summary: dict, pos_label: Any) -> Any:
                 "some samples of each class need a positive weight."
             )
         if math.isinf(w["sum"]):
-            warn(
-                f"sample_weight sums to more than float64 can hold (largest weight "
-                f"{w['max']!r}, {n} samples). Cutoffs, rates and objective values "
-                "are unaffected (only the weights' ratios are used), but weighted "
-                "counts reported in the weights' units overflow to inf; divide the "
-                "weights by a constant to read them.",
-                UserWarning,
-            )
+            warn_weight_overflow(w["max"], n)
     return pos
 
 

@@ -223,17 +223,6 @@ def binary_report(
         y_true, y_pred, pos_label, sample_weight, labels, entry="binary_report",
         arrays=arrays,
     )  # fmt: skip
-    tp, fp, tn, fn = c
-    rates = {
-        name: _rate(float(f(*c)[0]), zero_division, title, reason)
-        for name, f, title, reason in (
-            ("sensitivity", sensitivity, "Sensitivity", "y_true has no positive"),
-            ("specificity", specificity, "Specificity", "y_true has no negative"),
-            ("precision", precision, "Precision", "nothing is predicted positive"),
-            ("npv", npv, "NPV", "nothing is predicted negative"),
-        )
-    }
-    s_tp, s_fp, s_tn, s_fn = (float(a[0]) for a in shown)
     extra = {}
     if objective is not None and not isinstance(objective, Objective):
         raise TypeError(
@@ -259,16 +248,59 @@ def binary_report(
             method=interval_method,
             sizes=effective_sizes(is_pos, predicted, weight),
         )
+    return report_from_counts(
+        *(float(a[0]) for a in c), shown=tuple(float(a[0]) for a in shown),
+        pos_label=pos, neg_label=neg, zero_division=zero_division, **extra,
+    )  # fmt: skip
+
+
+def report_from_counts(
+    tp: float, fp: float, tn: float, fn: float, *, pos_label: Any, neg_label: Any,
+    shown: tuple | None = None, zero_division: Any = np.nan, **extra: Any,
+) -> BinaryReport:  # fmt: skip
+    """The :class:`BinaryReport` of four confusion counts.
+
+    The metrics come from ``tp, fp, tn, fn`` (the engine's counts: samples,
+    or weights in a unit where they are finite); the confusion matrix and
+    the support from ``shown``, the same four counts in the weights' own
+    units (default: the counts themselves), which may overflow to inf
+    without touching a metric. :func:`binary_report`, the dask path and the
+    command line's counted path all end here.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.metrics._report import report_from_counts
+    >>> r = report_from_counts(3, 1, 3, 1, pos_label=1, neg_label=0,
+    ...                        shown=(1.5e308, 5e307, 1.5e308, 5e307))
+    >>> r.sensitivity, float(r.confusion_matrix[1, 1]), r.support[1]
+    (0.75, 1.5e+308, inf)
+    """
+    pos_label, neg_label = (
+        getattr(v, "item", lambda v=v: v)() for v in (pos_label, neg_label)
+    )
+    c = tuple(np.array([float(v)]) for v in (tp, fp, tn, fn))
+    s_tp, s_fp, s_tn, s_fn = (float(v) for v in (shown or (tp, fp, tn, fn)))
+    rates = {
+        name: _rate(float(f(*c)[0]), zero_division, title, reason)
+        for name, f, title, reason in (
+            ("sensitivity", sensitivity, "Sensitivity", "y_true has no positive"),
+            ("specificity", specificity, "Specificity", "y_true has no negative"),
+            ("precision", precision, "Precision", "nothing is predicted positive"),
+            ("npv", npv, "NPV", "nothing is predicted negative"),
+        )
+    }
+    with np.errstate(over="ignore"):  # shown counts past float64: inf
+        support = {neg_label: s_tn + s_fp, pos_label: s_tp + s_fn}
     return BinaryReport(
-        accuracy=float((tp[0] + tn[0]) / (tp[0] + fp[0] + tn[0] + fn[0])),
+        accuracy=float((tp + tn) / (tp + fp + tn + fn)),
         mcc=float(MCC().score(*c)[0]),
         **rates,
         f1=float(F1().score(*c)[0]),
         balanced_accuracy=(rates["sensitivity"] + rates["specificity"]) / 2,
-        support={neg: s_tn + s_fp, pos: s_tp + s_fn},
+        support=support,
         confusion_matrix=np.array([[s_tn, s_fp], [s_fn, s_tp]]),
-        labels=(neg, pos),
-        pos_label=pos,
+        labels=(neg_label, pos_label),
+        pos_label=pos_label,
         **extra,
     )
 

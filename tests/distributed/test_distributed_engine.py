@@ -468,6 +468,29 @@ def test_weight_sum_overflow_warns_as_in_memory(sync):
     _same(got, expected)
 
 
+@pytest.mark.parametrize("n_ranges", [1, 3])
+def test_report_of_an_overflowing_weight_sum_keeps_its_rates(sync, n_ranges):
+    # the report used to be rebuilt from the counts in the weights' units
+    # (inf past float64) and crashed with "sample_weight contains 4 NaN or inf"
+    y, s, _ = _data(n=200)
+    w = np.full(200, 2.0**1020)
+    w[::3] = 2.0**1022
+    with pytest.warns(UserWarning, match="sums to more than float64"):
+        got, report = find_threshold_dask(
+            da.from_array(y, chunks=40),
+            da.from_array(s, chunks=40),
+            sample_weight=da.from_array(w, chunks=40),
+            n_ranges=n_ranges,
+            return_report=True,
+        )
+    scaled = binary_report(
+        y, np.where(s >= got.threshold, 1, 0), sample_weight=w / 2.0**1020
+    )
+    for key in ("sensitivity", "specificity", "precision", "npv", "mcc", "f1"):
+        assert report[key] == pytest.approx(scaled[key], rel=1e-12), key
+    assert np.isinf(report["support"][1]) and set(report["support"]) == {0, 1}
+
+
 def test_missing_dask_names_the_extra(monkeypatch, sync):
     import sys
 
