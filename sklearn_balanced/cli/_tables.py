@@ -19,6 +19,7 @@ import numpy as np
 
 from sklearn_balanced.cli._cells import Labels, ScoreTexts, Weights, floats, rows_at
 from sklearn_balanced.cli._common import UsageError
+from sklearn_balanced.engine._tables import runs
 
 #: Rows held before they are counted into the tables (at least; more while
 #: the tables are larger, so that each row is merged a few times only).
@@ -30,26 +31,14 @@ RAW_ROWS = 1 << 21
 RAW_SHARE = 0.9
 
 
-def _runs(keys: np.ndarray, columns: np.ndarray | None = None) -> tuple:
-    """Sorted ``keys`` → ``(distinct keys, columns summed per key)``; without
-    ``columns``, the number of rows of each key."""
-    first = np.empty(keys.shape[0], dtype=bool)
-    first[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    if columns is None:
-        return keys[starts], np.diff(starts, append=keys.shape[0])[None].astype(float)
-    return keys[starts], np.add.reduceat(columns, starts, axis=1)
-
-
 def _table(scores: np.ndarray, w: np.ndarray | None) -> tuple:
     """``(distinct scores, [rows, weights / 2**exponent], exponent)``."""
     if w is None:
-        return (*_runs(np.sort(scores)), 0)
+        return (*runs(np.sort(scores)), 0)
     exponent = math.frexp(float(w.max()))[1] - 1
     order = np.argsort(scores, kind="stable")
     w = w[order]
-    return (*_runs(scores[order], np.vstack((np.ones_like(w), np.ldexp(w, -exponent)))), exponent)  # fmt: skip
+    return (*runs(scores[order], np.vstack((np.ones_like(w), np.ldexp(w, -exponent)))), exponent)  # fmt: skip
 
 
 def _merge(a: tuple, b: tuple) -> tuple:
@@ -64,7 +53,7 @@ def _merge(a: tuple, b: tuple) -> tuple:
         columns.append(cols)
     keys = np.concatenate((a[0], b[0]))
     order = np.argsort(keys, kind="stable")  # merges the two sorted runs
-    return (*_runs(keys[order], np.concatenate(columns, axis=1)[:, order]), top)
+    return (*runs(keys[order], np.concatenate(columns, axis=1)[:, order]), top)
 
 
 class StreamedCounts:

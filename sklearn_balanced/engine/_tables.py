@@ -268,17 +268,26 @@ def _table(y, s, w, pos: Any, exponent: int | None) -> tuple:
     return keys, pw, nw, n_pos, n_neg
 
 
+def runs(keys: NDArray, columns: NDArray | None = None) -> tuple[NDArray, NDArray]:
+    """Sorted ``keys`` -> ``(distinct keys, columns summed per key)``; without
+    ``columns`` (a 2-d array, one row per column), the number of rows of each
+    key as a float64 row. The command line's streamed tables use it too."""
+    if keys.shape[0] == 0:
+        width = 1 if columns is None else columns.shape[0]
+        return keys, np.zeros((width, 0))
+    first = np.empty(keys.shape[0], dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    if columns is None:
+        return keys[starts], np.diff(starts, append=keys.shape[0])[None].astype(float)
+    return keys[starts], np.add.reduceat(columns, starts, axis=1)
+
+
 def _sorted_counts(s: NDArray) -> tuple[NDArray, NDArray[np.float64]]:
     """Distinct values of ``s`` ascending and how often each occurs (float64)."""
-    s = np.sort(s)
-    if s.shape[0] == 0:
-        return s, np.zeros(0)
-    first = np.empty(s.shape[0], dtype=bool)
-    first[0] = True
-    np.not_equal(s[1:], s[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    counts = np.diff(starts, append=s.shape[0]).astype(np.float64)
-    return s[starts], counts
+    keys, counts = runs(np.sort(s))
+    return keys, counts[0]
 
 
 def _merge_tables(tables: list[tuple]) -> tuple:
@@ -291,14 +300,8 @@ def _merge_tables(tables: list[tuple]) -> tuple:
     # and keeps equal scores in table order; measured 1.4-4x faster than a
     # sort followed by one searchsorted per table
     order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    first = np.empty(keys.shape[0], dtype=bool)
-    first[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    pw = np.add.reduceat(np.concatenate([t[1] for t in tables])[order], starts)
-    nw = np.add.reduceat(np.concatenate([t[2] for t in tables])[order], starts)
-    keys = keys[starts]
+    columns = np.vstack([np.concatenate([t[k] for t in tables]) for k in (1, 2)])
+    keys, (pw, nw) = runs(keys[order], columns[:, order])
     return keys, pw, nw, n_pos, n_neg
 
 
