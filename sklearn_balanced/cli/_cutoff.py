@@ -12,7 +12,6 @@ import argparse
 import contextlib
 import json
 import math
-import warnings
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -99,9 +98,8 @@ def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any
 def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any]:
     """``cutoff --gray-zone``: two cutoffs from :func:`find_gray_zone` and the
     report on the decided cases."""
-    from sklearn_balanced.engine._core import at_or_above
     from sklearn_balanced.gray_zone import find_gray_zone
-    from sklearn_balanced.metrics import binary_report
+    from sklearn_balanced.metrics._report import report_from_counts
 
     conflicting = [
         name
@@ -159,25 +157,12 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
             zone.sensitivity, zone.specificity, **targets
         ),
     }
-    decided = at_or_above(data.scores, zone.upper_threshold) | ~at_or_above(
-        data.scores, zone.lower_threshold
-    )
-    if decided.any() and np.unique(data.labels[decided]).shape[0] == 2:
-        y_pred = np.where(
-            at_or_above(data.scores[decided], zone.upper_threshold),
-            pos,
-            payload["neg_label"],
+    shown = (zone.tp, zone.fp, zone.tn, zone.fn)
+    tp, fp, tn, fn = zone._rates or shown
+    if tp + fn > 0 and tn + fp > 0:
+        report = report_from_counts(
+            tp, fp, tn, fn, shown=shown, pos_label=pos, neg_label=payload["neg_label"]
         )
-        with warnings.catch_warnings():
-            # said once already, for the whole file (a subset overflows only if
-            # the whole does)
-            warnings.filterwarnings("ignore", "sample_weight sums to more than")
-            report = binary_report(
-                data.labels[decided],
-                y_pred,
-                pos_label=pos,
-                sample_weight=None if data.weights is None else data.weights[decided],
-            )
         payload["report_text"] = _report_text(report)
     else:
         payload["report_text"] = "(the decided cases hold a single class)"

@@ -3,7 +3,7 @@ its refusal (:class:`InfeasibleTargetsError`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -61,16 +61,19 @@ class GrayZoneResult:
     confidence: float | None = None
     sensitivity_bound: float | None = None
     specificity_bound: float | None = None
+    #: the decided counts in the engine's units (rates are computed on them:
+    #: the counts above overflow to inf for weights past float64's range)
+    _rates: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def precision(self) -> float:
         """Positive predictive value of the positive calls (NaN if there are none)."""
-        return float(precision(self.tp, self.fp, self.tn, self.fn))
+        return float(precision(*(self._rates or (self.tp, self.fp, self.tn, self.fn))))
 
     @property
     def npv(self) -> float:
         """Negative predictive value of the negative calls (NaN if there are none)."""
-        return float(npv(self.tp, self.fp, self.tn, self.fn))
+        return float(npv(*(self._rates or (self.tp, self.fp, self.tn, self.fn))))
 
 
 def _check_fraction(name: str, value: Any, *, allow_none: bool = False) -> float | None:

@@ -62,6 +62,7 @@ def _result(pairs: _Pairs, u: int, low: int, pos_label: Any) -> GrayZoneResult:
         abstained_pos=float(pairs.tp[low] - pairs.tp[u]) * unit,
         abstained_neg=float(pairs.fp[low] - pairs.fp[u]) * unit,
         pos_label=pos_label,
+        _rates=(tp, fp, tn, fn),
     )
 
 

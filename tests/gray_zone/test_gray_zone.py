@@ -174,6 +174,21 @@ def test_result_properties():
     assert r.precision == 1.0 and r.npv == 1.0
 
 
+def test_precision_and_npv_of_weights_past_float64():
+    # the decided counts overflow to inf in the weights' units; precision and
+    # NPV used to be computed on them (NaN), not on the engine's counts
+    rng = np.random.default_rng(0)
+    y = rng.random(400) < 0.4
+    s = rng.normal(size=400) + 2 * y
+    kw = dict(min_sensitivity=0.9, min_specificity=0.9)
+    with pytest.warns(UserWarning, match="sums to more than float64"):
+        huge = find_gray_zone(y, s, sample_weight=np.full(400, 1e308), **kw)
+    plain = find_gray_zone(y, s, **kw)
+    assert np.isinf(huge.tp)
+    assert huge.precision == plain.precision and huge.npv == plain.npv
+    assert 0 < plain.precision < 1
+
+
 def test_gray_zone_from_counts_matches_find_gray_zone():
     rng = np.random.default_rng(1)
     y = rng.random(300) < 0.4
