@@ -106,7 +106,7 @@ def trusted_types() -> list[str]:
     from sklearn_balanced.gray_zone._classifier import GrayZoneClassifier
     from sklearn_balanced.gray_zone._result import GrayZoneResult
     from sklearn_balanced.groups._classifier import GroupThresholdClassifier
-    from sklearn_balanced.groups._search import GroupThresholds
+    from sklearn_balanced.groups._result import GroupThresholds
     from sklearn_balanced.multiclass._classifier import MulticlassDecisionClassifier
     from sklearn_balanced.multilabel._classifier import MultiLabelThresholdClassifier
     from sklearn_balanced.multilabel._search import MultiLabelThresholds

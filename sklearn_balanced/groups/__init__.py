@@ -52,6 +52,7 @@ warning.
 """
 
 from sklearn_balanced.groups._classifier import GroupThresholdClassifier
-from sklearn_balanced.groups._search import GroupThresholds, find_group_thresholds
+from sklearn_balanced.groups._result import GroupThresholds
+from sklearn_balanced.groups._search import find_group_thresholds
 
 __all__ = ["GroupThresholdClassifier", "GroupThresholds", "find_group_thresholds"]

@@ -30,14 +30,14 @@ from sklearn_balanced._validation import (
 )
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import at_or_above
-from sklearn_balanced.groups._search import (
+from sklearn_balanced.groups._checks import (
     SMALL_GROUP_POLICIES,
-    _factorize,
     check_certified_groups,
     check_groups,
     check_simultaneous,
-    group_thresholds_from_scores,
 )
+from sklearn_balanced.groups._result import _factorize
+from sklearn_balanced.groups._search import group_thresholds_from_scores
 from sklearn_balanced.objectives import OBJECTIVES, Objective, get_objective
 
 __all__ = ["GroupThresholdClassifier", "group_column"]

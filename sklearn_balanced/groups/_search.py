@@ -3,265 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sklearn_balanced._validation import _missing_labels, _plain, _preview
+from sklearn_balanced._validation import _plain
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import confusion_counts
 from sklearn_balanced.engine._select import (
-    check_certified_weights,
     checked_counts,
     select_cutoff,
     validate_inputs,
     warn_if_reversed,
 )
+from sklearn_balanced.groups._checks import (
+    _check_params,
+    check_certified_groups,
+    check_groups,
+    check_simultaneous,
+)
 from sklearn_balanced.groups._gap import gap_constrained_indices
+from sklearn_balanced.groups._result import GroupThresholds, _factorize
 from sklearn_balanced.objectives import (
     Objective,
     get_objective,
     sensitivity,
     specificity,
 )
-from sklearn_balanced.objectives._certify import bonferroni_split, check_splittable
+from sklearn_balanced.objectives._certify import bonferroni_split
 
 __all__ = [
-    "SMALL_GROUP_POLICIES",
-    "GroupThresholds",
-    "check_certified_groups",
-    "check_groups",
-    "check_simultaneous",
     "find_group_thresholds",
     "group_thresholds_from_scores",
 ]
-
-#: What to do with a group too small to tune.
-SMALL_GROUP_POLICIES = ("raise", "pooled")
-
-
-@dataclass(frozen=True, eq=False)  # array fields: compared by identity
-class GroupThresholds:
-    """One cutoff per group, and what it gives on the group's own samples.
-
-    The per-group arrays are in the order of ``groups`` (sorted where the
-    group values can be sorted, else in order of first appearance).
-
-    Attributes
-    ----------
-    groups : ndarray of shape (n_groups,)
-        The distinct group values, sorted.
-    thresholds : ndarray of shape (n_groups,)
-        Each group's cutoff: positive where the score is ``>= threshold``.
-        The pooled cutoff where ``fallback`` is True.
-    fallback : ndarray of bool, shape (n_groups,)
-        True where the group was too small to tune and got the pooled cutoff.
-    n_samples : ndarray of int, shape (n_groups,)
-        Samples of each group (with a positive weight).
-    n_pos, n_neg : ndarray of shape (n_groups,)
-        Weight of each group's positives and negatives (counts without weights).
-    sensitivity, specificity : ndarray of shape (n_groups,)
-        The rates at the group's cutoff on its own samples (NaN where the
-        group has no positive, or no negative).
-    score : ndarray of shape (n_groups,)
-        The objective at the group's cutoff on its own samples (NaN where it
-        is undefined there, e.g. a constraint not met, or a class absent).
-    pooled_threshold : float
-        The cutoff of all samples together.
-    pooled_score : float
-        The objective at ``pooled_threshold`` on all samples.
-    objective : Objective
-        The objective that was optimised.
-    shrinkage : float or None
-        The pseudo-sample count of the pooled scores in every group's search
-        (None: each group alone).
-    max_sensitivity_gap : float or None
-        The largest allowed difference between the tuned groups' sensitivities
-        (None: no cross-group constraint).
-    constraint_bounds : ndarray of shape (n_groups,) or None
-        With a certified constraint (an objective with a ``confidence``): each
-        group's one-sided exact (Clopper-Pearson) lower confidence bound of the
-        constrained rate at its cutoff, on its own samples; ``None``
-        otherwise. Each tuned group is certified on its own at the
-        objective's confidence (no statement about all groups together); a
-        ``fallback`` group's bound is that of the pooled cutoff on its own
-        samples, which was not certified there and may be below the target.
-    constraint_counts : ndarray of int, shape (n_groups, 2) or None
-        The counts each bound rests on: ``k`` successes of ``n`` samples
-        (e.g. true positives of all positives for the sensitivity).
-    group_confidence : float or None
-        The confidence each group's bound is at: the objective's, or with
-        ``simultaneous=True`` its Bonferroni share ``1 - (1 - confidence) /
-        G`` over the ``G`` groups tuned on their own, so that all of them hold
-        together at the objective's confidence; ``None`` without one.
-    """
-
-    groups: NDArray
-    thresholds: NDArray[np.float64]
-    fallback: NDArray[np.bool_]
-    n_samples: NDArray[np.intp]
-    n_pos: NDArray[np.float64]
-    n_neg: NDArray[np.float64]
-    sensitivity: NDArray[np.float64]
-    specificity: NDArray[np.float64]
-    score: NDArray[np.float64]
-    pooled_threshold: float
-    pooled_score: float
-    objective: Objective
-    shrinkage: float | None = None
-    max_sensitivity_gap: float | None = None
-    constraint_bounds: NDArray[np.float64] | None = None
-    constraint_counts: NDArray[np.intp] | None = None
-    group_confidence: float | None = None
-
-    def as_dict(self) -> dict:
-        """``{group: cutoff}``, the groups as Python scalars."""
-        return {
-            _plain(g): float(t)
-            for g, t in zip(self.groups, self.thresholds, strict=True)
-        }
-
-    def thresholds_for(
-        self, groups: ArrayLike, unseen: float | None = None
-    ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-        """Each sample's cutoff by its group: ``(cutoffs, unseen_mask)``.
-
-        A group that is not in ``groups`` gets ``unseen`` (the pooled cutoff
-        when None); ``unseen_mask`` is True there.
-        """
-        values = np.asarray(groups)
-        fill = self.pooled_threshold if unseen is None else float(unseen)
-        out = np.full(values.shape[0], fill, dtype=np.float64)
-        found = np.zeros(values.shape[0], dtype=bool)
-        if values.shape[0] == 0:
-            return out, ~found
-        lookup = self.as_dict()
-        uniq, inverse = _factorize(values)
-        cut = np.array([lookup.get(_plain(g), np.nan) for g in uniq], dtype=float)
-        known = np.array([_plain(g) in lookup for g in uniq], dtype=bool)
-        found = known[inverse]
-        out[found] = cut[inverse][found]
-        return out, ~found
-
-
-def _factorize(values: NDArray) -> tuple[NDArray, NDArray[np.intp]]:
-    """Distinct values (sorted where possible) and each value's index into them."""
-    try:
-        uniq, inverse = np.unique(values, return_inverse=True)
-        return uniq, inverse.reshape(-1)
-    except TypeError:  # mixed types in an object array: first-seen order
-        seen: dict = {}
-        inverse = np.fromiter(
-            (seen.setdefault(v, len(seen)) for v in values.tolist()),
-            dtype=np.intp,
-            count=values.shape[0],
-        )
-        uniq = np.empty(len(seen), dtype=object)
-        uniq[:] = list(seen)
-        return uniq, inverse
-
-
-def check_groups(groups: ArrayLike, n_samples: int, *, name: str = "groups") -> NDArray:
-    """Check a group per sample: 1d, the right length, none missing; returned as an array."""
-    values = np.asarray(groups)
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values.ravel()
-    if values.ndim != 1:
-        raise ValueError(
-            f"{name} must be 1d, one group per sample; got an array of shape "
-            f"{values.shape}."
-        )
-    if values.shape[0] != n_samples:
-        raise ValueError(
-            f"{name} has {values.shape[0]} values but there are {n_samples} "
-            "samples; they must have the same length."
-        )
-    missing = _missing_labels(values)
-    if missing.size:
-        raise ValueError(
-            f"{name} has {missing.size} missing value(s) (NaN, None or pd.NA) at "
-            f"position(s) {_preview(missing)} of {n_samples}; every sample needs a "
-            "group: fill them (e.g. with an 'unknown' group) or drop those rows."
-        )
-    return values
-
-
-def _check_params(
-    shrinkage: Any, min_group_size: Any, small_group: Any, max_sensitivity_gap: Any
-) -> None:
-    if max_sensitivity_gap is not None:
-        if (
-            isinstance(max_sensitivity_gap, bool)
-            or not isinstance(max_sensitivity_gap, Real)
-            or not 0 <= max_sensitivity_gap <= 1
-        ):
-            raise ValueError(
-                "max_sensitivity_gap must be None or a number in [0, 1] (a "
-                f"difference of sensitivities); got {max_sensitivity_gap!r}."
-            )
-        if shrinkage:
-            raise ValueError(
-                f"max_sensitivity_gap={max_sensitivity_gap!r} constrains the groups' "
-                f"own sensitivities and cannot be combined with shrinkage="
-                f"{shrinkage!r}; pass one of them."
-            )
-    if shrinkage is not None and (
-        isinstance(shrinkage, bool)
-        or not isinstance(shrinkage, Real)
-        or not np.isfinite(shrinkage)
-        or shrinkage < 0
-    ):
-        raise ValueError(
-            "shrinkage must be None or a finite number >= 0 (the pooled scores' "
-            f"weight in samples); got {shrinkage!r}."
-        )
-    if (
-        isinstance(min_group_size, bool)
-        or not isinstance(min_group_size, Integral)
-        or min_group_size < 2
-    ):
-        raise ValueError(
-            "min_group_size must be an int >= 2 (a group needs a positive and a "
-            f"negative sample); got {min_group_size!r}."
-        )
-    if small_group not in SMALL_GROUP_POLICIES:
-        raise ValueError(
-            f"small_group must be one of {list(SMALL_GROUP_POLICIES)}; got "
-            f"{small_group!r}."
-        )
-
-
-def check_certified_groups(
-    objective: Objective, shrinkage: Any, weight: NDArray[np.float64] | None
-) -> None:
-    """Refuse what a certified constraint cannot rest on in groups.
-
-    A confidence is computed from sample counts: shrinkage adds pseudo-counts
-    of the pooled scores to every group's counts, and unequal sample weights
-    are not counts of samples either.
-    """
-    if getattr(objective, "confidence", None) is None:
-        return
-    if shrinkage:
-        raise ValueError(
-            f"{objective!r} certifies its constraint from each group's sample "
-            f"counts, and shrinkage={shrinkage!r} adds pseudo-counts of the pooled "
-            "scores to them: shrinkage pseudo-counts are not sample counts, so the "
-            "stated confidence would not hold. Use shrinkage=None with a "
-            "confidence, or pass confidence=None."
-        )
-    check_certified_weights(objective, weight)
-
-
-def check_simultaneous(objective: Objective, simultaneous: Any) -> None:
-    """``simultaneous`` is a bool, and True only with a certified constraint."""
-    if not isinstance(simultaneous, bool | np.bool_):
-        raise ValueError(f"simultaneous must be True or False; got {simultaneous!r}.")
-    if simultaneous:
-        check_splittable(objective, "groups")
 
 
 def _too_small_reason(
