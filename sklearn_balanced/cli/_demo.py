@@ -129,18 +129,6 @@ def _make_model(name: str, random_state: int):
     return make_pipeline(StandardScaler(), net)
 
 
-def _check_demo_args(args: argparse.Namespace) -> None:
-    """Refuse bad demo options before anything slow is imported or fitted."""
-    if not 0.0 < args.positive_share <= 0.5:
-        raise UsageError(
-            f"--positive-share must be in (0, 0.5]; got {args.positive_share}."
-        )
-    if not 0.0 < args.test_size < 1.0:
-        raise UsageError(f"--test-size must be in (0, 1); got {args.test_size}.")
-    if args.cv < 2:
-        raise UsageError(f"--cv must be at least 2; got {args.cv}.")
-
-
 def _demo_data(args):
     from sklearn_balanced.datasets import load_peptides, peptide_features
 
@@ -191,7 +179,6 @@ def demo_payload(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
 
     from sklearn_balanced.binary import BalancedThresholdClassifier
 
-    _check_demo_args(args)
     model_name = args.model
     if model_name == "auto":
         model_name = "mlp" if _neural()[0] is not None else "logreg"
