@@ -18,12 +18,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from sklearn_balanced.cli._common import UsageError, _warnings_first
-from sklearn_balanced.cli._cutoff_args import (
-    _check_confidence_options,
-    _check_interval_options,
-    _check_prevalence_options,
-    _objective_from_args,
-)
+from sklearn_balanced.cli._cutoff_args import checked_options
 from sklearn_balanced.cli._format import (
     _json_value,
     _report_text,
@@ -43,22 +38,21 @@ from sklearn_balanced.cli._payloads import (
     intervals_payload,
 )
 from sklearn_balanced.cli._plot import (
-    _check_plot_path,
     _plot,
     _plot_gray_zone,
 )
 from sklearn_balanced.cli._reading import CutoffInput
 
 
-def cutoff_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, Any]:
-    """Compute everything the ``cutoff`` command prints, as a dict."""
+def cutoff_payload(
+    args: argparse.Namespace, data: CutoffInput, objective
+) -> dict[str, Any]:
+    """Everything the ``cutoff`` command prints, as a dict, from the checked
+    columns (the objective ``None``: ``--gray-zone``)."""
     from sklearn_balanced.engine import find_threshold
 
-    if args.gray_zone:
+    if objective is None:
         return gray_zone_payload(args, data)
-    if args.max_abstention is not None:
-        raise UsageError("--max-abstention goes with --gray-zone.")
-    objective = _objective_from_args(args)
     shift, given = None, data
     if args.prevalence is not None:
         data, shift = _at_prevalence(args.prevalence, data)
@@ -101,22 +95,6 @@ def gray_zone_payload(args: argparse.Namespace, data: CutoffInput) -> dict[str, 
     from sklearn_balanced.gray_zone import find_gray_zone
     from sklearn_balanced.metrics._report import report_from_counts
 
-    conflicting = [
-        name
-        for name, value in (
-            ("--objective", args.objective),
-            ("--cost-fp", args.cost_fp),
-            ("--cost-fn", args.cost_fn),
-            ("--bootstrap", args.bootstrap),
-            ("--min-precision", args.min_precision),
-        )
-        if value is not None
-    ]
-    if conflicting:
-        raise UsageError(
-            f"--gray-zone does not take {', '.join(conflicting)}: it meets the "
-            "--min-sensitivity/--min-specificity targets with the smallest gray zone."
-        )
     targets = {
         "min_sensitivity": 0.95
         if args.min_sensitivity is None
@@ -235,22 +213,13 @@ def _no_room(counts, collect: bool) -> UsageError:
     )
 
 
-def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
+def streamed_payload(args: argparse.Namespace, objective) -> dict[str, Any]:
     """Everything ``cutoff`` prints for one ``--score`` column: the file read
     a batch at a time into :class:`~sklearn_balanced.cli._tables.StreamedCounts`,
     then searched from the counts, or (``--bootstrap``, ``--gray-zone``,
     ``--plot``) from the checked columns by :func:`cutoff_payload`."""
     from sklearn_balanced.cli._tables import read_counts
 
-    if args.max_abstention is not None and not args.gray_zone:
-        raise UsageError("--max-abstention goes with --gray-zone.")
-    _check_confidence_options(args)
-    _check_interval_options(args)
-    if not args.gray_zone:
-        objective = _objective_from_args(args)  # the options' mistakes first
-        _check_prevalence_options(args, objective)
-    elif args.prevalence is not None:
-        _check_prevalence_options(args, None)
     collect = bool(
         args.bootstrap or args.gray_zone or args.plot or args.prevalence is not None
     ) or (args.intervals is not None and args.weight is not None)  # Kish: the rows
@@ -262,9 +231,8 @@ def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
         pos = _positive(args, classes)
         if collect:
             labels, scores, weights = counts.arrays(group, classes)
-            return cutoff_payload(
-                args, CutoffInput(source, labels, scores, weights, pos)
-            )
+            data = CutoffInput(source, labels, scores, weights, pos)
+            return cutoff_payload(args, data, objective)
         is_pos = classes[group] == pos
         neg = next(c.item() for c in classes if c.item() != pos)
         rows = np.array(counts.labels.counts)
@@ -282,12 +250,13 @@ def streamed_payload(args: argparse.Namespace) -> dict[str, Any]:
     except MemoryError:
         raise _no_room(counts, collect) from None
     return counts_payload(
-        args, source, counts.n, label_counts, pos, neg, [table], unit, max_weight
-    )
+        args, objective, source, counts.n, label_counts, pos, neg, [table], unit,
+        max_weight,
+    )  # fmt: skip
 
 
 def counts_payload(
-    args: argparse.Namespace, source: str, n: int, label_counts: dict, pos: Any,
+    args: argparse.Namespace, objective, source: str, n: int, label_counts: dict, pos: Any,
     neg: Any, table: list, unit: float, max_weight: float | None,
 ) -> dict[str, Any]:  # fmt: skip
     """Everything ``cutoff`` prints, from a merged table of distinct scores
@@ -300,7 +269,6 @@ def counts_payload(
     from sklearn_balanced.engine._tables import _counts_from_table
     from sklearn_balanced.metrics._report import report_from_counts
 
-    objective = _objective_from_args(args)
     result = table.pop()
     if not isinstance(result, ThresholdResult):  # a table, not searched yet
         counts = _counts_from_table(result, unit, max_weight)
@@ -350,38 +318,12 @@ def run_cutoff(args: argparse.Namespace, out: TextIO) -> int:
     from sklearn_balanced.cli._multiclass import format_multiclass, multiclass_payload
 
     several = len(args.score) > 1
-    if several and args.confidence is not None:
-        raise UsageError(
-            "--confidence goes with one --score column (a certified binary "
-            "constraint); several --score columns learn class weights."
-        )
-    if several and args.intervals is not None:
-        raise UsageError(
-            "--intervals goes with one --score column (the rates at a binary "
-            "cutoff); several --score columns learn class weights."
-        )
-    if several and args.prevalence is not None:
-        raise UsageError(
-            "--prevalence goes with one --score column (a binary cutoff); several "
-            "--score columns learn class weights, which it does not re-weight."
-        )
-    if not several:
-        args.score = args.score[0]
-        if args.classes is not None:
-            raise UsageError(
-                f"--classes {args.classes!r} goes with several --score columns (one "
-                "per class); one --score column is a binary cutoff."
-            )
-        if args.objective == "macro_f1":
-            raise UsageError(
-                "--objective macro_f1 needs several --score columns (one per "
-                "class); with one --score column use f1."
-            )
-        if args.plot:
-            _check_plot_path(args.plot)
+    objective = None if several else checked_options(args)
     named = contextlib.nullcontext() if several else _flags_named(args)
     with _warnings_first(args.command), named:
-        payload = multiclass_payload(args) if several else streamed_payload(args)
+        payload = (
+            multiclass_payload(args) if several else streamed_payload(args, objective)
+        )
     if args.json:
         payload = {k: v for k, v in payload.items() if k != "report_text"}
         out.write(json.dumps(_json_value(payload), indent=2, allow_nan=False) + "\n")

@@ -291,7 +291,6 @@ def _objective_from_args(args: argparse.Namespace):
         if getattr(args, floor) is None:
             flag = "--" + floor.replace("_", "-")
             raise UsageError(f"--objective {args.objective} needs {flag} X.")
-    _check_confidence_options(args)
     confidence = getattr(args, "confidence", None)
     if constraint:
         (floor,) = floors
@@ -352,3 +351,56 @@ def _check_prevalence_options(args: argparse.Namespace, objective) -> None:
             "would state a confidence that does not hold); certify on data at the "
             "deployment prevalence, or drop --prevalence or --confidence."
         )
+
+
+def _check_gray_zone_options(args: argparse.Namespace) -> None:
+    """What ``--gray-zone`` does not take: an objective, costs, a bootstrap,
+    a precision floor, a prevalence."""
+    conflicting = [
+        name
+        for name, value in (
+            ("--objective", args.objective),
+            ("--cost-fp", args.cost_fp),
+            ("--cost-fn", args.cost_fn),
+            ("--bootstrap", args.bootstrap),
+            ("--min-precision", args.min_precision),
+        )
+        if value is not None
+    ]
+    if args.prevalence is not None:
+        _check_prevalence_options(args, None)
+    if conflicting:
+        raise UsageError(
+            f"--gray-zone does not take {', '.join(conflicting)}: it meets the "
+            "--min-sensitivity/--min-specificity targets with the smallest gray zone."
+        )
+
+
+def checked_options(args: argparse.Namespace):
+    """Every check of the options of one ``--score`` column, done before the
+    file is opened; the objective (``None`` with ``--gray-zone``)."""
+    from sklearn_balanced.cli._plot import _check_plot_path
+
+    args.score = args.score[0]
+    if args.classes is not None:
+        raise UsageError(
+            f"--classes {args.classes!r} goes with several --score columns (one "
+            "per class); one --score column is a binary cutoff."
+        )
+    if args.objective == "macro_f1":
+        raise UsageError(
+            "--objective macro_f1 needs several --score columns (one per "
+            "class); with one --score column use f1."
+        )
+    if args.plot:
+        _check_plot_path(args.plot)
+    if args.max_abstention is not None and not args.gray_zone:
+        raise UsageError("--max-abstention goes with --gray-zone.")
+    _check_confidence_options(args)
+    _check_interval_options(args)
+    if args.gray_zone:
+        _check_gray_zone_options(args)
+        return None
+    objective = _objective_from_args(args)
+    _check_prevalence_options(args, objective)
+    return objective

@@ -25,6 +25,9 @@ _BINARY_ONLY = (
     ("--pos-label", "pos_label"),
     ("--bootstrap", "bootstrap"),
     ("--plot", "plot"),
+    ("--confidence", "confidence"),
+    ("--intervals", "intervals"),
+    ("--prevalence", "prevalence"),
 )
 
 
@@ -54,9 +57,11 @@ def _check_options(args: argparse.Namespace) -> str:
     if args.gray_zone:
         given.insert(0, "--gray-zone")
     if given:
+        verb = "applies" if len(given) == 1 else "apply"
         raise UsageError(
-            f"{', '.join(given)} apply to one --score column (a binary cutoff), "
-            f"not to {len(args.score)} --score columns (one per class)."
+            f"{', '.join(given)} {verb} to one --score column (a binary cutoff), "
+            f"not to {len(args.score)} --score columns (one per class, which "
+            "learn class weights)."
         )
     objective = args.objective or "balanced"
     if objective not in MULTICLASS_OBJECTIVES:
@@ -112,8 +117,8 @@ def multiclass_payload(args: argparse.Namespace) -> dict[str, Any]:
     from sklearn_balanced.multiclass._search import find_class_weights
     from sklearn_balanced.plotting._multiclass import class_recalls
 
-    names = _class_names(args)
     objective = _check_options(args)
+    names = _class_names(args)
     source, y, scores, weights = _read_input(args, names)
     K = len(names)
     result = find_class_weights(

@@ -516,6 +516,22 @@ def test_error_bad_options(cli, csv_file, extra, fragments):
     assert_usage_error(proc, *fragments)
 
 
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (("--gray-zone", "--bootstrap", "10"), "--gray-zone does not take --bootstrap"),
+        (("--max-abstention", "0.1"), "--max-abstention goes with --gray-zone"),
+        (("--objective", "cost"), "--objective cost needs"),
+        (("--confidence", "0.9"), "--confidence 0.9 certifies a constraint"),
+    ],
+)  # fmt: skip
+def test_option_mistakes_are_named_before_the_file_is_opened(cli, tmp_path, extra,
+                                                            fragment):  # fmt: skip
+    missing = tmp_path / "absent.csv"
+    proc = cli("cutoff", missing, "--label", "y", "--score", "s", *extra)
+    assert_usage_error(proc, fragment)
+
+
 def test_error_negative_weight(cli, tmp_path):
     path = tmp_path / "w.csv"
     path.write_text("y,s,w\n0,0.1,1\n1,0.2,-1\n0,0.3,1\n")
@@ -1407,7 +1423,8 @@ def test_cutoff_multiclass_integer_labels_match_class_names(cli, tmp_path):
          ("--objective f1 does not apply to several --score columns",
           "balanced, balanced_accuracy, macro_f1")),
         ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--pos-label", "a", "--gray-zone"),
-         ("--gray-zone, --pos-label apply to one --score column",)),
+         ("--gray-zone, --pos-label apply to one --score column",
+          "which learn class weights")),
         ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--score", "a"),
          ("--score and --score name the same column 'a'",)),
     ],

@@ -192,7 +192,7 @@ def test_confidence_needs_one_score_column(cli, data_file):
     path, _, _ = data_file
     proc = cli("cutoff", path, "--label", "y", "--score", "s", "--score", "w",
                "--confidence", "0.9")  # fmt: skip
-    assert_usage_error(proc, "--confidence goes with one --score column")
+    assert_usage_error(proc, "--confidence applies to one --score column")
 
 
 @pytest.fixture(scope="module")

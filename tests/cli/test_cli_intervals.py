@@ -120,7 +120,7 @@ def test_several_score_columns_refused(cli, tmp_path):
     path.write_text("y,a,b\n0,0.9,0.1\n1,0.2,0.8\n0,0.7,0.3\n1,0.4,0.6\n")
     proc = cli("cutoff", path, "--label", "y", "--score", "a", "--score", "b",
                "--intervals", "0.9")  # fmt: skip
-    assert_usage_error(proc, "--intervals goes with one --score column")
+    assert_usage_error(proc, "--intervals applies to one --score column")
 
 
 @pytest.mark.parametrize("n", ["1", "39"])

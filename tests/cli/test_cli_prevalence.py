@@ -91,7 +91,7 @@ def test_prevalence_outside_the_unit_interval_exits_2(cli, data_file, value):
         (["--objective", "balanced_accuracy"], "of 'balanced_accuracy'"),
         (["--min-sensitivity", "0.9"], "'specificity_at_sensitivity'"),
         (["--gray-zone"], "--prevalence does not go with --gray-zone"),
-        (["--score", "w"], "--prevalence goes with one --score column"),
+        (["--score", "w"], "--prevalence applies to one --score column"),
     ],
 )
 def test_prevalence_where_it_makes_no_sense_exits_2(cli, data_file, options, fragment):
