@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -12,15 +10,11 @@ from sklearn_balanced.binary._diagnostics import (
     check_bootstrap_params,
     warn_if_too_few_resamples,
 )
-from sklearn_balanced.engine._bootstrap import run_bootstrap
-from sklearn_balanced.engine._intervals import intervals_at
 from sklearn_balanced.engine._select import (
-    checked_counts,
     select_cutoff,
     validate_inputs,
 )
-from sklearn_balanced.engine._spread import percentile_interval
-from sklearn_balanced.objectives import get_objective, sensitivity, specificity
+from sklearn_balanced.objectives import get_objective
 from sklearn_balanced.plotting._common import (
     _NO_DASK_PLOT,
     _axes,
@@ -32,18 +26,14 @@ from sklearn_balanced.plotting._common import (
     _rates_at,
     _rates_text,
 )
+from sklearn_balanced.plotting._threshold_data import (
+    bootstrap_band,
+    curve,
+    fold_curves,
+    intervals_or_none,
+)
 
 __all__ = ["ThresholdDisplay"]
-
-
-def _curve(is_pos, score, weight, objective):
-    """Finite cutoffs (increasing) with the objective, Sn and Sp there."""
-    counts = checked_counts(is_pos, score, weight)
-    c = (counts.tp, counts.fp, counts.tn, counts.fn)
-    t = counts.thresholds()[1:-1][::-1]
-    inputs = counts.objective_inputs(objective)  # the units select_cutoff used
-    values = np.asarray(objective.score(*inputs), dtype=np.float64)[1:-1][::-1]
-    return counts, t, values, sensitivity(*c)[1:-1][::-1], specificity(*c)[1:-1][::-1]
 
 
 class ThresholdDisplay:
@@ -409,7 +399,7 @@ class ThresholdDisplay:
             hint=_NO_DASK_PLOT,
         )
         obj = get_objective(objective)
-        counts, t, values, sn, sp = _curve(is_pos, score, weight, obj)
+        counts, t, values, sn, sp = curve(is_pos, score, weight, obj)
         certificate = None
         if threshold is None:
             index, _ = select_cutoff(counts, obj)
@@ -420,14 +410,14 @@ class ThresholdDisplay:
                 threshold, "threshold", "ThresholdDisplay.from_predictions"
             )
         ci = band = None
-        rates = _intervals_or_none(counts, is_pos, score, weight, threshold, intervals)
+        rates = intervals_or_none(counts, is_pos, score, weight, threshold, intervals)
         if n_bootstrap:
             check_bootstrap_params(n_bootstrap, confidence_level)
             warn_if_too_few_resamples(
                 n_bootstrap, float(confidence_level), "the cutoff's interval and band"
             )
             rng = check_random_state(random_state)
-            ci, band = _bootstrap_band(
+            ci, band = bootstrap_band(
                 is_pos, score, weight, obj, n_bootstrap, rng, t, confidence_level
             )
         return cls(
@@ -507,7 +497,7 @@ class ThresholdDisplay:
             estimator, X, y, sample_weight, display="ThresholdDisplay"
         )
         obj = estimator.objective_
-        counts, t, values, sn, sp = _curve(is_pos, response, weight, obj)
+        counts, t, values, sn, sp = curve(is_pos, response, weight, obj)
         folds = band = fold_thresholds = None
         fitted = getattr(estimator, "_oof_data_", None)
         level = None
@@ -515,23 +505,14 @@ class ThresholdDisplay:
             level = fitted["confidence_level"]
         if fold_sizes is not None:
             fold_thresholds = estimator.fold_thresholds_
-            folds = []
-            for part in np.split(
-                np.arange(response.shape[0]), np.cumsum(fold_sizes)[:-1]
-            ):
-                w = None if weight is None else weight[part]
-                try:
-                    _, ft, fv, _, _ = _curve(is_pos[part], response[part], w, obj)
-                except ValueError:
-                    continue  # constant scores in a fold: nothing to draw
-                folds.append((ft, fv))
+            folds = fold_curves(is_pos, response, weight, obj, fold_sizes)
             # The bootstrap of the fit, not of the current parameters: its
             # number of resamples, its level and, replayed from the generator's
             # state at the time, its resamples.
             if fitted["n_bootstrap"] > 0:
                 rng = np.random.RandomState()
                 rng.set_state(fitted["rng_state"])
-                _, band = _bootstrap_band(
+                _, band = bootstrap_band(
                     is_pos,
                     response,
                     weight,
@@ -544,7 +525,7 @@ class ThresholdDisplay:
         name = _objective_text(obj)
         source = "out-of-fold scores" if fold_sizes is not None else "given data"
         threshold = float(estimator.threshold_)
-        rates = _intervals_or_none(
+        rates = intervals_or_none(
             counts, is_pos, response, weight, threshold, intervals
         )
         return cls(
@@ -582,31 +563,6 @@ def _draw_certificate(ax, x, cert, colors):
         label=label,
     )  # fmt: skip
     return line
-
-
-def _bootstrap_band(is_pos, score, weight, objective, n_bootstrap, rng, grid, level):
-    run = run_bootstrap(
-        is_pos, score, weight, objective, int(n_bootstrap), rng, grid=grid
-    )
-    alpha = 1.0 - level
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN grid columns
-        lo, hi = np.nanquantile(run.curves, [alpha / 2, 1 - alpha / 2], axis=0)
-    return percentile_interval(run.thresholds, level), (grid, lo, hi)
-
-
-def _intervals_or_none(counts, is_pos, score, weight, threshold, level):
-    """The Wilson rate intervals at ``threshold``, or None without a level."""
-    if level is None:
-        return None
-    if isinstance(level, bool) or not isinstance(level, int | float | np.floating):
-        raise TypeError(f"intervals must be a level in (0, 1) or None; got {level!r}.")
-    if not 0.0 < float(level) < 1.0:
-        raise ValueError(
-            f"intervals must be a level strictly between 0 and 1 (e.g. 0.95) or "
-            f"None; got {level!r}."
-        )
-    return intervals_at(counts, is_pos, score, weight, float(threshold), float(level))
 
 
 def _draw_rate_intervals(ax, x, intervals):
