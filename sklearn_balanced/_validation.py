@@ -6,6 +6,7 @@ received, so that a user can fix the call without reading the source.
 
 from __future__ import annotations
 
+import math
 import sys
 from typing import Any
 
@@ -498,9 +499,30 @@ def check_sample_weight(
             "sample_weight is zero everywhere (all weights are zero); at least "
             "some samples of each class need a positive weight."
         )
+    hi = float(w.max())
+    check_weight_span(hi, float(np.min(w, where=w > 0, initial=np.inf)))
     if np.isinf(total):
-        warn_weight_overflow(float(w.max()), w.shape[0])
+        warn_weight_overflow(hi, w.shape[0])
     return w
+
+
+def check_weight_span(max_weight: float, min_positive: float) -> None:
+    """Refuse weights whose ratios float64 cannot keep once they are scaled to
+    the largest (as the engine counts them): a positive weight over 2**1022
+    times below the largest becomes subnormal (digits lost) or 0 (its sample
+    dropped), and the counts would be off without a word. One rule for the
+    in-memory engine, the dask tables and the command line."""
+    if not 0 < min_positive < max_weight:
+        return
+    exponent = math.frexp(max_weight)[1] - 1
+    if math.ldexp(min_positive, -exponent) < sys.float_info.min:
+        raise ValueError(
+            "sample_weight spans more than float64 can hold: the smallest "
+            f"positive weight ({min_positive!r}) is over 2**1022 times smaller "
+            f"than the largest ({max_weight!r}), so once the weights are scaled "
+            "to the largest it loses digits or becomes 0, and the counts would be "
+            "off. Only the weights' ratios matter; bring them closer together."
+        )
 
 
 def warn_weight_overflow(max_weight: float, n_samples: int) -> None:

@@ -72,6 +72,16 @@ def _no_nan(*values):
 @pytest.mark.parametrize(("scores", "weights"), CASES)
 def test_extreme_scores_and_weights_leak_no_runtime_warning(scores, weights):
     s, w = SCORES[scores], WEIGHTS[weights]
+    if weights == "subnormal_and_max":  # 2**2098 apart: refused, never rounded
+        for call in (
+            lambda: find_threshold(Y, s, sample_weight=w),
+            lambda: find_gray_zone(Y, s, sample_weight=w),
+            lambda: bootstrap_threshold(Y, s, n_bootstrap=40, sample_weight=w),
+            lambda: binary_report(Y, (s >= 0).astype(int), sample_weight=w),
+        ):
+            with pytest.raises(ValueError, match="spans more than float64 can hold"):
+                call()
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         # asserted in test_weights_summing_past_float64_max_are_announced
@@ -149,7 +159,7 @@ def test_fold_disagreement_warning_shows_cutoffs_near_the_limit():
     # warning showed "inf" for finite cutoffs
     X = np.arange(N)[:, None]
     clf = BalancedThresholdClassifier(_FixedScores(SCORES["near_max"]))
-    w = _rng.choice([1e-300, 1e300], N)
+    w = _rng.choice([1e-150, 1e150], N)  # 2**997 apart: as far as float64 keeps
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.warns(UserWarning, match=r"folds disagree .* cutoffs \[") as rec:

@@ -221,3 +221,34 @@ def test_counts_that_fit_stay_finite_when_the_total_overflows():
     with pytest.warns(UserWarning, match="sums to more than float64 can hold"):
         report = binary_report(y, s >= r.threshold, sample_weight=np.full(200, 1e306))
     assert np.isfinite(report.confusion_matrix).all()
+
+
+def _a_class_of_tiny_weights(n=2000):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, n)
+    s = rng.normal(size=n) + y
+    wn = rng.uniform(1, 4, n)
+    return y, s, np.where(y == 1, 1e300, wn * 1e-23), np.where(y == 1, 1.0, wn)
+
+
+def test_weights_that_would_lose_digits_once_scaled_are_refused():
+    # hostile review: the negatives' weights became subnormal once divided by
+    # the largest (1e300): the cutoff moved (0.4378 against 0.4366) in silence
+    y, s, w, _ = _a_class_of_tiny_weights()
+    match = r"spans more than float64 can hold: the smallest positive weight \("
+    for call in (
+        lambda: find_threshold(y, s, sample_weight=w),
+        lambda: threshold_curve(y, s, sample_weight=w),
+        lambda: find_gray_zone(y, s, sample_weight=w),
+        lambda: engine.normalise_weights(w),
+    ):
+        with pytest.raises(ValueError, match=match):
+            call()
+
+
+def test_weights_2_to_the_997_apart_still_give_the_rescaled_cutoff():
+    y, s, _, ref = _a_class_of_tiny_weights()
+    w = np.where(y == 1, 2.0**500, ref * 2.0**-497)
+    got = find_threshold(y, s, sample_weight=w)
+    expected = find_threshold(y, s, sample_weight=np.where(y == 1, 2.0**997, ref))
+    assert (got.threshold, got.score) == (expected.threshold, expected.score)

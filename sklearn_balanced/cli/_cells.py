@@ -264,8 +264,11 @@ class Weights:
             self.min_pos = min(self.min_pos, float(positive.min()))
 
     def finish(self) -> None:
+        from sklearn_balanced._validation import check_weight_span
+
         if self.tiny is not None and self.min_pos != self.max:
             self._refuse(*self.tiny, self.n_tiny)
+        check_weight_span(self.max, self.min_pos)  # as the engine scales them
 
     def _refuse(self, row: int, cell: str, value: float, n: int | None) -> None:
         became = "0, which would drop the row" if value == 0 else repr(value)

@@ -70,7 +70,6 @@ from sklearn_balanced.engine._core import (
 )
 from sklearn_balanced.engine._select import (
     _check_tunable,
-    _check_weight_range,
     select_cutoff,
 )
 from sklearn_balanced.objectives import Objective
@@ -392,7 +391,6 @@ def checked_pool(
         counts = pooled.counts()
     else:
         counts = confusion_counts(is_pos, score, weight)
-    _check_weight_range(counts, weight)
     return pooled, counts
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sklearn_balanced._validation import check_weight_span
 from sklearn_balanced.objectives import (
     CallableObjective,
     Objective,
@@ -279,7 +280,9 @@ def normalise_weights(
     if float(sample_weight.min()) == hi:
         return None, hi
     exponent = math.frexp(hi)[1] - 1  # hi / 2**exponent in [1, 2)
-    return np.ldexp(sample_weight, -exponent), math.ldexp(1.0, exponent)
+    check_weight_span(hi, float(sample_weight.min()))
+    weights = np.ldexp(sample_weight, -exponent)
+    return weights, math.ldexp(1.0, exponent)
 
 
 def confusion_counts(

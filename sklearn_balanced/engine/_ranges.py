@@ -48,7 +48,6 @@ from sklearn_balanced.engine._tables import (
     _is_wide_int,
     _table,
     check_tunable,
-    check_weight_span,
 )
 from sklearn_balanced.objectives import (
     Objective,
@@ -137,7 +136,6 @@ def range_specs(
         starts.append((tp0, fp0))
         tp0 += stats[r][1]
         fp0 += stats[r][2]
-    check_weight_span(tp0, fp0, max_weight)
     return [
         (
             r,

@@ -165,7 +165,6 @@ def checked_counts(
         # they ran first (when the counts show both classes and two distinct
         # scores, they pass: no extra passes over the data then)
         _check_tunable(is_pos, y_score, sample_weight, name)
-    _check_weight_range(counts, sample_weight)
     return counts
 
 
@@ -193,19 +192,6 @@ def _check_tunable(
             f"{name} is constant{weighted} (every value is {y_score[0].item()!r}); "
             "there is no cutoff to tune. Check that the model learned something "
             "that separates the classes."
-        )
-
-
-def _check_weight_range(
-    counts: ConfusionCounts, sample_weight: NDArray[np.float64] | None
-) -> None:
-    """Both classes still have a positive count after the weights' normalisation."""
-    if not (counts.n_pos > 0 and counts.n_neg > 0):  # weights 2**1074 times apart
-        raise ValueError(
-            "sample_weight spans more than float64 can hold: the weights of one "
-            f"class are over 2**1074 times smaller than the largest weight "
-            f"({float(sample_weight.max())!r}), so that class counts as absent. "
-            "Only the weights' ratios matter; bring them closer together."
         )
 
 

@@ -23,6 +23,7 @@ from sklearn_balanced._validation import (
     _unique_labels,
     check_binary_target,
     check_scores,
+    check_weight_span,
     warn_weight_overflow,
 )
 from sklearn_balanced.engine._core import ConfusionCounts
@@ -224,6 +225,7 @@ def _raise_for(summary: dict, pos_label: Any) -> Any:
                 "sample_weight is zero everywhere (all weights are zero); at least "
                 "some samples of each class need a positive weight."
             )
+        check_weight_span(w["max"], w["min_pos"])
         if math.isinf(w["sum"]):
             warn_weight_overflow(w["max"], n)
     return pos
@@ -331,17 +333,6 @@ def check_tunable(n_pos: int, n_neg: int, m: int, first: Any, weighted: bool) ->
         )
 
 
-def check_weight_span(n_pos: float, n_neg: float, max_weight: float | None) -> None:
-    """Both classes still count after the weights' normalisation."""
-    if not (n_pos > 0 and n_neg > 0):
-        raise ValueError(
-            "sample_weight spans more than float64 can hold: the weights of one "
-            f"class are over 2**1074 times smaller than the largest weight "
-            f"({max_weight!r}), so that class counts as absent. "
-            "Only the weights' ratios matter; bring them closer together."
-        )
-
-
 def _counts_from_table(
     table: tuple, unit: float, max_weight: float | None
 ) -> ConfusionCounts:
@@ -370,5 +361,4 @@ def _counts_from_table(
         n_neg=float(fp[-1]),
         unit=unit,
     )
-    check_weight_span(counts.n_pos, counts.n_neg, max_weight)
     return counts

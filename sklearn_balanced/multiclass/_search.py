@@ -345,17 +345,6 @@ def find_class_weights(
             f"{classes.tolist()}; pass labels=... naming the class of every column."
         )
     weight, unit = _sample_weights(sample_weight, n)
-    if sample_weight is not None and not (weight > 0).all():
-        given = np.asarray(sample_weight, dtype=np.float64) > 0
-        lost = np.setdiff1d(y[given], y[weight > 0])
-        if lost.size:  # positive weights 2**1074 times below the largest
-            raise ValueError(
-                "sample_weight spans more than float64 can hold: the weights of "
-                f"the class(es) {classes[lost].tolist()} are over 2**1074 times "
-                f"smaller than the largest weight ({float(np.max(sample_weight))!r}), so "
-                "they count as absent. Only the weights' ratios matter; bring "
-                "them closer together."
-            )
     keep = weight > 0
     P, y, weight = P[keep], y[keep], weight[keep]
     if y.shape[0] == 0:

@@ -532,6 +532,18 @@ def test_option_mistakes_are_named_before_the_file_is_opened(cli, tmp_path, extr
     assert_usage_error(proc, fragment)
 
 
+def test_error_weights_too_far_apart_for_float64(cli, tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text("y,s,w\n0,0.1,1e-23\n1,0.2,1e300\n0,0.3,2e-23\n1,0.4,1e300\n")
+    for extra in ((), ("--bootstrap", "20")):  # counted, and held whole
+        proc = cli("cutoff", path, "--label", "y", "--score", "s", "--weight", "w",
+                   *extra)  # fmt: skip
+        assert_usage_error(
+            proc, "--weight 'w': sample_weight spans more than float64 can hold",
+            "(1e-23)",
+        )  # fmt: skip
+
+
 def test_error_negative_weight(cli, tmp_path):
     path = tmp_path / "w.csv"
     path.write_text("y,s,w\n0,0.1,1\n1,0.2,-1\n0,0.3,1\n")

@@ -452,6 +452,21 @@ def test_reversed_scores_warn_as_in_memory(sync, n_ranges):
     _same(got, expected)
 
 
+@pytest.mark.parametrize("n_ranges", [1, 3])
+def test_weights_that_would_lose_digits_are_refused_as_in_memory(sync, n_ranges):
+    y, s, _ = _data(n=300)
+    w = np.where(y == 1, 1e300, 1e-23)
+    with pytest.raises(ValueError, match="spans more than float64") as in_memory:
+        find_threshold(y, s, sample_weight=w)
+    with pytest.raises(ValueError, match=re.escape(str(in_memory.value))):
+        find_threshold_dask(
+            da.from_array(y, chunks=60),
+            da.from_array(s, chunks=60),
+            sample_weight=da.from_array(w, chunks=60),
+            n_ranges=n_ranges,
+        )
+
+
 def test_weight_sum_overflow_warns_as_in_memory(sync):
     y, s, _ = _data(n=200)
     w = np.full(200, 2.0**1020)  # powers of two: the sums are exact

@@ -600,7 +600,7 @@ def test_weights_near_the_float64_limits():
         np.isinf(huge.confusion), plain.confusion > np.finfo(float).max / 1.7e308
     )
     w = np.where(y == 2, 5e-324, 1e300)  # class 2 is 2**1074 times lighter
-    with pytest.raises(ValueError, match=r"spans more than float64.*class\(es\) \[2\]"):
+    with pytest.raises(ValueError, match=r"spans more than float64.*5e-324"):
         find_class_weights(y, proba, sample_weight=w)
 
 
