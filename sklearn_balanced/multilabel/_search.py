@@ -123,16 +123,19 @@ class MultiLabelThresholds:
     trace: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
     constraint_bounds: NDArray[np.float64] | None = None
     label_confidence: float | None = None
+    #: the counts in the engine's units (the counts above overflow to inf
+    #: for weights past float64's range; the rates are computed on these)
+    _rates: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def sensitivity(self) -> NDArray[np.float64]:
         """Per-label true positive rate at the cutoffs."""
-        return sensitivity(self.tp, self.fp, self.tn, self.fn)
+        return sensitivity(*(self._rates or (self.tp, self.fp, self.tn, self.fn)))
 
     @property
     def specificity(self) -> NDArray[np.float64]:
         """Per-label true negative rate at the cutoffs."""
-        return specificity(self.tp, self.fp, self.tn, self.fn)
+        return specificity(*(self._rates or (self.tp, self.fp, self.tn, self.fn)))
 
 
 def resolve_multilabel_objective(
@@ -284,6 +287,7 @@ def search_thresholds(
                 for c, k in zip(counts, index, strict=True)
             ]
         )
+    rates = (tp, fp, tn, fn)  # the engine's units: the rates come from these
     tp, fp, tn, fn = _shown_at(counts, index)  # reported in the weights' units
     if trace is None:
         trace = np.array([np.nan if score is None else score])
@@ -302,6 +306,7 @@ def search_thresholds(
         n_iter=n_iter,
         converged=converged,
         trace=trace,
+        _rates=rates,
     )
     return result, counts
 
@@ -460,9 +465,11 @@ def label_rates(
     for label in range(is_pos.shape[1]):
         c = confusion_counts(is_pos[:, label], pred[:, label].astype(float), weight)
         k = int(c.index_of(0.5))
-        tp, fp, tn, fn = (a[k] for a in c.weighted_counts())  # the weights' units
-        rows.append((tp + fn, tp, fp, tn, fn))
-    n_pos, tp, fp, tn, fn = (
+        shown = [float(a[k]) for a in c.weighted_counts()]  # the weights' units
+        rows.append(
+            (shown[0] + shown[3], *shown, *(a[k] for a in (c.tp, c.fp, c.tn, c.fn)))
+        )
+    n_pos, tp, fp, tn, fn, *rates = (
         np.array(col, dtype=float) for col in zip(*rows, strict=True)
     )
     return {
@@ -472,8 +479,9 @@ def label_rates(
         "fp": fp,
         "tn": tn,
         "fn": fn,
-        "sensitivity": sensitivity(tp, fp, tn, fn),
-        "specificity": specificity(tp, fp, tn, fn),
-        "precision": precision(tp, fp, tn, fn),
-        "f1": _f1(tp, fp, fn),
+        # the rates on the engine's counts (finite for any weights' scale)
+        "sensitivity": sensitivity(*rates),
+        "specificity": specificity(*rates),
+        "precision": precision(*rates),
+        "f1": _f1(rates[0], rates[1], rates[3]),
     }

@@ -569,3 +569,30 @@ def test_mlp_multilabel_honours_skip_parameter_validation(ml_data):
         with pytest.raises(Exception) as info:  # torch's own check, not ours
             clone(net).fit(X, Y)
     assert "The 'dropout' parameter" not in str(info.value)
+
+
+def test_rates_of_weights_past_float64_are_the_rescaled_rates():
+    # hostile review F4: the rates were computed on the counts in the
+    # weights' units, inf past float64, so every one came out NaN
+    from sklearn_balanced import find_multilabel_thresholds
+    from sklearn_balanced.multilabel import label_rates
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    s = np.round(rng.normal(size=300) + y, 2)
+    Y, S = np.c_[y, 1 - y], np.c_[s, -s]
+    w = rng.uniform(0.5, 2, 300) * 2.0**1020
+    small = np.ldexp(w, -1000)  # the same ratios, exactly
+    with pytest.warns(UserWarning, match="sums to more than float64"):
+        huge = find_multilabel_thresholds(Y, S, sample_weight=w)
+    plain = find_multilabel_thresholds(Y, S, sample_weight=small)
+    assert np.isinf(huge.tp).all()
+    np.testing.assert_array_equal(huge.sensitivity, plain.sensitivity)
+    np.testing.assert_array_equal(huge.specificity, plain.specificity)
+    pred = (S > 0.5).astype(int)
+    with pytest.warns(UserWarning, match="sums to more than float64"):
+        got = label_rates(Y, pred, sample_weight=w)
+    expected = label_rates(Y, pred, sample_weight=small)
+    for key in ("sensitivity", "specificity", "precision", "f1"):
+        np.testing.assert_array_equal(got[key], expected[key])
+        assert np.isfinite(got[key]).all()
