@@ -85,11 +85,11 @@ def _at_prevalence(prevalence: float, data: CutoffInput):
     """The columns with each class re-weighted to ``prevalence``
     (:func:`sklearn_balanced.shift.reweighted`), and what the payload says."""
     from sklearn_balanced.shift import reweighted
+    from sklearn_balanced.shift._estimate import _prevalence_of
 
     is_pos = data.labels == data.pos_label
-    w = data.weights
-    file_prevalence = float(is_pos.mean() if w is None else w[is_pos].sum() / w.sum())
-    weights = reweighted(is_pos, w, prevalence, file_prevalence)
+    file_prevalence = _prevalence_of(is_pos, data.weights)
+    weights = reweighted(is_pos, data.weights, prevalence, file_prevalence)
     shifted = CutoffInput(
         data.source, data.labels, data.scores, weights, data.pos_label
     )

@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced._fit._response import positive_response
+from sklearn_balanced._validation import scaled_weights
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.binary._classifier import (
     BalancedThresholdClassifier,
@@ -110,6 +111,7 @@ def _training_weight(data: dict) -> NDArray[np.float64] | None:
 def _prevalence_of(is_pos: NDArray[np.bool_], weight: NDArray | None) -> float:
     if weight is None:
         return float(np.mean(is_pos))
+    weight = scaled_weights(weight)  # the sums cannot overflow
     return float(weight[is_pos].sum() / weight.sum())
 
 
@@ -254,7 +256,9 @@ def estimate_prevalence(
             "needs at least 2 (a bootstrap of one row is that row every time: a "
             "zero-width interval around 0 or 1)."
         )
-    is_pos, oof, weight = data["is_pos"], data["response"], _training_weight(data)
+    # every use below is of the weights' ratios: scaled, no sum overflows
+    is_pos, oof = data["is_pos"], data["response"]
+    weight = scaled_weights(_training_weight(data))
     train = _prevalence_of(is_pos, weight)
     ece = calibration_error(oof, is_pos, weight)
     if ece > calibration_tolerance:

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from sklearn_balanced._validation import scaled_weights
+
 
 def _check_prevalence(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
@@ -167,7 +169,7 @@ def calibration_error(
     """
     p = np.asarray(proba, dtype=np.float64)
     y = np.asarray(is_pos, dtype=np.float64)
-    w = np.ones_like(p) if sample_weight is None else np.asarray(sample_weight, float)
+    w = np.ones_like(p) if sample_weight is None else scaled_weights(sample_weight)
     bins = np.minimum((p * n_bins).astype(np.intp), n_bins - 1)
     weight = np.bincount(bins, weights=w, minlength=n_bins)
     mean_p = np.bincount(bins, weights=w * p, minlength=n_bins)
@@ -193,5 +195,14 @@ def reweighted(
     a, b = class_weights_for(prevalence, training_prevalence)
     w = np.where(is_pos, a, b)
     if sample_weight is not None:
-        w = w * sample_weight
+        with np.errstate(over="ignore"):
+            w = w * sample_weight
+        if np.isinf(w).any():
+            raise ValueError(
+                f"sample_weight times the class weights ({a:.4g} for a positive, "
+                f"{b:.4g} for a negative) exceeds the largest float64 for "
+                f"{int(np.isinf(w).sum())} sample(s) (the largest weight is "
+                f"{float(np.max(sample_weight))!r}). Only the weights' ratios "
+                "matter; divide them by a constant."
+            )
     return w

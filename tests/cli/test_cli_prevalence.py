@@ -67,6 +67,28 @@ def test_cutoff_is_find_threshold_on_reweighted_counts(
     assert report["tp"] + report["fn"] == pytest.approx(0.02 * report["n"])
 
 
+def test_equal_weights_past_float64_shift_as_no_weights(cli, data_file, tmp_path):
+    # hostile review F5: the file's prevalence was inf / inf: "got nan"
+    path, y, s, _ = data_file
+    args = ("--label", "y", "--score", "s", "--objective", "f1", "--prevalence",
+            "0.02", "--json", "--weight", "w")  # fmt: skip
+    plain = json.loads(cli("cutoff", path, *args[:-2]).stdout)
+    for value, fits in (("1e307", True), ("1e308", False)):
+        huge = tmp_path / f"huge{value}.csv"
+        huge.write_text("y,s,w\n" + "".join(
+            f"{a},{float(b)!r},{value}\n" for a, b in zip(y, s, strict=True)))  # fmt: skip
+        proc = cli("cutoff", huge, *args)
+        if not fits:  # times the negatives' class weight 1.8: past float64
+            assert_usage_error(proc, "--weight 'w': sample_weight times the class "
+                               "weights", "divide them by a constant")  # fmt: skip
+            continue
+        assert proc.returncode == 0, proc.stderr
+        assert "sums to more than float64" in proc.stderr
+        out = json.loads(proc.stdout)
+        assert (out["threshold"], out["score"]) == (plain["threshold"], plain["score"])
+        assert out["prevalence"] == plain["prevalence"]
+
+
 def test_text_output_names_the_prevalence(data_file):
     path, *_ = data_file
     proc = run_cli("cutoff", path, "--label", "y", "--score", "s",

@@ -592,3 +592,48 @@ def test_rate_intervals_follow_the_adapted_cutoff_and_prevalence(train, objectiv
     else:
         assert adapted.threshold_ != clf.threshold_
         assert r.sensitivity != clf.rate_intervals_.sensitivity
+
+
+def test_equal_weights_past_float64_are_no_weights():
+    # hostile review F5: the sums overflowed (inf / inf): prevalence 0.0, the
+    # training prevalence NaN, adapt_threshold refused "got nan"
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_balanced import BalancedThresholdClassifier
+    from sklearn_balanced.shift import (
+        adapt_threshold,
+        calibration_error,
+        estimate_prevalence,
+    )
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = np.c_[rng.normal(size=300) + y, rng.normal(size=300)]
+    lr = LogisticRegression().fit(X, y)
+    got = []
+    for w in (np.full(300, 1e308), np.ones(300)):
+        kw = dict(cv="prefit", store_cv_results=True)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "sample_weight sums to more than")
+            clf = BalancedThresholdClassifier(lr, **kw).fit(X, y, sample_weight=w)
+            f1 = BalancedThresholdClassifier(lr, objective="f1", **kw)
+            f1.fit(X, y, sample_weight=w)
+        e = estimate_prevalence(clf, X[:100], n_bootstrap=50, random_state=0)
+        got.append((e.prevalence, e.ci, e.adjusted_count, e.training_prevalence,
+                    e.calibration_error, adapt_threshold(f1, 0.2).threshold_))  # fmt: skip
+    assert got[0] == got[1]
+    assert 0 < got[0][0] < 1 and np.isfinite(got[0][2])
+    p, is_pos = np.full(4, 0.5), np.array([1, 0, 1, 0], bool)
+    assert calibration_error(p, is_pos, np.full(4, 1e308)) == calibration_error(
+        p, is_pos
+    )
+
+
+def test_reweighted_past_float64_is_an_error_not_inf():
+    from sklearn_balanced.shift import reweighted
+
+    is_pos = np.array([True, False, False])
+    with pytest.raises(ValueError, match=r"class weights \(0.06 for a positive, "
+                       r"1.47 for a negative\) exceeds the largest float64 for 2"):  # fmt: skip
+        reweighted(is_pos, np.full(3, 1.5e308), 0.02, 1 / 3)
+    assert np.isfinite(reweighted(is_pos, np.full(3, 1e308), 0.02, 1 / 3)).all()
