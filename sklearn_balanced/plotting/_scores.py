@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sklearn_balanced.engine._select import validate_inputs
@@ -95,7 +97,15 @@ class ScoreDistributionDisplay:
         """
         ax, fig = _axes(ax)
         edges = np.histogram_bin_edges(self.scores, bins=self.bins)
-        w = self.sample_weight
+        w, unit = self.sample_weight, ""
+        with np.errstate(over="ignore"):
+            overflows = w is not None and np.isinf(np.sum(w, dtype=np.float64))
+        if overflows:
+            # numpy's weighted histogram differences cumulative sums: past
+            # float64 they are inf - inf (NaN bars); the weights are scaled
+            # by a power of two instead, and the axis says by how much
+            exponent = math.frexp(float(np.max(w)))[1]
+            w, unit = np.ldexp(w, -exponent), f" (x 2**{exponent})"
         hists = []
         for mask, label, color in (
             (~self.is_pos, self.labels[0], "C0"),
@@ -131,7 +141,7 @@ class ScoreDistributionDisplay:
                     label="gray zone (abstain)",
                 )  # fmt: skip
         ax.set_xlabel("score (positive where score >= cutoff)")
-        ax.set_ylabel("count" if w is None else "total weight")
+        ax.set_ylabel("count" if w is None else f"total weight{unit}")
         ax.set_title(
             "Scores of the two classes and the cutoff"
             if lower is None

@@ -627,3 +627,26 @@ def test_a_certified_objectives_label_states_its_confidence():
     assert _objective_text(SpecificityAtSensitivity(0.9, confidence=0.95)) == (
         "Sp where Sn ≥ 0.9, certified at 0.95"
     )
+
+
+def test_score_histogram_of_weights_past_float64_has_no_nan_bar():
+    # hostile review F6: numpy's weighted histogram gave inf - inf = NaN bars
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    s = rng.normal(size=300) + y
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(UserWarning, match="sums to more than float64"):
+            huge = ScoreDistributionDisplay.from_predictions(
+                y, s, threshold=0.5, sample_weight=np.full(300, 1e308)
+            )
+    ones = ScoreDistributionDisplay.from_predictions(
+        y, s, threshold=0.5, sample_weight=np.ones(300)
+    )
+    for a, b in ((huge.negative_hist_, ones.negative_hist_),
+                 (huge.positive_hist_, ones.positive_hist_)):  # fmt: skip
+        assert np.isfinite(a[0]).all()
+        np.testing.assert_allclose(a[0] / a[0].max(), b[0] / b[0].max(), rtol=1e-12)
+    assert huge.ax_.get_ylabel() == "total weight (x 2**1024)"
+    assert ones.ax_.get_ylabel() == "total weight"
+    plt.close("all")
