@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sklearn_balanced._validation import _plain
+from sklearn_balanced._validation import _plain, scaled_weights
 from sklearn_balanced._warnings import warn
 from sklearn_balanced.engine._core import confusion_counts
 from sklearn_balanced.engine._select import (
@@ -100,14 +100,20 @@ def group_thresholds_from_scores(
     cert_counts = np.zeros((n_groups, 2), dtype=np.intp)
     small: list[str] = []
     constrained: dict[int, Any] = {}  # group -> its counts, for the joint search
-    total = float(len(score) if weight is None else weight.sum())
+    # the weights' ratios, scaled so that no sum overflows: the totals, the
+    # shrinkage prior and the gap search's shares (n_pos, n_neg: as given)
+    scaled = scaled_weights(weight)
+    total = float(len(score) if scaled is None else scaled.sum())
+    mass = np.empty(n_groups)  # each group's share of ``total``, unnormalised
     reasons: list[str | None] = []
     for k in range(n_groups):
         rows = order[bounds[k] : bounds[k + 1]]
         g_pos, g_score = is_pos[rows], score[rows]
         w = np.ones(rows.shape[0]) if weight is None else weight[rows]
         n_samples[k] = rows.shape[0]
-        n_pos[k], n_neg[k] = float(w[g_pos].sum()), float(w[~g_pos].sum())
+        with np.errstate(over="ignore"):  # in the weights' units: inf past float64
+            n_pos[k], n_neg[k] = float(w[g_pos].sum()), float(w[~g_pos].sum())
+        mass[k] = rows.shape[0] if scaled is None else float(scaled[rows].sum())
         constant = bool(g_score.min() == g_score.max())
         reasons.append(
             _too_small_reason(
@@ -159,12 +165,13 @@ def group_thresholds_from_scores(
             if shrinkage:
                 # the group's samples, plus every sample at a total weight worth
                 # ``shrinkage`` of the group's (mean-weight) samples
-                scale = shrinkage * (w.sum() / rows.shape[0]) / total
-                prior = np.ones(score.shape[0]) if weight is None else weight
+                scale = shrinkage * (mass[k] / rows.shape[0]) / total
+                prior = np.ones(score.shape[0]) if scaled is None else scaled
+                own_w = np.ones(rows.shape[0]) if scaled is None else scaled[rows]
                 searched = (
                     np.concatenate([g_pos, is_pos]),
                     np.concatenate([g_score, score]),
-                    np.concatenate([w, prior * scale]),
+                    np.concatenate([own_w, prior * scale]),
                 )
             counts = checked_counts(*searched, name=name)
             index = _select(counts, objective, where, hint)[0]
@@ -177,7 +184,7 @@ def group_thresholds_from_scores(
         keys = sorted(constrained)
         indices, _ = gap_constrained_indices(
             [constrained[k] for k in keys],
-            np.array([n_pos[k] + n_neg[k] for k in keys]),
+            mass[keys],
             objective,
             float(max_sensitivity_gap),
         )

@@ -625,3 +625,21 @@ def test_uncertifiable_group_is_named_under_a_sensitivity_gap_too():
     g[:40] = "z"
     with pytest.raises(ValueError, match=r"^Group 'z' \(40 samples, .*: No cutoff can"):
         find_group_thresholds(y, s, g, objective=CERTIFIED, max_sensitivity_gap=0.1)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"max_sensitivity_gap": 0.1}, {"max_sensitivity_gap": 0.05},
+               {"shrinkage": 20.0}],
+)  # fmt: skip
+def test_weights_past_float64_give_the_rescaled_group_cutoffs(kwargs):
+    # hostile review F3: the groups' shares and the shrinkage total were sums
+    # in the weights' units (inf): other cutoffs, or a false "no choice" error
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 900)
+    g = rng.integers(0, 3, 900)
+    s = np.round(rng.normal(size=900) + y, 2) + 0.5 * g
+    w = rng.uniform(0.5, 2, 900) * 1.2e306  # each group's sum fits, the total not
+    with pytest.warns(UserWarning, match="sums to more than float64"):
+        huge = find_group_thresholds(y, s, g, sample_weight=w, **kwargs)
+    small = find_group_thresholds(y, s, g, sample_weight=np.ldexp(w, -1000), **kwargs)
+    np.testing.assert_array_equal(huge.thresholds, small.thresholds)
