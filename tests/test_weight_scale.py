@@ -252,3 +252,24 @@ def test_weights_2_to_the_997_apart_still_give_the_rescaled_cutoff():
     got = find_threshold(y, s, sample_weight=w)
     expected = find_threshold(y, s, sample_weight=np.where(y == 1, 2.0**997, ref))
     assert (got.threshold, got.score) == (expected.threshold, expected.score)
+
+
+def test_a_function_objective_on_counts_past_float64_is_refused():
+    # hostile review F2: a function sees the counts in the weights' units; past
+    # float64 they are inf: f1 picked 3.05 with score 0 (0.7946 rescaled)
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    s = np.round(rng.normal(size=300) + y, 2)
+    w = rng.uniform(0.5, 2, 300) * 2.0**1020
+
+    def f1(tp, fp, tn, fn):
+        return 2 * tp / (2 * tp + fp + fn)
+
+    with pytest.warns(UserWarning, match="sums to more than float64"):
+        with pytest.raises(ValueError, match=r"The objective function 'f1' is "
+                           r"evaluated on the counts in the sample weights' own "
+                           r"units.*Divide the weights by a constant"):  # fmt: skip
+            find_threshold(y, s, objective=f1, sample_weight=w)
+    assert (
+        find_threshold(y, s, objective=f1, sample_weight=np.ldexp(w, -1000)).score > 0.7
+    )

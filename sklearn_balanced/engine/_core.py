@@ -101,6 +101,16 @@ class ConfusionCounts:
         (:meth:`weighted_counts`), as its values are reported.
         """
         if isinstance(objective, CallableObjective):
+            if self.unit != 1.0 and not math.isfinite(
+                float(self.n_pos + self.n_neg) * self.unit
+            ):
+                raise ValueError(
+                    f"The objective function {objective.name!r} is evaluated on the "
+                    "counts in the sample weights' own units, and sample_weight sums "
+                    "to more than float64 can hold: its values would "
+                    "be inf or NaN. Divide the weights by a constant (only their "
+                    "ratios matter to the cutoff)."
+                )
             return self.weighted_counts()
         return self.tp, self.fp, self.tn, self.fn
 
