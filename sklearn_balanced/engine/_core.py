@@ -262,6 +262,9 @@ def normalise_weights(
     counts are bit-identical for any power-of-two rescaling of the weights
     and, multiplied back, equal the plain sums; and no weight scale between the
     smallest subnormal and the largest float64 can overflow an objective.
+    Weights more than ``2**1022`` apart are refused
+    (:func:`~sklearn_balanced._validation.check_weight_span`): the smallest
+    would become subnormal once scaled, and lose digits or vanish.
 
     Parameters
     ----------
