@@ -527,15 +527,18 @@ def check_weight_span(max_weight: float, min_positive: float) -> None:
 
 def scaled_weights(weight: NDArray | None) -> NDArray[np.float64] | None:
     """``weight`` divided by a power of two (exact: every ratio kept bit for
-    bit) so that the largest is in [0.5, 1): sums and averages of them cannot
-    overflow, for computations that use the weights' ratios only."""
+    bit for weights check_weight_span accepts) so that the largest is in
+    [1, 2): sums and averages of them cannot overflow, for computations that
+    use the weights' ratios only."""
     if weight is None:
         return None
     weight = np.asarray(weight, dtype=np.float64)
     hi = float(weight.max()) if weight.size else 0.0
     if hi > 0 and float(weight.min()) == hi:  # equal weights: as no weights
         return np.ones_like(weight)
-    return np.ldexp(weight, -math.frexp(hi)[1]) if hi > 0 else weight
+    # the largest in [1, 2), as normalise_weights: exact for every weight
+    # check_weight_span accepts
+    return np.ldexp(weight, 1 - math.frexp(hi)[1]) if hi > 0 else weight
 
 
 def warn_weight_overflow(max_weight: float, n_samples: int) -> None:

@@ -127,7 +127,9 @@ def trusted_types() -> list[str]:
             and value is not objectives.Objective
         ):
             types.add(value)
-    return sorted(_qualified(t) for t in types)
+    # files saved before GroupThresholds moved from groups._search (same class)
+    moved = {"sklearn_balanced.groups._search.GroupThresholds"}
+    return sorted({_qualified(t) for t in types} | moved)
 
 
 def _resolve(name: str) -> Any:

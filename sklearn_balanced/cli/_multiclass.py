@@ -28,6 +28,7 @@ _BINARY_ONLY = (
     ("--confidence", "confidence"),
     ("--intervals", "intervals"),
     ("--prevalence", "prevalence"),
+    ("--interval-method", "interval_method"),
 )
 
 

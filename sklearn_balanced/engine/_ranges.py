@@ -120,8 +120,9 @@ def range_specs(
     what :func:`range_counts` needs after the table: the counts above the
     range, the totals, the unit, the highest score of the range below and
     the first cutoff the range owns. Raises the engine's errors for a missing
-    class, constant scores (naming ``first``, by default the highest score)
-    or weights that span too much (``max_weight`` is None without weights).
+    class or constant scores (naming ``first``, by default the highest
+    score); ``max_weight`` is None without weights (the span of the weights
+    is checked with the inputs, by ``_validation.check_weight_span``).
     """
     n_pos = sum(st[3] for st in stats)
     n_neg = sum(st[4] for st in stats)

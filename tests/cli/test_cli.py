@@ -1434,6 +1434,8 @@ def test_cutoff_multiclass_integer_labels_match_class_names(cli, tmp_path):
         ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--objective", "f1"),
          ("--objective f1 does not apply to several --score columns",
           "balanced, balanced_accuracy, macro_f1")),
+        ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--interval-method", "wilson"),
+         ("--interval-method applies to one --score column",)),
         ("kind,a,b\na,.5,.5\nb,.2,.8\n", ("--pos-label", "a", "--gray-zone"),
          ("--gray-zone, --pos-label apply to one --score column",
           "which learn class weights")),
