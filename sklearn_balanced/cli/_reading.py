@@ -390,12 +390,18 @@ def _csv_batches(args, chosen, progress) -> Iterator[list]:
                     check_utf8=False,  # checked on the bytes, whole file
                 ),
             )
-            for batch in reader:
-                if len(header) == len(chosen):
-                    batch = _without_blank_rows(batch)
-                rows += batch.num_rows
-                progress.update(handle.tell() if size else checked.offset, rows=rows)
-                yield batch.columns
+            # closed when done, so that its threads are joined while Arrow is
+            # alive (left to the interpreter's exit they can abort it:
+            # "terminate called without an active exception", apache/arrow#34314)
+            with reader:
+                for batch in reader:
+                    if len(header) == len(chosen):
+                        batch = _without_blank_rows(batch)
+                    rows += batch.num_rows
+                    progress.update(
+                        handle.tell() if size else checked.offset, rows=rows
+                    )
+                    yield batch.columns
         except (pa.ArrowException, UsageError) as exc:
             error = exc if isinstance(exc, UsageError) else failed(exc)
             if error is not None:
