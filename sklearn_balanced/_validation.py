@@ -499,8 +499,10 @@ def check_sample_weight(
             "sample_weight is zero everywhere (all weights are zero); at least "
             "some samples of each class need a positive weight."
         )
-    hi = float(w.max())
-    check_weight_span(hi, float(np.min(w, where=w > 0, initial=np.inf)))
+    hi, lo = float(w.max()), float(w.min())
+    if not lo > 0:  # the smallest positive weight: a masked pass only then
+        lo = float(np.min(w, where=w > 0, initial=np.inf))
+    check_weight_span(hi, lo)
     if np.isinf(total):
         warn_weight_overflow(hi, w.shape[0])
     return w

@@ -289,13 +289,12 @@ def normalise_weights(
     """
     if sample_weight.shape[0] == 0:
         return None, 1.0
-    hi = float(sample_weight.max())
-    if float(sample_weight.min()) == hi:
+    hi, lo = float(sample_weight.max()), float(sample_weight.min())
+    if lo == hi:
         return None, hi
     exponent = math.frexp(hi)[1] - 1  # hi / 2**exponent in [1, 2)
-    check_weight_span(hi, float(sample_weight.min()))
-    weights = np.ldexp(sample_weight, -exponent)
-    return weights, math.ldexp(1.0, exponent)
+    check_weight_span(hi, lo)
+    return np.ldexp(sample_weight, -exponent), math.ldexp(1.0, exponent)
 
 
 def confusion_counts(
