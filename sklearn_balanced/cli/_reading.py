@@ -11,6 +11,10 @@ no quote left open at the end (pyarrow would read the rest of the file as one
 cell), each refused with its line and byte. The header is read here too
 (blank lines before it skipped, the delimiter guessed), so that a missing or
 repeated column is named with the header's columns.
+
+pyarrow reads the checked bytes on its own threads (:class:`_Feed`); a read
+returns only once those threads have let go of every Python object they were
+handed (:class:`_Held`), so that none is dropped while the interpreter exits.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import os
 import re
 import stat
 import sys
+import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +43,11 @@ MAX_LINE_BYTES = 1 << 20
 
 #: Bytes of the file parsed at a time (one batch of rows).
 BLOCK_BYTES = MAX_LINE_BYTES + (1 << 16)
+
+#: Seconds a read waits, at its end, for pyarrow's threads to let go of the
+#: Python objects they were handed (:class:`_Held`); a fraction of a
+#: millisecond as a rule.
+RELEASE_WAIT_S = 10.0
 
 #: Rows per batch of a Parquet file.
 BATCH_ROWS = 1 << 18
@@ -110,7 +121,7 @@ def _open(path: str):
     return handle, size
 
 
-class _Checked(io.RawIOBase):
+class _Checked:
     """The (decompressed) bytes, checked as they stream by: a NUL byte, a line
     over ``MAX_LINE_BYTES``, bytes that are not UTF-8 and, at the end, an odd
     number of double quotes are refused with their line and byte. An error met
@@ -122,9 +133,6 @@ class _Checked(io.RawIOBase):
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.quotes, self.quote_line = 0, 0
         self.put_back, self.last, self.error = b"", b"\n", None
-
-    def readable(self) -> bool:
-        return True
 
     def _fail(self, message: str):
         self.error = UsageError(f"{self.source}, line {message}")
@@ -200,8 +208,9 @@ class _Checked(io.RawIOBase):
                 "file as UTF-8."
             )
 
-    def readinto(self, buffer) -> int:
-        n = len(buffer)
+    def take(self, n: int) -> bytes:
+        """The next up to ``n`` bytes for pyarrow: those put back by the
+        header first, then checked ones, ending with a line end."""
         if self.put_back:
             data, self.put_back = self.put_back[:n], self.put_back[n:]
         else:
@@ -210,8 +219,52 @@ class _Checked(io.RawIOBase):
                 data = b"\n"  # a last line without its line end
         if data:
             self.last = data[-1:]
-        buffer[: len(data)] = data
-        return len(data)
+        return data
+
+
+class _Held:
+    """Weak references to the Python objects handed to pyarrow (the stream,
+    each block read from it, the invalid-row handler), so that a read can wait
+    until pyarrow's threads have let go of them all (:meth:`wait`).
+
+    pyarrow drops such an object on one of its own threads, taking the GIL to
+    do so. When that happens after the interpreter began to exit, Python ends
+    the thread inside a C++ destructor and the process aborts after its work
+    is done: "terminate called without an active exception", exit status -6
+    (apache/arrow#34314; seen in CI on a complete report)."""
+
+    def __init__(self) -> None:
+        self.alive: dict[int, weakref.ref] = {}  # by the reference's id
+
+    def __call__(self, obj):
+        ref = weakref.ref(obj, lambda r: self.alive.pop(id(r), None))
+        self.alive[id(ref)] = ref
+        return obj
+
+    def wait(self, timeout: float = RELEASE_WAIT_S) -> bool:
+        """Sleep (the GIL released) until every object is gone, or for
+        ``timeout`` seconds; whether every object is gone."""
+        deadline = time.monotonic() + timeout
+        while self.alive:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.001)
+        return True
+
+
+class _Feed(io.RawIOBase):
+    """What pyarrow reads: the bytes of :class:`_Checked`, each block as a
+    NumPy view that ``held`` tracks (a ``bytes`` object cannot be)."""
+
+    def __init__(self, checked: _Checked, held: _Held) -> None:
+        self.checked, self.held = checked, held
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1):
+        data = self.checked.take(BLOCK_BYTES if n is None or n < 0 else n)
+        return self.held(np.frombuffer(data, dtype=np.uint8))
 
 
 def _decompressed(handle, path: str, source: str):
@@ -331,6 +384,7 @@ def _csv_batches(args, chosen, progress) -> Iterator[list]:
     path, source = args.file, source_of(args.file)
     handle, size = _open(path)
     progress.total = size
+    held, reader = _Held(), None
     try:
         checked = _Checked(_decompressed(handle, path, source), source)
         header, delimiter = _header(checked, source, args.delimiter)
@@ -368,14 +422,15 @@ def _csv_batches(args, chosen, progress) -> Iterator[list]:
 
         try:
             reader = pacsv.open_csv(
-                checked,
+                held(_Feed(checked, held)),
                 read_options=pacsv.ReadOptions(
                     column_names=names, block_size=BLOCK_BYTES
                 ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=delimiter,
                     newlines_in_values=True,
-                    invalid_row_handler=invalid,
+                    # a function of its own, held by pyarrow alone
+                    invalid_row_handler=held(lambda row: invalid(row)),
                 ),
                 convert_options=pacsv.ConvertOptions(
                     include_columns=wanted,
@@ -390,9 +445,6 @@ def _csv_batches(args, chosen, progress) -> Iterator[list]:
                     check_utf8=False,  # checked on the bytes, whole file
                 ),
             )
-            # closed when done, so that its threads are joined while Arrow is
-            # alive (left to the interpreter's exit they can abort it:
-            # "terminate called without an active exception", apache/arrow#34314)
             with reader:
                 for batch in reader:
                     if len(header) == len(chosen):
@@ -405,8 +457,13 @@ def _csv_batches(args, chosen, progress) -> Iterator[list]:
         except (pa.ArrowException, UsageError) as exc:
             error = exc if isinstance(exc, UsageError) else failed(exc)
             if error is not None:
-                raise error from None
+                # without the frames of pyarrow's read (its traceback, the
+                # error it was raised in), which hold the feed
+                error.__context__ = None
+                raise error.with_traceback(None) from None
     finally:
+        reader = None  # then pyarrow's threads let go of what they hold
+        held.wait()
         if path != "-":
             handle.close()
 
