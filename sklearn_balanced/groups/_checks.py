@@ -4,13 +4,18 @@ in groups."""
 
 from __future__ import annotations
 
+import math
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sklearn_balanced._validation import _missing_labels, _preview
+from sklearn_balanced._validation import (
+    _missing_labels,
+    _plain,
+    _preview,
+)
 from sklearn_balanced.engine._select import check_certified_weights
 from sklearn_balanced.objectives import Objective
 from sklearn_balanced.objectives._certify import check_splittable
@@ -19,6 +24,7 @@ __all__ = [
     "SMALL_GROUP_POLICIES",
     "check_certified_groups",
     "check_groups",
+    "check_shrunk_span",
     "check_simultaneous",
 ]
 
@@ -124,3 +130,40 @@ def check_simultaneous(objective: Objective, simultaneous: Any) -> None:
         raise ValueError(f"simultaneous must be True or False; got {simultaneous!r}.")
     if simultaneous:
         check_splittable(objective, "groups")
+
+
+def _log2_span(weight: NDArray) -> int:
+    """About log2 of the largest weight over the smallest positive one."""
+    positive = weight[weight > 0]
+    if positive.size == 0:
+        return 0
+    return math.frexp(float(positive.max()))[1] - math.frexp(float(positive.min()))[1]
+
+
+def check_shrunk_span(
+    own: NDArray, prior: NDArray, scale: float, shrinkage: float, group: Any
+) -> int:
+    """The power of two ``e`` by which a shrunk search divides its weights
+    (the group's ``own``, then every sample's ``prior`` times ``scale``), so
+    that the largest is below 2 and none underflows; refused, as
+    ``check_weight_span`` refuses, when they span more than 2**1022. The
+    message names the user's ``sample_weight`` (``prior``: its ratios) and
+    ``shrinkage``, not the internal weights."""
+    pos_own, pos_prior = own[own > 0], prior[prior > 0]
+    if pos_own.size == 0 or pos_prior.size == 0 or scale <= 0:
+        return 0
+    log_scale = math.log2(scale)
+    hi = max(math.log2(pos_own.max()), log_scale + math.log2(pos_prior.max()))
+    lo = min(math.log2(pos_own.min()), log_scale + math.log2(pos_prior.min()))
+    if lo - math.floor(hi) >= -1022:  # none subnormal once divided by 2**e
+        return math.floor(hi)
+    span = _log2_span(prior)
+    raise ValueError(
+        f"shrinkage={shrinkage!r}: group {_plain(group)!r}'s shrunk search counts "
+        "every sample again, at a fraction of its weight, next to the group's "
+        f"own; with these sample_weight (about 2**{span} from the largest to the "
+        f"smallest positive) its weights span about 2**{math.ceil(hi - lo)}, "
+        "more than the 2**1022 float64 can count. Bring sample_weight within "
+        f"about 2**{max(1022 - math.ceil(hi - lo) + span, 0)} of each other, or "
+        "use shrinkage=None."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from sklearn_balanced.groups._checks import (
     _check_params,
     check_certified_groups,
     check_groups,
+    check_shrunk_span,
     check_simultaneous,
 )
 from sklearn_balanced.groups._gap import gap_constrained_indices
@@ -168,10 +170,15 @@ def group_thresholds_from_scores(
                 scale = shrinkage * (mass[k] / rows.shape[0]) / total
                 prior = np.ones(score.shape[0]) if scaled is None else scaled
                 own_w = np.ones(rows.shape[0]) if scaled is None else scaled[rows]
+                # in units of 2**e: a group of small weights next to large
+                # ones would otherwise underflow its prior's smallest to 0
+                e = check_shrunk_span(own_w, prior, scale, shrinkage, uniq[k])
                 searched = (
                     np.concatenate([g_pos, is_pos]),
                     np.concatenate([g_score, score]),
-                    np.concatenate([own_w, prior * scale]),
+                    np.concatenate(
+                        [np.ldexp(own_w, -e), prior * math.ldexp(scale, -e)]
+                    ),
                 )
             counts = checked_counts(*searched, name=name)
             index = _select(counts, objective, where, hint)[0]

@@ -643,3 +643,42 @@ def test_weights_past_float64_give_the_rescaled_group_cutoffs(kwargs):
         huge = find_group_thresholds(y, s, g, sample_weight=w, **kwargs)
     small = find_group_thresholds(y, s, g, sample_weight=np.ldexp(w, -1000), **kwargs)
     np.testing.assert_array_equal(huge.thresholds, small.thresholds)
+
+
+def _groups_of_small_and_large_weights(k):
+    """Group 'a' of weight 1, group 'b' of weight 2**-k: weights 2**k apart."""
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 400)
+    s = np.round(rng.normal(size=400) + y, 2)
+    g = np.repeat(np.array(["a", "b"]), 200)
+    return y, s, g, np.where(g == "a", 1.0, np.ldexp(1.0, -k))
+
+
+@pytest.mark.parametrize("k", [900, 1010, 1016])
+def test_shrinkage_with_weights_far_apart_gives_the_rescaled_cutoffs(k):
+    # group 'b''s prior holds every sample at its weight times ~2**-k: in
+    # units of 2**e, so that none underflows to 0
+    y, s, g, w = _groups_of_small_and_large_weights(k)
+    got = find_group_thresholds(y, s, g, sample_weight=w, shrinkage=5.0)
+    moved = find_group_thresholds(
+        y, s, g, sample_weight=np.ldexp(w, k // 2), shrinkage=5.0
+    )
+    np.testing.assert_array_equal(got.thresholds, moved.thresholds)
+
+
+def test_shrinkage_refuses_weights_its_search_cannot_count_naming_shrinkage():
+    # sample_weight itself spans 2**1020 (accepted); group 'a''s shrunk search
+    # joins it to its prior at 1/40 of the weights: about 2**1026, past float64.
+    # The refusal names shrinkage and the user's span, not internal weights.
+    y, s, g, w = _groups_of_small_and_large_weights(1020)
+    find_group_thresholds(y, s, g, sample_weight=w)  # fine without shrinkage
+    with pytest.raises(
+        ValueError,
+        match=r"^shrinkage=5\.0: group 'a''s shrunk search .* \(about 2\*\*1020 from "
+        r"the largest to the smallest positive\) its weights span about 2\*\*1026, "
+        r"more than the 2\*\*1022 .* within about 2\*\*1016 of each other, or use "
+        r"shrinkage=None\.$",
+    ):
+        find_group_thresholds(y, s, g, sample_weight=w, shrinkage=5.0)
+    within = np.maximum(w, np.ldexp(1.0, -1016))  # as the message asks
+    find_group_thresholds(y, s, g, sample_weight=within, shrinkage=5.0)
