@@ -21,6 +21,7 @@ from sklearn_balanced.objectives import (
 
 __all__ = [
     "ConfusionCounts",
+    "check_function_units",
     "normalise_weights",
     "at_or_above",
     "confusion_counts",
@@ -28,6 +29,20 @@ __all__ = [
 
 #: Relative tolerance under which two objective values count as tied.
 TIE_RTOL = 1e-12
+
+
+def check_function_units(name: str, total: float, unit: float) -> None:
+    """Refuse an objective function (evaluated on counts in the sample
+    weights' own units, ``counts * unit``) when the weights' total ``total *
+    unit`` is past float64: its values would be inf or NaN. The binary engine
+    and the multiclass search both ask here."""
+    if unit != 1.0 and not math.isfinite(total * unit):
+        raise ValueError(
+            f"The objective function {name!r} is evaluated on the counts in the "
+            "sample weights' own units, and sample_weight sums to more than "
+            "float64 can hold: its values would be inf or NaN. Divide the weights "
+            "by a constant (only their ratios matter to the cutoff)."
+        )
 
 
 @dataclass(frozen=True)
@@ -101,16 +116,9 @@ class ConfusionCounts:
         (:meth:`weighted_counts`), as its values are reported.
         """
         if isinstance(objective, CallableObjective):
-            if self.unit != 1.0 and not math.isfinite(
-                float(self.n_pos + self.n_neg) * self.unit
-            ):
-                raise ValueError(
-                    f"The objective function {objective.name!r} is evaluated on the "
-                    "counts in the sample weights' own units, and sample_weight sums "
-                    "to more than float64 can hold: its values would "
-                    "be inf or NaN. Divide the weights by a constant (only their "
-                    "ratios matter to the cutoff)."
-                )
+            check_function_units(
+                objective.name, float(self.n_pos + self.n_neg), self.unit
+            )
             return self.weighted_counts()
         return self.tp, self.fp, self.tn, self.fn
 

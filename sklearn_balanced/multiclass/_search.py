@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_balanced._validation import check_not_dask
 from sklearn_balanced._warnings import warn
-from sklearn_balanced.engine._core import TIE_RTOL
+from sklearn_balanced.engine._core import TIE_RTOL, check_function_units
 from sklearn_balanced.engine._select import best_indices
 from sklearn_balanced.multiclass._objectives import (
     _confusion,
@@ -364,6 +364,8 @@ def find_class_weights(
         )
     obj = replace(_resolve(objective, K), unit=unit)  # a function sees user units
     total = float(weight.sum())
+    if obj.func is not None:  # a function sees the matrix in user units
+        check_function_units(obj.name, total, unit)
     visit = [int(i) for i in np.argsort(classes, kind="stable")]  # label order
     weights = np.ones(K)
     pred = weighted_argmax(P, weights)

@@ -257,6 +257,31 @@ def test_weights_near_the_largest_float_do_not_overflow():
     np.testing.assert_array_equal(recalls, class_recalls(y, proba))
 
 
+def test_a_function_objective_on_weights_summing_past_float64_is_refused():
+    # a function sees the matrix in the weights' own units: inf there, so its
+    # values cannot rank the class weights (-inf everywhere chose nothing);
+    # refused as the binary engine refuses, and fine once divided
+    rng = np.random.default_rng(1)
+    y = np.repeat([0, 1, 2], [30, 10, 5])
+    proba = rng.dirichlet([1, 1, 1], size=45)
+
+    def fewer_0_as_1(M):
+        return -float(M[0, 1])
+
+    with pytest.raises(
+        ValueError,
+        match=r"^The objective function 'fewer_0_as_1' is evaluated on the counts "
+        r"in the sample weights' own units, and sample_weight sums to more than "
+        r"float64 can hold: .* Divide the weights by a constant",
+    ):
+        find_class_weights(y, proba, fewer_0_as_1, sample_weight=np.full(45, 2.0**1023))
+    divided = find_class_weights(
+        y, proba, fewer_0_as_1, sample_weight=np.full(45, 2.0**1000)
+    )
+    plain = find_class_weights(y, proba, fewer_0_as_1)
+    np.testing.assert_array_equal(divided.weights, plain.weights)
+
+
 def test_zero_weight_rows_are_absent():
     rng = np.random.default_rng(0)
     y = np.repeat([0, 1, 2], [30, 10, 5])
