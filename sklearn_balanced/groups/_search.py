@@ -167,7 +167,10 @@ def group_thresholds_from_scores(
             if shrinkage:
                 # the group's samples, plus every sample at a total weight worth
                 # ``shrinkage`` of the group's (mean-weight) samples
-                scale = shrinkage * (mass[k] / rows.shape[0]) / total
+                mean = float(mass[k]) / rows.shape[0]
+                scale = shrinkage * mean / total
+                if not math.isfinite(scale):  # shrinkage near float64's largest
+                    scale = shrinkage * (mean / total)
                 prior = np.ones(score.shape[0]) if scaled is None else scaled
                 own_w = np.ones(rows.shape[0]) if scaled is None else scaled[rows]
                 # in units of 2**e: a group of small weights next to large

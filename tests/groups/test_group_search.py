@@ -682,3 +682,16 @@ def test_shrinkage_refuses_weights_its_search_cannot_count_naming_shrinkage():
         find_group_thresholds(y, s, g, sample_weight=w, shrinkage=5.0)
     within = np.maximum(w, np.ldexp(1.0, -1016))  # as the message asks
     find_group_thresholds(y, s, g, sample_weight=within, shrinkage=5.0)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_shrinkage_near_the_largest_float_gives_the_pooled_cutoffs(weighted):
+    # the prior's scale, shrinkage times the mean weight, must not overflow
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    s = np.round(rng.normal(size=400) + y, 2)
+    g = np.repeat(np.array(["a", "b"]), 200)
+    w = rng.uniform(1, 2, 400) if weighted else None
+    pooled = find_threshold(y, s, sample_weight=w).threshold
+    got = find_group_thresholds(y, s, g, sample_weight=w, shrinkage=1.7e308)
+    np.testing.assert_array_equal(got.thresholds, [pooled, pooled])
