@@ -46,6 +46,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from sklearn_balanced.cli._common import DEBUG_ENV as DEBUG_ENV
 from sklearn_balanced.cli._common import (
@@ -65,8 +66,9 @@ from sklearn_balanced.cli._demo import _make_model as _make_model
 from sklearn_balanced.cli._demo import demo_payload as demo_payload
 from sklearn_balanced.cli._options import _Parser
 from sklearn_balanced.cli._reading import MAX_LINE_BYTES as MAX_LINE_BYTES
+from sklearn_balanced.cli._reading import still_reading
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,3 +183,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
     _tell(f"{command}: error: {message}")
     return EXIT_USAGE
+
+
+def run() -> NoReturn:
+    """The ``sklearn-balanced`` program as a process: :func:`main` with
+    ``sys.argv``, then exit with its status.
+
+    When a read ended with one of pyarrow's threads still blocked on the input
+    (standard input from a pipe that sends no more, after an error in its first
+    rows), the process leaves at once, its output flushed, without the
+    interpreter's exit: that would wait for the pipe to close (Arrow joins its
+    threads) or abort (the thread holds standard input's lock). See
+    :func:`sklearn_balanced.cli._reading.still_reading`.
+    """
+    status = main()
+    if still_reading():
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):  # closed, or none
+                pass
+        os._exit(status)
+    raise SystemExit(status)

@@ -45,9 +45,11 @@ MAX_LINE_BYTES = 1 << 20
 BLOCK_BYTES = MAX_LINE_BYTES + (1 << 16)
 
 #: Seconds a read waits, at its end, for pyarrow's threads to let go of the
-#: Python objects they were handed (:class:`_Held`); a fraction of a
-#: millisecond as a rule.
-RELEASE_WAIT_S = 10.0
+#: Python objects they were handed (:class:`_Held`): a few milliseconds at
+#: most, unless a thread is blocked reading a pipe that sends no more (a read
+#: stopped by an error early); the program then leaves without the
+#: interpreter's exit (:func:`still_reading`).
+RELEASE_WAIT_S = 1.0
 
 #: Rows per batch of a Parquet file.
 BATCH_ROWS = 1 << 18
@@ -250,6 +252,20 @@ class _Held:
                 return False
             time.sleep(0.001)
         return True
+
+
+#: The reads that ended with pyarrow's threads still holding some of their
+#: Python objects (see :func:`still_reading`).
+_unreleased: list[_Held] = []
+
+
+def still_reading() -> bool:
+    """Whether pyarrow's threads still hold Python objects of a read that has
+    ended: a thread blocked reading standard input from a pipe that sends no
+    more. The interpreter's exit would then wait for the pipe (Arrow joins its
+    threads) or abort (the thread holds standard input's lock), so the
+    program leaves at once instead (:func:`sklearn_balanced.cli.run`)."""
+    return any(held.alive for held in _unreleased)
 
 
 class _Feed(io.RawIOBase):
@@ -463,7 +479,12 @@ def _csv_batches(args, chosen, progress) -> Iterator[list]:
                 raise error.with_traceback(None) from None
     finally:
         reader = None  # then pyarrow's threads let go of what they hold
-        held.wait()
+        released = False
+        try:
+            released = held.wait()
+        finally:  # also after Ctrl-C in the wait
+            if not released:
+                _unreleased.append(held)
         if path != "-":
             handle.close()
 

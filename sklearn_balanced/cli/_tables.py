@@ -13,6 +13,7 @@ kept as they are instead (9 bytes each) and searched at the end by
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -85,8 +86,13 @@ class StreamedCounts:
 
         progress = Progress(None, "read", progress_enabled(args), unit="bytes")
         try:
-            for columns in read_batches(args, self.chosen, progress):
-                self.add(columns)
+            # closed here, also on an error in a batch: its end (which waits
+            # for pyarrow's threads) is not left to the garbage collector
+            with contextlib.closing(
+                read_batches(args, self.chosen, progress)
+            ) as batches:
+                for columns in batches:
+                    self.add(columns)
         finally:
             progress.close()
 

@@ -5,6 +5,8 @@ that pyarrow drops on its own thread after the interpreter began to exit
 aborts the process (exit status -6, apache/arrow#34314)."""
 
 import gc
+import subprocess
+import sys
 import threading
 import time
 from types import SimpleNamespace
@@ -19,6 +21,7 @@ from sklearn_balanced.cli._progress import Progress
 pytest.importorskip("pyarrow")
 
 CHOSEN = [("--label", "y"), ("--score", "s")]
+PROGRAM = [sys.executable, "-m", "sklearn_balanced"]
 
 
 def feeds_alive() -> int:
@@ -103,3 +106,33 @@ def test_an_error_inside_pyarrows_read_does_not_hold_on_to_its_stream(
     assert time.monotonic() - start < 1.5  # not the 2 s wait of a held stream
     assert info.value.__context__ is None
     assert feeds_alive() == 0
+
+
+def test_an_error_in_the_first_rows_of_a_pipe_left_open_exits_at_once():
+    # standard input from a pipe that sends no more after an error in its
+    # first rows: pyarrow's thread stays blocked reading it. The program says
+    # the error and leaves (cli.run), rather than wait for the pipe (Arrow
+    # joins its threads at exit) or abort (exit 134: the thread holds
+    # standard input's lock), as it did.
+    rows = "".join(f"{i % 2},{i / 1e5:.5f}\n" for i in range(120_000))
+    data = ("y,s\n0,0.1\n2,0.2\n" + rows).encode()  # a third label, row 2
+    assert len(data) > _reading.BLOCK_BYTES  # a whole block, then more
+    proc = subprocess.Popen(
+        [*PROGRAM, "cutoff", "-", "--label", "y", "--score", "s"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    writer = threading.Thread(target=proc.stdin.write, args=(data,))
+    writer.start()  # and the pipe stays open
+    try:
+        status = proc.wait(timeout=60)
+        stderr = proc.stderr.read().decode()
+    finally:
+        proc.kill()
+        writer.join(timeout=10)
+        proc.stdin.close()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert status == 2, stderr
+    assert stderr.count("\n") == 1 and "found 3 in the first" in stderr, stderr
