@@ -116,6 +116,36 @@ def _stdout_gone() -> None:
         pass
 
 
+class _Output:
+    """Standard output as the commands write it: a write that fails (a full
+    disk, ``> /dev/full``) is a mistake of one line (its buffer then sent to
+    /dev/null, so that Python's final flush says nothing more), not a bug; a
+    closed pipe stays :class:`BrokenPipeError`."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def _failed(self, exc: OSError) -> UsageError:
+        _stdout_gone()
+        return UsageError(f"cannot write to standard output ({exc.strerror or exc}).")
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sklearn-balanced`` program.
 
@@ -154,8 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = f"{PROG} {args.command}"
         if sys.stdout is None:
             raise UsageError("standard output is closed; nowhere to write the result.")
-        status = args.handler(args, sys.stdout)
-        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        out = _Output(sys.stdout)
+        status = args.handler(args, out)
+        out.flush()  # a closed pipe or a full disk shows here, not at exit
         return status
     except UsageError as exc:
         message = str(exc)

@@ -72,13 +72,13 @@ def _int_option(flag: str, low: int, high: int, what: str) -> Callable[[str], in
 
 
 def _delimiter_option(text: str) -> str:
-    """``--delimiter``: one character (``\\t`` or ``tab`` for a tab), not a quote
-    or a line break."""
+    """``--delimiter``: one ASCII character (``\\t`` or ``tab`` for a tab; the
+    CSV reader takes no other), not a quote or a line break."""
     value = {"\\t": "\t", "tab": "\t"}.get(text, text)
-    if len(value) != 1 or value in '"\r\n':
+    if len(value) != 1 or not value.isascii() or value in '"\r\n':
         raise argparse.ArgumentTypeError(
-            "--delimiter must be one character other than a quote or a line break "
-            f"(\\t or tab for a tab); got {text!r}"
+            "--delimiter must be one ASCII character other than a quote or a line "
+            f"break (\\t or tab for a tab); got {text!r}"
         )
     return value
 

@@ -144,13 +144,19 @@ class _Checked:
         """Up to ``n`` checked bytes (``b""`` at the end)."""
         try:
             data = self.stream.read(n)
-        except OSError as exc:
-            raise UsageError(f"{self.source}: cannot read it ({exc}).") from None
-        except Exception as exc:  # pyarrow: a broken compressed stream
+        except Exception as exc:
             message = " ".join(str(exc).split())
-            raise UsageError(
-                f"{self.source}: cannot decompress it ({message})."
-            ) from None
+            # pyarrow's decompressor: an error with no errno (a truncated or
+            # corrupt stream); an errno is the system's (EIO, ...)
+            if not isinstance(self.stream, io.BufferedReader) and (
+                not isinstance(exc, OSError) or exc.errno is None
+            ):
+                raise UsageError(
+                    f"{self.source}: cannot decompress it ({message})."
+                ) from None
+            if not isinstance(exc, OSError):
+                raise
+            raise UsageError(f"{self.source}: cannot read it ({message}).") from None
         if not data:
             self._decode(b"", final=True)
             if self.quotes % 2:

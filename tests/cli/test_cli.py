@@ -573,10 +573,13 @@ def test_error_nothing_but_delimiters_or_quotes(cli, tmp_path):
         assert_usage_error(proc, "holds no values (only delimiters, quotes or blanks)")
 
 
-@pytest.mark.parametrize("value", ["", ";;", '"', "\n"])
+@pytest.mark.parametrize("value", ["", ";;", '"', "\n", "é"])
 def test_error_delimiter_not_one_character(cli, csv_file, value):
+    # not ASCII: pyarrow's reader said only "Expecting an ASCII character"
     proc = cli("cutoff", csv_file, "--label", "y", "--score", "s", "--delimiter", value)
-    assert_usage_error(proc, "--delimiter must be one character", f"got {value!r}")
+    assert_usage_error(
+        proc, "--delimiter must be one ASCII character", f"got {value!r}"
+    )
 
 
 def test_delimiter_tab_escape(cli, tmp_path):
@@ -721,6 +724,24 @@ def test_closed_stdout_pipe_is_quiet(csv_file):
     proc.stderr.close()
     assert proc.returncode == 0, err
     assert err == ""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("command", [["cutoff", "--json"], ["demo"]])
+def test_a_full_disk_on_stdout_is_one_line(csv_file, command):
+    # a failed write was an "internal error ... this is a bug" (exit 1)
+    argv = [*PROGRAM, *command]
+    if command[0] == "cutoff":
+        argv += [str(csv_file), "--label", "label", "--score", "score"]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            argv, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == (
+        f"sklearn-balanced {command[0]}: error: cannot write to standard output "
+        "(No space left on device).\n"
+    )
 
 
 def test_closed_stdout_in_process(cli, csv_file, monkeypatch):

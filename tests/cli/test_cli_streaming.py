@@ -180,6 +180,32 @@ def test_compressed_csv(cli, tmp_path, small_batches, compress):
     assert json.loads(proc.stdout)["threshold"] == plain["threshold"]
 
 
+@pytest.mark.parametrize("compress", ["gzip", "zstd", "bz2"])
+def test_a_cut_or_damaged_compressed_file_cannot_be_decompressed(
+    cli, tmp_path, compress
+):
+    # pyarrow's decompressor raises OSError without an errno: it was reported
+    # as "cannot read it", as a failing disk would be
+    y, score, _ = data(1, n=3000)
+    packed = write_csv(tmp_path / "s.csv", y, score, compress=compress).read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(packed[: len(packed) // 2])
+    one_line_error(
+        cli("cutoff", cut, "--label", "y", "--score", "p"),
+        f"{cut}: cannot decompress it (",
+    )
+    proc = cli("cutoff", "-", "--label", "y", "--score", "p", stdin=cut.read_bytes())
+    one_line_error(proc, "standard input: cannot decompress it (")
+    if compress == "gzip":  # a damaged byte: gzip's CRC tells
+        damaged = bytearray(packed)
+        damaged[len(packed) // 2] ^= 0xFF
+        cut.write_bytes(bytes(damaged))
+        one_line_error(
+            cli("cutoff", cut, "--label", "y", "--score", "p"),
+            f"{cut}: cannot decompress it (",
+        )
+
+
 def test_compressed_csv_errors(cli, tmp_path):
     y, score, _ = data(1)
     plain = write_csv(tmp_path / "s.csv", y, score)
