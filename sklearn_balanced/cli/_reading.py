@@ -249,10 +249,11 @@ class _Held:
         self.alive[id(ref)] = ref
         return obj
 
-    def wait(self, timeout: float = RELEASE_WAIT_S) -> bool:
+    def wait(self, timeout: float | None = None) -> bool:
         """Sleep (the GIL released) until every object is gone, or for
-        ``timeout`` seconds; whether every object is gone."""
-        deadline = time.monotonic() + timeout
+        ``timeout`` seconds (``None``: :data:`RELEASE_WAIT_S`, read now);
+        whether every object is gone."""
+        deadline = time.monotonic() + (RELEASE_WAIT_S if timeout is None else timeout)
         while self.alive:
             if time.monotonic() >= deadline:
                 return False
