@@ -125,25 +125,22 @@ class _Output:
     def __init__(self, stream) -> None:
         self.stream = stream
 
-    def _failed(self, exc: OSError) -> UsageError:
-        _stdout_gone()
-        return UsageError(f"cannot write to standard output ({exc.strerror or exc}).")
+    def _call(self, method, *args):
+        try:
+            return method(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            _stdout_gone()
+            raise UsageError(
+                f"cannot write to standard output ({exc.strerror or exc})."
+            ) from None
 
     def write(self, text: str) -> int:
-        try:
-            return self.stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise self._failed(exc) from None
+        return self._call(self.stream.write, text)
 
     def flush(self) -> None:
-        try:
-            self.stream.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise self._failed(exc) from None
+        self._call(self.stream.flush)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
