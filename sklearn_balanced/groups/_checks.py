@@ -26,6 +26,7 @@ __all__ = [
     "check_groups",
     "check_shrunk_span",
     "check_simultaneous",
+    "positive_range",
 ]
 
 #: What to do with a group too small to tune.
@@ -132,32 +133,37 @@ def check_simultaneous(objective: Objective, simultaneous: Any) -> None:
         check_splittable(objective, "groups")
 
 
-def _log2_span(weight: NDArray) -> int:
-    """About log2 of the largest weight over the smallest positive one."""
+def positive_range(weight: NDArray) -> tuple[float, float] | None:
+    """``(largest, smallest positive)`` of ``weight``; ``None`` when no weight
+    is positive."""
     positive = weight[weight > 0]
     if positive.size == 0:
-        return 0
-    return math.frexp(float(positive.max()))[1] - math.frexp(float(positive.min()))[1]
+        return None
+    return float(positive.max()), float(positive.min())
 
 
 def check_shrunk_span(
-    own: NDArray, prior: NDArray, scale: float, shrinkage: float, group: Any
+    own: tuple[float, float] | None,
+    prior: tuple[float, float] | None,
+    scale: float,
+    shrinkage: float,
+    group: Any,
 ) -> int:
     """The power of two ``e`` by which a shrunk search divides its weights
-    (the group's ``own``, then every sample's ``prior`` times ``scale``), so
-    that the largest is below 2 and none underflows; refused, as
-    ``check_weight_span`` refuses, when they span more than 2**1022. The
-    message names the user's ``sample_weight`` (``prior``: its ratios) and
-    ``shrinkage``, not the internal weights."""
-    pos_own, pos_prior = own[own > 0], prior[prior > 0]
-    if pos_own.size == 0 or pos_prior.size == 0 or scale <= 0:
+    (the group's own, then every sample's prior weight times ``scale``; each
+    given by :func:`positive_range`), so that the largest is below 2 and none
+    underflows; refused, as ``check_weight_span`` refuses, when they span more
+    than 2**1022. The message names the user's ``sample_weight`` (``prior``:
+    its ratios) and ``shrinkage``, not the internal weights."""
+    if own is None or prior is None or scale <= 0:
         return 0
     log_scale = math.log2(scale)
-    hi = max(math.log2(pos_own.max()), log_scale + math.log2(pos_prior.max()))
-    lo = min(math.log2(pos_own.min()), log_scale + math.log2(pos_prior.min()))
+    hi = max(math.log2(own[0]), log_scale + math.log2(prior[0]))
+    lo = min(math.log2(own[1]), log_scale + math.log2(prior[1]))
     if lo - math.floor(hi) >= -1022:  # none subnormal once divided by 2**e
         return math.floor(hi)
-    span = _log2_span(prior)
+    # about log2 of the user's largest weight over their smallest positive one
+    span = math.frexp(prior[0])[1] - math.frexp(prior[1])[1]
     raise ValueError(
         f"shrinkage={shrinkage!r}: group {_plain(group)!r}'s shrunk search counts "
         "every sample again, at a fraction of its weight, next to the group's "

@@ -24,6 +24,7 @@ from sklearn_balanced.groups._checks import (
     check_groups,
     check_shrunk_span,
     check_simultaneous,
+    positive_range,
 )
 from sklearn_balanced.groups._gap import gap_constrained_indices
 from sklearn_balanced.groups._result import GroupThresholds, _factorize
@@ -107,6 +108,9 @@ def group_thresholds_from_scores(
     scaled = scaled_weights(weight)
     total = float(len(score) if scaled is None else scaled.sum())
     mass = np.empty(n_groups)  # each group's share of ``total``, unnormalised
+    if shrinkage:  # every sample, in each group's shrunk search
+        prior = np.ones(score.shape[0]) if scaled is None else scaled
+        prior_range = positive_range(prior)
     reasons: list[str | None] = []
     for k in range(n_groups):
         rows = order[bounds[k] : bounds[k + 1]]
@@ -171,11 +175,12 @@ def group_thresholds_from_scores(
                 scale = shrinkage * mean / total
                 if not math.isfinite(scale):  # shrinkage near float64's largest
                     scale = shrinkage * (mean / total)
-                prior = np.ones(score.shape[0]) if scaled is None else scaled
                 own_w = np.ones(rows.shape[0]) if scaled is None else scaled[rows]
                 # in units of 2**e: a group of small weights next to large
                 # ones would otherwise underflow its prior's smallest to 0
-                e = check_shrunk_span(own_w, prior, scale, shrinkage, uniq[k])
+                e = check_shrunk_span(
+                    positive_range(own_w), prior_range, scale, shrinkage, uniq[k]
+                )
                 searched = (
                     np.concatenate([g_pos, is_pos]),
                     np.concatenate([g_score, score]),
