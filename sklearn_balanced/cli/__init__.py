@@ -223,6 +223,30 @@ def run() -> NoReturn:
     interpreter's exit: that would wait for the pipe to close (Arrow joins its
     threads) or abort (the thread holds standard input's lock). See
     :func:`sklearn_balanced.cli._reading.still_reading`.
+
+    Raises
+    ------
+    SystemExit
+        With :func:`main`'s status (the console script ``sklearn-balanced``
+        and ``python -m sklearn_balanced`` end here).
+
+    Examples
+    --------
+    >>> import pathlib, sys, tempfile
+    >>> from sklearn_balanced.cli import run
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "scores.csv"
+    >>> _ = path.write_text("y,p\\n0,0.1\\n0,0.4\\n1,0.35\\n1,0.8\\n0,0.2\\n1,0.6\\n")
+    >>> argv, sys.argv = sys.argv, ["sklearn-balanced", "cutoff", str(path),
+    ...                             "--label", "y", "--score", "p"]
+    >>> try:
+    ...     run()
+    ... except SystemExit as done:
+    ...     print("exit status", done.code)
+    ... finally:
+    ...     sys.argv = argv
+    samples     6 from ...scores.csv: positive label 1 (3), negative 0 (3)
+    ...
+    exit status 0
     """
     status = main()
     if still_reading():
